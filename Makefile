@@ -1,0 +1,58 @@
+# Portrait: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST ?= 127.0.0.1:8000
+# A MySQL/MariaDB URL here (or in .env) makes `make test` run the suite on it too.
+TEST_MYSQL_URL ?= $(shell sed -n 's/^TEST_MYSQL_URL=//p' .env 2>/dev/null)
+
+.PHONY: run test test-sqlite test-mysql install install-dev install-mysql migrate demo check bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-mysql: $(VENV)/.installed requirements-mysql.txt
+	$(PIP) install --quiet -r requirements-mysql.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+install-mysql: $(VENV)/.installed-mysql
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: demo
+	@echo "Portrait on http://$(HOST)/  (admin/admin123, manager1/123456, customer1/123456)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+test: test-sqlite
+	@if [ -n "$(TEST_MYSQL_URL)" ]; then $(MAKE) --no-print-directory test-mysql; \
+	else echo "TEST_MYSQL_URL is not set: the suite ran on SQLite only."; fi
+
+test-sqlite: install-dev
+	@echo "=== Test suite on SQLite ==="
+	$(PY) manage.py check --settings=portrait.settings.test
+	$(PY) manage.py makemigrations --check --dry-run --settings=portrait.settings.test
+	DATABASE_URL="sqlite://:memory:" $(PY) -m pytest -p no:cacheprovider
+
+test-mysql: install-dev install-mysql
+	@echo "=== Test suite on MySQL/MariaDB ($(TEST_MYSQL_URL)) ==="
+	DATABASE_URL="$(TEST_MYSQL_URL)" $(PY) -m pytest -p no:cacheprovider --create-db
+
+bench: install-dev
+	$(PY) benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -1,0 +1,89 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+MIN_AGE, MAX_AGE = 18, 120
+
+
+class CustomerClass(models.TextChoices):
+    """A-E, from the overlap with the best manager (see matching.engine.classify)."""
+
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    E = "E", "E"
+
+
+class CustomerProfile(models.Model):
+    """A bank customer's portrait and the manager who serves them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="customer_profile",
+        limit_choices_to={"role": Role.CUSTOMER},
+        verbose_name=_("user"),
+    )
+    age = models.PositiveSmallIntegerField(
+        _("age"), validators=[MinValueValidator(MIN_AGE), MaxValueValidator(MAX_AGE)]
+    )
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    total_assets = models.DecimalField(
+        _("total assets (yuan)"), max_digits=16, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    needs = models.ManyToManyField("vocabularies.Service", blank=True, related_name="customers", verbose_name=_("needs"))
+    hobbies = models.ManyToManyField("vocabularies.Hobby", blank=True, related_name="customers", verbose_name=_("hobbies"))
+    customer_class = models.CharField(
+        _("class"), max_length=1, choices=CustomerClass.choices, blank=True,
+        help_text=_("Empty until classified."),
+    )
+    segment = models.PositiveSmallIntegerField(_("segment"), null=True, blank=True, help_text=_("Empty until segmented."))
+    manager = models.ForeignKey(
+        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="customers", verbose_name=_("manager"),
+    )
+    manager_locked = models.BooleanField(
+        _("manager locked"), default=False,
+        help_text=_("Assigned by hand: automatic runs do not move this customer."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer profile")
+        verbose_name_plural = _("customer profiles")
+        ordering = ["user__username"]
+        indexes = [
+            models.Index(fields=["customer_class"], name="customer_class_idx"),
+            models.Index(fields=["segment"], name="customer_segment_idx"),
+            models.Index(fields=["manager", "customer_class"], name="customer_manager_class_idx"),
+            models.Index(fields=["total_assets"], name="customer_assets_idx"),
+            models.Index(fields=["age"], name="customer_age_idx"),
+            models.Index(fields=["created_at"], name="customer_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age__gte=MIN_AGE, age__lte=MAX_AGE),
+                name="customer_age_range",
+                violation_error_message=_("Age must be between 18 and 120."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_assets__gte=0),
+                name="customer_assets_non_negative",
+                violation_error_message=_("Total assets cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer_class__in=["", *CustomerClass.values]),
+                name="customer_class_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

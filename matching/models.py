@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import CustomerClass
+
+
+class Strategy(models.TextChoices):
+    OPTIMAL = "optimal", _("Optimal (largest total score)")
+    GREEDY = "greedy", _("Greedy (older system's rule)")
+
+
+class RunKind(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic assignment")
+    TRANSFER = "transfer", _("Move a manager's book")
+    UNDO = "undo", _("Undo of a run")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Reason(models.TextChoices):
+    """Why a customer's manager changed; staff read it next to the shared terms."""
+
+    BEST = "best", _("Best matching manager")
+    FALLBACK = "fallback", _("Best manager full or unavailable")
+    NO_CAPACITY = "no_capacity", _("No manager has room")
+    MANUAL = "manual", _("Assigned by hand")
+    UNDO = "undo", _("Restored by undo")
+
+
+class MatchingRun(models.Model):
+    """One execution of the matching service: its options and summary figures."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices, default=RunKind.AUTOMATIC)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="matching_runs", verbose_name=_("started by"),
+    )
+    strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True)
+    undo_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by", verbose_name=_("undo of"),
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    customers_classified = models.PositiveIntegerField(_("classified"), default=0)
+    customers_placed = models.PositiveIntegerField(_("placed"), default=0)
+    customers_moved = models.PositiveIntegerField(_("moved"), default=0)
+    customers_unassigned = models.PositiveIntegerField(_("left unassigned"), default=0)
+    fallbacks = models.PositiveIntegerField(_("fallbacks"), default=0)
+    total_score = models.PositiveIntegerField(_("total score"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True, help_text=_("Counts per class, seconds per phase, notes."))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_strategy_display()}"
+
+    @property
+    def mean_score(self) -> float:
+        return self.total_score / self.customers_placed if self.customers_placed else 0.0
+
+
+class Assignment(models.Model):
+    """One change of a customer's manager, by a run or by hand: the history staff audit."""
+
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", verbose_name=_("run"),
+        help_text=_("Empty for a manual assignment."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assignments_made", verbose_name=_("assigned by"),
+    )
+    customer = models.ForeignKey(
+        "customers.CustomerProfile", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("customer"),
+    )
+    previous_manager = models.ForeignKey(
+        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("previous manager"),
+    )
+    new_manager = models.ForeignKey(
+        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("new manager"),
+    )
+    needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
+    hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)
+    total = models.PositiveSmallIntegerField(_("total score"), default=0)
+    customer_class = models.CharField(_("class"), max_length=1, choices=CustomerClass.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, db_index=True)
+    shared_needs = models.JSONField(_("shared needs"), default=list, blank=True)
+    shared_hobbies = models.JSONField(_("shared hobbies"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="assignment_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.new_manager or '—'} ({self.reason})"
+
+
+class Segment(models.Model):
+    """Summary of one K-Means++ portrait segment, replaced whole by each `segment` run."""
+
+    label = models.PositiveSmallIntegerField(_("segment"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("customers"))
+    median_age = models.FloatField(_("median age"))
+    median_assets = models.DecimalField(_("median assets (yuan)"), max_digits=16, decimal_places=2)
+    top_needs = models.JSONField(_("top needs"), default=list)
+    top_hobbies = models.JSONField(_("top hobbies"), default=list)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.name}"
