@@ -132,3 +132,19 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.name}"
+
+
+class RunLock(models.Model):
+    """A single row every writing run updates first, so runs never interleave (see services)."""
+
+    SINGLETON = 1
+
+    holder = models.CharField(max_length=200, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matching lock")
+        verbose_name_plural = _("matching lock")
+
+    def __str__(self) -> str:
+        return self.holder or "—"

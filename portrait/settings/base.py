@@ -145,3 +145,5 @@ PORTRAIT_CLASS_THRESHOLDS = {"A": 13, "B": 10, "C": 7, "D": 4}
 PORTRAIT_UPGRADE_MARGIN = 2
 # How many customers a new manager may serve unless set otherwise.
 PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER_CAPACITY", "50"))
+# How long a matching run waits for another to finish before it stops with a message (MySQL).
+PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))

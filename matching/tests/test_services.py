@@ -1,0 +1,341 @@
+"""The matching service end to end on the database: who is placed, where, why, and what is recorded."""
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from customers.models import CustomerProfile
+from matching.models import Assignment, MatchingRun, Reason, RunKind, RunStatus
+from matching.services import (
+    RunInProgress,
+    UndoRefused,
+    customer_assign,
+    manager_book_transfer,
+    matching_run,
+    run_undo,
+)
+
+from .conftest import SERVICES, HOBBIES, refreshed
+
+pytestmark = pytest.mark.django_db
+
+
+def needs(n):
+    return SERVICES[:n]
+
+
+def hobbies(n):
+    return HOBBIES[:n]
+
+
+class TestClassification:
+    @pytest.mark.parametrize(
+        ("n_needs", "n_hobbies", "expected"),
+        [
+            (2, 1, "E"),   # total 3, margin 1: no upgrade
+            (2, 2, "D"),   # total 4
+            (3, 3, "D"),   # total 6
+            (4, 3, "C"),   # total 7, margin 1
+            (5, 4, "C"),   # total 9
+            (5, 5, "B"),   # total 10
+            (6, 6, "B"),   # total 12
+            (7, 6, "A"),   # total 13
+            (3, 0, "D"),   # total 3 (E), margin 3: up to D
+            (6, 0, "C"),   # total 6 (D), margin 6: up to C
+            (8, 4, "A"),   # total 12 (B), margin 4: up to A
+            (9, 7, "A"),   # total 16 (A), margin 2: A stays A
+        ],
+    )
+    def test_class_follows_best_manager_overlap(self, portraits, n_needs, n_hobbies, expected):
+        portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+        customer = portraits.customer(needs=needs(n_needs), hobbies=hobbies(n_hobbies))
+        matching_run()
+        assert refreshed(customer).customer_class == expected
+
+    def test_without_any_active_manager_everyone_is_class_e(self, portraits):
+        portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES, active=False)
+        customer = portraits.customer(needs=needs(8), hobbies=hobbies(8))
+        report = matching_run()
+        assert refreshed(customer).customer_class == "E"
+        assert refreshed(customer).manager is None
+        assert report.warnings
+
+    @override_settings(PORTRAIT_CLASS_THRESHOLDS={"A": 4, "B": 3, "C": 2, "D": 1}, PORTRAIT_UPGRADE_MARGIN=99)
+    def test_thresholds_come_from_settings(self, portraits):
+        portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+        customer = portraits.customer(needs=needs(2), hobbies=hobbies(1))
+        matching_run()
+        assert refreshed(customer).customer_class == "B"
+
+    def test_saving_a_portrait_reclassifies_at_once(self, portraits, django_capture_on_commit_callbacks):
+        portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+        with django_capture_on_commit_callbacks(execute=True):
+            customer = portraits.customer(needs=needs(2), hobbies=hobbies(1))
+        assert refreshed(customer).customer_class == "E"
+        with django_capture_on_commit_callbacks(execute=True):
+            customer.needs.set(portraits.services[n] for n in needs(7))
+            customer.hobbies.set(portraits.hobbies[n] for n in hobbies(6))
+        assert refreshed(customer).customer_class == "A"
+
+    def test_adding_a_customer_from_the_term_side_reclassifies_them(self, portraits, django_capture_on_commit_callbacks):
+        portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+        with django_capture_on_commit_callbacks(execute=True):
+            customer = portraits.customer(needs=needs(3), hobbies=hobbies(0))
+        assert refreshed(customer).customer_class == "D"
+        with django_capture_on_commit_callbacks(execute=True):
+            portraits.hobbies["H00"].customers.add(customer)
+        assert refreshed(customer).customer_class == "C"  # total 4 is D, needs lead by 2: up to C
+
+
+class TestPlacement:
+    def test_default_run_places_customers_without_manager_on_their_best_manager(self, portraits):
+        golf = portraits.manager("golf", capabilities=needs(2), hobbies=["H05"])
+        portraits.manager("plain", capabilities=needs(2))
+        customer = portraits.customer(needs=needs(2), hobbies=["H05"])
+        report = matching_run()
+        assert refreshed(customer).manager == golf
+        assignment = Assignment.objects.get(customer=customer)
+        assert assignment.reason == Reason.BEST
+        assert assignment.run == report.run
+        assert (assignment.needs_match, assignment.hobbies_match, assignment.total) == (2, 1, 3)
+        assert assignment.shared_needs == ["S00", "S01"]
+        assert assignment.shared_hobbies == ["H05"]
+        assert assignment.previous_manager is None and assignment.new_manager == golf
+
+    def test_existing_relationships_are_kept_by_default(self, portraits):
+        portraits.manager("best", capabilities=needs(5))
+        other = portraits.manager("other")
+        customer = portraits.customer(needs=needs(5), manager=other)
+        matching_run()
+        assert refreshed(customer).manager == other
+        assert not Assignment.objects.exists()
+
+    def test_customers_of_an_inactive_manager_are_placed_again(self, portraits):
+        gone = portraits.manager("gone", capabilities=needs(5), active=False)
+        stays = portraits.manager("stays", capabilities=needs(1))
+        customer = portraits.customer(needs=needs(5), manager=gone)
+        matching_run()
+        assert refreshed(customer).manager == stays
+        assert Assignment.objects.get(customer=customer).previous_manager == gone
+
+    def test_rebalance_moves_unlocked_customers_but_never_locked_ones(self, portraits):
+        best = portraits.manager("best", capabilities=needs(5))
+        other = portraits.manager("other")
+        free = portraits.customer(needs=needs(5), manager=other)
+        locked = portraits.customer(needs=needs(5), manager=other, locked=True)
+        matching_run(rebalance=True)
+        assert refreshed(free).manager == best
+        assert refreshed(locked).manager == other
+
+    @pytest.mark.parametrize("strategy", ["optimal", "greedy"])
+    def test_capacity_is_never_exceeded_and_the_rest_wait_for_room(self, portraits, strategy):
+        small = portraits.manager("small", capabilities=needs(3), capacity=2)
+        portraits.customer(needs=needs(3), manager=small, locked=True)
+        waiting = [portraits.customer(needs=needs(3)) for _ in range(3)]
+        report = matching_run(strategy=strategy)
+        assert CustomerProfile.objects.filter(manager=small).count() == 2
+        assert report.run.customers_placed == 1
+        assert report.run.customers_unassigned == 2
+        assert sum(refreshed(c).manager is None for c in waiting) == 2
+
+    @pytest.mark.parametrize("strategy", ["optimal", "greedy"])
+    def test_managers_not_accepting_get_no_new_customers_but_keep_theirs(self, portraits, strategy):
+        leave = portraits.manager("leave", capabilities=needs(5), accepting=False)
+        open_ = portraits.manager("open")
+        kept = portraits.customer(needs=needs(5), manager=leave)
+        new = portraits.customer(needs=needs(5))
+        report = matching_run(strategy=strategy)
+        assert refreshed(kept).manager == leave
+        assert refreshed(new).manager == open_
+        assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK
+        assert report.run.fallbacks == 1
+
+    def test_a_second_default_run_changes_nothing(self, portraits):
+        portraits.manager("m1", capabilities=needs(3), capacity=3)
+        portraits.manager("m2", hobbies=hobbies(3), capacity=2)
+        for i in range(8):
+            portraits.customer(needs=needs(i % 4), hobbies=hobbies(i % 3))
+        first = matching_run()
+        before = list(CustomerProfile.objects.order_by("id").values_list("manager_id", "customer_class"))
+        second = matching_run()
+        assert list(CustomerProfile.objects.order_by("id").values_list("manager_id", "customer_class")) == before
+        assert first.run.customers_placed == 5
+        assert second.run.assignments.count() == 0
+        assert second.changes == []
+
+    def test_dry_run_writes_no_profile_and_no_assignment(self, portraits):
+        portraits.manager("m1", capabilities=needs(3))
+        customer = portraits.customer(needs=needs(3))
+        report = matching_run(dry_run=True)
+        assert [c.new_manager for c in report.changes] == ["m1"]
+        customer = refreshed(customer)
+        assert customer.manager is None and customer.customer_class == ""
+        assert not Assignment.objects.exists()
+        assert report.run.dry_run and report.run.status == RunStatus.SUCCEEDED
+
+    def test_run_records_summary_figures(self, portraits):
+        portraits.manager("m1", capabilities=needs(4), capacity=1)
+        portraits.customer(needs=needs(4))
+        portraits.customer(needs=needs(2))
+        run = matching_run().run
+        run.refresh_from_db()
+        assert run.status == RunStatus.SUCCEEDED and run.finished_at
+        assert (run.customers_classified, run.customers_placed, run.customers_unassigned) == (2, 1, 1)
+        assert run.total_score == 4 and run.mean_score == 4
+        assert run.summary["class_counts"] == {"C": 1, "D": 1}
+        assert set(run.summary["seconds"]) == {"load", "score", "place", "write"}
+
+    def test_optimal_beats_greedy_where_greedy_is_short_sighted(self, portraits):
+        # greedy gives 'a' (class first) its best manager x, leaving 'b' only y (score 0);
+        # optimal sends 'a' to y (score 3) and 'b' to x (score 4): 7 against 5+0.
+        portraits.manager("x", capabilities=needs(5), capacity=1)
+        portraits.manager("y", capabilities=needs(3), capacity=1)
+        portraits.customer("a", needs=needs(5))
+        portraits.customer("b", needs=["S00", "S01", "S02", "S03"], hobbies=[])
+        greedy = matching_run(strategy="greedy", dry_run=True).run
+        optimal = matching_run(strategy="optimal").run
+        assert optimal.total_score >= greedy.total_score
+
+    def test_an_error_leaves_nothing_half_written(self, portraits, monkeypatch):
+        portraits.manager("m1", capabilities=needs(3))
+        customer = portraits.customer(needs=needs(3))
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr("matching.services.Assignment.objects.bulk_create", explode)
+        with pytest.raises(RuntimeError):
+            matching_run()
+        customer = refreshed(customer)
+        assert customer.manager is None and customer.customer_class == ""
+        failed = MatchingRun.objects.get()
+        assert failed.status == RunStatus.FAILED and "disk full" in failed.error
+
+
+class TestQueryCount:
+    def _queries_for_run(self, portraits, n_customers):
+        CustomerProfile.objects.all().delete()
+        for i in range(n_customers):
+            portraits.customer(needs=SERVICES[i % 7:i % 7 + 3], hobbies=HOBBIES[i % 5:i % 5 + 2])
+        with CaptureQueriesContext(connection) as queries:
+            run = matching_run(rebalance=True).run
+        assert run.customers_placed == n_customers
+        return len(queries)
+
+    def test_a_run_takes_the_same_number_of_queries_whatever_the_number_of_customers(self, portraits):
+        for i in range(4):
+            portraits.manager(f"m{i}", capabilities=SERVICES[i:i + 6], hobbies=HOBBIES[i:i + 4], capacity=30)
+        assert self._queries_for_run(portraits, 6) == self._queries_for_run(portraits, 60)
+
+
+class TestUndo:
+    def test_undo_restores_previous_managers(self, portraits):
+        gone = portraits.manager("gone", active=False)
+        portraits.manager("new", capabilities=needs(2))
+        moved = portraits.customer(needs=needs(2), manager=gone)
+        fresh = portraits.customer(needs=needs(2))
+        run = matching_run().run
+        undo = run_undo(run=run)
+        assert refreshed(moved).manager == gone
+        assert refreshed(fresh).manager is None
+        assert undo.kind == RunKind.UNDO and undo.undo_of == run
+        assert set(Assignment.objects.filter(run=undo).values_list("reason", flat=True)) == {Reason.UNDO}
+
+    def test_undo_refuses_with_the_customers_changed_since(self, portraits):
+        m1 = portraits.manager("m1", capabilities=needs(2))
+        m2 = portraits.manager("m2")
+        changed = portraits.customer("changed", needs=needs(2))
+        portraits.customer("untouched", needs=needs(2))
+        run = matching_run().run
+        customer_assign(customer=changed, manager=m2, actor=None, note="asked for m2")
+        with pytest.raises(UndoRefused) as refused:
+            run_undo(run=run)
+        assert [c.customer for c in refused.value.conflicts] == ["changed"]
+        assert "changed" in refused.value.messages[0]
+        assert CustomerProfile.objects.filter(manager=m1).count() == 1
+
+    def test_undo_twice_and_undo_of_a_dry_run_are_refused(self, portraits):
+        portraits.manager("m1")
+        portraits.customer()
+        run = matching_run().run
+        run_undo(run=run)
+        with pytest.raises(ValidationError, match="already been undone"):
+            run_undo(run=run)
+        with pytest.raises(ValidationError, match="dry run"):
+            run_undo(run=matching_run(dry_run=True).run)
+
+
+class TestManualAssignment:
+    def test_manual_assignment_locks_and_records_who_and_why(self, portraits, django_user_model):
+        admin = django_user_model.objects.create_user("boss", role="admin", is_staff=True)
+        manager = portraits.manager("m1", capabilities=needs(2), hobbies=["H03"])
+        customer = portraits.customer(needs=needs(3), hobbies=["H03"])
+        assignment = customer_assign(customer=customer, manager=manager, actor=admin, note="VIP request")
+        customer = refreshed(customer)
+        assert customer.manager == manager and customer.manager_locked
+        assert assignment.reason == Reason.MANUAL and assignment.run is None
+        assert assignment.actor == admin and assignment.note == "VIP request"
+        assert assignment.shared_needs == ["S00", "S01"] and assignment.shared_hobbies == ["H03"]
+        assert assignment.total == 3
+
+    def test_refused_when_the_manager_is_full(self, portraits):
+        manager = portraits.manager("m1", capacity=1)
+        portraits.customer(manager=manager)
+        with pytest.raises(ValidationError, match="full"):
+            customer_assign(customer=portraits.customer(), manager=manager, actor=None)
+
+    def test_refused_when_the_manager_is_not_accepting_or_inactive(self, portraits):
+        with pytest.raises(ValidationError, match="not accepting"):
+            customer_assign(customer=portraits.customer(), manager=portraits.manager("leave", accepting=False), actor=None)
+        with pytest.raises(ValidationError, match="inactive"):
+            customer_assign(customer=portraits.customer(), manager=portraits.manager("gone", active=False), actor=None)
+        assert not Assignment.objects.exists()
+
+
+class TestBookTransfer:
+    def test_a_leaving_managers_book_moves_to_the_others_within_capacity(self, portraits):
+        leaving = portraits.manager("leaving", capabilities=needs(3))
+        near = portraits.manager("near", capabilities=needs(3), capacity=2)
+        far = portraits.manager("far", capacity=1)
+        book = [portraits.customer(needs=needs(3), manager=leaving, locked=(i == 0)) for i in range(4)]
+        report = manager_book_transfer(manager=leaving)
+        managers = [refreshed(c).manager for c in book]
+        assert managers.count(near) == 2 and managers.count(far) == 1 and managers.count(leaving) == 1
+        assert report.run.kind == RunKind.TRANSFER and report.run.customers_unassigned == 1
+        leaving.refresh_from_db()
+        assert not leaving.accepting_customers
+        assert not any(refreshed(c).manager_locked for c in book if c.manager != leaving)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_never_interleave(portraits, settings):
+    """While one run holds the lock, a second one stops with a clear message instead of interleaving."""
+    portraits.manager("m1")
+    portraits.customer()
+    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold_lock():
+        from matching.services import _acquire_run_lock
+
+        try:
+            with transaction.atomic():
+                _acquire_run_lock("test holder")
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(RunInProgress, match="in progress"):
+            matching_run()
+    finally:
+        release.set()
+        holder.join()
+    assert matching_run().run.status == RunStatus.SUCCEEDED
