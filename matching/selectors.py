@@ -149,3 +149,33 @@ def shared_terms(snapshot: Snapshot, customer: int, manager: int) -> tuple[list[
     needs = np.flatnonzero(snapshot.customer_needs[customer] & snapshot.manager_capabilities[manager])
     hobbies = np.flatnonzero(snapshot.customer_hobbies[customer] & snapshot.manager_hobbies[manager])
     return [snapshot.service_names[i] for i in needs], [snapshot.hobby_names[i] for i in hobbies]
+
+
+@dataclass(frozen=True)
+class PortraitFigures:
+    """What segmentation reads of every customer, rows in id order."""
+
+    customer_ids: np.ndarray      # (n,) int64
+    age: np.ndarray               # (n,) float
+    total_assets: np.ndarray      # (n,) float yuan (a feature, not money: precision is irrelevant here)
+    needs: np.ndarray             # (n, n_services) uint8
+    hobbies: np.ndarray           # (n, n_hobbies) uint8
+    service_names: list[str]
+    hobby_names: list[str]
+
+
+def portrait_figures() -> PortraitFigures:
+    """Ages, assets and terms of every customer: 5 queries."""
+    services, service_names = _term_index(Service)
+    hobbies, hobby_names = _term_index(Hobby)
+    rows = list(CustomerProfile.objects.order_by("id").values_list("id", "age", "total_assets").iterator(chunk_size=20_000))
+    index = {row[0]: i for i, row in enumerate(rows)}
+    return PortraitFigures(
+        customer_ids=np.array([row[0] for row in rows], dtype=np.int64),
+        age=np.array([row[1] for row in rows], dtype=float),
+        total_assets=np.array([float(row[2]) for row in rows], dtype=float),
+        needs=_multi_hot(CustomerProfile.needs.through, "customerprofile_id", "service_id", index, services, {}),
+        hobbies=_multi_hot(CustomerProfile.hobbies.through, "customerprofile_id", "hobby_id", index, hobbies, {}),
+        service_names=service_names,
+        hobby_names=hobby_names,
+    )

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
@@ -22,9 +23,9 @@ from accounts.models import User
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 
-from . import engine
-from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Strategy
-from .selectors import Scores, Snapshot, portrait_scores, portrait_snapshot, shared_terms
+from . import engine, segmentation
+from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Segment, Strategy
+from .selectors import Scores, Snapshot, portrait_figures, portrait_scores, portrait_snapshot, shared_terms
 
 WRITE_BATCH = 1000
 # Above this many customers a targeted reclassification loads everyone instead of an IN (...) list.
@@ -337,7 +338,9 @@ def _placing_mask(snapshot: Snapshot, *, rebalance: bool) -> np.ndarray:
     if rebalance:
         return movable
     manager = snapshot.customer_manager
-    has_active_manager = (manager >= 0) & snapshot.manager_active[np.maximum(manager, 0)]
+    has_manager = manager >= 0
+    has_active_manager = np.zeros_like(has_manager)
+    has_active_manager[has_manager] = snapshot.manager_active[manager[has_manager]]
     return movable & ~has_active_manager
 
 
@@ -596,3 +599,51 @@ def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor
 def customer_unlock(*, customer: CustomerProfile) -> None:
     """Let automatic runs move this customer again (rebalance runs only; default runs keep managers)."""
     CustomerProfile.objects.filter(pk=customer.pk).update(manager_locked=False, updated_at=timezone.now())
+
+
+# --- segmentation ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SegmentReport:
+    k: int
+    silhouette: float | None
+    segments: list[Segment]
+    customers: int
+
+
+@transaction.atomic
+def segments_compute(*, k: int | None = None, random_state: int = 0, progress: Progress = _no_progress) -> SegmentReport:
+    """K-Means++ segments of every portrait: store each customer's segment and one summary per segment."""
+    figures = portrait_figures()
+    if not len(figures.customer_ids):
+        Segment.objects.all().delete()
+        return SegmentReport(k=0, silhouette=None, segments=[], customers=0)
+    features = segmentation.portrait_features(figures.age, figures.total_assets, figures.needs, figures.hobbies)
+    if k is not None and k > len(figures.customer_ids):
+        raise ValidationError(
+            _("k=%(k)d is more than the %(n)d customers there are.") % {"k": k, "n": len(figures.customer_ids)}
+        )
+    result = segmentation.segment(features, k=k, random_state=random_state)
+    summaries = segmentation.summarize(
+        result.labels, figures.age, figures.total_assets, figures.needs, figures.hobbies,
+        service_names=figures.service_names, hobby_names=figures.hobby_names,
+    )
+    now = timezone.now()
+    batches = [
+        (label, ids[start:start + WRITE_BATCH])
+        for label in range(result.k)
+        for ids in [figures.customer_ids[result.labels == label].tolist()]
+        for start in range(0, len(ids), WRITE_BATCH)
+    ]
+    for label, ids in progress(batches, desc=_("write segments"), unit="batch"):
+        CustomerProfile.objects.filter(id__in=ids).update(segment=label, updated_at=now)
+    Segment.objects.all().delete()
+    segments = Segment.objects.bulk_create(
+        Segment(
+            label=summary.label, name=summary.name[:200], size=summary.size, median_age=summary.median_age,
+            median_assets=Decimal(str(round(summary.median_assets, 2))),
+            top_needs=summary.top_needs, top_hobbies=summary.top_hobbies,
+        )
+        for summary in summaries
+    )
+    return SegmentReport(k=result.k, silhouette=result.silhouette, segments=segments, customers=len(figures.customer_ids))

@@ -1,0 +1,146 @@
+"""`autoassign` and `segment` as operations run them: options, output, exit codes."""
+import io
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+from sklearn.metrics import adjusted_rand_score
+
+from customers.models import CustomerProfile
+from matching.models import Assignment, MatchingRun, Segment
+
+from .conftest import HOBBIES, SERVICES, refreshed
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+class TestAutoassign:
+    def test_prints_the_summary_and_the_run_id(self, portraits):
+        portraits.manager("m1", capabilities=SERVICES[:4], capacity=1)
+        portraits.customer(needs=SERVICES[:4])
+        portraits.customer(needs=SERVICES[:1])
+        out, err = run("autoassign", "--strategy", "greedy")
+        run_id = MatchingRun.objects.get().pk
+        assert f"Run {run_id}" in out
+        assert "customers classified: 2 (C 1, E 1)" in out
+        assert "placed: 1, moved: 0, left unassigned for lack of room: 1, fallbacks: 0" in out
+        assert "total score: 4, mean score: 4.00" in out
+        assert "Greedy" in out
+        for phase in ("load", "score", "place", "write"):
+            assert phase in out
+        assert "matching" in err  # the progress bar goes to stderr
+
+    def test_dry_run_prints_the_first_changes_and_writes_nothing(self, portraits):
+        portraits.manager("m1", capabilities=SERVICES[:2])
+        customer = portraits.customer("alice", needs=SERVICES[:2])
+        out, _ = run("autoassign", "--dry-run")
+        assert "DRY RUN" in out
+        assert "alice [D]: - -> m1 (best, score 2)" in out  # total 2, needs lead by 2: E up to D
+        assert refreshed(customer).manager is None
+        assert not Assignment.objects.exists()
+
+    def test_rebalance_option(self, portraits):
+        best = portraits.manager("best", capabilities=SERVICES[:5])
+        other = portraits.manager("other")
+        customer = portraits.customer(needs=SERVICES[:5], manager=other)
+        run("autoassign")
+        assert refreshed(customer).manager == other
+        run("autoassign", "--rebalance")
+        assert refreshed(customer).manager == best
+
+    def test_undo_option_restores_and_refuses_clearly(self, portraits):
+        portraits.manager("m1")
+        customer = portraits.customer()
+        run("autoassign")
+        run_id = MatchingRun.objects.get().pk
+        out, _ = run("autoassign", "--undo", str(run_id))
+        assert "1 customer(s) restored" in out
+        assert refreshed(customer).manager is None
+        with pytest.raises(CommandError, match="already been undone"):
+            run("autoassign", "--undo", str(run_id))
+        with pytest.raises(CommandError, match="No matching run with id 999"):
+            run("autoassign", "--undo", "999")
+
+    def test_undo_refusal_lists_the_customers_changed_since(self, portraits):
+        from matching.services import customer_assign
+
+        portraits.manager("m1")
+        m2 = portraits.manager("m2")
+        customer = portraits.customer("bob")
+        run("autoassign")
+        customer_assign(customer=customer, manager=m2, actor=None)
+        with pytest.raises(CommandError, match="bob"):
+            run("autoassign", "--undo", str(MatchingRun.objects.get().pk))
+
+    def test_bad_options_end_with_a_command_error(self, portraits):
+        with pytest.raises(CommandError):
+            run("autoassign", "--strategy", "random")
+        with pytest.raises(CommandError, match="cannot be combined"):
+            run("autoassign", "--undo", "1", "--dry-run")
+
+    def test_an_empty_manager_pool_is_a_warning_not_a_crash(self, portraits):
+        portraits.customer()
+        out, _ = run("autoassign")
+        assert "Warning: No active manager" in out
+        assert CustomerProfile.objects.get().customer_class == "E"
+
+
+class TestSegment:
+    GROUPS = [
+        # (age, assets, needs, hobbies)
+        (26, "80000.00", SERVICES[0:3], HOBBIES[0:3]),
+        (68, "900000.00", SERVICES[5:8], HOBBIES[5:8]),
+        (45, "30000000.00", SERVICES[10:14], HOBBIES[10:13]),
+    ]
+
+    def _planted(self, portraits, per_group=15):
+        """Three portrait groups with random within-group noise (seeded); returns {customer id: group}."""
+        rng = random.Random(7)
+        truth = {}
+        for group, (age, assets, needs, hobbies) in enumerate(self.GROUPS):
+            for _ in range(per_group):
+                profile = portraits.customer(
+                    age=age + rng.randint(-4, 4),
+                    assets=f"{float(assets) * rng.uniform(0.7, 1.4):.2f}",
+                    needs=rng.sample(needs, rng.randint(2, len(needs))),
+                    hobbies=rng.sample(hobbies, rng.randint(1, len(hobbies))),
+                )
+                truth[profile.pk] = group
+        return truth
+
+    def test_segment_recovers_planted_portrait_groups_and_stores_summaries(self, portraits):
+        truth = self._planted(portraits)
+        out, _ = run("segment")
+        rows = dict(CustomerProfile.objects.values_list("id", "segment"))
+        found = [rows[pk] for pk in truth]
+        assert adjusted_rand_score(list(truth.values()), found) == pytest.approx(1.0)
+        assert Segment.objects.count() == 3
+        assert "45 customers in 3 segments" in out
+        elderly = Segment.objects.get(label=rows[next(pk for pk, g in truth.items() if g == 1)])
+        assert elderly.size == 15 and 66 <= elderly.median_age <= 70
+        assert set(elderly.top_needs) <= set(SERVICES[5:8]) and elderly.name
+
+    def test_explicit_k_and_rerun_replaces_summaries(self, portraits):
+        self._planted(portraits, per_group=6)
+        run("segment", "--k", "2")
+        assert Segment.objects.count() == 2
+        run("segment", "--k", "3")
+        assert sorted(Segment.objects.values_list("label", flat=True)) == [0, 1, 2]
+        assert set(CustomerProfile.objects.values_list("segment", flat=True)) == {0, 1, 2}
+
+    def test_bad_k_is_refused(self, portraits):
+        portraits.customer()
+        with pytest.raises(CommandError, match="at least 2"):
+            run("segment", "--k", "1")
+        with pytest.raises(CommandError, match="more than"):
+            run("segment", "--k", "5")
+
+    def test_no_customers_is_a_warning(self, portraits):
+        out, _ = run("segment")
+        assert "No customers" in out
