@@ -1,0 +1,110 @@
+"""Time the matching engine on random portraits, without Django.
+
+    python benchmarks/bench_engine.py --customers 5000 --managers 120 --seed 0
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from matching import engine  # noqa: E402
+
+
+def random_terms(rng, n_rows, n_terms, low, high):
+    """Multi-hot rows with ``low..high`` distinct terms each."""
+    counts = rng.integers(low, high + 1, size=n_rows)
+    ranks = rng.random((n_rows, n_terms)).argsort(axis=1).argsort(axis=1)
+    return (ranks < counts[:, None]).astype(np.uint8)
+
+
+def timed(label, func, *args, **kwargs):
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    print(f"{label:<28}{time.perf_counter() - start:9.3f} s")
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--managers", type=int, default=120)
+    parser.add_argument("--terms", type=int, default=16)
+    parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--max-arcs",
+        type=int,
+        default=None,
+        help="arc budget of the pruned run (default: a quarter of the full arcs)",
+    )
+    parser.add_argument(
+        "--exact-limit",
+        type=int,
+        default=engine.DEFAULT_MAX_ARCS * 4,
+        help="skip the exact run above this many customer-manager arcs",
+    )
+    args = parser.parse_args()
+    if args.terms < 6:
+        parser.error("--terms must be at least 6 (customers have up to 6 of each)")
+
+    rng = np.random.default_rng(args.seed)
+    n_c, n_m, n_t = args.customers, args.managers, args.terms
+    customer_needs = random_terms(rng, n_c, n_t, 2, 6)
+    customer_hobbies = random_terms(rng, n_c, n_t, 2, 6)
+    manager_skills = random_terms(rng, n_m, n_t, min(4, n_t), min(10, n_t))
+    manager_hobbies = random_terms(rng, n_m, n_t, 3, min(8, n_t))
+    eligible = rng.random(n_m) < 0.9
+    capacity = np.full(n_m, args.capacity)
+    # Some load of customers who are not being placed in this run.
+    load = rng.integers(0, args.capacity // 3 + 1, size=n_m)
+    room = int(np.where(eligible, np.maximum(capacity - load, 0), 0).sum())
+    print(f"{n_c} customers x {n_m} managers, {n_t} terms, seed {args.seed}")
+    print(f"free room {room} on {int(eligible.sum())} eligible managers")
+
+    start = time.perf_counter()
+    needs = engine.overlap(customer_needs, manager_skills)
+    hobbies = engine.overlap(customer_hobbies, manager_hobbies)
+    best = engine.best_managers(needs, hobbies)
+    classes = engine.classify(needs, hobbies, best)
+    totals = needs + hobbies
+    print(f"{'overlap/best/classify':<28}{time.perf_counter() - start:9.3f} s")
+    counts = np.bincount(classes, minlength=len(engine.CLASS_LABELS))
+    print("classes " + " ".join(f"{c}={n}" for c, n in zip(engine.CLASS_LABELS, counts)))
+
+    managers = dict(eligible=eligible, capacity=capacity, load=load)
+    results = {
+        "greedy": timed("greedy", engine.place_greedy, totals, best, classes, **managers)
+    }
+    full_arcs = n_c * n_m
+    if full_arcs <= args.exact_limit:
+        results["optimal exact"] = timed(
+            "optimal exact",
+            engine.place_optimal,
+            totals,
+            best,
+            max_arcs=full_arcs,
+            **managers,
+        )
+    max_arcs = args.max_arcs or max(1, full_arcs // 4)
+    results["optimal pruned"] = timed(
+        "optimal pruned", engine.place_optimal, totals, best, max_arcs=max_arcs, **managers
+    )
+
+    for label, placement in results.items():
+        placed = int((placement.assigned >= 0).sum())
+        kept = placement.candidates_per_customer
+        extra = f"  (top {kept} per customer)" if placement.pruned else ""
+        print(f"{label:<16}placed {placed:>7}  total {placement.total_score:>9}{extra}")
+    if "optimal exact" in results:
+        exact = results["optimal exact"].total_score
+        pruned = results["optimal pruned"].total_score
+        print(f"pruned vs exact gap {100 * (exact - pruned) / max(exact, 1):.4f} %")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,492 @@
+"""Numeric core of manager matching: arrays in, arrays out, no Django.
+
+Rows are customers, columns are managers. Callers order rows and columns by
+username, so "lowest index" in a tie-break means "smallest username" and every
+result is reproducible from the database alone.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+CLASS_LABELS = "ABCDE"
+REASON_BEST, REASON_FALLBACK, REASON_NO_CAPACITY = 0, 1, 2
+DEFAULT_THRESHOLDS = (13, 10, 7, 4)
+DEFAULT_UPGRADE_MARGIN = 2
+DEFAULT_MAX_ARCS = 4_000_000
+
+_CLASS_E = len(CLASS_LABELS) - 1
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Result of placing customers onto managers.
+
+    Attributes
+    ----------
+    assigned : ndarray of shape (n_customers,), dtype intp
+        Manager column of each customer, -1 when unassigned.
+    reasons : ndarray of shape (n_customers,), dtype int8
+        ``REASON_BEST``, ``REASON_FALLBACK`` or ``REASON_NO_CAPACITY``.
+    scores : ndarray of shape (n_customers,), dtype int64
+        Total with the assigned manager, 0 when unassigned; kept so the
+        caller can store it without the totals matrix.
+    pruned : bool
+        True when ``place_optimal`` kept only the top candidates per customer.
+    candidates_per_customer : int or None
+        Candidates kept per customer when pruned.
+    """
+
+    assigned: np.ndarray
+    reasons: np.ndarray
+    scores: np.ndarray
+    pruned: bool = False
+    candidates_per_customer: int | None = None
+
+    @property
+    def total_score(self) -> int:
+        """Sum of the totals of placed customers."""
+        return int(self.scores.sum())
+
+
+def multi_hot(rows, cols, *, shape):
+    """Indicator matrix from (row, col) pairs, e.g. the rows of an M2M table.
+
+    Parameters
+    ----------
+    rows, cols : array-like of shape (n_pairs,), integer
+        Row and term index of each pair; duplicates are harmless.
+    shape : tuple (n_rows, n_terms)
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_terms), dtype uint8
+    """
+    if (
+        len(shape) != 2
+        or not all(isinstance(s, (int, np.integer)) and s >= 0 for s in shape)
+    ):
+        raise ValueError(f"shape must be two non-negative ints, got {shape!r}")
+    rows = _index_vector("rows", rows)
+    cols = _index_vector("cols", cols)
+    if rows.shape != cols.shape:
+        raise ValueError(
+            f"rows of shape {rows.shape} and cols of shape {cols.shape} differ"
+        )
+    for name, idx, bound in (("rows", rows, shape[0]), ("cols", cols, shape[1])):
+        if idx.size and (idx.min() < 0 or idx.max() >= bound):
+            raise ValueError(f"{name} must lie in [0, {bound}) for shape {shape}")
+    out = np.zeros(shape, dtype=np.uint8)
+    out[rows, cols] = 1
+    return out
+
+
+def overlap(customer_terms, manager_terms):
+    """Count shared terms between every customer and every manager.
+
+    Parameters
+    ----------
+    customer_terms : ndarray of shape (n_customers, n_terms), 0/1
+    manager_terms : ndarray of shape (n_managers, n_terms), 0/1
+        Columns must be the same vocabulary as ``customer_terms``.
+
+    Returns
+    -------
+    ndarray of shape (n_customers, n_managers), dtype int32
+    """
+    customer_terms = _indicator_matrix("customer_terms", customer_terms)
+    manager_terms = _indicator_matrix("manager_terms", manager_terms)
+    if customer_terms.shape[1] != manager_terms.shape[1]:
+        raise ValueError(
+            f"customer_terms of shape {customer_terms.shape} and manager_terms "
+            f"of shape {manager_terms.shape} must have the same number of terms"
+        )
+    return customer_terms.astype(np.int32) @ manager_terms.T.astype(np.int32)
+
+
+def best_managers(needs_match, hobbies_match):
+    """Best manager of each customer by total, then needs, then lowest index.
+
+    Parameters
+    ----------
+    needs_match, hobbies_match : ndarray of shape (n_customers, n_managers)
+        Non-negative overlap counts.
+
+    Returns
+    -------
+    ndarray of shape (n_customers,), dtype intp
+        Manager column, -1 for everyone when ``n_managers == 0``.
+    """
+    needs_match, hobbies_match = _overlap_pair(needs_match, hobbies_match)
+    return _best_managers(needs_match, hobbies_match)
+
+
+def classify(
+    needs_match,
+    hobbies_match,
+    best,
+    *,
+    thresholds=DEFAULT_THRESHOLDS,
+    upgrade_margin=DEFAULT_UPGRADE_MARGIN,
+):
+    """Class code (0=A .. 4=E) of each customer from its best manager's overlaps.
+
+    The total sets the class; a customer whose needs lead its hobbies by at
+    least ``upgrade_margin`` moves up one class, because a service fit matters
+    more to the bank than a shared pastime.
+
+    Parameters
+    ----------
+    needs_match, hobbies_match : ndarray of shape (n_customers, n_managers)
+        Non-negative overlap counts.
+    best : ndarray of shape (n_customers,)
+        Column to read per customer, -1 for "no manager" (class E).
+    thresholds : tuple of 4 ints, non-increasing
+        Minimum totals of classes A, B, C and D.
+    upgrade_margin : int
+
+    Returns
+    -------
+    ndarray of shape (n_customers,), dtype int8
+    """
+    needs_match, hobbies_match = _overlap_pair(needs_match, hobbies_match)
+    best = _column_vector("best", best, *needs_match.shape)
+    thresholds = tuple(thresholds)
+    if (
+        len(thresholds) != 4
+        or not all(isinstance(t, (int, np.integer)) for t in thresholds)
+        or list(thresholds) != sorted(thresholds, reverse=True)
+    ):
+        raise ValueError(
+            f"thresholds must be 4 non-increasing ints (A, B, C, D), got {thresholds}"
+        )
+    if not isinstance(upgrade_margin, (int, np.integer)):
+        raise ValueError(f"upgrade_margin must be an int, got {upgrade_margin!r}")
+    needs = _at_columns(needs_match, best)
+    hobbies = _at_columns(hobbies_match, best)
+    passed = sum((needs + hobbies >= t).astype(np.int8) for t in thresholds)
+    codes = _CLASS_E - passed
+    upgrade = needs >= hobbies + upgrade_margin
+    codes = np.where(upgrade, np.maximum(codes - 1, 0), codes)
+    codes[best < 0] = _CLASS_E
+    return codes.astype(np.int8)
+
+
+def place_greedy(totals, best, classes, *, eligible, capacity, load):
+    """Place customers one by one, the old system's rule.
+
+    Customers go in order of class, then total with their best manager
+    (highest first), then row index. Each takes its best manager if eligible
+    with room, else the eligible manager with room and the lowest current
+    load (lowest index on ties), else stays unassigned.
+
+    Parameters
+    ----------
+    totals : ndarray of shape (n_customers, n_managers)
+        Non-negative integer scores.
+    best : ndarray of shape (n_customers,)
+        Best manager column per customer, -1 for none.
+    classes : ndarray of shape (n_customers,)
+        Class codes 0..4.
+    eligible : ndarray of shape (n_managers,), dtype bool
+        Active and accepting customers.
+    capacity : ndarray of shape (n_managers,), int >= 1
+    load : ndarray of shape (n_managers,), int >= 0
+        Customers already held that are not being placed in this run.
+
+    Returns
+    -------
+    Placement
+    """
+    totals, best, eligible, capacity, load = _placement_inputs(
+        totals, best, eligible, capacity, load
+    )
+    classes = np.asarray(classes)
+    if classes.shape != best.shape or not np.issubdtype(classes.dtype, np.integer):
+        raise ValueError(
+            f"classes must be integer of shape {best.shape}, "
+            f"got {classes.dtype} of shape {classes.shape}"
+        )
+    if classes.size and (classes.min() < 0 or classes.max() > _CLASS_E):
+        raise ValueError(f"classes must lie in [0, {_CLASS_E}]")
+    assigned = _place_greedy(
+        totals, best, classes, _free_room(eligible, capacity, load), load
+    )
+    return _placement(totals, best, assigned)
+
+
+def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS):
+    """Place as many customers as room allows with the largest sum of totals.
+
+    Solved as a min-cost flow. Priorities are strict: first the number placed
+    (``min(n_customers, free room)``), then the sum of totals, then even final
+    loads (the k-th new customer of manager j costs ``load[j] + k``). When
+    ``n_customers * n_managers_with_room > max_arcs`` only the top
+    ``k = max(1, max_arcs // n_customers)`` managers per customer are kept,
+    plus a zero-score overflow route that keeps the number placed maximal.
+
+    Parameters
+    ----------
+    totals : ndarray of shape (n_customers, n_managers)
+        Non-negative integer scores.
+    best : ndarray of shape (n_customers,)
+        Best manager column per customer, -1 for none; only sets reasons.
+    eligible : ndarray of shape (n_managers,), dtype bool
+    capacity : ndarray of shape (n_managers,), int >= 1
+    load : ndarray of shape (n_managers,), int >= 0
+    max_arcs : int >= 1
+        Customer-manager arcs allowed before pruning.
+
+    Returns
+    -------
+    Placement
+    """
+    totals, best, eligible, capacity, load = _placement_inputs(
+        totals, best, eligible, capacity, load
+    )
+    if not isinstance(max_arcs, (int, np.integer)) or max_arcs < 1:
+        raise ValueError(f"max_arcs must be a positive int, got {max_arcs!r}")
+    n_customers = totals.shape[0]
+    free = _free_room(eligible, capacity, load)
+    open_ = np.flatnonzero(free)
+    n_place = min(n_customers, int(free.sum()))
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    if n_place == 0:
+        return _placement(totals, best, assigned)
+    k = None
+    if n_customers * open_.size > max_arcs:
+        k = max(1, max_arcs // n_customers)
+    local = _min_cost_flow(totals[:, open_], free[open_], load[open_], n_place, k)
+    placed = local >= 0
+    assigned[placed] = open_[local[placed]]
+    return _placement(
+        totals, best, assigned, pruned=k is not None, candidates_per_customer=k
+    )
+
+
+def _best_managers(needs_match, hobbies_match):
+    if needs_match.shape[1] == 0:
+        return np.full(needs_match.shape[0], -1, dtype=np.intp)
+    totals = needs_match.astype(np.int64) + hobbies_match
+    top = totals == totals.max(axis=1, keepdims=True)
+    # argmax returns the first maximum, which is the lowest-index tie-break.
+    return np.argmax(np.where(top, needs_match, -1), axis=1).astype(np.intp)
+
+
+def _place_greedy(totals, best, classes, free, load):
+    n_customers = totals.shape[0]
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    if not free.any():
+        return assigned
+    best_total = _at_columns(totals, best)
+    order = np.lexsort((np.arange(n_customers), -best_total, classes))
+    room = free.copy()
+    full = _INT64_MAX
+    # Current load of managers with room; `full` keeps the others out of argmin.
+    current = np.where(room > 0, load, full)
+    for i in order:
+        j = best[i]
+        if j < 0 or room[j] == 0:
+            j = np.argmin(current)
+            if current[j] == full:
+                break
+        assigned[i] = j
+        room[j] -= 1
+        current[j] = current[j] + 1 if room[j] else full
+    return assigned
+
+
+def _min_cost_flow(totals, free, load, n_place, k):
+    """Assign ``n_place`` customers to managers that all have room.
+
+    Nodes: source, customers, managers, [overflow], sink. Each manager reaches
+    the sink through unit arcs of rising cost ``load + 1, load + 2, ...``, a
+    convex cost that favours even loads. Scores are scaled by more than the
+    largest possible evenness cost, so one point of total always wins.
+    """
+    n_customers, n_managers = totals.shape
+    slots = np.minimum(free, n_place)
+    max_unit = int((load + slots).max())
+    scale = n_place * max_unit + 1
+    if n_place * (int(totals.max()) * scale + max_unit) > _INT64_MAX:
+        raise ValueError(
+            f"totals of shape {totals.shape} with max {totals.max()} overflow "
+            "int64 flow costs"
+        )
+    customer_node = 1 + np.arange(n_customers, dtype=np.int32)
+    manager_node = 1 + n_customers + np.arange(n_managers, dtype=np.int32)
+    overflow = 1 + n_customers + n_managers
+    sink = overflow + (k is not None)
+
+    if k is None:
+        rows = np.repeat(np.arange(n_customers), n_managers)
+        cols = np.tile(np.arange(n_managers), n_customers)
+    else:
+        # Unique keys (total, then lower index) make the top-k deterministic.
+        key = totals.astype(np.int64) * n_managers + (n_managers - 1 - np.arange(n_managers))
+        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
+        rows = np.repeat(np.arange(n_customers), k)
+        cols = top.ravel()
+
+    flow = SimpleMinCostFlow()
+    _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)
+    candidate_arcs = _add_arcs(
+        flow,
+        customer_node[rows],
+        manager_node[cols],
+        1,
+        -scale * totals[rows, cols].astype(np.int64),
+    )
+    if k is not None:
+        overflow_in = _add_arcs(
+            flow, customer_node, np.full(n_customers, overflow, np.int32), 1, 0
+        )
+        overflow_out = _add_arcs(
+            flow, np.full(n_managers, overflow, np.int32), manager_node, slots, 0
+        )
+    starts = np.cumsum(slots) - slots
+    rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
+    _add_arcs(
+        flow,
+        np.repeat(manager_node, slots),
+        np.full(rank.size, sink, np.int32),
+        1,
+        np.repeat(load, slots) + rank,
+    )
+    flow.set_nodes_supplies(
+        np.array([0, sink], np.int32), np.array([n_place, -n_place], np.int64)
+    )
+    status = flow.solve()
+    if status != SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status!r}")
+
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    used = flow.flows(candidate_arcs) > 0
+    assigned[rows[used]] = cols[used]
+    if k is not None:
+        # The model scores overflow customers 0, so every pairing with the
+        # managers the overflow fed is equally good there: take index order.
+        via_overflow = np.flatnonzero(flow.flows(overflow_in) > 0)
+        fed = flow.flows(overflow_out)
+        assigned[via_overflow] = np.repeat(np.arange(n_managers), fed)
+    return assigned
+
+
+def _add_arcs(flow, tails, heads, capacity, cost):
+    n = len(tails)
+    return flow.add_arcs_with_capacity_and_unit_cost(
+        np.asarray(tails, np.int32),
+        np.asarray(heads, np.int32),
+        np.broadcast_to(np.asarray(capacity, np.int64), n).copy(),
+        np.broadcast_to(np.asarray(cost, np.int64), n).copy(),
+    )
+
+
+def _placement(totals, best, assigned, **flags):
+    reasons = np.where(assigned == best, REASON_BEST, REASON_FALLBACK)
+    reasons[assigned < 0] = REASON_NO_CAPACITY
+    return Placement(
+        assigned=assigned,
+        reasons=reasons.astype(np.int8),
+        scores=_at_columns(totals, assigned),
+        **flags,
+    )
+
+
+def _free_room(eligible, capacity, load):
+    return np.where(eligible, np.maximum(capacity - load, 0), 0).astype(np.int64)
+
+
+def _at_columns(matrix, cols):
+    """``matrix[i, cols[i]]`` per row, 0 where ``cols[i] == -1``."""
+    out = np.zeros(matrix.shape[0], dtype=np.int64)
+    rows = np.flatnonzero(cols >= 0)
+    out[rows] = matrix[rows, cols[rows]]
+    return out
+
+
+def _index_vector(name, values):
+    values = np.asarray(values)
+    if values.size == 0:
+        return values.reshape(0).astype(np.intp)
+    if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be a 1-D integer array, got {values.dtype} "
+            f"of shape {values.shape}"
+        )
+    return values
+
+
+def _indicator_matrix(name, values):
+    values = np.asarray(values)
+    if values.ndim != 2 or not (
+        values.dtype == bool or np.issubdtype(values.dtype, np.integer)
+    ):
+        raise ValueError(
+            f"{name} must be a 2-D bool or integer array, got {values.dtype} "
+            f"of shape {values.shape}"
+        )
+    if values.size and not np.isin(values, (0, 1)).all():
+        raise ValueError(f"{name} of shape {values.shape} must hold only 0 and 1")
+    return values
+
+
+def _count_matrix(name, values):
+    values = np.asarray(values)
+    if values.ndim != 2 or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be a 2-D integer array, got {values.dtype} "
+            f"of shape {values.shape}"
+        )
+    if values.size and values.min() < 0:
+        raise ValueError(f"{name} of shape {values.shape} must be non-negative")
+    return values
+
+
+def _overlap_pair(needs_match, hobbies_match):
+    needs_match = _count_matrix("needs_match", needs_match)
+    hobbies_match = _count_matrix("hobbies_match", hobbies_match)
+    if needs_match.shape != hobbies_match.shape:
+        raise ValueError(
+            f"needs_match of shape {needs_match.shape} and hobbies_match "
+            f"of shape {hobbies_match.shape} differ"
+        )
+    return needs_match, hobbies_match
+
+
+def _column_vector(name, values, n_customers, n_managers):
+    values = np.asarray(values)
+    if values.shape != (n_customers,) or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be integer of shape ({n_customers},), got {values.dtype} "
+            f"of shape {values.shape}"
+        )
+    if values.size and (values.min() < -1 or values.max() >= n_managers):
+        raise ValueError(f"{name} must lie in [-1, {n_managers})")
+    return values.astype(np.intp)
+
+
+def _placement_inputs(totals, best, eligible, capacity, load):
+    totals = _count_matrix("totals", totals)
+    n_customers, n_managers = totals.shape
+    best = _column_vector("best", best, n_customers, n_managers)
+    eligible = np.asarray(eligible)
+    if eligible.shape != (n_managers,) or eligible.dtype != bool:
+        raise ValueError(
+            f"eligible must be bool of shape ({n_managers},), got {eligible.dtype} "
+            f"of shape {eligible.shape}"
+        )
+    checked = []
+    for name, values, low in (("capacity", capacity, 1), ("load", load, 0)):
+        values = np.asarray(values)
+        if values.shape != (n_managers,) or not np.issubdtype(values.dtype, np.integer):
+            raise ValueError(
+                f"{name} must be integer of shape ({n_managers},), got "
+                f"{values.dtype} of shape {values.shape}"
+            )
+        if values.size and values.min() < low:
+            raise ValueError(f"{name} of shape {values.shape} must be >= {low}")
+        checked.append(values.astype(np.int64))
+    return totals, best, eligible, *checked
