@@ -32,6 +32,7 @@ migrate: install
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py autoassign --verbosity 0
 
 run: demo
 	@echo "Portrait on http://$(HOST)/  (admin/admin123, manager1/123456, customer1/123456)"

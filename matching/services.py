@@ -209,7 +209,7 @@ def _plan(
         rows=rows,
         new_manager=np.where(placed, active[column] if len(active) else -1, -1),
         reasons=placement.reasons,
-        totals=at_assigned(scores.totals),
+        totals=placement.scores,
         needs=at_assigned(scores.needs_match),
         hobbies=at_assigned(scores.hobbies_match),
         pruned=placement.pruned,
