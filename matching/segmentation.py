@@ -320,7 +320,9 @@ def _check_portraits(age, total_assets, needs, hobbies):
 def _check_features(features):
     features = _as_float(features, "features")
     if features.ndim != 2 or features.shape[1] == 0:
-        raise ValueError(f"features has shape {features.shape}; expected (n_customers, n_features) with n_features >= 1.")
+        raise ValueError(
+            f"features has shape {features.shape}; expected (n_customers, n_features) with n_features >= 1."
+        )
     return features
 
 

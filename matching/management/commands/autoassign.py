@@ -83,6 +83,8 @@ class Command(BaseCommand):
             f"  changes: {len(report.changes)}",
             f"  seconds: {seconds}",
         ]
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(self.style.SUCCESS(lines[0]))
         for line in lines[1:]:
             self.stdout.write(line)
