@@ -1,0 +1,132 @@
+"""Writes on vocabulary terms, and on the many-to-many links from portraits to them, for bulk imports."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from portrait.tabular import model_errors
+
+from .models import Term
+
+
+def term_key(name: str) -> str:
+    """Names are matched ignoring case and surrounding spaces ("funds" finds "Funds")."""
+    return name.strip().casefold()
+
+
+@dataclass
+class TermResolution:
+    """Term names of an import resolved against one vocabulary; `terms_create_missing` completes `ids`."""
+
+    model: type[Term]
+    ids: dict[str, int] = field(default_factory=dict)  # key -> id of a known (or created) term
+    names: dict[str, str] = field(default_factory=dict)  # key -> the term's name as stored
+    inactive: set[str] = field(default_factory=set)  # keys of known, inactive terms
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (code, message)
+    missing: dict[str, str] = field(default_factory=dict)  # key -> name to create (create=True only)
+
+    def problem(self, name: str, *, allowed_ids: Collection[int] = ()) -> tuple[str, str] | None:
+        """`(code, message)` when `name` cannot be chosen. An inactive term is refused unless its id is in
+        `allowed_ids` (the portrait has it already: inactive terms stay on existing portraits)."""
+        key = term_key(name)
+        if key in self.problems:
+            return self.problems[key]
+        if key in self.inactive and self.ids[key] not in allowed_ids:
+            return "inactive_term", _("term “%(name)s” is inactive") % {"name": self.names[key]}
+        return None
+
+    def ids_for(self, names: Iterable[str]) -> set[int]:
+        return {self.ids[term_key(name)] for name in names}
+
+
+def terms_resolve(*, model: type[Term], names: Iterable[str], create: bool = False) -> TermResolution:
+    """Resolve term names to ids in one query, and say what is wrong with the others. Writes nothing.
+
+    The whole vocabulary is read (staff keep it to dozens of terms), so matching ignores case on every
+    database. An unknown name is an error, unless `create`: then it is to be created by
+    `terms_create_missing`, provided the model accepts the name.
+    """
+    resolution = TermResolution(model=model)
+    exact, folded = {}, {}
+    for known in model.objects.order_by("pk").values_list("pk", "name", "is_active"):
+        exact[known[1]] = known
+        folded.setdefault(known[1].casefold(), known)
+    for name in names:
+        name, key = name.strip(), term_key(name)
+        if not key or key in resolution.names or key in resolution.problems:
+            continue
+        known = exact.get(name) or folded.get(key)
+        if known is not None:
+            pk, stored_name, is_active = known
+            resolution.ids[key], resolution.names[key] = pk, stored_name
+            if not is_active:
+                resolution.inactive.add(key)
+        elif not create:
+            resolution.problems[key] = ("unknown_term", _("unknown term “%(name)s”") % {"name": name})
+        elif problems := model_errors(model(name=name), exclude=[f.name for f in model._meta.fields if f.name != "name"]):
+            resolution.problems[key] = ("invalid_term", f"“{name}”: " + " ".join(message for _field, message in problems))
+        else:
+            resolution.missing[key] = resolution.names[key] = name
+    return resolution
+
+
+@transaction.atomic(savepoint=False)
+def terms_create_missing(*, resolution: TermResolution) -> list[str]:
+    """Create the terms `terms_resolve` found missing (two queries) and fill in their ids.
+
+    A term someone created meanwhile is reused rather than refused. Returns the names created.
+    """
+    if not resolution.missing:
+        return []
+    model = resolution.model
+    model.objects.bulk_create([model(name=name) for name in resolution.missing.values()], ignore_conflicts=True)
+    rows = model.objects.filter(name__in=list(resolution.missing.values())).values_list("pk", "name")
+    exact = {name: pk for pk, name in rows}
+    folded = {name.casefold(): pk for name, pk in exact.items()}
+    for key, name in resolution.missing.items():
+        resolution.ids[key] = exact.get(name) or folded[key]
+    created = list(resolution.missing.values())
+    resolution.missing = {}
+    return created
+
+
+def _through(relation: models.ManyToManyField) -> tuple[type[models.Model], str, str, str]:
+    through = relation.remote_field.through
+    source = relation.m2m_field_name()
+    target = relation.m2m_reverse_field_name()
+    return through, source, through._meta.get_field(source).attname, through._meta.get_field(target).attname
+
+
+def term_links_load(*, relation: models.ManyToManyField, owner_ids: Collection[int]) -> dict[int, set[int]]:
+    """Term ids linked to each owner (a profile) through `relation` (e.g. `CustomerProfile.needs.field`),
+    in one query on the through table; owners without terms are absent."""
+    links: dict[int, set[int]] = defaultdict(set)
+    if owner_ids:
+        through, source, source_att, target_att = _through(relation)
+        rows = through.objects.filter(**{f"{source}__in": list(owner_ids)}).values_list(source_att, target_att)
+        for owner_id, term_id in rows:
+            links[owner_id].add(term_id)
+    return dict(links)
+
+
+@transaction.atomic(savepoint=False)
+def term_links_replace(*, relation: models.ManyToManyField, links: Mapping[int, Collection[int]]) -> None:
+    """Make each owner's terms exactly `links[owner]`: one delete and one bulk insert on the through table.
+
+    Django's `m2m_changed` is not sent (nothing in Portrait listens to it); callers send their own signal.
+    """
+    if not links:
+        return
+    through, source, source_att, target_att = _through(relation)
+    through.objects.filter(**{f"{source}__in": list(links)}).delete()
+    through.objects.bulk_create(
+        [
+            through(**{source_att: owner_id, target_att: term_id})
+            for owner_id, term_ids in links.items()
+            for term_id in sorted(term_ids)
+        ]
+    )
