@@ -34,8 +34,9 @@ class CustomerProfile(models.Model):
         _("age"), validators=[MinValueValidator(MIN_AGE), MaxValueValidator(MAX_AGE)]
     )
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    # 15 digits: the most a double holds exactly, so amounts round-trip on SQLite (which stores REAL) too.
     total_assets = models.DecimalField(
-        _("total assets (yuan)"), max_digits=16, decimal_places=2, default=Decimal("0.00"),
+        _("total assets (yuan)"), max_digits=15, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     needs = models.ManyToManyField("vocabularies.Service", blank=True, related_name="customers", verbose_name=_("needs"))

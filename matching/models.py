@@ -120,7 +120,7 @@ class Segment(models.Model):
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("customers"))
     median_age = models.FloatField(_("median age"))
-    median_assets = models.DecimalField(_("median assets (yuan)"), max_digits=16, decimal_places=2)
+    median_assets = models.DecimalField(_("median assets (yuan)"), max_digits=15, decimal_places=2)
     top_needs = models.JSONField(_("top needs"), default=list)
     top_hobbies = models.JSONField(_("top hobbies"), default=list)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
