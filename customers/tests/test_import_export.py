@@ -290,7 +290,7 @@ class TestImportRejectsBadCells:
             ("total_assets", "1,000", "“1,000” value must be a decimal number."),
             ("total_assets", "NaN", "“NaN” value must be a decimal number."),
             ("total_assets", "1.234", "Ensure that there are no more than 2 decimal places."),
-            ("total_assets", "123456789012345", "Ensure that there are no more than 14 digits before the decimal point."),
+            ("total_assets", "123456789012345", "Ensure that there are no more than 13 digits before the decimal point."),
             ("total_assets", "", "This field cannot be blank."),
             ("occupation", "x" * 101, "Ensure this value has at most 100 characters (it has 101)."),
             ("name", "x" * 101, "Ensure this value has at most 100 characters (it has 101)."),
