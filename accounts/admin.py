@@ -1,0 +1,80 @@
+"""Admin for accounts, and the site-wide admin settings (header, the paginator of big tables).
+
+A user's profile is edited as an inline of that user; which inline shows depends on the role. The
+inlines live with their models (customers.admin, managers.admin) and register here through
+`register_profile_inline`, so accounts imports neither app (apps depend one way: accounts <- customers).
+"""
+from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+# The one place that names the admin site.
+admin.site.site_header = "Portrait 客户画像"
+admin.site.site_title = "Portrait 客户画像"
+admin.site.index_title = _("Site administration")
+
+
+class LargeTablePaginator(Paginator):
+    """Counts primary keys only, for changelists over 100k rows.
+
+    Django's count would carry the page's annotations (a manager's load, a term's usage) into the
+    COUNT query; counting ``pk`` with no ordering keeps it to the filtered base table and the joins
+    that filters or searches need. Used together with ``show_full_result_count = False``, which
+    drops the second, unfiltered count.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by().values("pk").count()
+        return super().count
+
+
+class BigTableAdmin(admin.ModelAdmin):
+    """Defaults for changelists of tables that grow with the number of customers."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    list_display = ("username", "name", "role", "email", "is_active", "is_staff", "last_login")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("username", "name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Portrait"), {"fields": ("role", "name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {
+            "classes": ("wide",),
+            "fields": ("username", "role", "name", "usable_password", "password1", "password2"),
+        }),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    #: role -> the inline of that role's profile; filled by `register_profile_inline`.
+    profile_inlines: dict[str, type[InlineModelAdmin]] = {}
+
+    def get_inlines(self, request, obj):
+        """The profile that goes with the user's stored role; none on the add page or for administrators."""
+        inline = self.profile_inlines.get(obj.role) if obj is not None else None
+        return [inline] if inline else []
+
+
+def register_profile_inline(role: Role, inline: type[InlineModelAdmin]) -> None:
+    """Show `inline` on the change page of users of `role`."""
+    UserAdmin.profile_inlines[role] = inline

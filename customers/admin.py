@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import BigTableAdmin, register_profile_inline
+from accounts.models import Role
+
+from .models import CustomerProfile
+
+# Computed or decided by the matching service: shown, never typed in. The manager changes through the
+# "Assign to a manager" action (matching.admin), which checks capacity and records the history.
+COMPUTED_FIELDS = ("customer_class", "segment", "manager", "manager_locked", "created_at", "updated_at")
+
+
+class HasManagerFilter(admin.SimpleListFilter):
+    title = _("has manager")
+    parameter_name = "has_manager"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(manager__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(manager__isnull=True)
+        return queryset
+
+
+class CustomerProfileInline(admin.StackedInline):
+    """The portrait on its user's change page (accounts.admin.UserAdmin shows it to customers)."""
+
+    model = CustomerProfile
+    fk_name = "user"
+    extra = 0
+    max_num = 1
+    can_delete = False  # delete the user instead
+    autocomplete_fields = ("needs", "hobbies")
+    fields = ("age", "occupation", "total_assets", "needs", "hobbies", *COMPUTED_FIELDS)
+    readonly_fields = COMPUTED_FIELDS
+
+
+register_profile_inline(Role.CUSTOMER, CustomerProfileInline)
+
+
+@admin.register(CustomerProfile)
+class CustomerProfileAdmin(BigTableAdmin):
+    list_display = (
+        "user__username", "user__name", "age", "occupation", "total_assets",
+        "customer_class", "segment", "manager", "manager_locked",
+    )
+    list_filter = ("customer_class", "segment", "manager_locked", "manager__accepting_customers", HasManagerFilter)
+    search_fields = ("user__username", "user__name", "occupation")
+    list_select_related = ("user", "manager__user")
+    autocomplete_fields = ("user", "needs", "hobbies")
+    # Newest first, straight from the created_at index (InnoDB and SQLite keep the id in it for the
+    # tie-break the changelist adds); the model's username order sorts the whole join on every page.
+    ordering = ("-created_at",)
+    fieldsets = (
+        (None, {"fields": ("user", "age", "occupation", "total_assets")}),
+        (_("Portrait"), {"fields": ("needs", "hobbies")}),
+        (_("Manager"), {"fields": ("manager", "manager_locked", "customer_class", "segment")}),
+        (_("History"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A portrait stays with the user it was made for.
+        return (*COMPUTED_FIELDS, "user") if obj is not None else COMPUTED_FIELDS

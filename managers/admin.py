@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import BigTableAdmin, register_profile_inline
+from accounts.models import Role
+
+from .models import ManagerProfile
+
+
+class ManagerProfileInline(admin.StackedInline):
+    """The profile on its user's change page (accounts.admin.UserAdmin shows it to managers)."""
+
+    model = ManagerProfile
+    fk_name = "user"
+    extra = 0
+    max_num = 1
+    can_delete = False  # delete the user instead
+    autocomplete_fields = ("capabilities", "hobbies")
+    fields = ("capabilities", "hobbies", "capacity", "accepting_customers", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+
+register_profile_inline(Role.MANAGER, ManagerProfileInline)
+
+
+def _load() -> Coalesce:
+    """Customers served, counted per manager row of the page through the (manager, class) index.
+
+    A correlated count rather than ``Count("customers")``: the join and GROUP BY would aggregate
+    every customer before the page is cut, and managers do not import customers (it depends on us).
+    """
+    customers = ManagerProfile.customers.rel.related_model._default_manager
+    served = customers.filter(manager=OuterRef("pk")).order_by().values("manager").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(served, output_field=BigIntegerField()), 0)
+
+
+@admin.register(ManagerProfile)
+class ManagerProfileAdmin(BigTableAdmin):
+    list_display = (
+        "user__username", "user__name", "capacity", "load", "free_room", "accepting_customers", "user__is_active",
+    )
+    list_filter = ("accepting_customers", "user__is_active")
+    search_fields = ("user__username", "user__name")  # also serves the manager autocomplete of customers
+    list_select_related = ("user",)
+    autocomplete_fields = ("user", "capabilities", "hobbies")
+    fields = ("user", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
+              "created_at", "updated_at")
+
+    def get_queryset(self, request):
+        # Capacity is unsigned on MySQL: cast before subtracting so an overfull manager shows a negative room.
+        # The user also for the manager autocomplete of customers, which ignores list_select_related.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .annotate(load=_load())
+            .annotate(free_room=Cast(F("capacity"), BigIntegerField()) - F("load"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        computed = ("load", "free_room", "created_at", "updated_at")
+        return (*computed, "user") if obj is not None else computed
+
+    @admin.display(description=_("customers served"), ordering="load")
+    def load(self, obj) -> int | None:
+        return getattr(obj, "load", None)
+
+    @admin.display(description=_("free room"), ordering="free_room")
+    def free_room(self, obj) -> int | None:
+        return getattr(obj, "free_room", None)
