@@ -77,8 +77,17 @@ def _multi_hot(through, owner_field: str, term_field: str, owners: dict[int, int
     return engine.multi_hot(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), shape=(len(owners), len(terms)))
 
 
+# Above this many customers a targeted load reads everyone and keeps the rows asked for, rather than
+# sending an IN (...) list longer than some databases take.
+ID_LIST_LIMIT = 500
+
+
 def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapshot:
     """Load customers (all, or just `customer_ids`), every manager and both vocabularies: 8 queries."""
+    if customer_ids is not None and len(customer_ids) > ID_LIST_LIMIT:
+        wanted = set(customer_ids)
+        snapshot = portrait_snapshot()
+        return _customer_rows(snapshot, [i for i, pk in enumerate(snapshot.customer_ids.tolist()) if pk in wanted])
     services, service_names = _term_index(Service)
     hobbies, hobby_names = _term_index(Hobby)
 
@@ -122,6 +131,22 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         manager_hobbies=_multi_hot(ManagerProfile.hobbies.through, "managerprofile_id", "hobby_id", manager_index, hobbies, {}),
         service_names=service_names,
         hobby_names=hobby_names,
+    )
+
+
+def _customer_rows(snapshot: Snapshot, rows: list[int]) -> Snapshot:
+    index = np.asarray(rows, dtype=np.intp)
+    return Snapshot(
+        **{
+            **snapshot.__dict__,
+            "customer_ids": snapshot.customer_ids[index],
+            "customer_usernames": [snapshot.customer_usernames[i] for i in rows],
+            "customer_manager": snapshot.customer_manager[index],
+            "customer_locked": snapshot.customer_locked[index],
+            "customer_class": [snapshot.customer_class[i] for i in rows],
+            "customer_needs": snapshot.customer_needs[index],
+            "customer_hobbies": snapshot.customer_hobbies[index],
+        }
     )
 
 

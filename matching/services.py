@@ -28,8 +28,6 @@ from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus
 from .selectors import Scores, Snapshot, portrait_figures, portrait_scores, portrait_snapshot, shared_terms
 
 WRITE_BATCH = 1000
-# Above this many customers a targeted reclassification loads everyone instead of an IN (...) list.
-RECLASSIFY_ID_LIMIT = 500
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -120,33 +118,12 @@ def _write_classes(snapshot: Snapshot, letters: list[str], progress: Progress = 
 @transaction.atomic
 def customers_reclassify(*, customer_ids: Collection[int]) -> dict[int, str]:
     """Classify the given customers now (a portrait was saved); returns {customer id: class}."""
-    customer_ids = set(customer_ids)
     if not customer_ids:
         return {}
-    snapshot = portrait_snapshot(customer_ids=customer_ids if len(customer_ids) <= RECLASSIFY_ID_LIMIT else None)
+    snapshot = portrait_snapshot(customer_ids=customer_ids)
     letters = portrait_scores(snapshot).class_letters()
-    keep = [i for i, customer_id in enumerate(snapshot.customer_ids.tolist()) if customer_id in customer_ids]
-    if len(keep) != snapshot.n_customers:
-        snapshot = _subset(snapshot, keep)
-        letters = [letters[i] for i in keep]
     _write_classes(snapshot, letters)
     return dict(zip(snapshot.customer_ids.tolist(), letters))
-
-
-def _subset(snapshot: Snapshot, rows: list[int]) -> Snapshot:
-    index = np.asarray(rows, dtype=np.intp)
-    return Snapshot(
-        **{
-            **snapshot.__dict__,
-            "customer_ids": snapshot.customer_ids[index],
-            "customer_usernames": [snapshot.customer_usernames[i] for i in rows],
-            "customer_manager": snapshot.customer_manager[index],
-            "customer_locked": snapshot.customer_locked[index],
-            "customer_class": [snapshot.customer_class[i] for i in rows],
-            "customer_needs": snapshot.customer_needs[index],
-            "customer_hobbies": snapshot.customer_hobbies[index],
-        }
-    )
 
 
 # --- placement ---------------------------------------------------------------------------------
@@ -545,60 +522,66 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
 # --- manual assignment -------------------------------------------------------------------------
 
 @transaction.atomic
-def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = "") -> Assignment:
-    """Assign one customer to one manager by hand and lock the relationship against automatic runs.
+def customers_assign(
+    *, customer_ids: Collection[int], manager: ManagerProfile, actor: User | None, note: str = ""
+) -> list[Assignment]:
+    """Assign customers to one manager by hand and lock them against automatic runs.
 
-    Refused when the manager's account is inactive, the manager is not accepting customers, or the
-    manager is full: capacity holds for manual assignments too.
+    Refused as a whole when the manager's account is inactive, the manager is not accepting
+    customers, or they would not all fit: capacity holds for manual assignments too.
     """
     manager = ManagerProfile.objects.select_for_update().select_related("user").get(pk=manager.pk)
-    customer = CustomerProfile.objects.select_for_update().select_related("user").get(pk=customer.pk)
-    if customer.manager_id == manager.pk:
-        raise ValidationError(
-            _("%(customer)s is already served by %(manager)s.") % {"customer": customer.user, "manager": manager.user}
-        )
+    customer_ids = set(customer_ids)
     if not manager.user.is_active:
         raise ValidationError(_("%(manager)s's account is inactive.") % {"manager": manager.user})
     if not manager.accepting_customers:
         raise ValidationError(_("%(manager)s is not accepting customers.") % {"manager": manager.user})
+    snapshot = portrait_snapshot(customer_ids=customer_ids)
+    column = int(np.flatnonzero(snapshot.manager_ids == manager.pk)[0])
+    moving = np.flatnonzero(snapshot.customer_manager != column)
+    if not len(moving):
+        raise ValidationError(_("Already served by %(manager)s.") % {"manager": manager.user})
     load = CustomerProfile.objects.filter(manager=manager).count()
-    if load >= manager.capacity:
+    if load + len(moving) > manager.capacity:
         raise ValidationError(
-            _("%(manager)s is full (%(load)d of %(capacity)d customers).")
-            % {"manager": manager.user, "load": load, "capacity": manager.capacity}
+            _("%(manager)s has room for %(room)d more customer(s) (%(load)d of %(capacity)d); %(count)d asked.")
+            % {"manager": manager.user, "room": max(manager.capacity - load, 0), "load": load,
+               "capacity": manager.capacity, "count": len(moving)}
         )
 
-    snapshot = portrait_snapshot(customer_ids=[customer.pk])
-    row = 0
-    column = int(np.flatnonzero(snapshot.manager_ids == manager.pk)[0])
-    needs, hobbies = shared_terms(snapshot, row, column)
     letters = portrait_scores(snapshot).class_letters()
-
-    previous_manager_id = customer.manager_id
-    customer.manager = manager
-    customer.manager_locked = True
-    customer.customer_class = letters[row]
-    customer.save(update_fields=["manager", "manager_locked", "customer_class", "updated_at"])
-    return Assignment.objects.create(
-        actor=actor,
-        customer=customer,
-        previous_manager_id=previous_manager_id,
-        new_manager=manager,
-        needs_match=len(needs),
-        hobbies_match=len(hobbies),
-        total=len(needs) + len(hobbies),
-        customer_class=letters[row],
-        reason=Reason.MANUAL,
-        shared_needs=needs,
-        shared_hobbies=hobbies,
-        note=note[:255],
+    now = timezone.now()
+    profiles, assignments = [], []
+    for row in moving.tolist():
+        customer_id = int(snapshot.customer_ids[row])
+        needs, hobbies = shared_terms(snapshot, row, column)
+        profiles.append(CustomerProfile(
+            id=customer_id, manager_id=manager.pk, manager_locked=True, customer_class=letters[row], updated_at=now,
+        ))
+        assignments.append(Assignment(
+            actor=actor, customer_id=customer_id,
+            previous_manager_id=_manager_id(snapshot, int(snapshot.customer_manager[row])), new_manager=manager,
+            needs_match=len(needs), hobbies_match=len(hobbies), total=len(needs) + len(hobbies),
+            customer_class=letters[row], reason=Reason.MANUAL, shared_needs=needs, shared_hobbies=hobbies,
+            note=note[:255],
+        ))
+    CustomerProfile.objects.bulk_update(
+        profiles, ["manager", "manager_locked", "customer_class", "updated_at"], batch_size=WRITE_BATCH
     )
+    return Assignment.objects.bulk_create(assignments, batch_size=WRITE_BATCH)
+
+
+def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = "") -> Assignment:
+    """Assign one customer by hand (see `customers_assign`)."""
+    return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note)[0]
 
 
 @transaction.atomic
-def customer_unlock(*, customer: CustomerProfile) -> None:
-    """Let automatic runs move this customer again (rebalance runs only; default runs keep managers)."""
-    CustomerProfile.objects.filter(pk=customer.pk).update(manager_locked=False, updated_at=timezone.now())
+def customers_unlock(*, customer_ids: Collection[int]) -> int:
+    """Let rebalancing runs move these customers again; returns how many were locked."""
+    return CustomerProfile.objects.filter(id__in=list(customer_ids), manager_locked=True).update(
+        manager_locked=False, updated_at=timezone.now()
+    )
 
 
 # --- segmentation ------------------------------------------------------------------------------

@@ -283,7 +283,7 @@ class TestManualAssignment:
     def test_refused_when_the_manager_is_full(self, portraits):
         manager = portraits.manager("m1", capacity=1)
         portraits.customer(manager=manager)
-        with pytest.raises(ValidationError, match="full"):
+        with pytest.raises(ValidationError, match="has room for 0 more"):
             customer_assign(customer=portraits.customer(), manager=manager, actor=None)
 
     def test_refused_when_the_manager_is_not_accepting_or_inactive(self, portraits):
@@ -339,3 +339,49 @@ def test_runs_never_interleave(portraits, settings):
         release.set()
         holder.join()
     assert matching_run().run.status == RunStatus.SUCCEEDED
+
+
+class TestBulkManualAssignment:
+    def test_assigns_and_locks_all_in_a_constant_number_of_queries(self, portraits, django_assert_max_num_queries):
+        from matching.services import customers_assign
+
+        manager = portraits.manager("m1", capabilities=needs(2), capacity=40)
+        few = [portraits.customer(needs=needs(2)).pk for _ in range(3)]
+        many = [portraits.customer(needs=needs(1)).pk for _ in range(30)]
+        with CaptureQueriesContext(connection) as small:
+            customers_assign(customer_ids=few, manager=manager, actor=None)
+        with CaptureQueriesContext(connection) as large:
+            assignments = customers_assign(customer_ids=many, manager=manager, actor=None, note="team move")
+        assert len(small) == len(large)
+        assert len(assignments) == 30 and {a.note for a in assignments} == {"team move"}
+        assert CustomerProfile.objects.filter(manager=manager, manager_locked=True).count() == 33
+
+    def test_all_or_nothing_when_they_do_not_all_fit(self, portraits):
+        from matching.services import customers_assign
+
+        manager = portraits.manager("m1", capacity=2)
+        ids = [portraits.customer().pk for _ in range(3)]
+        with pytest.raises(ValidationError, match="room for 2 more"):
+            customers_assign(customer_ids=ids, manager=manager, actor=None)
+        assert not CustomerProfile.objects.filter(manager=manager).exists()
+
+    def test_unlock_lets_rebalance_move_them_again(self, portraits):
+        from matching.services import customers_unlock
+
+        best = portraits.manager("best", capabilities=needs(4))
+        other = portraits.manager("other")
+        customer = portraits.customer(needs=needs(4), manager=other, locked=True)
+        assert customers_unlock(customer_ids=[customer.pk]) == 1
+        matching_run(rebalance=True)
+        assert refreshed(customer).manager == best
+
+
+def test_reclassifying_more_customers_than_an_id_list_holds_reads_everyone(portraits, monkeypatch):
+    from matching.services import customers_reclassify
+
+    monkeypatch.setattr("matching.selectors.ID_LIST_LIMIT", 2)
+    portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+    asked = [portraits.customer(needs=needs(7), hobbies=hobbies(6)).pk for _ in range(3)]
+    other = portraits.customer(needs=needs(7), hobbies=hobbies(6))
+    assert customers_reclassify(customer_ids=asked) == {pk: "A" for pk in asked}
+    assert refreshed(other).customer_class == ""

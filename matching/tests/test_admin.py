@@ -1,0 +1,86 @@
+"""Changing managers from the admin goes through the services: capacity holds and history is kept."""
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from customers.models import CustomerProfile
+from matching.models import Assignment, MatchingRun, Reason, RunKind
+from matching.services import matching_run
+
+from .conftest import SERVICES, refreshed
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMERS = reverse("admin:customers_customerprofile_changelist")
+
+
+def act(client, url, action, ids, **data):
+    return client.post(url, {"action": action, ACTION_CHECKBOX_NAME: [str(i) for i in ids], **data}, follow=True)
+
+
+class TestAssignAction:
+    def test_asks_for_the_manager_first(self, admin_client, portraits):
+        portraits.manager("m1")
+        customer = portraits.customer("alice")
+        response = act(admin_client, CUSTOMERS, "assign_manager", [customer.pk])
+        assert response.status_code == 200
+        assert "alice" in response.content.decode()
+        assert 'name="manager"' in response.content.decode()
+        assert refreshed(customer).manager is None
+
+    def test_assigns_locks_and_records_who_did_it(self, admin_client, admin_user, portraits):
+        manager = portraits.manager("m1", capabilities=SERVICES[:2])
+        customers = [portraits.customer(needs=SERVICES[:2]) for _ in range(2)]
+        response = act(admin_client, CUSTOMERS, "assign_manager", [c.pk for c in customers],
+                       apply="1", manager=str(manager.pk), note="branch move")
+        assert response.status_code == 200
+        assert "2 customers assigned" in response.content.decode()
+        for customer in customers:
+            customer = refreshed(customer)
+            assert customer.manager == manager and customer.manager_locked
+        history = Assignment.objects.filter(reason=Reason.MANUAL)
+        assert history.count() == 2
+        assert {(a.actor, a.note, a.total) for a in history} == {(admin_user, "branch move", 2)}
+
+    def test_a_full_manager_is_refused_with_a_message_and_nothing_changes(self, admin_client, portraits):
+        manager = portraits.manager("m1", capacity=1)
+        customers = [portraits.customer() for _ in range(2)]
+        response = act(admin_client, CUSTOMERS, "assign_manager", [c.pk for c in customers],
+                       apply="1", manager=str(manager.pk))
+        assert "room for 1 more" in response.content.decode()
+        assert not CustomerProfile.objects.filter(manager=manager).exists()
+
+    def test_the_change_form_does_not_edit_the_manager(self, admin_client, portraits):
+        manager = portraits.manager("m1")
+        customer = portraits.customer()
+        url = reverse("admin:customers_customerprofile_change", args=[customer.pk])
+        page = admin_client.get(url).content.decode()
+        assert 'name="manager"' not in page and 'name="manager_locked"' not in page
+
+
+def test_unlock_action(admin_client, portraits):
+    manager = portraits.manager("m1")
+    customer = portraits.customer(manager=manager, locked=True)
+    act(admin_client, CUSTOMERS, "unlock_manager", [customer.pk])
+    assert not refreshed(customer).manager_locked
+
+
+def test_move_book_action(admin_client, portraits):
+    leaving = portraits.manager("leaving")
+    other = portraits.manager("other")
+    customer = portraits.customer(manager=leaving)
+    response = act(admin_client, reverse("admin:managers_managerprofile_changelist"), "move_book", [leaving.pk])
+    assert "1 customer(s) moved" in response.content.decode()
+    assert refreshed(customer).manager == other
+    assert MatchingRun.objects.get().kind == RunKind.TRANSFER
+
+
+def test_undo_action(admin_client, portraits):
+    portraits.manager("m1")
+    customer = portraits.customer()
+    run = matching_run().run
+    response = act(admin_client, reverse("admin:matching_matchingrun_changelist"), "undo_run", [run.pk])
+    assert "1 customer(s) restored" in response.content.decode()
+    assert refreshed(customer).manager is None
+    response = act(admin_client, reverse("admin:matching_matchingrun_changelist"), "undo_run", [run.pk])
+    assert "already been undone" in response.content.decode()
