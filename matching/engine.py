@@ -17,6 +17,8 @@ DEFAULT_UPGRADE_MARGIN = 2
 DEFAULT_MAX_ARCS = 4_000_000
 
 _CLASS_E = len(CLASS_LABELS) - 1
+_MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
+_BLOCK_CELLS = 2**22
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -94,7 +96,7 @@ def overlap(customer_terms, manager_terms):
 
     Returns
     -------
-    ndarray of shape (n_customers, n_managers), dtype int32
+    ndarray of shape (n_customers, n_managers), dtype int16
     """
     customer_terms = _indicator_matrix("customer_terms", customer_terms)
     manager_terms = _indicator_matrix("manager_terms", manager_terms)
@@ -103,7 +105,18 @@ def overlap(customer_terms, manager_terms):
             f"customer_terms of shape {customer_terms.shape} and manager_terms "
             f"of shape {manager_terms.shape} must have the same number of terms"
         )
-    return customer_terms.astype(np.int32) @ manager_terms.T.astype(np.int32)
+    n_terms = customer_terms.shape[1]
+    if n_terms >= _MAX_TERMS:
+        raise ValueError(f"at most {_MAX_TERMS - 1} terms, got {n_terms}")
+    # BLAS runs float products, numpy's integer matmul does not; counts this small are exact in float32.
+    # Row blocks keep the float intermediate small; int16 halves the memory of the (large) result.
+    managers = np.ascontiguousarray(manager_terms.T, dtype=np.float32)
+    out = np.empty((customer_terms.shape[0], manager_terms.shape[0]), dtype=np.int16)
+    step = max(1, _BLOCK_CELLS // max(manager_terms.shape[0], 1))
+    for start in range(0, customer_terms.shape[0], step):
+        block = customer_terms[start:start + step].astype(np.float32)
+        out[start:start + step] = block @ managers
+    return out
 
 
 def best_managers(needs_match, hobbies_match):
@@ -269,10 +282,15 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
 def _best_managers(needs_match, hobbies_match):
     if needs_match.shape[1] == 0:
         return np.full(needs_match.shape[0], -1, dtype=np.intp)
-    totals = needs_match.astype(np.int64) + hobbies_match
-    top = totals == totals.max(axis=1, keepdims=True)
-    # argmax returns the first maximum, which is the lowest-index tie-break.
-    return np.argmax(np.where(top, needs_match, -1), axis=1).astype(np.intp)
+    if needs_match.shape[0] == 0:
+        return np.empty(0, dtype=np.intp)
+    # One key orders by total, then needs; argmax returns the first maximum: the lowest-index tie-break.
+    scale = int(needs_match.max()) + 1
+    key_type = np.int32 if (int(needs_match.max()) + int(hobbies_match.max()) + 1) * scale < 2**31 else np.int64
+    key = needs_match.astype(key_type) + hobbies_match
+    key *= scale
+    key += needs_match
+    return np.argmax(key, axis=1).astype(np.intp)
 
 
 def _place_greedy(totals, best, classes, free, load):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from django.conf import settings
@@ -53,7 +54,7 @@ class Scores:
     best: np.ndarray           # (n_c,) column into `active`, -1 when there is no active manager
     classes: np.ndarray        # (n_c,) class codes 0=A .. 4=E
 
-    @property
+    @cached_property
     def totals(self) -> np.ndarray:
         return self.needs_match + self.hobbies_match
 

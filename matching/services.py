@@ -175,12 +175,11 @@ def _plan(
     assigned = placement.assigned
     placed = assigned >= 0
     column = np.where(placed, assigned, 0)
-    row_index = np.arange(len(rows))
 
     def at_assigned(matrix: np.ndarray) -> np.ndarray:
         if matrix.shape[1] == 0:
             return np.zeros(len(rows), dtype=np.int64)
-        return np.where(placed, matrix[rows][row_index, column], 0)
+        return np.where(placed, matrix[rows, column], 0)
 
     return _Plan(
         rows=rows,

@@ -73,8 +73,17 @@ def test_overlap_counts_shared_terms():
     customers = np.array([[1, 1, 0, 1], [0, 0, 1, 0]], np.uint8)
     managers_ = np.array([[1, 0, 0, 1], [0, 1, 1, 1], [0, 0, 0, 0]], np.uint8)
     out = overlap(customers, managers_)
-    assert out.dtype == np.int32
+    assert out.dtype == np.int16
     np.testing.assert_array_equal(out, [[2, 2, 0], [0, 1, 0]])
+
+
+def test_overlap_in_row_blocks_equals_the_plain_integer_product(monkeypatch):
+    monkeypatch.setattr("matching.engine._BLOCK_CELLS", 7)  # blocks of 2 rows for 3 managers
+    rng = np.random.default_rng(3)
+    customers = rng.integers(0, 2, (11, 40), dtype=np.uint8)
+    managers_ = rng.integers(0, 2, (3, 40), dtype=np.uint8)
+    expected = customers.astype(np.int64) @ managers_.T.astype(np.int64)
+    np.testing.assert_array_equal(overlap(customers, managers_), expected)
 
 
 def test_overlap_rejects_different_vocabularies_naming_shapes():
