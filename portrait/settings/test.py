@@ -11,3 +11,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the finders, no warning about STATIC_ROOT
+LANGUAGE_CODE = "en"  # tests assert the source strings; portrait/tests/test_translations.py checks the Chinese
