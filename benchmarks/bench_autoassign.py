@@ -34,9 +34,6 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import numpy as np
-
-    from matching.selectors import portrait_scores, portrait_snapshot
     from matching.services import matching_run
 
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")
@@ -57,14 +54,6 @@ def main() -> None:
             report = matching_run(**options)
         run = report.run
         phases = ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in report.seconds.items())
-        if options.get("rebalance") and run.strategy == "optimal":
-            # No placement of n customers scores more than the n largest best-manager totals: if the run is
-            # within 0.5% of that bound, it is within 0.5% of the exact optimum, pruned or not.
-            scores = portrait_scores(portrait_snapshot())
-            best = np.sort(scores.totals.max(axis=1))[::-1] if scores.totals.size else np.zeros(0)
-            bound = int(best[: run.customers_placed].sum())
-            gap = 100 * (bound - run.total_score) / bound if bound else 0.0
-            print(f"  upper bound {bound}; optimal total {run.total_score}; gap to bound {gap:.3f}%")
         print(
             f"{label}: {time.perf_counter() - clock:.1f}s ({phases}); {len(queries)} queries; "
             f"placed {run.customers_placed}, unassigned {run.customers_unassigned}, total {run.total_score}, "

@@ -19,6 +19,7 @@ DEFAULT_MAX_ARCS = 4_000_000
 _CLASS_E = len(CLASS_LABELS) - 1
 _MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
 _BLOCK_CELLS = 2**22
+_PRICE_ITERATIONS = 60
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -39,6 +40,9 @@ class Placement:
         True when ``place_optimal`` kept only the top candidates per customer.
     candidates_per_customer : int or None
         Candidates kept per customer when pruned.
+    upper_bound : float or None
+        When pruned, a proven upper bound on the exact optimum's total (from
+        the linear-programming dual), so ``optimality_gap`` is a guarantee.
     """
 
     assigned: np.ndarray
@@ -46,11 +50,19 @@ class Placement:
     scores: np.ndarray
     pruned: bool = False
     candidates_per_customer: int | None = None
+    upper_bound: float | None = None
 
     @property
     def total_score(self) -> int:
         """Sum of the totals of placed customers."""
         return int(self.scores.sum())
+
+    @property
+    def optimality_gap(self) -> float:
+        """At most this fraction of the exact optimum's total is lost (0.0 when solved exactly)."""
+        if self.upper_bound is None or self.upper_bound <= 0:
+            return 0.0
+        return max(0.0, (self.upper_bound - self.total_score) / self.upper_bound)
 
 
 def multi_hot(rows, cols, *, shape):
@@ -268,14 +280,17 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     assigned = np.full(n_customers, -1, dtype=np.intp)
     if n_place == 0:
         return _placement(totals, best, assigned)
-    k = None
-    if n_customers * open_.size > max_arcs:
-        k = max(1, max_arcs // n_customers)
-    local = _min_cost_flow(totals[:, open_], free[open_], load[open_], n_place, k)
-    placed = local >= 0
-    assigned[placed] = open_[local[placed]]
+    candidates_totals = totals[:, open_]
+    if n_customers * open_.size <= max_arcs:
+        local = _min_cost_flow(candidates_totals, free[open_], load[open_], n_place, None)
+        assigned[local >= 0] = open_[local[local >= 0]]
+        return _placement(totals, best, assigned)
+
+    k = max(1, max_arcs // n_customers)
+    local, bound = _pruned_min_cost_flow(candidates_totals, free[open_], load[open_], n_place, k)
+    assigned[local >= 0] = open_[local[local >= 0]]
     return _placement(
-        totals, best, assigned, pruned=k is not None, candidates_per_customer=k
+        totals, best, assigned, pruned=True, candidates_per_customer=k, upper_bound=bound
     )
 
 
@@ -316,15 +331,77 @@ def _place_greedy(totals, best, classes, free, load):
     return assigned
 
 
-def _min_cost_flow(totals, free, load, n_place, k):
+def _pruned_min_cost_flow(totals, free, load, n_place, k):
+    """Solve on each customer's top-k managers, twice, and prove how close to exact the result is.
+
+    The first solve ranks candidates by score. Its total aims subgradient steps on the dual of the
+    (integral) transportation problem, which price the managers everyone wants; the second solve
+    ranks candidates by score minus price, the managers an exact optimum actually uses. The dual
+    gives an upper bound on the exact total either way. Returns (assigned, upper bound).
+    """
+    key = totals.astype(np.int64) * totals.shape[1] + (totals.shape[1] - 1 - np.arange(totals.shape[1]))
+    first = _min_cost_flow(totals, free, load, n_place, _top_k(key, k))
+    first_total = _total(totals, first)
+    prices, bound = _dual_prices(totals, free, target=first_total)
+    second = _min_cost_flow(totals, free, load, n_place, _top_k(totals - prices, k))
+    better = second if _total(totals, second) >= first_total else first
+    return better, max(bound, float(_total(totals, better)))
+
+
+def _top_k(key, k):
+    """Columns of each row's k largest keys; argpartition is deterministic for a given input."""
+    return np.argpartition(-key, k - 1, axis=1)[:, :k]
+
+
+def _total(totals, assigned):
+    placed = np.flatnonzero(assigned >= 0)
+    return int(totals[placed, assigned[placed]].sum())
+
+
+def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS):
+    """Manager prices p >= 0 and the best bound sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j.
+
+    Any p gives an upper bound on the best total (LP duality; the constraint matrix is totally
+    unimodular, so the LP optimum is the integer one). Polyak steps aim at `target`, a total that
+    some placement reaches, halving the step when the bound stalls.
+    """
+    scores = totals.astype(np.float32)
+    free = free.astype(np.float64)
+    rows = np.arange(scores.shape[0])
+    prices = np.zeros(scores.shape[1], dtype=np.float32)
+    best_prices, best_bound, theta, stalled = prices, np.inf, 1.0, 0
+    for _ in range(iterations):
+        reduced = scores - prices
+        choice = reduced.argmax(axis=1)
+        gain = np.maximum(reduced[rows, choice], 0)
+        bound = float(gain.sum(dtype=np.float64) + free @ prices)
+        if bound < best_bound - 1e-6:
+            best_prices, best_bound, stalled = prices, bound, 0
+        else:
+            stalled += 1
+            if stalled >= 5:
+                theta, stalled = theta / 2, 0
+        demand = np.bincount(choice[gain > 0], minlength=scores.shape[1])
+        slope = free - demand
+        norm = float(slope @ slope)
+        if norm == 0 or best_bound - target < 1e-6:
+            break
+        prices = np.maximum(prices - theta * (bound - target) / norm * slope, 0).astype(np.float32)
+    return best_prices, best_bound
+
+
+def _min_cost_flow(totals, free, load, n_place, candidates):
     """Assign ``n_place`` customers to managers that all have room.
 
     Nodes: source, customers, managers, [overflow], sink. Each manager reaches
     the sink through unit arcs of rising cost ``load + 1, load + 2, ...``, a
     convex cost that favours even loads. Scores are scaled by more than the
     largest possible evenness cost, so one point of total always wins.
+    ``candidates`` (n_customers, k) limits each customer's managers; an
+    overflow node then keeps the number placed maximal. None: every pair.
     """
     n_customers, n_managers = totals.shape
+    k = None if candidates is None else candidates.shape[1]
     slots = np.minimum(free, n_place)
     max_unit = int((load + slots).max())
     scale = n_place * max_unit + 1
@@ -342,11 +419,8 @@ def _min_cost_flow(totals, free, load, n_place, k):
         rows = np.repeat(np.arange(n_customers), n_managers)
         cols = np.tile(np.arange(n_managers), n_customers)
     else:
-        # Unique keys (total, then lower index) make the top-k deterministic.
-        key = totals.astype(np.int64) * n_managers + (n_managers - 1 - np.arange(n_managers))
-        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
         rows = np.repeat(np.arange(n_customers), k)
-        cols = top.ravel()
+        cols = candidates.ravel()
 
     flow = SimpleMinCostFlow()
     _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)

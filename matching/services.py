@@ -140,6 +140,7 @@ class _Plan:
     hobbies: np.ndarray
     pruned: bool
     candidates_per_customer: int | None
+    optimality_gap: float
 
 
 def _plan(
@@ -190,6 +191,7 @@ def _plan(
         hobbies=at_assigned(scores.hobbies_match),
         pruned=placement.pruned,
         candidates_per_customer=placement.candidates_per_customer,
+        optimality_gap=placement.optimality_gap,
     )
 
 
@@ -375,8 +377,9 @@ def _run(
         warnings.append(_("No active manager is accepting customers: nobody was placed."))
     if plan.pruned:
         warnings.append(
-            _("Optimal placement pruned candidates for speed: %(k)d best managers per customer.")
-            % {"k": plan.candidates_per_customer}
+            _("Optimal placement pruned candidates for speed: %(k)d managers per customer; "
+              "the total is proven within %(gap).2f%% of the exact optimum.")
+            % {"k": plan.candidates_per_customer, "gap": 100 * plan.optimality_gap}
         )
 
     change_list = _summarise(run, snapshot, plan, changes, letters)
@@ -388,6 +391,7 @@ def _run(
         "changes": len(change_list),
         "pruned": plan.pruned,
         "candidates_per_customer": plan.candidates_per_customer,
+        "optimality_gap": round(plan.optimality_gap, 6),
         "warnings": warnings,
     }
     run.status = RunStatus.SUCCEEDED

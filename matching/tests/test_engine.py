@@ -421,3 +421,32 @@ def test_pruned_optimal_stays_close_to_exact_on_a_medium_instance():
     assert pruned.pruned and pruned.candidates_per_customer == 10
     assert_valid(pruned, instance)
     assert pruned.total_score >= 0.995 * exact.total_score
+    assert pruned.upper_bound >= exact.total_score
+    assert pruned.optimality_gap < 0.005
+
+
+def test_pruned_optimal_with_tight_capacity_is_certified_within_half_a_percent():
+    """Everyone fits only just: raw top-k pruning loses over 1% here; pricing the managers keeps it exact-ish."""
+    rng = np.random.default_rng(0)
+    n_c, n_m, n_terms = 4000, 80, 16
+    needs = overlap(rng.random((n_c, n_terms)) < 0.25, rng.random((n_m, n_terms)) < 0.45)
+    hobbies = overlap(rng.random((n_c, n_terms)) < 0.25, rng.random((n_m, n_terms)) < 0.35)
+    totals = needs + hobbies
+    best = best_managers(needs, hobbies)
+    room = {"eligible": np.ones(n_m, bool), "capacity": np.full(n_m, 50), "load": np.zeros(n_m, np.int64)}
+    exact = place_optimal(totals, best, **room)
+    pruned = place_optimal(totals, best, **room, max_arcs=n_c * 10)
+    assert pruned.pruned
+    assert exact.total_score <= pruned.upper_bound  # the bound is a proof, not an estimate
+    assert pruned.total_score >= 0.995 * exact.total_score
+    assert pruned.optimality_gap < 0.005
+    assert exact.optimality_gap == 0.0 and exact.upper_bound is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(), st.integers(1, 3))
+def test_the_pruned_upper_bound_never_undercuts_the_exact_optimum(instance, k):
+    n_customers = instance.totals.shape[0]
+    pruned = instance.optimal(max_arcs=max(1, n_customers * k))
+    if pruned.pruned:
+        assert pruned.upper_bound + 1e-6 >= instance.optimal().total_score >= pruned.total_score
