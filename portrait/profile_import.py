@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_rows_check, users_upsert
@@ -227,24 +228,27 @@ class ImportCommand(BaseCommand):
     """`import_customers`, `import_managers`: read a file, run the import, report every problem or a summary."""
 
     importer: ProfileImport
-    noun: str
+    noun: str  # what the summary counts ("customers"); may be a lazy translation
     terms_help: str
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The CSV (UTF-8, a BOM is fine) or .xlsx file to import.")
-        parser.add_argument("--create-terms", action="store_true", help=self.terms_help)
-        parser.add_argument("--dry-run", action="store_true", help="Only validate the file and print what would change.")
+        parser.add_argument("file", help=_("The CSV (UTF-8, a BOM is fine) or .xlsx file to import."))
+        parser.add_argument("--create-terms", action="store_true", help=str(self.terms_help))
+        parser.add_argument("--dry-run", action="store_true", help=_("Only validate the file and print what would change."))
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"File not found: {path}")
+            raise CommandError(_("File not found: %(file)s") % {"file": path})
         try:
             result = self.importer.run(file=path, create_terms=options["create_terms"], dry_run=options["dry_run"])
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}) from exc
         except IntegrityError as exc:  # someone else wrote the same users meanwhile; the transaction rolled back
-            raise CommandError(f"The database changed during the import, nothing was imported: {exc}. Run it again.") from exc
+            raise CommandError(
+                _("The database changed during the import, nothing was imported: %(error)s. Run it again.")
+                % {"error": exc}
+            ) from exc
         if result.errors:
             raise CommandError(import_errors_message(result, source=str(path)))
         if options["verbosity"] >= 1:

@@ -20,6 +20,7 @@ from typing import IO, Any, Union
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 Source = Union[str, os.PathLike, bytes, IO[bytes]]
 
@@ -35,6 +36,14 @@ _ILLEGAL_XLSX_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # --- Results shared by every import ------------------------------------------------------------
+# Problems that belong to no column name the row, the file or its header; shown translated.
+_PSEUDO_FIELDS = {
+    "row": pgettext_lazy("where an import problem is", "row"),
+    "file": pgettext_lazy("where an import problem is", "file"),
+    "header": pgettext_lazy("where an import problem is", "header"),
+}
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an input file: the physical line (header = 1), the column and what is wrong."""
@@ -45,7 +54,9 @@ class RowError:
     code: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
+        return _("line %(line)d: %(field)s: %(message)s") % {
+            "line": self.line, "field": _PSEUDO_FIELDS.get(self.field, self.field), "message": self.message,
+        }
 
 
 @dataclass
@@ -76,28 +87,39 @@ def sorted_errors(errors: Iterable[RowError], *, columns: Sequence[str]) -> list
 
 def import_summary(result: ImportResult, *, noun: str) -> str:
     """One line for a command's output: "Imported 120 customers: 100 created, 20 updated, 0 unchanged." """
+    counts = {
+        "total": result.total, "noun": noun, "created": result.created, "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
     if result.dry_run:
-        text = (
-            f"Dry run, nothing written: {result.total} {noun} valid: {result.created} to create, "
-            f"{result.updated} to update, {result.unchanged} unchanged."
-        )
+        text = _(
+            "Dry run, nothing written: %(total)d %(noun)s valid: %(created)d to create, "
+            "%(updated)d to update, %(unchanged)d unchanged."
+        ) % counts
     else:
-        text = (
-            f"Imported {result.total} {noun}: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
-        )
+        text = _(
+            "Imported %(total)d %(noun)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+        ) % counts
     if result.created_terms:
-        verb = "Terms to create" if result.dry_run else "Created terms"
-        text += f" {verb}: " + ", ".join(result.created_terms) + "."
+        terms = {"summary": text, "terms": ", ".join(result.created_terms)}
+        if result.dry_run:
+            text = _("%(summary)s Terms to create: %(terms)s.") % terms
+        else:
+            text = _("%(summary)s Created terms: %(terms)s.") % terms
     return text
 
 
 def import_errors_message(result: ImportResult, *, source: str) -> str:
     """Every problem of a rejected file, one per line, for a CommandError."""
     count = len(result.errors)
-    lines = [f"{source}: {count} problem{'s' if count != 1 else ''}; nothing was imported.", *map(str, result.errors)]
+    heading = ngettext(
+        "%(source)s: %(count)d problem; nothing was imported.",
+        "%(source)s: %(count)d problems; nothing was imported.",
+        count,
+    ) % {"source": source, "count": count}
+    lines = [heading, *map(str, result.errors)]
     if any(error.code == "unknown_term" for error in result.errors):
-        lines.append("Add the unknown terms in the admin, or import again with --create-terms to create them.")
+        lines.append(_("Add the unknown terms in the admin, or import again with --create-terms to create them."))
     return "\n".join(lines)
 
 
@@ -378,7 +400,8 @@ def _table_from_raw(
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
         if not name:
-            errors.append(RowError(header_line, f"column {position}", _("the column has no name"), "unnamed_column"))
+            column = _("column %(position)d") % {"position": position}
+            errors.append(RowError(header_line, column, _("the column has no name"), "unnamed_column"))
         elif name in seen:
             errors.append(RowError(header_line, name, _("the column appears more than once"), "duplicate_column"))
         elif name not in known:

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from customers.selectors import CUSTOMER_IMPORT_COLUMNS
 from customers.services import CUSTOMER_IMPORT
 from portrait.profile_import import ImportCommand
@@ -5,12 +8,15 @@ from portrait.profile_import import ImportCommand
 
 class Command(ImportCommand):
     importer = CUSTOMER_IMPORT
-    noun = "customers"
-    terms_help = "Create needs and hobbies that are not in the vocabularies yet, instead of refusing them."
-    help = (
-        "Create or update customers from a CSV file (UTF-8, a BOM is fine; or an .xlsx workbook) whose header is "
-        f"{','.join(CUSTOMER_IMPORT_COLUMNS)}. Needs and hobbies are separated by ';'. Existing usernames are "
-        "updated, new ones created without a usable password. The whole file is checked first: if any row is "
-        "wrong nothing is written and every problem is listed as 'line N: column: problem'. "
-        "An export of export_customers re-imports."
-    )
+    noun = pgettext_lazy("what an import summary counts", "customers")
+    terms_help = gettext_lazy("Create needs and hobbies that are not in the vocabularies yet, instead of refusing them.")
+
+    @property
+    def help(self) -> str:  # translated when the parser is built, in the active language
+        return _(
+            "Create or update customers from a CSV file (UTF-8, a BOM is fine; or an .xlsx workbook) whose header is "
+            "%(columns)s. Needs and hobbies are separated by ';'. Existing usernames are "
+            "updated, new ones created without a usable password. The whole file is checked first: if any row is "
+            "wrong nothing is written and every problem is listed as 'line N: column: problem'. "
+            "An export of export_customers re-imports."
+        ) % {"columns": ",".join(CUSTOMER_IMPORT_COLUMNS)}

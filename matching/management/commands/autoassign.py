@@ -2,6 +2,8 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from tqdm import tqdm
 
 from matching.models import MatchingRun, Strategy
@@ -9,23 +11,40 @@ from matching.services import RunInProgress, UndoRefused, matching_run, run_undo
 
 PREVIEW = 20
 
+# The codes the summary and the dry-run preview print: English keeps the code, other languages a short word.
+PHASES = {
+    "load": pgettext_lazy("matching phase", "load"),
+    "score": pgettext_lazy("matching phase", "score"),
+    "place": pgettext_lazy("matching phase", "place"),
+    "write": pgettext_lazy("matching phase", "write"),
+}
+REASONS = {
+    "best": pgettext_lazy("assignment reason code", "best"),
+    "fallback": pgettext_lazy("assignment reason code", "fallback"),
+    "no_capacity": pgettext_lazy("assignment reason code", "no_capacity"),
+    "manual": pgettext_lazy("assignment reason code", "manual"),
+    "undo": pgettext_lazy("assignment reason code", "undo"),
+}
+
 
 class Command(BaseCommand):
-    help = (
-        "Classify every customer (A-E) and assign a relationship manager to those who need one, "
-        "never exceeding a manager's capacity. By default only customers without a manager, or whose "
-        "manager's account is inactive, are placed; --rebalance places every customer who is not locked."
-    )
+    @property
+    def help(self) -> str:  # translated when the parser is built, in the active language
+        return _(
+            "Classify every customer (A-E) and assign a relationship manager to those who need one, "
+            "never exceeding a manager's capacity. By default only customers without a manager, or whose "
+            "manager's account is inactive, are placed; --rebalance places every customer who is not locked."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("--strategy", choices=Strategy.values, default=Strategy.OPTIMAL,
-                            help="optimal (default): largest total score; greedy: the older system's rule.")
+                            help=_("optimal (default): largest total score; greedy: the older system's rule."))
         parser.add_argument("--rebalance", action="store_true",
-                            help="Place again every customer who is not manually locked.")
+                            help=_("Place again every customer who is not manually locked."))
         parser.add_argument("--dry-run", action="store_true",
-                            help="Compute and print the summary and the first changes; write no profile.")
+                            help=_("Compute and print the summary and the first changes; write no profile."))
         parser.add_argument("--undo", type=int, metavar="RUN_ID",
-                            help="Restore what run RUN_ID changed (refused if any of its customers changed since).")
+                            help=_("Restore what run RUN_ID changed (refused if any of its customers changed since)."))
 
     def handle(self, *args, **options):
         if options["undo"] is not None:
@@ -44,10 +63,10 @@ class Command(BaseCommand):
 
     def _undo(self, options):
         if options["dry_run"] or options["rebalance"]:
-            raise CommandError("--undo cannot be combined with --dry-run or --rebalance.")
+            raise CommandError(_("--undo cannot be combined with --dry-run or --rebalance."))
         run = MatchingRun.objects.filter(pk=options["undo"]).first()
         if run is None:
-            raise CommandError(f"No matching run with id {options['undo']}.")
+            raise CommandError(_("No matching run with id %(id)s.") % {"id": options["undo"]})
         try:
             undo = run_undo(run=run)
         except UndoRefused as exc:
@@ -57,34 +76,63 @@ class Command(BaseCommand):
         except RunInProgress as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
-            f"Run {run.pk} undone by run {undo.pk}: {undo.customers_moved} customer(s) restored."
+            _("Run %(run)s undone by run %(undo)s: %(count)d customer(s) restored.")
+            % {"run": run.pk, "undo": undo.pk, "count": undo.customers_moved}
         ))
 
     def _print_report(self, report, options):
         run = report.run
         for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+            self.stdout.write(self.style.WARNING(_("Warning: %(message)s") % {"message": warning}))
         if run.dry_run and options["verbosity"] >= 1:
-            self.stdout.write(f"Dry run: {len(report.changes)} change(s) would be made; the first {min(PREVIEW, len(report.changes))}:")
+            self.stdout.write(
+                _("Dry run: %(count)d change(s) would be made; the first %(shown)d:")
+                % {"count": len(report.changes), "shown": min(PREVIEW, len(report.changes))}
+            )
             for change in report.changes[:PREVIEW]:
-                self.stdout.write(
-                    f"  {change.customer} [{change.customer_class}]: {change.previous_manager or '-'} -> "
-                    f"{change.new_manager or '-'} ({change.reason}, score {change.total})"
-                )
-        classes = ", ".join(f"{letter} {count}" for letter, count in report.class_counts.items()) or "none"
-        seconds = ", ".join(f"{phase} {value:.2f}s" for phase, value in report.seconds.items())
+                self.stdout.write("  " + _(
+                    "%(customer)s [%(class)s]: %(previous)s -> %(new)s (%(reason)s, score %(score)s)"
+                ) % {
+                    "customer": change.customer, "class": change.customer_class,
+                    "previous": change.previous_manager or "-", "new": change.new_manager or "-",
+                    "reason": REASONS.get(change.reason, change.reason), "score": change.total,
+                })
+        classes = ""
+        for letter, count in report.class_counts.items():
+            if classes:
+                classes = _("%(classes)s, %(class)s %(count)d") % {"classes": classes, "class": letter, "count": count}
+            else:
+                classes = _("%(class)s %(count)d") % {"class": letter, "count": count}
+        seconds = ""
+        for phase, value in report.seconds.items():
+            name = PHASES.get(phase, phase)
+            if seconds:
+                seconds = _("%(phases)s, %(phase)s %(seconds).2fs") % {"phases": seconds, "phase": name, "seconds": value}
+            else:
+                seconds = _("%(phase)s %(seconds).2fs") % {"phase": name, "seconds": value}
+        details = run.get_strategy_display()
+        if run.options.get("rebalance"):
+            details = _("%(details)s, rebalance") % {"details": details}
+        if run.dry_run:
+            details = _("%(details)s, DRY RUN: nothing written") % {"details": details}
         lines = [
-            f"Run {run.pk} ({run.get_strategy_display()}{', rebalance' if run.options.get('rebalance') else ''}"
-            f"{', DRY RUN: nothing written' if run.dry_run else ''})",
-            f"  customers classified: {run.customers_classified} ({classes})",
-            f"  placed: {run.customers_placed}, moved: {run.customers_moved}, "
-            f"left unassigned for lack of room: {run.customers_unassigned}, fallbacks: {run.fallbacks}",
-            f"  total score: {run.total_score}, mean score: {run.mean_score:.2f}",
-            f"  changes: {len(report.changes)}",
-            f"  seconds: {seconds}",
+            _("Run %(id)s (%(details)s)") % {"id": run.pk, "details": details},
+            _("customers classified: %(count)d (%(classes)s)") % {
+                "count": run.customers_classified, "classes": classes or pgettext("no classes", "none"),
+            },
+            _(
+                "placed: %(placed)d, moved: %(moved)d, left unassigned for lack of room: %(unassigned)d, "
+                "fallbacks: %(fallbacks)d"
+            ) % {
+                "placed": run.customers_placed, "moved": run.customers_moved,
+                "unassigned": run.customers_unassigned, "fallbacks": run.fallbacks,
+            },
+            _("total score: %(total)s, mean score: %(mean).2f") % {"total": run.total_score, "mean": run.mean_score},
+            _("changes: %(count)d") % {"count": len(report.changes)},
+            _("seconds: %(seconds)s") % {"seconds": seconds},
         ]
         if options["verbosity"] < 1:
             return
         self.stdout.write(self.style.SUCCESS(lines[0]))
         for line in lines[1:]:
-            self.stdout.write(line)
+            self.stdout.write("  " + line)
