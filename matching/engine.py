@@ -20,6 +20,7 @@ _CLASS_E = len(CLASS_LABELS) - 1
 _MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
 _BLOCK_CELLS = 2**22
 _PRICE_ITERATIONS = 60
+_POLISH_ITERATIONS = 20
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -280,7 +281,8 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     assigned = np.full(n_customers, -1, dtype=np.intp)
     if n_place == 0:
         return _placement(totals, best, assigned)
-    candidates_totals = totals[:, open_]
+    # Column selection returns Fortran order; every later pass works along rows.
+    candidates_totals = np.ascontiguousarray(totals[:, open_])
     if n_customers * open_.size <= max_arcs:
         local = _min_cost_flow(candidates_totals, free[open_], load[open_], n_place, None)
         assigned[local >= 0] = open_[local[local >= 0]]
@@ -332,20 +334,20 @@ def _place_greedy(totals, best, classes, free, load):
 
 
 def _pruned_min_cost_flow(totals, free, load, n_place, k):
-    """Solve on each customer's top-k managers, twice, and prove how close to exact the result is.
+    """Solve on each customer's k best candidates by price, and prove how close to exact that is.
 
-    The first solve ranks candidates by score. Its total aims subgradient steps on the dual of the
-    (integral) transportation problem, which price the managers everyone wants; the second solve
-    ranks candidates by score minus price, the managers an exact optimum actually uses. The dual
-    gives an upper bound on the exact total either way. Returns (assigned, upper bound).
+    Ranking candidates by score alone fails when everyone wants the same managers: they fill up and
+    the rest fall to the zero-score overflow. So managers are priced first, by subgradient steps on
+    the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
+    score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
+    own total tighten the dual's upper bound on the exact optimum. Returns (assigned, upper bound).
     """
-    key = totals.astype(np.int64) * totals.shape[1] + (totals.shape[1] - 1 - np.arange(totals.shape[1]))
-    first = _min_cost_flow(totals, free, load, n_place, _top_k(key, k))
-    first_total = _total(totals, first)
-    prices, bound = _dual_prices(totals, free, target=first_total)
-    second = _min_cost_flow(totals, free, load, n_place, _top_k(totals - prices, k))
-    better = second if _total(totals, second) >= first_total else first
-    return better, max(bound, float(_total(totals, better)))
+    quick = _place_greedy(totals, totals.argmax(axis=1), np.zeros(totals.shape[0], np.int8), free, load)
+    prices, bound = _dual_prices(totals, free, target=_total(totals, quick))
+    assigned = _min_cost_flow(totals, free, load, n_place, _top_k(totals - prices, k))
+    total = _total(totals, assigned)
+    _, polished = _dual_prices(totals, free, target=total, prices=prices, iterations=_POLISH_ITERATIONS)
+    return assigned, max(min(bound, polished), float(total))
 
 
 def _top_k(key, k):
@@ -358,7 +360,7 @@ def _total(totals, assigned):
     return int(totals[placed, assigned[placed]].sum())
 
 
-def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS):
+def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=None):
     """Manager prices p >= 0 and the best bound sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j.
 
     Any p gives an upper bound on the best total (LP duality; the constraint matrix is totally
@@ -368,10 +370,11 @@ def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS):
     scores = totals.astype(np.float32)
     free = free.astype(np.float64)
     rows = np.arange(scores.shape[0])
-    prices = np.zeros(scores.shape[1], dtype=np.float32)
+    prices = np.zeros(scores.shape[1], dtype=np.float32) if prices is None else prices
     best_prices, best_bound, theta, stalled = prices, np.inf, 1.0, 0
+    reduced = np.empty_like(scores)  # reused: a fresh 100k x 2k buffer per step costs seconds in page faults
     for _ in range(iterations):
-        reduced = scores - prices
+        np.subtract(scores, prices, out=reduced)
         choice = reduced.argmax(axis=1)
         gain = np.maximum(reduced[rows, choice], 0)
         bound = float(gain.sum(dtype=np.float64) + free @ prices)
