@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
+from portrait.bulk import bulk_set
 
 from . import engine, segmentation
 from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Segment, Strategy
@@ -99,20 +100,15 @@ def _record_failure(run: MatchingRun, exc: Exception) -> None:
 
 # --- classification ----------------------------------------------------------------------------
 
-def _write_classes(snapshot: Snapshot, letters: list[str], progress: Progress = _no_progress) -> int:
-    """Update the class of customers whose class changed: one UPDATE per class and batch."""
-    changed: dict[str, list[int]] = {}
-    for customer_id, old, new in zip(snapshot.customer_ids.tolist(), snapshot.customer_class, letters):
-        if old != new:
-            changed.setdefault(new, []).append(customer_id)
-    batches = [
-        (letter, ids[start:start + WRITE_BATCH])
-        for letter, ids in sorted(changed.items())
-        for start in range(0, len(ids), WRITE_BATCH)
+def _write_classes(snapshot: Snapshot, letters: list[str]) -> int:
+    """Store the class of customers whose class changed, in a constant number of queries."""
+    now = timezone.now()
+    rows = [
+        (customer_id, new, now)
+        for customer_id, old, new in zip(snapshot.customer_ids.tolist(), snapshot.customer_class, letters)
+        if old != new
     ]
-    for letter, ids in progress(batches, desc=_("write classes"), unit="batch"):
-        CustomerProfile.objects.filter(id__in=ids).update(customer_class=letter, updated_at=timezone.now())
-    return sum(len(ids) for ids in changed.values())
+    return bulk_set(CustomerProfile, fields=["customer_class", "updated_at"], rows=rows)
 
 
 @transaction.atomic
@@ -222,12 +218,12 @@ def _apply_plan(
     progress: Progress = _no_progress,
 ) -> None:
     """Write the new managers and one Assignment per change, in batches."""
+    now = timezone.now()
     assignments = []
     profiles = []
     for position, row, previous, new in changes:
         customer_id = int(snapshot.customer_ids[row])
-        profile = CustomerProfile(id=customer_id, manager_id=_manager_id(snapshot, new), manager_locked=False)
-        profiles.append(profile)
+        profiles.append((customer_id, _manager_id(snapshot, new), now, False))
         needs, hobbies = shared_terms(snapshot, row, new) if new >= 0 else ([], [])
         assignments.append(
             Assignment(
@@ -245,14 +241,13 @@ def _apply_plan(
                 shared_hobbies=hobbies,
             )
         )
-    fields = ["manager", "manager_locked", "updated_at"] if unlock else ["manager", "updated_at"]
-    now = timezone.now()
-    for profile in profiles:
-        profile.updated_at = now
-    batches = [range(start, min(start + WRITE_BATCH, len(profiles))) for start in range(0, len(profiles), WRITE_BATCH)]
-    for batch in progress(batches, desc=_("write managers"), unit="batch"):
-        CustomerProfile.objects.bulk_update([profiles[i] for i in batch], fields)
-        Assignment.objects.bulk_create([assignments[i] for i in batch])
+    if unlock:
+        bulk_set(CustomerProfile, fields=["manager", "updated_at", "manager_locked"], rows=profiles)
+    else:
+        bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=[row[:3] for row in profiles])
+    batches = [assignments[start:start + WRITE_BATCH] for start in range(0, len(assignments), WRITE_BATCH)]
+    for batch in progress(batches, desc=_("write history"), unit="batch"):
+        Assignment.objects.bulk_create(batch)
 
 
 def _summarise(
@@ -361,7 +356,7 @@ def _run(
     next(phases, None)
     clock = time.perf_counter()
     if not run.dry_run:
-        _write_classes(snapshot, letters, progress)
+        _write_classes(snapshot, letters)
         _apply_plan(
             run=run, snapshot=snapshot, scores=scores, plan=plan, changes=changes, letters=letters,
             unlock=unlock, progress=progress,
@@ -503,7 +498,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     now = timezone.now()
     profiles, assignments = [], []
     for a in changed:
-        profiles.append(CustomerProfile(id=a.customer_id, manager_id=a.previous_manager_id, updated_at=now))
+        profiles.append((a.customer_id, a.previous_manager_id, now))
         assignments.append(
             Assignment(
                 run=undo, actor=actor, customer_id=a.customer_id,
@@ -512,7 +507,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
                 note=_("Undo of run %(id)s") % {"id": run.pk},
             )
         )
-    CustomerProfile.objects.bulk_update(profiles, ["manager", "updated_at"], batch_size=WRITE_BATCH)
+    bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=profiles)
     Assignment.objects.bulk_create(assignments, batch_size=WRITE_BATCH)
     undo.customers_moved = len(changed)
     undo.status = RunStatus.SUCCEEDED
@@ -558,9 +553,7 @@ def customers_assign(
     for row in moving.tolist():
         customer_id = int(snapshot.customer_ids[row])
         needs, hobbies = shared_terms(snapshot, row, column)
-        profiles.append(CustomerProfile(
-            id=customer_id, manager_id=manager.pk, manager_locked=True, customer_class=letters[row], updated_at=now,
-        ))
+        profiles.append((customer_id, manager.pk, True, letters[row], now))
         assignments.append(Assignment(
             actor=actor, customer_id=customer_id,
             previous_manager_id=_manager_id(snapshot, int(snapshot.customer_manager[row])), new_manager=manager,
@@ -568,9 +561,7 @@ def customers_assign(
             customer_class=letters[row], reason=Reason.MANUAL, shared_needs=needs, shared_hobbies=hobbies,
             note=note[:255],
         ))
-    CustomerProfile.objects.bulk_update(
-        profiles, ["manager", "manager_locked", "customer_class", "updated_at"], batch_size=WRITE_BATCH
-    )
+    bulk_set(CustomerProfile, fields=["manager", "manager_locked", "customer_class", "updated_at"], rows=profiles)
     return Assignment.objects.bulk_create(assignments, batch_size=WRITE_BATCH)
 
 
@@ -598,7 +589,7 @@ class SegmentReport:
 
 
 @transaction.atomic
-def segments_compute(*, k: int | None = None, random_state: int = 0, progress: Progress = _no_progress) -> SegmentReport:
+def segments_compute(*, k: int | None = None, random_state: int = 0) -> SegmentReport:
     """K-Means++ segments of every portrait: store each customer's segment and one summary per segment."""
     figures = portrait_figures()
     if not len(figures.customer_ids):
@@ -615,14 +606,10 @@ def segments_compute(*, k: int | None = None, random_state: int = 0, progress: P
         service_names=figures.service_names, hobby_names=figures.hobby_names,
     )
     now = timezone.now()
-    batches = [
-        (label, ids[start:start + WRITE_BATCH])
-        for label in range(result.k)
-        for ids in [figures.customer_ids[result.labels == label].tolist()]
-        for start in range(0, len(ids), WRITE_BATCH)
-    ]
-    for label, ids in progress(batches, desc=_("write segments"), unit="batch"):
-        CustomerProfile.objects.filter(id__in=ids).update(segment=label, updated_at=now)
+    bulk_set(
+        CustomerProfile, fields=["segment", "updated_at"],
+        rows=[(pk, label, now) for pk, label in zip(figures.customer_ids.tolist(), result.labels.tolist())],
+    )
     Segment.objects.all().delete()
     segments = Segment.objects.bulk_create(
         Segment(

@@ -1,9 +1,7 @@
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from matching.services import segments_compute
 
@@ -24,9 +22,8 @@ class Command(BaseCommand):
         k = options["k"]
         if k is not None and k < 2:
             raise CommandError(_("--k must be at least 2."))
-        progress = partial(tqdm, file=self.stderr._out, disable=options["verbosity"] < 1, leave=False)
         try:
-            report = segments_compute(k=k, random_state=options["random_state"], progress=progress)
+            report = segments_compute(k=k, random_state=options["random_state"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if not report.customers:
