@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from portrait.bulk import bulk_set
+from portrait.bulk import bulk_insert, bulk_set
 
 from . import engine, segmentation
 from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Segment, Strategy
@@ -215,9 +215,8 @@ def _apply_plan(
     changes: list[tuple[int, int, int, int]],
     letters: list[str],
     unlock: bool = False,
-    progress: Progress = _no_progress,
 ) -> None:
-    """Write the new managers and one Assignment per change, in batches."""
+    """Write the new managers and one Assignment per change, in a constant number of queries."""
     now = timezone.now()
     assignments = []
     profiles = []
@@ -245,9 +244,7 @@ def _apply_plan(
         bulk_set(CustomerProfile, fields=["manager", "updated_at", "manager_locked"], rows=profiles)
     else:
         bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=[row[:3] for row in profiles])
-    batches = [assignments[start:start + WRITE_BATCH] for start in range(0, len(assignments), WRITE_BATCH)]
-    for batch in progress(batches, desc=_("write history"), unit="batch"):
-        Assignment.objects.bulk_create(batch)
+    bulk_insert(assignments)
 
 
 def _summarise(
@@ -359,7 +356,7 @@ def _run(
         _write_classes(snapshot, letters)
         _apply_plan(
             run=run, snapshot=snapshot, scores=scores, plan=plan, changes=changes, letters=letters,
-            unlock=unlock, progress=progress,
+            unlock=unlock,
         )
     seconds["write"] = time.perf_counter() - clock
     for _rest in phases:
@@ -508,7 +505,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
             )
         )
     bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=profiles)
-    Assignment.objects.bulk_create(assignments, batch_size=WRITE_BATCH)
+    bulk_insert(assignments)
     undo.customers_moved = len(changed)
     undo.status = RunStatus.SUCCEEDED
     undo.finished_at = timezone.now()

@@ -45,3 +45,25 @@ def bulk_set(model: type[models.Model], *, fields: Sequence[str], rows: Sequence
             cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} WHERE {temp}.id = {table}.{pk}")
         cursor.execute(f"DROP {temporary}TABLE {temp}")
     return len(rows)
+
+
+def bulk_insert(objs: Sequence[models.Model]) -> int:
+    """Insert unsaved instances of one model with a single executemany(); returns how many.
+
+    For history rows that nobody reads back in the same transaction: primary keys are not set on
+    the instances (bulk_create() would cut 100k rows into a query per ~70 on SQLite to learn them).
+    """
+    if not objs:
+        return 0
+    meta = type(objs[0])._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [
+        tuple(field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields)
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+    return len(rows)

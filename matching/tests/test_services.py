@@ -205,7 +205,7 @@ class TestPlacement:
         def explode(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("matching.services.Assignment.objects.bulk_create", explode)
+        monkeypatch.setattr("matching.services.bulk_insert", explode)
         with pytest.raises(RuntimeError):
             matching_run()
         customer = refreshed(customer)

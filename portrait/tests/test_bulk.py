@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portrait.bulk import bulk_set
+from portrait.bulk import bulk_insert, bulk_set
 from portrait.testing import CustomerFactory, ManagerFactory
 from customers.models import CustomerProfile
 
@@ -41,3 +41,20 @@ def test_the_number_of_queries_does_not_grow_with_the_rows():
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert set(CustomerProfile.objects.values_list("segment", flat=True)) == {3}
+
+
+def test_bulk_insert_writes_every_field_in_one_query_with_defaults_and_json():
+    from matching.models import Assignment, Reason
+
+    customer, manager = CustomerFactory(), ManagerFactory()
+    rows = [
+        Assignment(customer=customer, new_manager=manager, reason=Reason.BEST, total=i, shared_needs=["基金投资"])
+        for i in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert bulk_insert(rows) == 5
+    assert len(queries) == 1
+    stored = list(Assignment.objects.order_by("total"))
+    assert [a.total for a in stored] == [0, 1, 2, 3, 4]
+    assert stored[0].shared_needs == ["基金投资"] and stored[0].shared_hobbies == []
+    assert stored[0].created_at is not None and stored[0].new_manager == manager
