@@ -16,7 +16,7 @@ from managers.admin import ManagerProfileAdmin
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, RunStatus, Segment
-from .services import RunInProgress, customers_assign, customers_unlock, manager_book_transfer, run_undo
+from .services import customers_assign, customers_unlock, manager_book_transfer, run_undo
 
 
 class ReadOnlyAdmin(BigTableAdmin):
@@ -40,8 +40,8 @@ def undo_run(modeladmin, request, queryset):
     run = queryset.get()
     try:
         undo = run_undo(run=run, actor=request.user)
-    except (ValidationError, RunInProgress) as exc:
-        modeladmin.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+    except ValidationError as exc:  # refusals, and RunInProgress
+        modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
         return
     modeladmin.message_user(
         request, _("Run %(run)s undone by run %(undo)s: %(count)d customer(s) restored.")
@@ -139,8 +139,8 @@ def move_book(modeladmin, request, queryset):
     for manager in queryset.select_related("user"):
         try:
             report = manager_book_transfer(manager=manager, actor=request.user)
-        except (ValidationError, RunInProgress) as exc:
-            modeladmin.message_user(request, f"{manager}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+        except ValidationError as exc:  # refusals, and RunInProgress
+            modeladmin.message_user(request, f"{manager}: {' '.join(exc.messages)}", messages.ERROR)
             continue
         run = report.run
         level = messages.WARNING if run.customers_unassigned else messages.SUCCESS

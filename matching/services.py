@@ -43,8 +43,8 @@ def _no_progress(iterable: Iterable, **_kwargs) -> Iterable:
     return iterable
 
 
-class RunInProgress(Exception):
-    """Another matching run holds the lock."""
+class RunInProgress(ValidationError):
+    """Another matching run holds the lock: try again later (forms and admin show it like any refusal)."""
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,7 @@ def _acquire_run_lock(holder: str) -> None:
         if not updated:
             RunLock.objects.create(pk=RunLock.SINGLETON, holder=holder[:200], acquired_at=timezone.now())
     except (OperationalError, DatabaseError) as exc:
-        raise RunInProgress(
-            _("Another matching run is in progress; try again when it has finished.")
-        ) from exc
+        raise RunInProgress(_("Another matching run is in progress; try again when it has finished.")) from exc
 
 
 def _record_failure(run: MatchingRun, exc: Exception) -> None:
@@ -525,6 +523,7 @@ def customers_assign(
     Refused as a whole when the manager's account is inactive, the manager is not accepting
     customers, or they would not all fit: capacity holds for manual assignments too.
     """
+    _acquire_run_lock(f"manual assignment by {actor or 'system'}")  # a run must not overwrite it with a stale plan
     manager = ManagerProfile.objects.select_for_update().select_related("user").get(pk=manager.pk)
     customer_ids = set(customer_ids)
     if not manager.user.is_active:

@@ -346,6 +346,7 @@ class TestBulkManualAssignment:
     def test_assigns_and_locks_all_in_a_constant_number_of_queries(self, portraits, django_assert_max_num_queries):
         from matching.services import customers_assign
 
+        RunLock.objects.create(pk=RunLock.SINGLETON)  # the first locker creates it: one query more
         manager = portraits.manager("m1", capabilities=needs(2), capacity=40)
         few = [portraits.customer(needs=needs(2)).pk for _ in range(3)]
         many = [portraits.customer(needs=needs(1)).pk for _ in range(30)]
@@ -386,3 +387,35 @@ def test_reclassifying_more_customers_than_an_id_list_holds_reads_everyone(portr
     other = portraits.customer(needs=needs(7), hobbies=hobbies(6))
     assert customers_reclassify(customer_ids=asked) == {pk: "A" for pk in asked}
     assert refreshed(other).customer_class == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manual_assignment_waits_for_a_running_run_instead_of_being_overwritten(portraits, settings):
+    """customers_assign takes the run lock: during a run it is refused with the same clear message."""
+    from matching.services import _acquire_run_lock, customers_assign
+
+    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
+    manager = portraits.manager("m1")
+    customer = portraits.customer()
+    holding, release = threading.Event(), threading.Event()
+
+    def run_in_progress():
+        try:
+            with transaction.atomic():
+                _acquire_run_lock("test run")
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=run_in_progress)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(RunInProgress):
+            customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
+    finally:
+        release.set()
+        holder.join()
+    customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
+    assert refreshed(customer).manager == manager

@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except RunInProgress as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(" ".join(exc.messages)) from exc
         self._print_report(report, options)
 
     def _undo(self, options):
@@ -73,8 +73,6 @@ class Command(BaseCommand):
             raise CommandError(exc.messages[0]) from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        except RunInProgress as exc:
-            raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             _("Run %(run)s undone by run %(undo)s: %(count)d customer(s) restored.")
             % {"run": run.pk, "undo": undo.pk, "count": undo.customers_moved}
