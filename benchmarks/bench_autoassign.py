@@ -34,7 +34,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from matching.services import matching_run
+    from matching.services import matching_run, segments_compute
 
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")
     call_command("migrate", verbosity=0)
@@ -60,6 +60,12 @@ def main() -> None:
             f"mean {run.mean_score:.2f}, changes {len(report.changes)}"
             + (f"; {'; '.join(report.warnings)}" if report.warnings else "")
         )
+
+    clock = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        segments = segments_compute()
+    quality = f", silhouette {segments.silhouette:.3f}" if segments.silhouette is not None else ""
+    print(f"segment (k by silhouette): {time.perf_counter() - clock:.1f}s; {len(queries)} queries; k={segments.k}{quality}")
 
 
 if __name__ == "__main__":
