@@ -1,5 +1,6 @@
 """The matching service end to end on the database: who is placed, where, why, and what is recorded."""
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -310,38 +311,6 @@ class TestBookTransfer:
         assert not any(refreshed(c).manager_locked for c in book if c.manager != leaving)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_runs_never_interleave(portraits, settings):
-    """While one run holds the lock, a second one stops with a clear message instead of interleaving."""
-    portraits.manager("m1")
-    portraits.customer()
-    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
-    holding = threading.Event()
-    release = threading.Event()
-
-    def hold_lock():
-        from matching.services import _acquire_run_lock
-
-        try:
-            with transaction.atomic():
-                _acquire_run_lock("test holder")
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    try:
-        assert holding.wait(10)
-        with pytest.raises(RunInProgress, match="in progress"):
-            matching_run()
-    finally:
-        release.set()
-        holder.join()
-    assert matching_run().run.status == RunStatus.SUCCEEDED
-
-
 class TestBulkManualAssignment:
     def test_assigns_and_locks_all_in_a_constant_number_of_queries(self, portraits, django_assert_max_num_queries):
         from matching.services import customers_assign
@@ -389,33 +358,52 @@ def test_reclassifying_more_customers_than_an_id_list_holds_reads_everyone(portr
     assert refreshed(other).customer_class == ""
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_manual_assignment_waits_for_a_running_run_instead_of_being_overwritten(portraits, settings):
-    """customers_assign takes the run lock: during a run it is refused with the same clear message."""
-    from matching.services import _acquire_run_lock, customers_assign
+@contextmanager
+def run_lock_held_elsewhere():
+    """Another connection holds the run lock, as a run in progress does, until the block ends."""
+    from matching.services import _acquire_run_lock
 
-    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
-    manager = portraits.manager("m1")
-    customer = portraits.customer()
     holding, release = threading.Event(), threading.Event()
 
-    def run_in_progress():
+    def hold():
         try:
             with transaction.atomic():
-                _acquire_run_lock("test run")
+                _acquire_run_lock("a run in progress")
                 holding.set()
                 release.wait(10)
         finally:
             connection.close()
 
-    holder = threading.Thread(target=run_in_progress)
+    holder = threading.Thread(target=hold)
     holder.start()
     try:
         assert holding.wait(10)
-        with pytest.raises(RunInProgress):
-            customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
+        yield
     finally:
         release.set()
         holder.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_never_interleave(portraits, settings):
+    """While one run holds the lock, a second one stops with a clear message instead of interleaving."""
+    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
+    portraits.manager("m1")
+    portraits.customer()
+    with run_lock_held_elsewhere(), pytest.raises(RunInProgress, match="in progress"):
+        matching_run()
+    assert matching_run().run.status == RunStatus.SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manual_assignment_waits_for_a_running_run_instead_of_being_overwritten(portraits, settings):
+    """customers_assign takes the run lock: during a run it is refused with the same clear message."""
+    from matching.services import customers_assign
+
+    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
+    manager = portraits.manager("m1")
+    customer = portraits.customer()
+    with run_lock_held_elsewhere(), pytest.raises(RunInProgress):
+        customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
     customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
     assert refreshed(customer).manager == manager
