@@ -98,3 +98,4 @@ def test_saving_a_portrait_in_the_admin_reclassifies_the_customer(admin_client, 
         response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     assert refreshed(customer).customer_class == "B"  # total 7 is C; needs lead hobbies by 7: up to B
+
