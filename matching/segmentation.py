@@ -71,10 +71,15 @@ class SegmentSummary:
 
 
 def portrait_features(age, total_assets, needs, hobbies) -> np.ndarray:
-    """Standardised feature matrix of customer portraits.
+    """Feature matrix of customer portraits: standardised age and log assets, terms as 0/1.
 
     Assets enter as ``log1p`` because wealth spans orders of magnitude and one
     very rich customer would otherwise squeeze everyone else together.
+    The multi-hot terms are not standardised: scaling a 0/1 column by its
+    spread would make a term held by 3% of customers stand 5.7 units out and
+    split off small segments around rare terms; as 0/1 every shared or
+    missing term counts one unit, comparable to one standard deviation of
+    age or assets.
 
     Parameters
     ----------
@@ -89,8 +94,8 @@ def portrait_features(age, total_assets, needs, hobbies) -> np.ndarray:
     Returns
     -------
     features : ndarray of shape (n_customers, 2 + n_services + n_hobbies)
-        float64, each column with mean 0 and standard deviation 1; constant
-        columns become 0.
+        float64; the first two columns with mean 0 and standard deviation 1
+        (0 when constant), then the needs and hobbies as given.
 
     Raises
     ------
@@ -99,11 +104,11 @@ def portrait_features(age, total_assets, needs, hobbies) -> np.ndarray:
         multi-hot arrays hold anything but 0 and 1.
     """
     age, total_assets, needs, hobbies = _check_portraits(age, total_assets, needs, hobbies)
-    raw = np.column_stack([age, np.log1p(total_assets), needs, hobbies])
-    if raw.shape[0] == 0:
-        return raw
-    # StandardScaler gives zero-variance columns a scale of 1, so they become 0, not NaN.
-    return StandardScaler().fit_transform(raw)
+    continuous = np.column_stack([age, np.log1p(total_assets)])
+    if continuous.shape[0]:
+        # StandardScaler gives zero-variance columns a scale of 1, so they become 0, not NaN.
+        continuous = StandardScaler().fit_transform(continuous)
+    return np.column_stack([continuous, needs, hobbies]).astype(np.float64)
 
 
 def choose_k(features, *, k_range=_K_RANGE, sample_size=_SAMPLE_SIZE, random_state=0) -> int:

@@ -74,10 +74,12 @@ def test_portrait_features_shape_and_dtype():
     assert features.dtype == np.float64
 
 
-def test_portrait_features_standardises_each_column():
-    features = portrait_features(*random_portraits(200))
-    np.testing.assert_allclose(features.mean(axis=0), 0.0, atol=1e-12)
-    np.testing.assert_allclose(features.std(axis=0), 1.0)
+def test_portrait_features_standardises_age_and_assets_and_keeps_terms_as_0_1():
+    age, assets, needs, hobbies = random_portraits(200)
+    features = portrait_features(age, assets, needs, hobbies)
+    np.testing.assert_allclose(features[:, :2].mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(features[:, :2].std(axis=0), 1.0)
+    np.testing.assert_array_equal(features[:, 2:], np.column_stack([needs, hobbies]))
 
 
 def test_portrait_features_constant_columns_become_zero_not_nan():
@@ -85,13 +87,34 @@ def test_portrait_features_constant_columns_become_zero_not_nan():
     needs = [[1, 0], [1, 0], [1, 1]]
     features = portrait_features(age, [1e4, 2e4, 3e4], needs, [[0], [0], [0]])
     assert np.isfinite(features).all()
-    np.testing.assert_array_equal(features[:, [0, 2, 4]], 0.0)
-    np.testing.assert_allclose(features[:, [1, 3]].std(axis=0), 1.0)
+    np.testing.assert_array_equal(features[:, 0], 0.0)
+    np.testing.assert_allclose(features[:, 1].std(), 1.0)
+    np.testing.assert_array_equal(features[:, 2:], [[1, 0, 0], [1, 0, 0], [1, 1, 0]])
 
 
-def test_portrait_features_single_row_is_all_zero():
+def test_portrait_features_single_row_has_zero_age_and_assets():
     features = portrait_features([40], [1e5], [[1, 0]], [[0, 1]])
-    np.testing.assert_array_equal(features, np.zeros((1, 6)))
+    np.testing.assert_array_equal(features, [[0, 0, 1, 0, 0, 1]])
+
+
+def test_rare_terms_do_not_split_off_their_own_segments():
+    """3% of all terms flipped at random: standardised 0/1 columns made k=7 with a 27-customer segment."""
+    rng = np.random.default_rng(1)
+    plans = [(28, 2e5, [0, 1, 2], [0, 1, 2]), (66, 2e6, [5, 6, 7], [5, 6, 7]), (45, 3e7, [10, 11, 12, 13], [10, 11, 12])]
+    rows, truth = [], []
+    for group, (age, assets, need_terms, hobby_terms) in enumerate(plans):
+        for _ in range(400):
+            needs, hobbies = np.zeros(18), np.zeros(18)
+            needs[rng.choice(need_terms, rng.integers(2, len(need_terms) + 1), replace=False)] = 1
+            hobbies[rng.choice(hobby_terms, rng.integers(1, len(hobby_terms) + 1), replace=False)] = 1
+            needs = np.where(rng.random(18) < 0.03, 1 - needs, needs)
+            hobbies = np.where(rng.random(18) < 0.03, 1 - hobbies, hobbies)
+            rows.append((age + rng.normal(0, 5), assets * rng.lognormal(0, 0.4), needs, hobbies))
+            truth.append(group)
+    age, assets, needs, hobbies = (np.array(column) for column in zip(*rows))
+    result = segment(portrait_features(age, assets, needs, hobbies), random_state=0)
+    assert result.k == 3
+    assert adjusted_rand_score(truth, result.labels) > 0.99
 
 
 def test_portrait_features_no_rows_keeps_columns():
@@ -118,7 +141,7 @@ def test_portrait_features_uses_log_of_assets():
     n_hobbies=st.integers(0, 4),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_portrait_features_is_finite_with_unit_or_zero_spread(n, n_services, n_hobbies, seed):
+def test_portrait_features_is_finite_with_unit_or_zero_spread_and_0_1_terms(n, n_services, n_hobbies, seed):
     rng = np.random.default_rng(seed)
     features = portrait_features(
         rng.integers(18, 100, n),
@@ -129,8 +152,9 @@ def test_portrait_features_is_finite_with_unit_or_zero_spread(n, n_services, n_h
     assert features.shape == (n, 2 + n_services + n_hobbies)
     assert np.isfinite(features).all()
     if n:
-        spread = features.std(axis=0)
+        spread = features[:, :2].std(axis=0)
         assert np.all(np.isclose(spread, 0.0) | np.isclose(spread, 1.0))
+        assert set(np.unique(features[:, 2:])) <= {0.0, 1.0}
 
 
 @pytest.mark.parametrize(
