@@ -15,7 +15,7 @@ from customers.admin import CustomerProfileAdmin
 from managers.admin import ManagerProfileAdmin
 
 from .forms import ManualAssignmentForm
-from .models import Assignment, MatchingRun, RunLock, RunStatus, Segment
+from .models import Assignment, MatchingRun, RunLock, Segment
 from .services import customers_assign, customers_unlock, manager_book_transfer, run_undo
 
 

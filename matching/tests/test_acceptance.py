@@ -56,7 +56,7 @@ def expected_greedy(customers, managers):
         total = best[0][0] if best else 0
         ranked.append(("ABCDE".index(letter), -total, customer["username"], customer, best))
     result = {}
-    for _, _, username, customer, best in sorted(ranked, key=lambda r: r[:3]):
+    for _, _, username, _customer, best in sorted(ranked, key=lambda r: r[:3]):
         chosen = None
         if best and best[1]["accepting"] and load[best[1]["username"]] < best[1]["capacity"]:
             chosen = best[1]["username"]

@@ -51,7 +51,7 @@ class TestAssignAction:
         assert not CustomerProfile.objects.filter(manager=manager).exists()
 
     def test_the_change_form_does_not_edit_the_manager(self, admin_client, portraits):
-        manager = portraits.manager("m1")
+        portraits.manager("m1")
         customer = portraits.customer()
         url = reverse("admin:customers_customerprofile_change", args=[customer.pk])
         page = admin_client.get(url).content.decode()
