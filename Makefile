@@ -44,6 +44,7 @@ test: test-sqlite
 
 test-sqlite: install-dev
 	@echo "=== Test suite on SQLite ==="
+	$(PY) -m ruff check .
 	$(PY) manage.py check --settings=portrait.settings.test
 	$(PY) manage.py makemigrations --check --dry-run --settings=portrait.settings.test
 	DATABASE_URL="sqlite://:memory:" $(PY) -m pytest -p no:cacheprovider
