@@ -27,7 +27,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 install-mysql: $(VENV)/.installed-mysql
 
-migrate: install
+# A local .env (DEBUG on, a random key) so plain `manage.py` works for a developer; never committed.
+.env:
+	@echo "Creating .env for local development (DEBUG=1, random SECRET_KEY); see .env.example."
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+migrate: install .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
 demo: migrate
