@@ -189,7 +189,7 @@ def _plan(
     )
 
 
-def _changes(snapshot: Snapshot, scores: Scores, plan: _Plan) -> list[tuple[int, int, int, int]]:
+def _changes(snapshot: Snapshot, plan: _Plan) -> list[tuple[int, int, int, int]]:
     """(position in plan, snapshot row, previous manager index, new manager index) for every change."""
     previous = snapshot.customer_manager[plan.rows]
     changed = np.flatnonzero(previous != plan.new_manager)
@@ -208,7 +208,6 @@ def _apply_plan(
     *,
     run: MatchingRun,
     snapshot: Snapshot,
-    scores: Scores,
     plan: _Plan,
     changes: list[tuple[int, int, int, int]],
     letters: list[str],
@@ -343,7 +342,7 @@ def _run(
         snapshot, scores, placing=placing, strategy=run.strategy,
         eligible_override=eligible_override(snapshot) if eligible_override else None,
     )
-    changes = _changes(snapshot, scores, plan)
+    changes = _changes(snapshot, plan)
     if keep_unplaced:
         changes = [change for change in changes if change[3] >= 0]
     seconds["place"] = time.perf_counter() - clock
@@ -353,7 +352,7 @@ def _run(
     if not run.dry_run:
         _write_classes(snapshot, letters)
         _apply_plan(
-            run=run, snapshot=snapshot, scores=scores, plan=plan, changes=changes, letters=letters,
+            run=run, snapshot=snapshot, plan=plan, changes=changes, letters=letters,
             unlock=unlock,
         )
     seconds["write"] = time.perf_counter() - clock
