@@ -407,3 +407,21 @@ def test_a_manual_assignment_waits_for_a_running_run_instead_of_being_overwritte
         customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
     customers_assign(customer_ids=[customer.pk], manager=manager, actor=None)
     assert refreshed(customer).manager == manager
+
+
+@pytest.mark.parametrize(("strategy", "fingerprint"), [("optimal", "af4220eb109ab81c"), ("greedy", "7d52e1523b9b9320")])
+def test_the_same_pool_gets_the_same_managers_on_every_database(portraits, strategy, fingerprint):
+    """CI runs this on SQLite and on MariaDB: both must reach the one pinned result."""
+    import hashlib
+    import random
+
+    rng = random.Random(11)
+    for i in range(6):
+        portraits.manager(f"m{i}", capabilities=rng.sample(SERVICES, 6), hobbies=rng.sample(HOBBIES, 4), capacity=7)
+    for i in range(40):
+        portraits.customer(f"c{i:02d}", needs=rng.sample(SERVICES, rng.randint(0, 6)),
+                           hobbies=rng.sample(HOBBIES, rng.randint(0, 5)))
+    matching_run(strategy=strategy)
+    result = sorted(CustomerProfile.objects.values_list("user__username", "manager__user__username", "customer_class"))
+    digest = hashlib.sha256(repr(result).encode()).hexdigest()[:16]
+    assert digest == fingerprint, result
