@@ -43,6 +43,22 @@ class BigTableAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class ProfileUserColumns:
+    """Columns of a profile's user, labelled and sorted like the user's own (list_select_related "user")."""
+
+    @admin.display(description=_("username"), ordering="user__username")
+    def username(self, profile) -> str:
+        return profile.user.username
+
+    @admin.display(description=_("display name"), ordering="user__name")
+    def display_name(self, profile) -> str:
+        return profile.user.name
+
+    @admin.display(description=_("account active"), boolean=True, ordering="user__is_active")
+    def account_active(self, profile) -> bool:
+        return profile.user.is_active
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     paginator = LargeTablePaginator

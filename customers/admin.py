@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import BigTableAdmin, register_profile_inline
+from accounts.admin import BigTableAdmin, ProfileUserColumns, register_profile_inline
 from accounts.models import Role
 
 from .models import CustomerProfile
@@ -43,9 +43,9 @@ register_profile_inline(Role.CUSTOMER, CustomerProfileInline)
 
 
 @admin.register(CustomerProfile)
-class CustomerProfileAdmin(BigTableAdmin):
+class CustomerProfileAdmin(ProfileUserColumns, BigTableAdmin):
     list_display = (
-        "user__username", "user__name", "age", "occupation", "total_assets",
+        "username", "display_name", "age", "occupation", "total_assets",
         "customer_class", "segment", "manager", "manager_locked",
     )
     list_filter = ("customer_class", "segment", "manager_locked", "manager__accepting_customers", HasManagerFilter)

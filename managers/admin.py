@@ -3,7 +3,7 @@ from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext, gettext_lazy as _
 
-from accounts.admin import BigTableAdmin, register_profile_inline
+from accounts.admin import BigTableAdmin, ProfileUserColumns, register_profile_inline
 from accounts.models import Role
 
 from .models import ManagerProfile
@@ -37,9 +37,9 @@ def _load() -> Coalesce:
 
 
 @admin.register(ManagerProfile)
-class ManagerProfileAdmin(BigTableAdmin):
+class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
     list_display = (
-        "user__username", "user__name", "capacity", "load", "free_room", "accepting_customers", "user__is_active",
+        "username", "display_name", "capacity", "load", "free_room", "accepting_customers", "account_active",
     )
     list_filter = ("accepting_customers", "user__is_active")
     search_fields = ("user__username", "user__name")  # also serves the manager autocomplete of customers
@@ -58,6 +58,13 @@ class ManagerProfileAdmin(BigTableAdmin):
             .annotate(load=_load())
             .annotate(free_room=Cast(F("capacity"), BigIntegerField()) - F("load"))
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "customerprofile" and request.GET.get("field_name") == "manager":
+            # Choosing a manager for customers (the assign action): only those who can take them.
+            queryset = queryset.filter(user__is_active=True, accepting_customers=True)
+        return queryset, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
