@@ -227,7 +227,7 @@ class _Plan:
 class ImportCommand(BaseCommand):
     """`import_customers`, `import_managers`: read a file, run the import, report every problem or a summary."""
 
-    importer: ProfileImport
+    import_file: Callable[..., ImportResult]  # the app's import service, e.g. customers_import
     noun: str  # what the summary counts ("customers"); may be a lazy translation
     terms_help: str
 
@@ -241,7 +241,7 @@ class ImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": path})
         try:
-            result = self.importer.run(file=path, create_terms=options["create_terms"], dry_run=options["dry_run"])
+            result = self.import_file(file=path, create_terms=options["create_terms"], dry_run=options["dry_run"])
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}) from exc
         except IntegrityError as exc:  # someone else wrote the same users meanwhile; the transaction rolled back

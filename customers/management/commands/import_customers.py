@@ -2,12 +2,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers.selectors import CUSTOMER_IMPORT_COLUMNS
-from customers.services import CUSTOMER_IMPORT
+from customers.services import customers_import
 from portrait.profile_import import ImportCommand
 
 
 class Command(ImportCommand):
-    importer = CUSTOMER_IMPORT
+    import_file = staticmethod(customers_import)
     noun = pgettext_lazy("what an import summary counts", "customers")
     terms_help = gettext_lazy("Create needs and hobbies that are not in the vocabularies yet, instead of refusing them.")
 

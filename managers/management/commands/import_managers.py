@@ -1,12 +1,12 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from managers.services import MANAGER_IMPORT, MANAGER_IMPORT_COLUMNS
+from managers.services import MANAGER_IMPORT_COLUMNS, managers_import
 from portrait.profile_import import ImportCommand
 
 
 class Command(ImportCommand):
-    importer = MANAGER_IMPORT
+    import_file = staticmethod(managers_import)
     noun = pgettext_lazy("what an import summary counts", "managers")
     terms_help = gettext_lazy("Create capabilities and hobbies that are not in the vocabularies yet, instead of refusing them.")
 
