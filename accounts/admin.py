@@ -1,4 +1,4 @@
-"""Admin for accounts, and the site-wide admin settings (header, the paginator of big tables).
+"""Admin for accounts.
 
 A user's profile is edited as an inline of that user; which inline shows depends on the role. The
 inlines live with their models (customers.admin, managers.admin) and register here through
@@ -7,41 +7,11 @@ inlines live with their models (customers.admin, managers.admin) and register he
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import LargeTablePaginator
+
 from .models import Role, User
-
-# The one place that names the admin site.
-admin.site.site_header = "Portrait 客户画像"
-admin.site.site_title = "Portrait 客户画像"
-admin.site.index_title = _("Site administration")
-
-
-class LargeTablePaginator(Paginator):
-    """Counts primary keys only, for changelists over 100k rows.
-
-    Django's count would carry the page's annotations (a manager's load, a term's usage) into the
-    COUNT query; counting ``pk`` with no ordering keeps it to the filtered base table and the joins
-    that filters or searches need. Used together with ``show_full_result_count = False``, which
-    drops the second, unfiltered count.
-    """
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return self.object_list.order_by().values("pk").count()
-        return super().count
-
-
-class BigTableAdmin(admin.ModelAdmin):
-    """Defaults for changelists of tables that grow with the number of customers."""
-
-    paginator = LargeTablePaginator
-    show_full_result_count = False
-
 
 class ProfileUserColumns:
     """Columns of a profile's user, labelled and sorted like the user's own (list_select_related "user")."""

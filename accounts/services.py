@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from portrait.tabular import Row, RowError, model_errors
 
 from .models import Role, User
@@ -152,3 +154,28 @@ def users_upsert(*, names: Mapping[str, str], role: str, existing: Mapping[str, 
             user._state.adding, user._state.db = False, User.objects.db
     User.objects.bulk_update(changed, ["name"])
     return UserUpsertResult(users=users, created=[u.username for u in new], updated=[u.username for u in changed])
+
+
+@transaction.atomic
+def user_register_customer(*, username: str, password: str, name: str = "", email: str = "") -> User:
+    """Self-registration: always a customer, never staff, with a password Django's validators accept.
+
+    The portrait comes next (the customer is asked for it on first sign-in). Raises `ValidationError`
+    by field: a taken username, a password the validators refuse, a name the model refuses.
+    """
+    user = User(username=User.normalize_username(username), name=name, email=email, role=Role.CUSTOMER)
+    errors = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    audit_record(actor=user, action="user.registered", target=user, summary=f"{user.username} registered")
+    return user

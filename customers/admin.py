@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import BigTableAdmin, ProfileUserColumns, register_profile_inline
+from accounts.admin import ProfileUserColumns, register_profile_inline
+from core.admin import BigTableAdmin
 from accounts.models import Role
 
 from .models import CustomerProfile

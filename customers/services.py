@@ -4,10 +4,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from accounts.models import Role
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from audit.services import audit_record, field_changes
 from portrait.profile_import import ProfileImport
 from portrait.tabular import ImportResult, Row, Source
 from vocabularies.models import Hobby, Service
+from vocabularies.services import terms_not_choosable
 
 from .models import CustomerProfile
 from .selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS
@@ -49,3 +55,60 @@ def customers_import(
     customers (unchanged ones are counted apart and not sent), so matching reclassifies them.
     """
     return CUSTOMER_IMPORT.run(rows=rows, file=file, create_terms=create_terms, dry_run=dry_run)
+
+
+PORTRAIT_FIELDS = ("age", "occupation", "total_assets")
+
+
+@transaction.atomic
+def customer_portrait_save(
+    *, user: User, actor: User | None, age: int, occupation: str, total_assets, needs, hobbies,
+) -> CustomerProfile:
+    """Create or update the portrait of customer `user`: the fields a customer owns, nothing else.
+
+    Class, segment and manager are the matching service's; the new class is computed when this
+    transaction commits (matching listens to the portrait's signals). Validation comes from the
+    model; every change is audited with its old and new values.
+    """
+    if user.role != Role.CUSTOMER:
+        raise ValidationError(_("Only customers have a portrait."))
+    profile = CustomerProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if created:
+        profile = CustomerProfile(user=user)
+        before = {}
+        linked_needs, linked_hobbies = set(), set()
+    else:
+        linked_needs = set(profile.needs.values_list("pk", flat=True))
+        linked_hobbies = set(profile.hobbies.values_list("pk", flat=True))
+        before = {
+            **{name: getattr(profile, name) for name in PORTRAIT_FIELDS},
+            "needs": sorted(profile.needs.values_list("name", flat=True)),
+            "hobbies": sorted(profile.hobbies.values_list("name", flat=True)),
+        }
+    needs, hobbies = list(needs), list(hobbies)
+    profile.age, profile.occupation, profile.total_assets = age, occupation, total_assets
+    errors = {}
+    try:
+        profile.full_clean(exclude=["user", "manager"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for field, chosen, linked in (("needs", needs, linked_needs), ("hobbies", hobbies, linked_hobbies)):
+        if problems := terms_not_choosable(chosen=chosen, linked_ids=linked):
+            errors[field] = problems
+    if errors:
+        raise ValidationError(errors)
+    profile.save()
+    profile.needs.set(needs)
+    profile.hobbies.set(hobbies)
+    after = {
+        **{name: getattr(profile, name) for name in PORTRAIT_FIELDS},
+        "needs": sorted(term.name for term in needs),
+        "hobbies": sorted(term.name for term in hobbies),
+    }
+    changes = field_changes(before, after)
+    audit_record(
+        actor=actor, action="customer.portrait_created" if created else "customer.portrait_updated", target=profile,
+        summary=str(user), changes=changes,
+    )
+    return profile

@@ -3,7 +3,8 @@ from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext, gettext_lazy as _
 
-from accounts.admin import BigTableAdmin, ProfileUserColumns, register_profile_inline
+from accounts.admin import ProfileUserColumns, register_profile_inline
+from core.admin import BigTableAdmin
 from accounts.models import Role
 
 from .models import ManagerProfile

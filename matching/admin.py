@@ -10,26 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import BigTableAdmin
+from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
 from managers.admin import ManagerProfileAdmin
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, Segment
 from .services import customers_assign, customers_unlock, manager_book_transfer, run_undo
-
-
-class ReadOnlyAdmin(BigTableAdmin):
-    """Viewable by staff with the view permission; nobody adds, changes or deletes history here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.action(description=_("Undo the selected run"), permissions=["undo"])

@@ -43,6 +43,16 @@ class TermResolution:
         return {self.ids[term_key(name)] for name in names}
 
 
+def terms_not_choosable(*, chosen: Iterable[Term], linked_ids: Collection[int] = ()) -> list[str]:
+    """Messages for chosen terms that are inactive: they may stay on a portrait that has them
+    (`linked_ids`), never be newly chosen. Forms and API share this rule through the services."""
+    return [
+        _("“%(name)s” is no longer offered.") % {"name": term.name}
+        for term in chosen
+        if not term.is_active and term.pk not in linked_ids
+    ]
+
+
 def terms_resolve(*, model: type[Term], names: Iterable[str], create: bool = False) -> TermResolution:
     """Resolve term names to ids in one query, and say what is wrong with the others. Writes nothing.
 

@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portrait.apps.PortraitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,11 +48,26 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # core: knows no domain
+    "core",
+    # who people are, who did what
     "accounts",
+    "audit",
+    # one kind of data each
     "vocabularies",
     "managers",
     "customers",
+    # workflows across apps
     "matching",
+    "imports",
+    "demo",
+    # surfaces
+    "portal",
+    "console",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "portrait.urls"
@@ -81,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -104,7 +121,9 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", f"sqlit
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,3 +166,18 @@ PORTRAIT_UPGRADE_MARGIN = 2
 PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER_CAPACITY", "50"))
 # How long a matching run waits for another to finish before it stops with a message (MySQL).
 PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))
+
+# How many reverse proxies in front of the site may be trusted to set X-Forwarded-For (0: use REMOTE_ADDR).
+PORTRAIT_TRUSTED_PROXIES = int(os.environ.get("PORTRAIT_TRUSTED_PROXIES", "0"))
+
+# --- Background tasks (Celery) -------------------------------------------------------------------
+# With a broker (redis://127.0.0.1:6379/0) runs, previews, segmentation and big imports go to workers;
+# without one (the `make run` default) tasks run in-process, so nothing extra is needed.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE

@@ -1,7 +1,7 @@
 """Test settings: fast hashers, in-memory email and cache, DEBUG off as in production."""
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-long-enough-for-hs256-signing")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
 from .base import *  # noqa: E402,F403

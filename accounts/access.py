@@ -1,0 +1,178 @@
+"""Who may see or change what: the one module that knows each role's rights.
+
+- customer: their own portrait, their own manager's name;
+- manager: their own customers, read-only, and their own profile (not its capacity);
+- admin (role admin, or a superuser): everything, through the console, the API and the Django admin;
+  only a superuser changes privileges (superuser and staff flags, groups, permissions, roles).
+
+Pages use `access_required` / `AccessRequiredMixin`, the API `api_permission(...)`, and every list
+starts from a scoping selector (`customers_visible_to(user)`), so no view filters by role itself.
+Profiles are looked up through the app registry: accounts sits below the apps that own them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from rest_framework.permissions import BasePermission
+
+from .models import Role
+
+Predicate = Callable[..., bool]
+
+
+# --- who the user is ----------------------------------------------------------------------------
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_customer(user) -> bool:
+    return is_signed_in(user) and user.role == Role.CUSTOMER and not user.is_superuser
+
+
+def is_manager(user) -> bool:
+    return is_signed_in(user) and user.role == Role.MANAGER and not user.is_superuser
+
+
+def is_admin(user) -> bool:
+    return is_signed_in(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+# --- what they may do ---------------------------------------------------------------------------
+
+can_use_portrait_page = is_customer
+can_use_workspace = is_manager
+can_use_console = is_admin
+can_run_matching = is_admin
+can_assign_by_hand = is_admin
+can_move_book = is_admin
+can_import = is_admin
+can_export = is_admin
+can_read_audit = is_admin
+can_set_capacity = is_admin
+
+
+def can_change_privileges(user) -> bool:
+    """Superuser and staff flags, groups, permissions and roles: a superuser's decision only."""
+    return is_signed_in(user) and user.is_superuser
+
+
+def can_view_customer(user, customer) -> bool:
+    if is_admin(user):
+        return True
+    if is_customer(user):
+        return customer.user_id == user.pk
+    if is_manager(user):
+        return customer.manager_id is not None and customer.manager.user_id == user.pk
+    return False
+
+
+def can_edit_portrait(user, customer) -> bool:
+    """The customer themselves, or an admin; a manager reads their customers' portraits only."""
+    return is_admin(user) or (is_customer(user) and customer.user_id == user.pk)
+
+
+def can_view_manager(user, manager) -> bool:
+    return is_admin(user) or (is_manager(user) and manager.user_id == user.pk)
+
+
+def can_edit_manager_profile(user, manager) -> bool:
+    """Capabilities, hobbies and the accepting flag; capacity needs `can_set_capacity` as well."""
+    return can_view_manager(user, manager)
+
+
+# --- what they may see: every list starts here ---------------------------------------------------
+
+def _customers() -> QuerySet:
+    return apps.get_model("customers", "CustomerProfile").objects.all()
+
+
+def _managers() -> QuerySet:
+    return apps.get_model("managers", "ManagerProfile").objects.all()
+
+
+def customers_visible_to(user) -> QuerySet:
+    """The customer portraits `user` may read: all (admin), their own book (manager), their own (customer)."""
+    if is_admin(user):
+        return _customers()
+    if is_manager(user):
+        return _customers().filter(manager__user=user)
+    if is_customer(user):
+        return _customers().filter(user=user)
+    return _customers().none()
+
+
+def managers_visible_to(user) -> QuerySet:
+    """Manager profiles `user` may read: all (admin), their own (manager), their own manager's (customer)."""
+    if is_admin(user):
+        return _managers()
+    if is_manager(user):
+        return _managers().filter(user=user)
+    if is_customer(user):
+        return _managers().filter(customers__user=user)
+    return _managers().none()
+
+
+def home_url_name(user) -> str:
+    """Where each role lands after signing in (URL names of the surfaces)."""
+    if is_admin(user):
+        return "console:dashboard"
+    if is_manager(user):
+        return "portal:workspace"
+    if is_customer(user):
+        return "portal:me"
+    return "login"
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+def access_required(predicate: Predicate):
+    """View decorator: anonymous users go to sign in; signed-in users without the right get a 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not is_signed_in(request.user):
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class AccessRequiredMixin:
+    """Class-based views: set `access = staticmethod(can_use_console)` (or another predicate)."""
+
+    access: Predicate = staticmethod(is_signed_in)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_signed_in(request.user):
+            return redirect_to_login(request.get_full_path())
+        if not self.access(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+def api_permission(predicate: Predicate, *, objects: Predicate | None = None) -> type[BasePermission]:
+    """A DRF permission class from the same predicates: `predicate(user)` for the endpoint and,
+    when given, `objects(user, obj)` for the object it acts on."""
+
+    class PredicatePermission(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return predicate(request.user)
+
+        def has_object_permission(self, request, view, obj) -> bool:
+            return objects is None or objects(request.user, obj)
+
+    PredicatePermission.__name__ = f"Allows_{getattr(predicate, '__name__', 'predicate')}"
+    return PredicatePermission
