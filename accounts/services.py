@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -179,3 +180,29 @@ def user_register_customer(*, username: str, password: str, name: str = "", emai
     user.save()
     audit_record(actor=user, action="user.registered", target=user, summary=f"{user.username} registered")
     return user
+
+
+def user_role_change_problem(*, user: User, role: str) -> str | None:
+    """Why `user` may not change to `role`, or None: a profile of the old role must not be left serving.
+
+    A manager's profile keeps its customers and stays a candidate for runs whatever the user's role, and
+    a customer's portrait keeps its manager: the profile has to go first (a manager's book moved away).
+    Profiles are looked up through the app registry: accounts sits below the apps that own them.
+    """
+    if user.pk is None or role == user.role:
+        return None
+    stored = User.objects.only("role").get(pk=user.pk).role
+    if role == stored:
+        return None
+    if stored == Role.MANAGER:
+        profile = apps.get_model("managers", "ManagerProfile").objects.filter(user=user).first()
+        if profile is not None:
+            served = apps.get_model("customers", "CustomerProfile").objects.filter(manager=profile).count()
+            if served:
+                return _("%(user)s serves %(served)d customers as a relationship manager: move the whole book to "
+                         "another manager and delete the manager profile before changing the role.") % {
+                    "user": user.username, "served": served}
+            return _("%(user)s has a manager profile: delete it before changing the role.") % {"user": user.username}
+    if stored == Role.CUSTOMER and apps.get_model("customers", "CustomerProfile").objects.filter(user=user).exists():
+        return _("%(user)s has a customer portrait: delete it before changing the role.") % {"user": user.username}
+    return None
