@@ -45,6 +45,16 @@ class User(AbstractUser):
         if self.role == Role.ADMIN:
             self.is_staff = True
 
+    def save(self, *args, **kwargs):
+        # `_password` holds the raw password between `set_password()` and the save that stores it; a hash
+        # upgraded at sign-in clears it first, so that one is not a change of password.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .signals import password_changed as signal
+
+            signal.send(sender=type(self), user=self)
+
     @property
     def display_name(self) -> str:
         return self.name or self.username

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from rest_framework_simplejwt.tokens import RefreshToken
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -22,7 +23,9 @@ from vocabularies.models import Service
 pytestmark = pytest.mark.django_db
 
 READ_ONLY = {"matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent"}
-NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken"}  # simplejwt lists tokens it issued, read-only
+# simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
+NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
+               "axes.accessfailurelog"}
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
 
 
@@ -54,6 +57,11 @@ def one_of_everything(manager, customer, services, hobbies):
     RunLock.objects.create(pk=RunLock.SINGLETON, holder="autoassign by admin", acquired_at=timezone.now())
     audit_record(actor=manager.user, action="manager.profile_updated", target=manager)
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
+    attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
+               "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=5)
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(**attempt, locked_out=True)
 
 
 class TestEveryRegisteredModel:

@@ -169,3 +169,19 @@ class TestRoleChangeKeepsProfilesServed:
         assert response.status_code == 302
         target.refresh_from_db()
         assert target.role == Role.MANAGER
+
+
+class TestAuditLogIsUntouchable:
+    def test_a_superuser_can_neither_change_nor_delete_an_event(self, superuser_client, superuser):
+        from audit.services import audit_record
+
+        event = audit_record(actor=superuser, action="user.updated", summary="before")
+        url = reverse("admin:audit_auditevent_change", args=[event.pk])
+
+        assert superuser_client.post(url, {"summary": "after"}).status_code == 403
+        assert superuser_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]),
+                                     {"post": "yes"}).status_code == 403
+        bulk = superuser_client.post(reverse("admin:audit_auditevent_changelist"),
+                                     {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+        assert bulk.status_code in (200, 302)
+        assert AuditEvent.objects.get(pk=event.pk).summary == "before"

@@ -3,6 +3,7 @@
 `production.py` and `test.py` change only what those contexts need.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "portal",
     "console",
     "api",
+    # sign-in protection (settings below)
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.AuditContextMiddleware",
+    "accounts.context.CurrentUserMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the 429 of accounts.signin.lockout_response
 ]
 
 ROOT_URLCONF = "portrait.urls"
@@ -125,12 +130,42 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 
+# --- Sign-in protection, passwords, sessions ------------------------------------------------------
+# django-axes counts failed sign-ins per username + client address (so a stranger elsewhere cannot lock
+# a real user out): 5 failures within 15 minutes lock that pair out for 15 minutes, 429 on every surface.
+# Unlock: delete the attempt in the admin (Axes > Access attempts) or `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignInProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # REMOTE_ADDR, or X-Forwarded-For behind trusted proxies
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log
+AXES_VERBOSE = False
+
+# OWASP ASVS 2.1.1: at least 12 characters for new passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for new and changed passwords; older hashes still verify and are re-hashed at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# A session lasts a working day (seconds; SESSION_COOKIE_AGE) and ends when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
