@@ -6,13 +6,12 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.base")
-    from django.conf import settings
     from django.core.management import execute_from_command_line
 
     from portrait.startup import configured
 
-    configured(lambda: settings.INSTALLED_APPS)  # read the settings now: a missing secret is one line, not a traceback
-    execute_from_command_line(sys.argv)
+    # A missing secret or database is one line on stderr, not a traceback.
+    configured(lambda: execute_from_command_line(sys.argv))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from portrait.tabular import Row, RowError, model_errors
 
-from .models import Role, User
+from .models import Role, User, username_key
 
 # Fields an unsaved user built from a file row cannot be checked on: it has no password yet.
 _USER_EXCLUDE = ("password",)
@@ -22,21 +22,13 @@ _USER_EXCLUDE = ("password",)
 def users_by_username(*, usernames: Iterable[str]) -> dict[str, User]:
     """Existing users for these usernames, in one query, keyed by the username as asked for.
 
-    With a case-insensitive collation (MySQL's) the database also returns `Bob` for `bob`: such a user
-    is the one asked for, since that database would refuse to create the second spelling anyway.
+    Usernames ignore case (`accounts.models.username_key`): `Bob` in a file is the existing user `bob`.
     """
     wanted = list(dict.fromkeys(usernames))
     if not wanted:
         return {}
-    found = list(User.objects.filter(username__in=wanted))
-    exact = {user.username: user for user in found}
-    folded = {user.username.casefold(): user for user in found}
-    result = {}
-    for username in wanted:
-        user = exact.get(username) or folded.get(username.casefold())
-        if user is not None:
-            result[username] = user
-    return result
+    by_key = {user.username_key: user for user in User.objects.filter(username_key__in={username_key(u) for u in wanted})}
+    return {username: by_key[username_key(username)] for username in wanted if username_key(username) in by_key}
 
 
 def user_problems(*, username: str, name: str, role: str, existing: User | None = None) -> list[tuple[str, str]]:
@@ -83,7 +75,7 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
             blank = str(User._meta.get_field("username").error_messages["blank"])
             check.errors.append(RowError(row.line, "username", blank, "blank"))
             continue
-        key = username.casefold()
+        key = username_key(username)
         if key in first_line:
             check.errors.append(RowError(
                 row.line, "username",
