@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, Reason, RunKind
-from matching.services import matching_run
+from matching.services import run_automatic
 
 from .conftest import SERVICES, refreshed
 
@@ -78,7 +78,7 @@ def test_move_book_action(admin_client, portraits):
 def test_undo_action(admin_client, portraits):
     portraits.manager("m1")
     customer = portraits.customer()
-    run = matching_run().run
+    run = run_automatic().run
     response = act(admin_client, reverse("admin:matching_matchingrun_changelist"), "undo_run", [run.pk])
     assert "1 customer(s) restored" in response.content.decode()
     assert refreshed(customer).manager is None
