@@ -311,6 +311,33 @@ class TestBookTransfer:
         assert not any(refreshed(c).manager_locked for c in book if c.manager != leaving)
 
 
+    def test_undoing_a_transfer_returns_the_book_and_the_accepting_flag(self, portraits):
+        leaving = portraits.manager("leaving")
+        other = portraits.manager("other")
+        book = [portraits.customer(manager=leaving) for _ in range(2)]
+        run = manager_book_transfer(manager=leaving, actor=None).run
+        assert {refreshed(c).manager for c in book} == {other}
+        run_undo(run=run, actor=None)
+        assert {refreshed(c).manager for c in book} == {leaving}
+        leaving.refresh_from_db()
+        assert leaving.accepting_customers
+
+    def test_undoing_a_transfer_keeps_a_manager_who_was_not_accepting_closed(self, portraits):
+        leaving = portraits.manager("leaving", accepting=False)
+        portraits.manager("other")
+        portraits.customer(manager=leaving)
+        run = manager_book_transfer(manager=leaving, actor=None).run
+        run_undo(run=run, actor=None)
+        leaving.refresh_from_db()
+        assert not leaving.accepting_customers
+
+    def test_run_options_are_stored_once(self, portraits):
+        portraits.manager("m1")
+        run = run_automatic(strategy="greedy", rebalance=True, dry_run=True).run
+        assert (run.strategy, run.dry_run) == ("greedy", True)
+        assert run.options == {"rebalance": True}
+
+
 class TestBulkManualAssignment:
     def test_assigns_and_locks_all_in_a_constant_number_of_queries(self, portraits, django_assert_max_num_queries):
         from matching.services import customers_assign
