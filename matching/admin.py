@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import access
 from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
 from customers.models import CustomerProfile
@@ -127,7 +128,7 @@ def unlock_manager(modeladmin, request, queryset):
     modeladmin.message_user(request, _("%(count)d customer(s) unlocked.") % {"count": count}, messages.SUCCESS)
 
 
-@admin.action(description=_("Move the whole book to other managers (manager leaving)"), permissions=["change"])
+@admin.action(description=_("Move the whole book to other managers (manager leaving)"), permissions=["move_book"])
 def move_book(modeladmin, request, queryset):
     for manager in queryset.select_related("user"):
         try:
@@ -162,6 +163,10 @@ class ManagerBookAdmin(ManagerProfileAdmin):
     """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers."""
 
     actions = [*(ManagerProfileAdmin.actions or []), move_book]
+
+    def has_move_book_permission(self, request) -> bool:
+        """Moving a whole book is an administrator's decision (the admin role), not a data clerk's."""
+        return access.can_move_book(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

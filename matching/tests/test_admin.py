@@ -132,3 +132,22 @@ def test_the_customer_and_manager_admins_carry_the_matching_actions():
     assert isinstance(admin.site._registry[ManagerProfile], ManagerBookAdmin)
     assert "assign_manager" not in [getattr(a, "__name__", a) for a in CustomerProfileAdmin.actions or []]
     assert "move_book" not in [getattr(a, "__name__", a) for a in ManagerProfileAdmin.actions or []]
+
+
+def test_moving_a_book_needs_the_admin_role_not_just_the_change_permission(client, portraits, django_user_model):
+    """Defect 7: a staff member holding managers.change_managerprofile could move a whole book."""
+    from django.contrib.auth.models import Permission
+
+    keeper = django_user_model.objects.create_user("keeper", password="x", role="manager", is_staff=True)
+    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["change_managerprofile", "view_managerprofile"]))
+    client.force_login(keeper)
+    leaving = portraits.manager("leaving")
+    portraits.manager("other")
+    customer = portraits.customer(manager=leaving)
+    url = reverse("admin:managers_managerprofile_changelist")
+
+    assert "move_book" not in client.get(url).content.decode()
+    act(client, url, "move_book", [leaving.pk])
+
+    assert refreshed(customer).manager == leaving
+    assert not MatchingRun.objects.exists()
