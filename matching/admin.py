@@ -7,6 +7,7 @@ history and audit recorded, actor = the signed-in user), and replace the apps' r
 manager autocomplete used to pick a manager for customers (and its "only eligible managers" rule)
 lives here too.
 """
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -23,7 +24,9 @@ from managers.models import ManagerProfile
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, Segment
-from .services import customers_assign, customers_unlock, manager_book_transfer, run_undo
+from managers.selectors import manager_load
+
+from .services import customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, run_undo
 
 
 @admin.action(description=_("Undo the selected run"), permissions=["undo"])
@@ -158,11 +161,62 @@ class CustomerAssignmentAdmin(CustomerProfileAdmin):
     actions = [*(CustomerProfileAdmin.actions or []), assign_manager, unlock_manager]
 
 
+class ManagerAvailabilityForm(forms.ModelForm):
+    """Capacity below the current book needs the explicit confirmation the service asks for."""
+
+    confirm_overflow = forms.BooleanField(
+        label=_("Keep the customers above the new capacity"), required=False,
+        help_text=_("Needed when the new capacity is below the customers served: they stay, and automatic runs "
+                    "assign this manager no one new until the book is below the capacity."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("capacity")
+        if self.instance.pk is None or capacity is None or "capacity" not in self.changed_data:
+            return cleaned
+        load = manager_load(self.instance)
+        if capacity < load and not cleaned.get("confirm_overflow"):
+            self.add_error("capacity", _(
+                "%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Tick “Keep the "
+                "customers above the new capacity” to confirm, or move the book first."
+            ) % {"manager": self.instance.user, "load": load, "capacity": capacity})
+        return cleaned
+
+
 @admin.register(ManagerProfile)
 class ManagerBookAdmin(ManagerProfileAdmin):
-    """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers."""
+    """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers.
+
+    Capacity and the accepting flag of an existing manager change through `manager_availability_update`
+    (run lock, confirmation below the book, audit), like on every other surface.
+    """
 
     actions = [*(ManagerProfileAdmin.actions or []), move_book]
+    form = ManagerAvailabilityForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and "confirm_overflow" not in fields:
+            fields.insert(fields.index("capacity") + 1, "confirm_overflow")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        capacity, accepting = obj.capacity, obj.accepting_customers
+        stored = ManagerProfile.objects.get(pk=obj.pk)
+        obj.capacity, obj.accepting_customers = stored.capacity, stored.accepting_customers
+        admin.ModelAdmin.save_model(self, request, obj, form, change)  # the other fields, without the warning
+        try:
+            updated = manager_availability_update(
+                manager=obj, actor=request.user, capacity=capacity, accepting_customers=accepting,
+                confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
+            )
+        except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.capacity, obj.accepting_customers = updated.capacity, updated.accepting_customers
 
     def has_move_book_permission(self, request) -> bool:
         """Moving a whole book is an administrator's decision (the admin role), not a data clerk's."""

@@ -7,12 +7,15 @@ from portrait.testing import CustomerFactory, ManagerFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_lowering_capacity_below_the_book_warns(admin_client):
+def test_lowering_capacity_below_the_book_needs_confirmation(admin_client):
     manager = ManagerFactory(capacity=5)
     CustomerFactory.create_batch(3, manager=manager)
     url = reverse("admin:managers_managerprofile_change", args=[manager.pk])
     response = admin_client.post(url, {"capacity": "2", "accepting_customers": "on"}, follow=True)
     assert "serves 3 customers, more than the new capacity of 2" in response.content.decode()
+    manager.refresh_from_db()
+    assert manager.capacity == 5
+    admin_client.post(url, {"capacity": "2", "accepting_customers": "on", "confirm_overflow": "on"}, follow=True)
     manager.refresh_from_db()
     assert manager.capacity == 2
 

@@ -151,3 +151,37 @@ def test_moving_a_book_needs_the_admin_role_not_just_the_change_permission(clien
 
     assert refreshed(customer).manager == leaving
     assert not MatchingRun.objects.exists()
+
+
+class TestCapacityInTheManagerAdmin:
+    """Defect 3: the admin saved a capacity below the book silently, outside the run lock."""
+
+    def post(self, client, manager, **overrides):
+        data = {"capacity": manager.capacity, "accepting_customers": "on", **overrides}
+        return client.post(reverse("admin:managers_managerprofile_change", args=[manager.pk]),
+                           {key: value for key, value in data.items() if value is not None})
+
+    def test_a_capacity_below_the_book_is_refused_without_confirmation(self, admin_client, portraits):
+        manager = portraits.manager("m1", capacity=5)
+        for _ in range(3):
+            portraits.customer(manager=manager)
+
+        response = self.post(admin_client, manager, capacity=1)
+
+        assert response.status_code == 200
+        assert "serves 3 customers" in str(response.context["adminform"].form.errors)
+        assert refreshed(manager).capacity == 5
+
+    def test_with_confirmation_it_is_saved_through_the_service_and_audited(self, admin_client, admin_user, portraits):
+        from audit.models import AuditEvent
+
+        manager = portraits.manager("m1", capacity=5)
+        for _ in range(3):
+            portraits.customer(manager=manager)
+
+        response = self.post(admin_client, manager, capacity=1, confirm_overflow="on")
+
+        assert response.status_code == 302
+        assert refreshed(manager).capacity == 1
+        event = AuditEvent.objects.get(action="manager.availability_updated")
+        assert (event.actor, event.changes["capacity"]) == (admin_user, [5, 1])
