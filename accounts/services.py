@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from portrait.tabular import Row, RowError, model_errors
+from core.tabular import Row, RowError, model_errors
 
 from .models import Role, User
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from portrait.tabular import join_terms
+from core.tabular import join_terms
 from vocabularies.models import Hobby, Service, Term
 from vocabularies.services import term_links_load
 

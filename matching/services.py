@@ -25,7 +25,7 @@ from managers.models import ManagerProfile
 from audit.services import audit_record, field_changes
 from core import errors as core_errors
 from core.errors import CapacityExceeded, RunInProgress
-from portrait.bulk import bulk_insert, bulk_set
+from core.bulk import bulk_insert, bulk_set
 
 from . import engine, segmentation
 from .models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Segment, Strategy

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from portrait.tabular import model_errors
+from core.tabular import model_errors
 
 from .models import Term
 

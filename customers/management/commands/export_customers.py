@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import CustomerClass
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
-from portrait.tabular import csv_chunks, write_csv, write_xlsx
+from core.tabular import csv_chunks, write_csv, write_xlsx
 
 
 class Command(BaseCommand):

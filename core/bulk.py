@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
-_TEMP_TABLE = "portrait_bulk_values"
+_TEMP_TABLE = "core_bulk_values"
 
 
 def bulk_set(model: type[models.Model], *, fields: Sequence[str], rows: Sequence[tuple]) -> int:

@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portrait.bulk import bulk_insert, bulk_set
-from portrait.testing import CustomerFactory, ManagerFactory
+from core.bulk import bulk_insert, bulk_set
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 from customers.models import CustomerProfile
 
 pytestmark = pytest.mark.django_db

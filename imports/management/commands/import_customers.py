@@ -2,8 +2,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers.selectors import CUSTOMER_IMPORT_COLUMNS
-from customers.services import customers_import
-from portrait.profile_import import ImportCommand
+from imports.commands import ImportCommand
+from imports.services import customers_import
 
 
 class Command(ImportCommand):

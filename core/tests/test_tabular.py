@@ -1,4 +1,4 @@
-"""portrait.tabular: reading and writing CSV/XLSX, escaping, term lists, cells to model fields."""
+"""core.tabular: reading and writing CSV/XLSX, escaping, term lists, cells to model fields."""
 import csv
 import io
 from decimal import Decimal
@@ -10,15 +10,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from customers.models import CustomerProfile
-from portrait.tabular import (
-    ImportResult,
+from core.tabular import (
     Row,
     RowError,
     cell_to_field,
     csv_chunks,
     escape_formula,
-    import_errors_message,
-    import_summary,
     join_terms,
     read_table,
     rows_from_mappings,
@@ -256,21 +253,3 @@ class TestCellToField:
 class TestMessages:
     def test_row_error_renders_line_field_problem(self):
         assert str(RowError(7, "age", "too young")) == "line 7: age: too young"
-
-    def test_summary(self):
-        assert import_summary(ImportResult(created=100, updated=20), noun="customers") == (
-            "Imported 120 customers: 100 created, 20 updated, 0 unchanged."
-        )
-        assert import_summary(ImportResult(created=1, dry_run=True, created_terms=["needs: X"]), noun="managers") == (
-            "Dry run, nothing written: 1 managers valid: 1 to create, 0 to update, 0 unchanged. Terms to create: needs: X."
-        )
-
-    def test_error_message_lists_every_line(self):
-        result = ImportResult(errors=[RowError(2, "age", "bad"), RowError(3, "needs", "unknown term “x”", "unknown_term")])
-
-        assert import_errors_message(result, source="f.csv").splitlines() == [
-            "f.csv: 2 problems; nothing was imported.",
-            "line 2: age: bad",
-            "line 3: needs: unknown term “x”",
-            "Add the unknown terms in the admin, or import again with --create-terms to create them.",
-        ]

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from managers.services import MANAGER_IMPORT_COLUMNS, managers_import
-from portrait.profile_import import ImportCommand
+from imports.commands import ImportCommand
+from imports.services import MANAGER_IMPORT_COLUMNS, managers_import
 
 
 class Command(ImportCommand):

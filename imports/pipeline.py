@@ -8,24 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_rows_check, users_upsert
-from portrait.tabular import (
+from core.tabular import (
     ImportResult,
     Row,
     RowError,
     Source,
     cell_to_field,
-    import_errors_message,
-    import_summary,
     model_errors,
     sorted_errors,
     split_terms,
@@ -53,6 +48,9 @@ class ProfileImport:
     optional: tuple[str, ...] = ()               # may be missing or empty: empty keeps the current/default value
     ignored: tuple[str, ...] = ()                # accepted and skipped (the computed columns of an export)
     after_write: Callable[[list[int]], None] | None = None  # ids of created or changed profiles, in the transaction
+    # Things to tell about valid rows that are not errors (a capacity below the current book): gets the
+    # existing profiles the file changes, with their new values set but not saved; dry runs warn too.
+    warnings: Callable[[list[models.Model]], list[str]] | None = None
 
     @property
     def not_in_file(self) -> tuple[str, ...]:
@@ -113,6 +111,8 @@ class ProfileImport:
                 f"{column}: {name}" for column, resolution in resolutions.items() for name in resolution.missing.values()
             ],
         )
+        if self.warnings is not None:
+            result.warnings = self.warnings([plan.profile for plan in plans if plan.changed and not plan.created])
         if not dry_run:
             self._write(plans, users_existing=users.existing, resolutions=resolutions, relations=relations)
         return result
@@ -172,7 +172,7 @@ class ProfileImport:
         resolutions: dict[str, TermResolution],
         relations: dict[str, models.ManyToManyField],
     ) -> None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # the service's transaction, when it has one
             for resolution in resolutions.values():
                 terms_create_missing(resolution=resolution)
             users = users_upsert(
@@ -222,34 +222,3 @@ class _Plan:
     terms: dict[str, list[str]]
     changed: bool = False
     term_changes: set[str] = field(default_factory=set)  # columns whose term set changes
-
-
-class ImportCommand(BaseCommand):
-    """`import_customers`, `import_managers`: read a file, run the import, report every problem or a summary."""
-
-    import_file: Callable[..., ImportResult]  # the app's import service, e.g. customers_import
-    noun: str  # what the summary counts ("customers"); may be a lazy translation
-    terms_help: str
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help=_("The CSV (UTF-8, a BOM is fine) or .xlsx file to import."))
-        parser.add_argument("--create-terms", action="store_true", help=str(self.terms_help))
-        parser.add_argument("--dry-run", action="store_true", help=_("Only validate the file and print what would change."))
-
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("File not found: %(file)s") % {"file": path})
-        try:
-            result = self.import_file(file=path, create_terms=options["create_terms"], dry_run=options["dry_run"])
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}) from exc
-        except IntegrityError as exc:  # someone else wrote the same users meanwhile; the transaction rolled back
-            raise CommandError(
-                _("The database changed during the import, nothing was imported: %(error)s. Run it again.")
-                % {"error": exc}
-            ) from exc
-        if result.errors:
-            raise CommandError(import_errors_message(result, source=str(path)))
-        if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(import_summary(result, noun=self.noun)))
