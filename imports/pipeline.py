@@ -75,6 +75,9 @@ class ProfileImport:
             profile.user_id: profile
             for profile in self.model.objects.filter(user_id__in=[user.pk for user in users.existing.values()])
         }
+        for user in users.existing.values():
+            if user.pk in profiles:
+                profiles[user.pk].user = user  # already read: str(profile) costs no query
         relations = {column: self.model._meta.get_field(column) for column, _model in self.term_columns}
         current = {
             column: term_links_load(relation=relation, owner_ids=[profile.pk for profile in profiles.values()])
