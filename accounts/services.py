@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from core.bulk import bulk_create_with_ids
 from core.tabular import Row, RowError, model_errors
 
 from .models import Role, User
@@ -145,13 +146,7 @@ def users_upsert(*, names: Mapping[str, str], role: str, existing: Mapping[str, 
             changed.append(user)
         users[username] = user
 
-    User.objects.bulk_create(new)
-    if any(user.pk is None for user in new):  # backends that return no ids from a bulk insert (MySQL)
-        ids = dict(User.objects.filter(username__in=[user.username for user in new]).values_list("username", "pk"))
-        folded = {username.casefold(): pk for username, pk in ids.items()}
-        for user in new:
-            user.pk = ids.get(user.username) or folded[user.username.casefold()]
-            user._state.adding, user._state.db = False, User.objects.db
+    bulk_create_with_ids(User, new, key_field="username")
     User.objects.bulk_update(changed, ["name"])
     return UserUpsertResult(users=users, created=[u.username for u in new], updated=[u.username for u in changed])
 

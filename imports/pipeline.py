@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_rows_check, users_upsert
+from core.bulk import bulk_create_with_ids, m2m_links_load, m2m_links_replace
 from core.tabular import (
     ImportResult,
     Row,
@@ -29,8 +30,6 @@ from core.tabular import (
 from vocabularies.services import (
     TermResolution,
     term_key,
-    term_links_load,
-    term_links_replace,
     terms_create_missing,
     terms_resolve,
 )
@@ -80,7 +79,7 @@ class ProfileImport:
                 profiles[user.pk].user = user  # already read: str(profile) costs no query
         relations = {column: self.model._meta.get_field(column) for column, _model in self.term_columns}
         current = {
-            column: term_links_load(relation=relation, owner_ids=[profile.pk for profile in profiles.values()])
+            column: m2m_links_load(relation, owner_ids=[profile.pk for profile in profiles.values()])
             for column, relation in relations.items()
         }
         resolutions = {
@@ -186,12 +185,7 @@ class ProfileImport:
             for plan in plans:
                 if plan.created:
                     plan.profile.user = users[plan.username]
-            self.model.objects.bulk_create(new)
-            if any(profile.pk is None for profile in new):  # backends that return no ids from a bulk insert (MySQL)
-                ids = dict(self.model.objects.filter(user_id__in=[p.user_id for p in new]).values_list("user_id", "pk"))
-                for profile in new:
-                    profile.pk = ids[profile.user_id]
-                    profile._state.adding, profile._state.db = False, self.model.objects.db
+            bulk_create_with_ids(self.model, new, key_field="user")
 
             updated = [plan.profile for plan in plans if plan.changed and not plan.created]
             now = timezone.now()
@@ -200,9 +194,9 @@ class ProfileImport:
             self.model.objects.bulk_update(updated, [*self.profile_columns, "updated_at"])
 
             for column, relation in relations.items():
-                term_links_replace(
-                    relation=relation,
-                    links={
+                m2m_links_replace(
+                    relation,
+                    {
                         plan.profile.pk: resolutions[column].ids_for(plan.terms[column])
                         for plan in plans
                         if column in plan.term_changes

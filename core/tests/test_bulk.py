@@ -1,12 +1,15 @@
-"""bulk_set: many rows' columns in a constant number of queries, on SQLite and MySQL alike."""
+"""core.bulk: many rows' columns in a constant number of queries, ids back on every backend, m2m links."""
 from datetime import datetime, timezone
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.bulk import bulk_insert, bulk_set
+from accounts.models import Role, User
+from accounts.tests.factories import UserFactory
+from core.bulk import bulk_create_with_ids, bulk_insert, bulk_set, m2m_links_add, m2m_links_load, m2m_links_replace
 from customers.tests.factories import CustomerFactory
+from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 from managers.tests.factories import ManagerFactory
 from customers.models import CustomerProfile
 
@@ -59,3 +62,54 @@ def test_bulk_insert_writes_every_field_in_one_query_with_defaults_and_json():
     assert [a.total for a in stored] == [0, 1, 2, 3, 4]
     assert stored[0].shared_needs == ["基金投资"] and stored[0].shared_hobbies == []
     assert stored[0].created_at is not None and stored[0].new_manager == manager
+
+
+class TestBulkCreateWithIds:
+    @pytest.fixture(params=["returns ids", "returns none"])
+    def backend(self, request, monkeypatch):
+        """Both kinds of backend on any database: MySQL's bulk inserts return no ids."""
+        if request.param == "returns none":
+            monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+        return request.param
+
+    def test_every_instance_gets_its_id(self, backend):
+        users = bulk_create_with_ids(
+            User, [User(username=f"bulk{i}", role=Role.CUSTOMER) for i in range(3)], key_field="username"
+        )
+
+        assert [user.pk for user in users] == [User.objects.get(username=f"bulk{i}").pk for i in range(3)]
+        assert not any(user._state.adding for user in users)
+
+    def test_profiles_by_their_user(self, backend):
+        user = UserFactory()
+
+        [profile] = bulk_create_with_ids(CustomerProfile, [CustomerProfile(user=user, age=30)], key_field="user")
+
+        assert profile.pk == CustomerProfile.objects.get(user=user).pk
+
+
+class TestManyToManyLinks:
+    def test_replace_sets_exactly_the_given_links_and_leaves_other_owners_alone(self):
+        services = ServiceFactory.create_batch(3)
+        first, second = CustomerFactory(needs=services[:2]), CustomerFactory(needs=services[:1])
+
+        m2m_links_replace(CustomerProfile.needs, {first.pk: {services[2].pk}})
+
+        assert m2m_links_load(CustomerProfile.needs, owner_ids=[first.pk, second.pk]) == {
+            first.pk: {services[2].pk}, second.pk: {services[0].pk},
+        }
+
+    def test_add_inserts_pairs_and_accepts_the_field_or_the_descriptor(self):
+        hobbies = HobbyFactory.create_batch(2)
+        customer = CustomerFactory()
+
+        assert m2m_links_add(CustomerProfile.hobbies.field, [(customer.pk, hobbies[0].pk)]) == 1
+        m2m_links_add(CustomerProfile.hobbies, [(customer.pk, hobbies[1].pk)])
+
+        assert set(customer.hobbies.all()) == set(hobbies)
+
+    def test_owners_without_links_are_absent(self):
+        customer = CustomerFactory()
+
+        assert m2m_links_load(CustomerProfile.needs, owner_ids=[customer.pk]) == {}
+        assert m2m_links_load(CustomerProfile.needs, owner_ids=[]) == {}
