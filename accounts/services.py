@@ -85,11 +85,15 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
             continue
         key = username.casefold()
         if key in first_line:
-            check.errors.append(RowError(
-                row.line, "username",
-                _("“%(username)s” appears again (first on line %(line)d)") % {"username": username, "line": first_line[key]},
-                "duplicate",
-            ))
+            check.errors.append(
+                RowError(
+                    row.line,
+                    "username",
+                    _("“%(username)s” appears again (first on line %(line)d)")
+                    % {"username": username, "line": first_line[key]},
+                    "duplicate",
+                )
+            )
             continue
         first_line[key] = row.line
         candidates[row.line] = username
@@ -100,7 +104,10 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
         if username is None:
             continue
         problems = user_problems(
-            username=username, name=row.values.get("name", ""), role=role, existing=check.existing.get(username),
+            username=username,
+            name=row.values.get("name", ""),
+            role=role,
+            existing=check.existing.get(username),
         )
         check.errors += [RowError(row.line, name, message, "user") for name, message in problems]
         if not problems:
@@ -116,7 +123,9 @@ class UserUpsertResult:
 
 
 @transaction.atomic(savepoint=False)
-def users_upsert(*, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None) -> UserUpsertResult:
+def users_upsert(
+    *, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None
+) -> UserUpsertResult:
     """Create or update users by username, in bulk, in a constant number of queries.
 
     `names` maps username -> display name. Existing users get the name (nothing else changes); new ones

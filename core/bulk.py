@@ -117,7 +117,11 @@ def _through(relation) -> tuple[type[models.Model], str, str]:
     field = relation if isinstance(relation, models.ManyToManyField) else relation.field
     through = field.remote_field.through
     meta = through._meta
-    return through, meta.get_field(field.m2m_field_name()).attname, meta.get_field(field.m2m_reverse_field_name()).attname
+    return (
+        through,
+        meta.get_field(field.m2m_field_name()).attname,
+        meta.get_field(field.m2m_reverse_field_name()).attname,
+    )
 
 
 def m2m_links_load(relation, *, owner_ids: Collection[int]) -> dict[int, set[int]]:
@@ -126,7 +130,9 @@ def m2m_links_load(relation, *, owner_ids: Collection[int]) -> dict[int, set[int
     links: dict[int, set[int]] = defaultdict(set)
     if owner_ids:
         through, owner, target = _through(relation)
-        for owner_id, target_id in through.objects.filter(**{f"{owner}__in": list(owner_ids)}).values_list(owner, target):
+        for owner_id, target_id in through.objects.filter(**{f"{owner}__in": list(owner_ids)}).values_list(
+            owner, target
+        ):
             links[owner_id].add(target_id)
     return dict(links)
 
@@ -161,4 +167,6 @@ def m2m_links_replace(relation, links: Mapping[int, Collection[int]]) -> None:
         return
     through, owner, _target = _through(relation)
     through.objects.filter(**{f"{owner}__in": list(links)}).delete()
-    m2m_links_add(relation, ((owner_id, target_id) for owner_id, targets in links.items() for target_id in sorted(targets)))
+    m2m_links_add(
+        relation, ((owner_id, target_id) for owner_id, targets in links.items() for target_id in sorted(targets))
+    )

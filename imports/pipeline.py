@@ -95,7 +95,9 @@ class ProfileImport:
             username = users.usernames.get(row.line)
             user = users.existing.get(username) if username else None
             profile = profiles.get(user.pk) if user is not None else None
-            plan, row_errors = self._plan_row(row, username=username, profile=profile, current=current, resolutions=resolutions)
+            plan, row_errors = self._plan_row(
+                row, username=username, profile=profile, current=current, resolutions=resolutions
+            )
             if user is not None and plan is not None and user.name != plan.name:
                 plan.changed = True
             errors += row_errors
@@ -110,7 +112,9 @@ class ProfileImport:
             unchanged=sum(not plan.changed for plan in plans),
             dry_run=dry_run,
             created_terms=[
-                f"{column}: {name}" for column, resolution in resolutions.items() for name in resolution.missing.values()
+                f"{column}: {name}"
+                for column, resolution in resolutions.items()
+                for name in resolution.missing.values()
             ],
         )
         if self.warnings is not None:
@@ -160,10 +164,16 @@ class ProfileImport:
         if username is None or errors:
             return None, errors
         plan = _Plan(
-            username=username, name=row.values["name"], profile=instance, created=profile is None, terms=terms,
+            username=username,
+            name=row.values["name"],
+            profile=instance,
+            created=profile is None,
+            terms=terms,
             term_changes=term_changes,
         )
-        plan.changed = plan.created or bool(term_changes) or before != [getattr(instance, c) for c in self.profile_columns]
+        plan.changed = (
+            plan.created or bool(term_changes) or before != [getattr(instance, c) for c in self.profile_columns]
+        )
         return plan, errors
 
     def _write(
@@ -178,7 +188,9 @@ class ProfileImport:
             for resolution in resolutions.values():
                 terms_create_missing(resolution=resolution)
             users = users_upsert(
-                names={plan.username: plan.name for plan in plans}, role=self.role, existing=users_existing,
+                names={plan.username: plan.name for plan in plans},
+                role=self.role,
+                existing=users_existing,
             ).users
 
             new = [plan.profile for plan in plans if plan.created]

@@ -76,8 +76,13 @@ def terms_resolve(*, model: type[Term], names: Iterable[str], create: bool = Fal
                 resolution.inactive.add(key)
         elif not create:
             resolution.problems[key] = ("unknown_term", _("unknown term “%(name)s”") % {"name": name})
-        elif problems := model_errors(model(name=name), exclude=[f.name for f in model._meta.fields if f.name != "name"]):
-            resolution.problems[key] = ("invalid_term", f"“{name}”: " + " ".join(message for _field, message in problems))
+        elif problems := model_errors(
+            model(name=name), exclude=[f.name for f in model._meta.fields if f.name != "name"]
+        ):
+            resolution.problems[key] = (
+                "invalid_term",
+                f"“{name}”: " + " ".join(message for _field, message in problems),
+            )
         else:
             resolution.missing[key] = resolution.names[key] = name
     return resolution

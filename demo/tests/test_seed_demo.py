@@ -127,7 +127,8 @@ class TestNamedAccounts:
         seed()
 
         assert Service.objects.count() >= 15 and Hobby.objects.count() >= 15
-        assert {"理财规划", "基金投资", "私人银行", "家族财富传承"} <= set(Service.objects.values_list("name", flat=True))
+        names = set(Service.objects.values_list("name", flat=True))
+        assert {"理财规划", "基金投资", "私人银行", "家族财富传承"} <= names
         assert {"高尔夫", "茶艺", "书法", "马拉松"} <= set(Hobby.objects.values_list("name", flat=True))
         assert [s.name for s in Service.objects.all()] == [name for name, _ in SERVICES]
 

@@ -43,7 +43,11 @@ class TestImportsAreAudited:
         customers_import(actor=admin, rows=CUSTOMER_ROWS)
 
         event = AuditEvent.objects.get()
-        assert (event.action, event.actor, event.target_type) == ("customers.imported", admin, "customers.customerprofile")
+        assert (event.action, event.actor, event.target_type) == (
+            "customers.imported",
+            admin,
+            "customers.customerprofile",
+        )
         assert event.data["created"] == 1 and event.data["updated"] == 0 and event.data["dry_run"] is False
 
     def test_command_line_imports_are_the_system(self, tmp_path):
@@ -122,7 +126,8 @@ class TestCapacityBelowBookWarns:
         response = admin_client.post(
             f"/admin/managers/managerprofile/{busy.pk}/change/",
             {"capabilities": [], "hobbies": [], "capacity": 2, "accepting_customers": "on"},
-            follow=True, HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
         )
 
         messages = [str(message) for message in response.context["messages"]]

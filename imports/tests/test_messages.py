@@ -24,13 +24,18 @@ class TestMessages:
             "Imported 120 customers: 100 created, 20 updated, 0 unchanged."
         )
         assert import_summary(ImportResult(created=1, dry_run=True, created_terms=["needs: X"]), noun="managers") == (
-            "Dry run, nothing written: 1 managers valid: 1 to create, 0 to update, 0 unchanged. Terms to create: needs: X."
+            "Dry run, nothing written: 1 managers valid: 1 to create, 0 to update, 0 unchanged. "
+            "Terms to create: needs: X."
         )
 
     def test_error_message_lists_every_line(self):
-        result = ImportResult(errors=[RowError(2, "age", "bad"), RowError(3, "needs", "unknown term “x”", "unknown_term")])
+        result = ImportResult(
+            errors=[RowError(2, "age", "bad"), RowError(3, "needs", "unknown term “x”", "unknown_term")]
+        )
 
-        assert import_errors_message(result, source="f.csv", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT).splitlines() == [
+        assert import_errors_message(
+            result, source="f.csv", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT
+        ).splitlines() == [
             "f.csv: 2 problems; nothing was imported.",
             "line 2: age: bad",
             "line 3: needs: unknown term “x”",
@@ -59,6 +64,9 @@ class TestMessages:
     def test_no_hint_without_unknown_terms(self):
         result = ImportResult(errors=[RowError(2, "age", "bad")])
 
-        assert import_errors_message(result, source="f", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT).splitlines() == [
-            "f: 1 problem; nothing was imported.", "line 2: age: bad",
+        assert import_errors_message(
+            result, source="f", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT
+        ).splitlines() == [
+            "f: 1 problem; nothing was imported.",
+            "line 2: age: bad",
         ]
