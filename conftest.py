@@ -5,6 +5,8 @@ from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
+pytest_plugins = ["core.testing.browser"]  # `browser` and `page` fixtures for the real-browser tests
+
 
 @pytest.fixture
 def services():
