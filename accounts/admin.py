@@ -51,7 +51,8 @@ def _user_state(user: User) -> dict:
     state = {name: getattr(user, name) for name in AUDITED_FIELDS if name not in ("groups", "user_permissions")}
     state["groups"] = sorted(user.groups.values_list("name", flat=True))
     state["user_permissions"] = sorted(
-        f"{app}.{codename}" for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+        f"{app}.{codename}"
+        for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
     )
     return state
 

@@ -28,7 +28,8 @@ def users_by_username(*, usernames: Iterable[str]) -> dict[str, User]:
     wanted = list(dict.fromkeys(usernames))
     if not wanted:
         return {}
-    by_key = {user.username_key: user for user in User.objects.filter(username_key__in={username_key(u) for u in wanted})}
+    keys = {username_key(username) for username in wanted}
+    by_key = {user.username_key: user for user in User.objects.filter(username_key__in=keys)}
     return {username: by_key[username_key(username)] for username in wanted if username_key(username) in by_key}
 
 

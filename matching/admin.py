@@ -24,7 +24,8 @@ from managers.models import ManagerProfile
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, Segment
-from managers.selectors import manager_load
+from managers.messages import capacity_below_book_warnings
+from managers.selectors import manager_load, manager_loads
 
 from .services import customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, run_undo
 
@@ -217,6 +218,8 @@ class ManagerBookAdmin(ManagerProfileAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
         obj.capacity, obj.accepting_customers = updated.capacity, updated.accepting_customers
+        for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
+            self.message_user(request, warning, messages.WARNING)
 
     def has_move_book_permission(self, request) -> bool:
         """Moving a whole book is an administrator's decision (the admin role), not a data clerk's."""

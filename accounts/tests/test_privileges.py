@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from audit.models import AuditEvent
-from portrait.testing import CustomerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,8 @@ class TestStaffWithChangeUserOnly:
 
         assert client.post(change_url(colleague), user_form(colleague, is_staff=None, name="x")).status_code == 403
         password_url = reverse("admin:auth_user_password_change", args=[colleague.pk])
-        response = client.post(password_url, {"password1": "taken-over-password-1", "password2": "taken-over-password-1"})
+        taken_over = "taken-over-password-1"  # noqa: S105 - test data
+        response = client.post(password_url, {"password1": taken_over, "password2": taken_over})
 
         assert response.status_code == 403
         colleague.refresh_from_db()

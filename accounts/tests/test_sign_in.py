@@ -135,7 +135,8 @@ class TestSignInAudit:
         client.force_login(alice)
 
         response = client.post(reverse("admin:password_change"), {
-            "old_password": PASSWORD, "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase",
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase",
         }, REMOTE_ADDR="192.0.2.7")
 
         assert response.status_code == 302

@@ -71,7 +71,7 @@ def test_an_import_meets_an_existing_user_in_another_case_as_that_user():
 
 
 def test_import_validation_reports_case_twins_by_line():
-    from portrait.tabular import Row
+    from core.tabular import Row
 
     check = user_rows_check(rows=[Row(2, {"username": "Wang"}), Row(3, {"username": "josé"}),
                                   Row(4, {"username": "WANG"}), Row(5, {"username": "jose"})], role=Role.CUSTOMER)

@@ -125,7 +125,7 @@ class TestCapacityBelowBookWarns:
     def test_the_admin_says_the_same(self, busy, admin_client):
         response = admin_client.post(
             f"/admin/managers/managerprofile/{busy.pk}/change/",
-            {"capabilities": [], "hobbies": [], "capacity": 2, "accepting_customers": "on"},
+            {"capabilities": [], "hobbies": [], "capacity": 2, "accepting_customers": "on", "confirm_overflow": "on"},
             follow=True,
             HTTP_ACCEPT_LANGUAGE="en",
         )

@@ -143,7 +143,8 @@ def test_moving_a_book_needs_the_admin_role_not_just_the_change_permission(clien
     from django.contrib.auth.models import Permission
 
     keeper = django_user_model.objects.create_user("keeper", password="x", role="manager", is_staff=True)
-    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["change_managerprofile", "view_managerprofile"]))
+    codenames = ["change_managerprofile", "view_managerprofile"]
+    keeper.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(keeper)
     leaving = portraits.manager("leaving")
     portraits.manager("other")

@@ -15,7 +15,8 @@ from .base import env_bool  # noqa: E402
 
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured(
-        "DATABASE_URL must be set in production, e.g. mysql://portrait:PASSWORD@db-host:3306/portrait (see .env.example)."
+        "DATABASE_URL must be set in production, e.g. mysql://portrait:PASSWORD@db-host:3306/portrait "
+        "(see .env.example)."
     )
 
 DEBUG = False
