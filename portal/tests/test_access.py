@@ -62,7 +62,6 @@ def test_sign_in_and_register_pages_are_open_to_visitors_and_send_others_home(cl
     ("other_customer", "/me/"),
     ("manager", "/workspace/"),
     ("other_manager", "/workspace/"),
-    ("admin", "/console/"),
 ])
 def test_home_sends_each_role_to_its_page(client, people, visitor, home):
     if people[visitor] is not None:
@@ -72,6 +71,16 @@ def test_home_sends_each_role_to_its_page(client, people, visitor, home):
 
     assert response.status_code == 302
     assert response["Location"] == home
+
+
+@pytest.mark.urls("portal.tests.urls_console_stub")
+def test_home_sends_an_admin_to_the_console(client, people):
+    client.force_login(people["admin"])
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/console/"
 
 
 @pytest.mark.parametrize(("visitor", "home"), [("customer", "/me/"), ("manager", "/workspace/")])
