@@ -128,7 +128,7 @@ def test_an_htmx_request_gets_the_results_only(client, manager, book):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results"')
     assert "<html" not in html
-    assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]
+    assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.parametrize("size", [3, 40])
@@ -136,7 +136,7 @@ def test_the_list_costs_the_same_queries_whatever_the_book_size(
     client, manager, other_manager, services, hobbies, size, django_assert_max_num_queries,
 ):
     Segment.objects.create(label=0, name="年轻客户", size=size, median_age=30, median_assets=Decimal("1"))
-    for i in range(size):
+    for _ in range(size):
         CustomerFactory(manager=manager, segment=0, customer_class="B", needs=services[:2], hobbies=hobbies[:3])
         CustomerFactory(manager=other_manager, needs=services[2:], hobbies=hobbies[3:])
     client.force_login(manager.user)

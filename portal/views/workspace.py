@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -58,8 +59,12 @@ def _sort_columns(request, sort: str, descending: bool) -> list[dict]:
 
 @access_required(can_use_workspace)
 def workspace(request):
-    """The manager's own customers. Queries: the profile (3), segments (1), the load (1), the filter
-    choices (2), the count (1) and the page (3): the same for any page size or book size."""
+    """The manager's own customers, filtered, searched, sorted, a page at a time.
+
+    Queries: session and user (2), the profile (3), segments (1), the need and hobby choices (2 to
+    validate, 2 to draw), the count (1), the page (3) and the load (1): 14 or fewer, whatever the page
+    size or the number of customers (pinned in tests/test_workspace.py).
+    """
     manager = _own_profile(request)
     segments = segment_names()
     form = WorkspaceFilterForm(request.GET or None, segments=segments)
@@ -79,7 +84,7 @@ def workspace(request):
     }
     template = "portal/workspace/_results.html" if _is_partial(request) else "portal/workspace/list.html"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
