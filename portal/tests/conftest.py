@@ -2,8 +2,6 @@
 import pytest
 
 from accounts.models import Role
-# The real-browser fixtures (browser, page, browser_context_args) for tests/test_browser.py.
-from core.testing.browser import browser, browser_context_args, page  # noqa: F401
 from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
 
 
