@@ -102,7 +102,7 @@ def test_a_manager_signs_in_filters_the_list_and_opens_a_customer(live_server, p
     screenshot(page, "manager-customer-desktop-en")
 
 
-def test_switching_the_language(live_server, page, rm):
+def test_switching_the_language_and_editing_the_profile_in_chinese(live_server, page, rm, vocabulary):
     page.goto(f"{live_server.url}/accounts/login/")
     assert page.get_by_role("heading", name="Sign in").is_visible()
 
@@ -115,8 +115,17 @@ def test_switching_the_language(live_server, page, rm):
     assert page.get_by_role("heading", name="我的客户").is_visible()  # the choice stays after signing in
     screenshot(page, "manager-workspace-desktop-zh")
 
+    page.get_by_role("link", name="我的资料").click()
+    page.get_by_label("接受新客户").uncheck()
+    page.get_by_label("外汇业务").check()
+    page.get_by_role("button", name="保存我的资料").click()
+    page.get_by_text("您的资料已保存，将从下一次匹配批次起生效。").wait_for()
+    rm.refresh_from_db()
+    assert rm.accepting_customers is False and rm.capabilities.filter(name="外汇业务").exists()
+    screenshot(page, "manager-profile-desktop-zh")
+
     page.get_by_role("button", name="English").click()
-    page.get_by_role("heading", name="My customers").wait_for()
+    page.get_by_role("heading", name="My profile").wait_for()
 
 
 @pytest.fixture
@@ -140,9 +149,18 @@ def test_the_pages_work_at_a_phones_width_in_chinese(live_server, browser, phone
 
         page.get_by_role("button", name="菜单").click()  # the navbar folds into a menu
         page.get_by_role("link", name="我的画像").wait_for()
+
+        page.get_by_test_id("user-menu").wait_for()
+        page.wait_for_timeout(400)  # the menu's opening transition
         screenshot(page, "customer-menu-phone-zh", full_page=False)
 
         page.goto(f"{live_server.url}/workspace/customers/{customer.pk}/")
         assert page.get_by_role("heading", name="您的账户无权访问此页面").is_visible()
+
+        page.get_by_role("button", name="菜单").click()
+        page.get_by_test_id("user-menu").click()
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_text("您已退出登录。").wait_for()
+        assert page.url == f"{live_server.url}/accounts/login/"
     finally:
         context.close()
