@@ -37,7 +37,7 @@ class TermCheckboxes(forms.ModelMultipleChoiceField):
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    """Django's sign-in form (it passes the request to the backends, which django-axes needs)."""
 
 
 class RegisterForm(forms.Form):

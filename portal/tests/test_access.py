@@ -140,3 +140,4 @@ def test_forms_are_protected_by_csrf(people):
     response = client.post(reverse("portal:me"), {"age": 40, "total_assets": "1"})
 
     assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()  # in the site's layout, not Django's page
