@@ -1,11 +1,54 @@
-"""Read queries on relationship manager profiles."""
+"""Reads about managers. A manager's load (customers served) is computed here and nowhere else.
+
+The count goes through the reverse relation ``customers`` (CustomerProfile.manager), so this app does not
+import customers (which depends on it).
+"""
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Collection
+
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from vocabularies.models import Hobby, Service
 
 from .models import ManagerProfile
+
+
+def _customers():
+    return ManagerProfile.customers.rel.related_model._default_manager
+
+
+def manager_load_expression() -> Coalesce:
+    """An annotation: customers served by the manager row, 0 when none.
+
+    A correlated count through the (manager, class) index rather than ``Count("customers")``: the join
+    and GROUP BY would aggregate every customer before a page of managers is cut.
+    """
+    served = _customers().filter(manager=OuterRef("pk")).order_by().values("manager").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(served, output_field=BigIntegerField()), 0)
+
+
+def managers_with_load(queryset: QuerySet[ManagerProfile] | None = None) -> QuerySet[ManagerProfile]:
+    """Managers annotated with ``load`` (customers served)."""
+    queryset = ManagerProfile.objects.all() if queryset is None else queryset
+    return queryset.annotate(load=manager_load_expression())
+
+
+def manager_loads(manager_ids: Collection[int]) -> dict[int, int]:
+    """Customers served per manager id (every id asked is in the answer, 0 when none): one query."""
+    ids = list(manager_ids)
+    if not ids:
+        return {}
+    counts = dict(
+        _customers().filter(manager_id__in=ids).order_by().values("manager").annotate(n=Count("*")).values_list("manager", "n")
+    )
+    return {manager_id: counts.get(manager_id, 0) for manager_id in ids}
+
+
+def manager_load(manager: ManagerProfile) -> int:
+    """Customers one manager serves: one query."""
+    return manager_loads([manager.pk])[manager.pk]
 
 
 def manager_profile_get(*, queryset: QuerySet, **lookup) -> ManagerProfile | None:
@@ -20,8 +63,3 @@ def manager_profile_get(*, queryset: QuerySet, **lookup) -> ManagerProfile | Non
         .filter(**lookup)
         .first()
     )
-
-
-def manager_load(*, manager: ManagerProfile) -> int:
-    """How many customers the manager serves now: one query."""
-    return manager.customers.count()
