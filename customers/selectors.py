@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from portrait.tabular import join_terms
+from core.bulk import m2m_links_load
+from core.tabular import join_terms
 from vocabularies.models import Hobby, Service, Term
-from vocabularies.services import term_links_load
 
 from .models import CustomerProfile
 
@@ -64,7 +64,7 @@ def customer_export_rows(
         if not chunk:
             return
         ids = [values[0] for values in chunk]
-        links = {column: term_links_load(relation=relations[column], owner_ids=ids) for column in relations}
+        links = {column: m2m_links_load(relations[column], owner_ids=ids) for column in relations}
         for pk, username, name, age, occupation, total_assets, customer_class_, segment_, manager in chunk:
             row = {
                 "username": username,
@@ -132,7 +132,11 @@ CUSTOMER_SORTS = {
 
 
 def customer_list(
-    *, queryset: QuerySet, filters: CustomerFilters = CustomerFilters(), sort: str = "username", descending: bool = False,
+    *,
+    queryset: QuerySet,
+    filters: CustomerFilters = CustomerFilters(),
+    sort: str = "username",
+    descending: bool = False,
 ) -> QuerySet:
     """`queryset` (start from `accounts.access.customers_visible_to(user)`) filtered and sorted.
 
@@ -157,7 +161,9 @@ def customer_list(
     if filters.assets_max is not None:
         queryset = queryset.filter(total_assets__lte=filters.assets_max)
     if filters.search:
-        queryset = queryset.filter(Q(user__username__icontains=filters.search) | Q(user__name__icontains=filters.search))
+        queryset = queryset.filter(
+            Q(user__username__icontains=filters.search) | Q(user__name__icontains=filters.search)
+        )
     columns = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["username"])
     order = [f"-{column}" if descending else column for column in columns]
     order.append("-pk" if descending else "pk")

@@ -47,7 +47,9 @@ class RegisterForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     name = forms.CharField(label=_("Your name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     password_again = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -121,14 +123,18 @@ class WorkspaceFilterForm(forms.Form):
     hobby = forms.ModelChoiceField(Hobby.objects.none(), label=_("Hobby"), required=False, empty_label=_("Any hobby"))
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=MAX_AGE)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=MAX_AGE)
-    assets_min = forms.DecimalField(label=_("Assets from"), required=False, min_value=0, max_digits=15, decimal_places=2)
+    assets_min = forms.DecimalField(
+        label=_("Assets from"), required=False, min_value=0, max_digits=15, decimal_places=2,
+    )
     assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0, max_digits=15, decimal_places=2)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
     desc = forms.BooleanField(label=_("Descending"), required=False)
 
     def __init__(self, *args, segments: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segment"].choices = [("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items())]
+        self.fields["segment"].choices = [
+            ("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items()),
+        ]
         self.fields["need"].queryset = Service.objects.order_by("order", "name")
         self.fields["hobby"].queryset = Hobby.objects.order_by("order", "name")
 

@@ -51,7 +51,9 @@ def match_explanation(*, customer: CustomerProfile, manager: ManagerProfile) -> 
     )
 
 
-def relationship_history(*, customer: CustomerProfile, manager: ManagerProfile | None = None, limit: int = 50) -> QuerySet:
+def relationship_history(
+    *, customer: CustomerProfile, manager: ManagerProfile | None = None, limit: int = 50,
+) -> QuerySet:
     """The customer's assignments, newest first, with the managers, the actor and the run joined: one
     query. With `manager`, only those that gave the customer to that manager or took them away."""
     assignments = Assignment.objects.filter(customer=customer)

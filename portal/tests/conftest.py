@@ -2,7 +2,9 @@
 import pytest
 
 from accounts.models import Role
-from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 
 
 @pytest.fixture
@@ -13,7 +15,9 @@ def other_manager(services, hobbies):
 @pytest.fixture
 def own_customer(manager, services, hobbies):
     """A customer served by `manager`."""
-    return CustomerFactory(needs=services[:2], hobbies=hobbies[1:3], manager=manager, user__name="张三", customer_class="B")
+    return CustomerFactory(
+        needs=services[:2], hobbies=hobbies[1:3], manager=manager, user__name="张三", customer_class="B",
+    )
 
 
 @pytest.fixture

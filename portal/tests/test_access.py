@@ -8,8 +8,12 @@ LOGIN = reverse("portal:login")
 
 # page -> {visitor: expected status}; 302 for an anonymous visitor means "to sign in".
 MATRIX = {
-    "me": {"anonymous": 302, "customer": 200, "other_customer": 200, "manager": 403, "other_manager": 403, "admin": 403},
-    "workspace": {"anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403},
+    "me": {
+        "anonymous": 302, "customer": 200, "other_customer": 200, "manager": 403, "other_manager": 403, "admin": 403,
+    },
+    "workspace": {
+        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
+    },
     "workspace_customer": {
         "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
     },
@@ -85,7 +89,7 @@ def test_home_sends_an_admin_to_the_console(client, people):
 
 @pytest.mark.parametrize(("visitor", "home"), [("customer", "/me/"), ("manager", "/workspace/")])
 def test_signing_in_lands_each_role_on_its_home(client, people, visitor, home):
-    from portrait.testing import TEST_PASSWORD
+    from accounts.tests.factories import TEST_PASSWORD
 
     response = client.post(LOGIN, {"username": people[visitor].username, "password": TEST_PASSWORD}, follow=True)
 

@@ -3,8 +3,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.tests.factories import TEST_PASSWORD
 from audit.models import AuditEvent
-from portrait.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.tests.factories import TEST_PASSWORD
 from core.testing.browser import screenshot
 from customers.models import CustomerProfile
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 from matching.models import Segment
-from portrait.testing import TEST_PASSWORD, CustomerFactory, HobbyFactory, ManagerFactory, ServiceFactory
+from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

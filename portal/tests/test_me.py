@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from customers.tests.factories import CustomerFactory
 from matching.models import Segment
-from portrait.testing import CustomerFactory, ServiceFactory, UserFactory
+from vocabularies.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from customers.tests.factories import CustomerFactory
 from matching.models import Assignment, Reason, Segment
-from portrait.testing import CustomerFactory, ServiceFactory
 from portal.views.workspace import PAGE_SIZE
+from vocabularies.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,8 @@ def book(manager, services, hobbies):
     return {
         name: CustomerFactory(
             user__name=name, user__username=f"c_{i}", age=age, total_assets=Decimal(assets), customer_class=cls,
-            segment=segment, needs=[services[k] for k in needs], hobbies=[hobbies[k] for k in hobby_ids], manager=manager,
+            segment=segment, needs=[services[k] for k in needs], hobbies=[hobbies[k] for k in hobby_ids],
+            manager=manager,
         )
         for i, (name, age, assets, cls, segment, needs, hobby_ids) in enumerate(rows)
     }

@@ -14,4 +14,5 @@ urlpatterns = list(project_urlpatterns)
 try:
     reverse("console:dashboard", urlconf="portrait.urls")
 except NoReverseMatch:
-    urlpatterns.insert(0, path("console/", include(([path("", lambda request: HttpResponse(), name="dashboard")], "console"))))
+    dashboard = path("", lambda request: HttpResponse(), name="dashboard")
+    urlpatterns.insert(0, path("console/", include(([dashboard], "console"))))

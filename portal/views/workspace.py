@@ -53,7 +53,10 @@ def _sort_columns(request, sort: str, descending: bool) -> list[dict]:
             params["desc"] = "on"
         else:
             params.pop("desc", None)
-        columns.append({"key": key, "label": label, "query": params.urlencode(), "current": current, "descending": current and descending})
+        columns.append({
+            "key": key, "label": label, "query": params.urlencode(), "current": current,
+            "descending": current and descending,
+        })
     return columns
 
 
