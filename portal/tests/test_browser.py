@@ -161,6 +161,8 @@ def test_the_pages_work_at_a_phones_width_in_chinese(live_server, browser, phone
         assert page.get_by_role("heading", name="您的账户无权访问此页面").is_visible()
 
         page.get_by_role("button", name="菜单").click()
+        page.get_by_test_id("user-menu").wait_for()
+        page.wait_for_timeout(400)  # the menu's opening transition
         page.get_by_test_id("user-menu").click()
         page.get_by_role("button", name="退出登录").click()
         page.get_by_text("您已退出登录。").wait_for()
