@@ -8,7 +8,9 @@ result is reproducible from the database alone.
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+# OR-Tools is imported by the optimal placement only (see _min_cost_flow): the greedy strategy, the
+# classification of a saved portrait and the web pages never pay for loading it.
 
 CLASS_LABELS = "ABCDE"
 REASON_BEST, REASON_FALLBACK, REASON_NO_CAPACITY = 0, 1, 2
@@ -96,6 +98,45 @@ def multi_hot(rows, cols, *, shape):
     out = np.zeros(shape, dtype=np.uint8)
     out[rows, cols] = 1
     return out
+
+
+def distinct_rows(*matrices):
+    """Group the rows that are identical across 0/1 matrices laid side by side.
+
+    Customers with the same needs and hobbies score alike against every
+    manager, so scores need computing once per distinct portrait.
+
+    Parameters
+    ----------
+    *matrices : ndarray of shape (n_rows, n_terms_i), 0/1
+        At least one; all with the same number of rows.
+
+    Returns
+    -------
+    first : ndarray of shape (n_distinct,), dtype intp
+        Row of the first occurrence of each distinct row, in row order.
+    inverse : ndarray of shape (n_rows,), dtype intp
+        For each row, its position in ``first``: ``m[first][inverse]`` equals ``m``.
+    """
+    if not matrices:
+        raise ValueError("distinct_rows needs at least one matrix")
+    checked = [_indicator_matrix(f"matrices[{i}]", m) for i, m in enumerate(matrices)]
+    n_rows = checked[0].shape[0]
+    if any(m.shape[0] != n_rows for m in checked):
+        raise ValueError(f"matrices must have the same number of rows, got {[m.shape for m in checked]}")
+    if n_rows == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    # Pack each row's bits into bytes and compare rows as opaque byte strings: one 1-D sort.
+    packed = np.packbits(np.hstack([m.astype(bool) for m in checked]), axis=1)
+    if packed.shape[1] == 0:
+        return np.zeros(1, dtype=np.intp), np.zeros(n_rows, dtype=np.intp)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    # np.unique orders by key; renumber by first occurrence so the result follows row order.
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order].astype(np.intp), rank[inverse.ravel()].astype(np.intp)
 
 
 def overlap(customer_terms, manager_terms):
@@ -403,6 +444,8 @@ def _min_cost_flow(totals, free, load, n_place, candidates):
     ``candidates`` (n_customers, k) limits each customer's managers; an
     overflow node then keeps the number placed maximal. None: every pair.
     """
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
     n_customers, n_managers = totals.shape
     k = None if candidates is None else candidates.shape[1]
     slots = np.minimum(free, n_place)
