@@ -52,6 +52,9 @@ def _configure(args) -> None:
     os.environ["ALLOWED_HOSTS"] = hosts + ",testserver"
     os.environ.setdefault("LOG_LEVEL", "ERROR")  # no "Not Found" lines for pages not built yet
     sys.path.insert(0, str(ROOT))
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
     import django
 
     django.setup()
