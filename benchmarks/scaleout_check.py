@@ -189,10 +189,10 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
     check("nothing half-written by the killed run",
           _state_digest() == before and not Assignment.objects.filter(run_id=run_id).exists(),
           f"{Assignment.objects.filter(run_id=run_id).count()} history rows")
-    from matching.services import matching_run
+    from matching.services import run_automatic
 
     try:
-        report = matching_run(strategy="greedy")
+        report = run_automatic(strategy="greedy")
         check("the run lock is free for the next run", True, f"run #{report.run.pk} {report.run.status}")
     except Exception as exc:  # noqa: BLE001 - reported as a failed check
         check("the run lock is free for the next run", False, f"{type(exc).__name__}: {exc}")
