@@ -151,7 +151,8 @@ def quality(run) -> dict:
 
     loads = dict(CustomerProfile.objects.filter(manager__isnull=False).values_list("manager")
                  .annotate(n=Count("id")).values_list("manager", "n"))
-    managers = ManagerProfile.objects.filter(user__is_active=True, accepting_customers=True).values_list("id", "capacity")
+    managers = (ManagerProfile.objects.filter(user__is_active=True, accepting_customers=True)
+                .values_list("id", "capacity"))
     per_manager = [loads.get(pk, 0) for pk, _cap in managers]
     over = sum(1 for pk, cap in managers if loads.get(pk, 0) > cap)
     placed = run.customers_placed
@@ -184,7 +185,8 @@ def autoassign_time(strategy: str, *, floor: bool) -> dict:
     }
     if floor:
         result["floor"] = write_floor(run.pk)
-        result["write_over_floor"] = phases["write"] / result["floor"]["seconds"] if result["floor"]["seconds"] else None
+        floor_seconds = result["floor"]["seconds"]
+        result["write_over_floor"] = phases["write"] / floor_seconds if floor_seconds else None
     return result
 
 
@@ -218,7 +220,8 @@ def import_time(workdir: Path) -> dict:
     exported = workdir / "customers.csv"
     export = _child(["export_customers", "--output", str(exported)])
     renamed = workdir / "customers-new.csv"
-    with exported.open(encoding="utf-8-sig", newline="") as source, renamed.open("w", encoding="utf-8", newline="") as out:
+    with (exported.open(encoding="utf-8-sig", newline="") as source,
+          renamed.open("w", encoding="utf-8", newline="") as out):
         reader = csv.DictReader(source)
         writer = csv.DictWriter(out, fieldnames=reader.fieldnames)
         writer.writeheader()
@@ -271,7 +274,8 @@ def report_print(results: dict) -> None:
         print(f"{'older algorithm':<24}{legacy['seconds']:>10.2f}s  ({how}; {legacy['statements']} statements; "
               f"{legacy['managers_over_limit']} managers pushed over the limit)")
         for run in results["autoassign"]:
-            print(f"  older algorithm / autoassign {run['strategy']} end to end: {legacy['seconds'] / run['seconds']:.1f}x")
+            ratio = legacy["seconds"] / run["seconds"]
+            print(f"  older algorithm / autoassign {run['strategy']} end to end: {ratio:.1f}x")
     print()
     keys = ["total_score", "mean_score", "share_on_best", "fallbacks", "unassigned", "load_spread",
             "managers_over_capacity", "proven_gap"]
@@ -288,7 +292,8 @@ def report_print(results: dict) -> None:
     if imported:
         print()
         print(f"export_customers ({imported['rows']} rows): {imported['export']['seconds']:.1f}s")
-        for key, label in (("import_new", "import_customers, all new"), ("import_unchanged", "import_customers, unchanged")):
+        for key, label in (("import_new", "import_customers, all new"),
+                           ("import_unchanged", "import_customers, unchanged")):
             print(f"{label}: {imported[key]['seconds']:.1f}s, peak {imported[key]['peak_mb']:.0f} MB")
 
 

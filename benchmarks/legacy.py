@@ -55,7 +55,7 @@ def legacy_tables_create(*, customer_limit: int | None = None) -> tuple[int, int
     from managers.models import ManagerProfile
 
     text = "LONGTEXT" if connection.vendor == "mysql" else "TEXT"
-    auto = "INTEGER PRIMARY KEY AUTOINCREMENT" if connection.vendor == "sqlite" else "INTEGER PRIMARY KEY AUTO_INCREMENT"
+    auto = "INTEGER PRIMARY KEY " + ("AUTOINCREMENT" if connection.vendor == "sqlite" else "AUTO_INCREMENT")
     with connection.cursor() as cursor:
         _drop(cursor)
         cursor.execute(f"CREATE TABLE {USER} (id {auto}, username VARCHAR(150) NOT NULL, name VARCHAR(100), "
@@ -89,7 +89,8 @@ def legacy_tables_create(*, customer_limit: int | None = None) -> tuple[int, int
         cursor.executemany(
             f"INSERT INTO {CUSTOMER} (id, user_id, _needs, _hobbies, customer_class, manager_id) "
             "VALUES (%s, %s, %s, %s, NULL, NULL)",
-            [(pk, uid, json.dumps(needs.get(pk, [])), json.dumps(hobbies.get(pk, []))) for pk, uid, _u, _n in customers],
+            [(pk, uid, json.dumps(needs.get(pk, [])), json.dumps(hobbies.get(pk, [])))
+             for pk, uid, _u, _n in customers],
         )
         cursor.executemany(
             f"INSERT INTO {MANAGER} (id, user_id, _capabilities, _hobbies) VALUES (%s, %s, %s, %s)",
@@ -180,7 +181,9 @@ class _Session:
 
     def profile(self, table, columns, user_id):
         self.queries += 1
-        self.cursor.execute(f"SELECT id, user_id, {', '.join(columns)} FROM {table} WHERE user_id = %s LIMIT 1", [user_id])
+        self.cursor.execute(
+            f"SELECT id, user_id, {', '.join(columns)} FROM {table} WHERE user_id = %s LIMIT 1", [user_id]
+        )
         row = self.cursor.fetchone()
         if row is None:
             return None
@@ -209,7 +212,9 @@ def _classify_customers(session):
                 continue
             manager_capabilities = manager_profile.capabilities
             manager_hobbies = manager_profile.hobbies
-            similarity = _compute_similarity_score(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
+            similarity = _compute_similarity_score(
+                customer_needs, customer_hobbies, manager_capabilities, manager_hobbies
+            )
             if similarity["total_match"] > best_score:
                 best_score = similarity["total_match"]
                 best_match = similarity

@@ -80,7 +80,9 @@ def session_check(a: str, b: str, username: str, password: str) -> None:
 
 
 def api_token(base: str, username: str, password: str) -> str | None:
-    status, _url, body = Browser().request(base + "/api/auth/login", json_body={"username": username, "password": password})
+    status, _url, body = Browser().request(
+        base + "/api/auth/login", json_body={"username": username, "password": password}
+    )
     if status != 200:
         check("API sign-in", False, f"POST {base}/api/auth/login -> {status}")
         return None
@@ -135,7 +137,8 @@ def concurrent_runs_check(a: str, b: str, token: str, timeout: float) -> None:
           "; ".join(f"{status} {json.dumps(payload)[:120]}" for status, payload in out))
     ids = [_run_id(payload) for payload in accepted if _run_id(payload)]
     runs = wait_runs(ids, timeout)
-    check("every run recorded with a final status", len(runs) == len(ids) == 2 and all(r.status in FINISHED for r in runs),
+    check("every run recorded with a final status",
+          len(runs) == len(ids) == 2 and all(r.status in FINISHED for r in runs),
           ", ".join(f"#{r.pk} {r.status}" for r in runs))
     done = sorted((r for r in runs if r.status == "succeeded" and r.finished_at), key=lambda r: r.started_at)
     overlap = any(later.started_at < earlier.finished_at for earlier, later in zip(done, done[1:]))
@@ -218,7 +221,8 @@ def main() -> int:
         concurrent_runs_check(args.a, args.b, token, args.timeout)
         kill_worker_check(args.a, token, args.worker_pids, args.logs, args.timeout)
     failed = [name for name, ok, _ in results if not ok]
-    print(f"\n{len(results) - len(failed)} of {len(results)} checks passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(f"\n{len(results) - len(failed)} of {len(results)} checks passed"
+          + (f"; failed: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
 
