@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from matching.engine import best_managers, classify, distinct_rows, overlap
+from matching import engine
+from matching.engine import best_managers, classify, distinct_rows, overlap, place_optimal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +73,38 @@ def test_loading_the_matching_services_imports_neither_the_solver_nor_scikit_lea
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _instance(seed, n_c=80, n_m=8, capacity=12):
+    rng = np.random.default_rng(seed)
+    totals = rng.integers(0, 12, size=(n_c, n_m))
+    room = dict(eligible=np.ones(n_m, bool), capacity=np.full(n_m, capacity), load=np.zeros(n_m, np.int64))
+    return totals, totals.argmax(axis=1), room
+
+
+def test_place_optimal_rejects_a_target_gap_outside_zero_to_one():
+    totals, best, room = _instance(0)
+    with pytest.raises(ValueError, match="target_gap"):
+        place_optimal(totals, best, **room, max_arcs=80, target_gap=1.5)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_prices_from_a_sample_still_prove_the_bound_on_everyone(seed, monkeypatch):
+    """Pricing on a sample of customers only ranks candidates: the bound is checked on all of them."""
+    monkeypatch.setattr(engine, "_PRICE_SAMPLE", 10)
+    totals, best, room = _instance(seed)
+    exact = place_optimal(totals, best, **room)
+    pruned = place_optimal(totals, best, **room, max_arcs=80 * 3)
+    assert pruned.pruned and (pruned.assigned >= 0).sum() == (exact.assigned >= 0).sum() == 80
+    assert np.bincount(pruned.assigned, minlength=8).max() <= 12
+    assert pruned.upper_bound + 1e-6 >= exact.total_score >= pruned.total_score
+
+
+def test_target_gap_widens_the_candidates_until_the_gap_is_proven():
+    totals, best, room = _instance(4, capacity=10)
+    narrow = place_optimal(totals, best, **room, max_arcs=80)
+    widened = place_optimal(totals, best, **room, max_arcs=80, target_gap=0.0)
+    assert narrow.candidates_per_customer == 1
+    assert widened.candidates_per_customer > 1
+    assert widened.optimality_gap <= narrow.optimality_gap
+    assert widened.total_score >= narrow.total_score
