@@ -8,7 +8,9 @@ result is reproducible from the database alone.
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+# OR-Tools is imported by the optimal placement only (see _min_cost_flow): the greedy strategy, the
+# classification of a saved portrait and the web pages never pay for loading it.
 
 CLASS_LABELS = "ABCDE"
 REASON_BEST, REASON_FALLBACK, REASON_NO_CAPACITY = 0, 1, 2
@@ -21,6 +23,9 @@ _MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
 _BLOCK_CELLS = 2**22
 _PRICE_ITERATIONS = 60
 _POLISH_ITERATIONS = 20
+# Managers are priced on at most this many customers (evenly spaced rows, room scaled to match): the
+# prices only rank candidates, and the bound that proves the result is evaluated on every customer.
+_PRICE_SAMPLE = 20_000
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -96,6 +101,45 @@ def multi_hot(rows, cols, *, shape):
     out = np.zeros(shape, dtype=np.uint8)
     out[rows, cols] = 1
     return out
+
+
+def distinct_rows(*matrices):
+    """Group the rows that are identical across 0/1 matrices laid side by side.
+
+    Customers with the same needs and hobbies score alike against every
+    manager, so scores need computing once per distinct portrait.
+
+    Parameters
+    ----------
+    *matrices : ndarray of shape (n_rows, n_terms_i), 0/1
+        At least one; all with the same number of rows.
+
+    Returns
+    -------
+    first : ndarray of shape (n_distinct,), dtype intp
+        Row of the first occurrence of each distinct row, in row order.
+    inverse : ndarray of shape (n_rows,), dtype intp
+        For each row, its position in ``first``: ``m[first][inverse]`` equals ``m``.
+    """
+    if not matrices:
+        raise ValueError("distinct_rows needs at least one matrix")
+    checked = [_indicator_matrix(f"matrices[{i}]", m) for i, m in enumerate(matrices)]
+    n_rows = checked[0].shape[0]
+    if any(m.shape[0] != n_rows for m in checked):
+        raise ValueError(f"matrices must have the same number of rows, got {[m.shape for m in checked]}")
+    if n_rows == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    # Pack each row's bits into bytes and compare rows as opaque byte strings: one 1-D sort.
+    packed = np.packbits(np.hstack([m.astype(bool) for m in checked]), axis=1)
+    if packed.shape[1] == 0:
+        return np.zeros(1, dtype=np.intp), np.zeros(n_rows, dtype=np.intp)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    # np.unique orders by key; renumber by first occurrence so the result follows row order.
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order].astype(np.intp), rank[inverse.ravel()].astype(np.intp)
 
 
 def overlap(customer_terms, manager_terms):
@@ -243,7 +287,7 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
     return _placement(totals, best, assigned)
 
 
-def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS):
+def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS, target_gap=None):
     """Place as many customers as room allows with the largest sum of totals.
 
     Solved as a min-cost flow. Priorities are strict: first the number placed
@@ -264,6 +308,11 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     load : ndarray of shape (n_managers,), int >= 0
     max_arcs : int >= 1
         Customer-manager arcs allowed before pruning.
+    target_gap : float or None
+        When pruned and the proven gap exceeds this fraction, solve again with
+        twice the candidates per customer (while that stays below every
+        manager), so the result is proven within ``target_gap`` of the exact
+        optimum whenever the bound can show it. None: one solve.
 
     Returns
     -------
@@ -274,6 +323,8 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     )
     if not isinstance(max_arcs, (int, np.integer)) or max_arcs < 1:
         raise ValueError(f"max_arcs must be a positive int, got {max_arcs!r}")
+    if target_gap is not None and not 0 <= target_gap < 1:
+        raise ValueError(f"target_gap must lie in [0, 1), got {target_gap!r}")
     n_customers = totals.shape[0]
     free = _free_room(eligible, capacity, load)
     open_ = np.flatnonzero(free)
@@ -289,7 +340,9 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
         return _placement(totals, best, assigned)
 
     k = max(1, max_arcs // n_customers)
-    local, bound = _pruned_min_cost_flow(candidates_totals, free[open_], load[open_], n_place, k)
+    local, bound, k = _pruned_min_cost_flow(
+        candidates_totals, free[open_], load[open_], n_place, k, target_gap=target_gap
+    )
     assigned[local >= 0] = open_[local[local >= 0]]
     return _placement(
         totals, best, assigned, pruned=True, candidates_per_customer=k, upper_bound=bound
@@ -333,21 +386,74 @@ def _place_greedy(totals, best, classes, free, load):
     return assigned
 
 
-def _pruned_min_cost_flow(totals, free, load, n_place, k):
+def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     """Solve on each customer's k best candidates by price, and prove how close to exact that is.
 
     Ranking candidates by score alone fails when everyone wants the same managers: they fill up and
     the rest fall to the zero-score overflow. So managers are priced first, by subgradient steps on
     the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
     score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
-    own total tighten the dual's upper bound on the exact optimum. Returns (assigned, upper bound).
+    own total tighten the dual's upper bound on the exact optimum. Above ``_PRICE_SAMPLE`` customers
+    the steps run on evenly spaced rows with room scaled alike; the bound is always evaluated on
+    every customer, so it stays a proof. Returns (assigned, upper bound, candidates per customer used).
     """
-    quick = _place_greedy(totals, totals.argmax(axis=1), np.zeros(totals.shape[0], np.int8), free, load)
-    prices, bound = _dual_prices(totals, free, target=_total(totals, quick))
-    assigned = _min_cost_flow(totals, free, load, n_place, _top_k(totals - prices, k))
-    total = _total(totals, assigned)
-    _, polished = _dual_prices(totals, free, target=total, prices=prices, iterations=_POLISH_ITERATIONS)
-    return assigned, max(min(bound, polished), float(total))
+    n_customers, n_managers = totals.shape
+    sample = _sample_rows(n_customers, _PRICE_SAMPLE)
+    sample_totals = totals if sample is None else totals[sample]
+    share = sample_totals.shape[0] / n_customers
+    sample_free = free if sample is None else np.floor(free * share).astype(np.int64)
+    quick = _place_greedy(
+        sample_totals, sample_totals.argmax(axis=1), np.zeros(sample_totals.shape[0], np.int8), sample_free, load
+    )
+    prices, _ = _dual_prices(sample_totals, free * share, target=_total(sample_totals, quick))
+    bound = _dual_bound(totals, free, prices)
+    while True:
+        assigned = _min_cost_flow(totals, free, load, n_place, _top_k_by_price(totals, prices, k))
+        total = _total(totals, assigned)
+        polished, _ = _dual_prices(
+            sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
+        )
+        bound = min(bound, _dual_bound(totals, free, polished))
+        gap = (bound - total) / bound if bound > 0 else 0.0
+        if target_gap is None or gap <= target_gap or 2 * k >= n_managers:
+            break
+        k *= 2
+    return assigned, max(bound, float(total)), k
+
+
+def _sample_rows(n_rows, limit):
+    """Evenly spaced rows when there are more than `limit`, else None (use them all)."""
+    if n_rows <= limit:
+        return None
+    return np.linspace(0, n_rows - 1, limit).round().astype(np.intp)
+
+
+def _row_blocks(totals):
+    step = max(1, _BLOCK_CELLS // max(totals.shape[1], 1))
+    for start in range(0, totals.shape[0], step):
+        yield start, totals[start:start + step]
+
+
+def _dual_bound(totals, free, prices):
+    """sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j over every customer, a row block at a time."""
+    prices = np.asarray(prices, dtype=np.float32)
+    gain = 0.0
+    for _start, block in _row_blocks(totals):
+        reduced = block.astype(np.float32)
+        reduced -= prices
+        gain += float(np.maximum(reduced.max(axis=1), 0).sum(dtype=np.float64))
+    return gain + float(free.astype(np.float64) @ prices.astype(np.float64))
+
+
+def _top_k_by_price(totals, prices, k):
+    """Columns of each row's k largest ``totals - prices``, a row block at a time (deterministic)."""
+    out = np.empty((totals.shape[0], k), dtype=np.intp)
+    prices = np.asarray(prices, dtype=np.float32)
+    for start, block in _row_blocks(totals):
+        key = block.astype(np.float32)
+        key -= prices
+        out[start:start + len(block)] = _top_k(key, k)
+    return out
 
 
 def _top_k(key, k):
@@ -403,6 +509,8 @@ def _min_cost_flow(totals, free, load, n_place, candidates):
     ``candidates`` (n_customers, k) limits each customer's managers; an
     overflow node then keeps the number placed maximal. None: every pair.
     """
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
     n_customers, n_managers = totals.shape
     k = None if candidates is None else candidates.shape[1]
     slots = np.minimum(free, n_place)

@@ -27,8 +27,14 @@ def class_rules() -> dict:
 def portrait_scores(snapshot: Snapshot) -> Scores:
     """Score every customer against every active manager; best manager and class follow."""
     active = np.flatnonzero(snapshot.manager_active)
-    needs_match = engine.overlap(snapshot.customer_needs, snapshot.manager_capabilities[active])
-    hobbies_match = engine.overlap(snapshot.customer_hobbies, snapshot.manager_hobbies[active])
+    # Customers with the same needs and hobbies score alike: score each distinct portrait once, then expand.
+    first, inverse = engine.distinct_rows(snapshot.customer_needs, snapshot.customer_hobbies)
+    needs_match = engine.overlap(snapshot.customer_needs[first], snapshot.manager_capabilities[active])
+    hobbies_match = engine.overlap(snapshot.customer_hobbies[first], snapshot.manager_hobbies[active])
     best = engine.best_managers(needs_match, hobbies_match)
     classes = engine.classify(needs_match, hobbies_match, best, **class_rules())
+    if len(first) < len(inverse):
+        needs_match, hobbies_match, best, classes = (
+            needs_match[inverse], hobbies_match[inverse], best[inverse], classes[inverse]
+        )
     return Scores(active=active, needs_match=needs_match, hobbies_match=hobbies_match, best=best, classes=classes)

@@ -10,10 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
+
+# scikit-learn takes seconds to import (scipy, pandas), and every process that loads the matching services
+# (autoassign, the web server) would pay for it: its names are module attributes resolved on first use.
+_SKLEARN = {
+    "KMeans": "sklearn.cluster",
+    "MiniBatchKMeans": "sklearn.cluster",
+    "silhouette_score": "sklearn.metrics",
+    "StandardScaler": "sklearn.preprocessing",
+    "check_random_state": "sklearn.utils",
+}
+
+
+def __getattr__(name):
+    if name in _SKLEARN:
+        import importlib
+
+        value = globals()[name] = getattr(importlib.import_module(_SKLEARN[name]), name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _sk(name):
+    """A scikit-learn name, imported on first use (a test may have replaced it on the module)."""
+    return globals()[name] if name in globals() else __getattr__(name)
 
 # Several k-means++ starts make the result insensitive to one unlucky seeding.
 _N_INIT = 10
@@ -105,6 +125,7 @@ def portrait_features(age, total_assets, needs, hobbies) -> np.ndarray:
         If shapes disagree, values are not finite, assets are negative or the
         multi-hot arrays hold anything but 0 and 1.
     """
+    StandardScaler = _sk("StandardScaler")
     age, total_assets, needs, hobbies = _check_portraits(age, total_assets, needs, hobbies)
     continuous = np.column_stack([age, np.log1p(total_assets)])
     if continuous.shape[0]:
@@ -132,6 +153,7 @@ def choose_k(features, *, k_range=_K_RANGE, sample_size=_SAMPLE_SIZE, random_sta
     k : int
         The best candidate, the smallest on ties; 1 if no candidate fits the data.
     """
+    check_random_state = _sk("check_random_state")
     features = _check_features(features)
     k_range = _check_k_range(k_range)
     sample_size = _check_int(sample_size, "sample_size", 1)
@@ -208,6 +230,9 @@ def segment(features, *, k=None, random_state=0, minibatch_threshold=20_000) -> 
         ``labels`` of shape (n_customers,); segment 0 is the largest, ties go
         to the lower original centroid.
     """
+    KMeans = _sk("KMeans")
+    MiniBatchKMeans = _sk("MiniBatchKMeans")
+    check_random_state = _sk("check_random_state")
     features = _check_features(features)
     if k is not None:
         k = _check_int(k, "k", 1)
@@ -291,6 +316,8 @@ def summarize(
 
 def _choose_k(features, k_range, sample_size, rng):
     """Return ``(k, silhouette)``; ``(1, None)`` when no candidate fits the sample."""
+    KMeans = _sk("KMeans")
+    silhouette_score = _sk("silhouette_score")
     n = features.shape[0]
     sample = features[rng.choice(n, sample_size, replace=False)] if n > sample_size else features
     # Silhouette needs 2 <= labels <= rows - 1, and k-means cannot find more

@@ -18,15 +18,15 @@ from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from core.bulk import bulk_insert, bulk_set
+from core.bulk import bulk_insert_rows, bulk_set
 
 from .. import engine
-from ..models import MatchingRun, Reason, RunKind, RunStatus, Strategy
+from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus, Strategy
 from ..planning import Change, Snapshot, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import portrait_scores
 from ..selectors import portrait_snapshot
 from .classify import write_classes
-from .history import assignment_rows
+from .history import ASSIGNMENT_FIELDS, assignment_values
 from .lock import recorded_run
 
 ENGINE_REASONS = {
@@ -204,7 +204,7 @@ def _write_changes(run: MatchingRun, changes: list[Change], *, unlock: bool) -> 
     else:
         rows = [(change.customer_id, change.new_manager_id, now) for change in changes]
         bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=rows)
-    bulk_insert(assignment_rows(changes, run=run, actor=run.actor))
+    bulk_insert_rows(Assignment, fields=ASSIGNMENT_FIELDS, rows=assignment_values(changes, run=run, actor=run.actor))
 
 
 def _warnings(snapshot: Snapshot, scores, plan) -> list[str]:

@@ -208,7 +208,7 @@ class TestPlacement:
         def explode(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("matching.services.runs.bulk_insert", explode)
+        monkeypatch.setattr("matching.services.runs.bulk_insert_rows", explode)
         with pytest.raises(RuntimeError):
             run_automatic()
         customer = refreshed(customer)

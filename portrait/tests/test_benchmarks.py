@@ -25,3 +25,50 @@ def test_engine_benchmark_runs():
 def test_autoassign_benchmark_runs():
     out = run("bench_autoassign.py", "--customers", "40", "--managers", "3")
     assert "optimal (first run, writes)" in out and "segment" in out
+
+
+def test_harness_runs_every_step_and_writes_comparable_json(tmp_path):
+    """The harness at a tiny scale: autoassign per strategy, the older algorithm, the write floor, pages, import."""
+    import json
+
+    figures = tmp_path / "figures.json"
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.harness", "--customers", "60", "--managers", "4", "--capacity", "20",
+         "--page-repeat", "2", "--json", str(figures)],
+        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "older algorithm" in out and "write/floor" in out and "import_customers, all new" in out
+    data = json.loads(figures.read_text())
+    assert [run["strategy"] for run in data["autoassign"]] == ["greedy", "optimal"]
+    customers = data["dataset"]["customers"]
+    for run in data["autoassign"]:
+        assert set(run["phases"]) == {"load", "score", "place", "write"}
+        assert run["quality"]["placed"] == customers  # room for everyone: 9 managers x 20
+        assert run["quality"]["managers_over_capacity"] == 0
+        assert run["floor"]["rows"] == customers and run["peak_mb"] > 0
+    assert data["dataset"]["services"] == data["dataset"]["hobbies"] == 20
+    assert data["legacy"]["customers_run"] == customers and not data["legacy"]["extrapolated"]
+    assert data["legacy"]["statements"] >= 2 * customers  # a SELECT and an UPDATE per customer
+    assert data["import"]["rows"] == customers
+    greedy, optimal = data["autoassign"]
+    assert optimal["quality"]["total_score"] >= greedy["quality"]["total_score"]
+
+
+def test_harness_legacy_sample_is_scaled_and_labelled(tmp_path):
+    """Above --legacy-max-pairs the older algorithm runs on a sample and says the figure is extrapolated."""
+    import json
+
+    figures = tmp_path / "figures.json"
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.harness", "--customers", "80", "--managers", "3", "--strategies", "greedy",
+         "--legacy-max-pairs", "160", "--no-pages", "--no-import", "--no-floor", "--json", str(figures)],
+        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    legacy = json.loads(figures.read_text())["legacy"]
+    assert legacy["extrapolated"] and legacy["customers_run"] == 160 // 8
+    assert "extrapolated" in result.stdout

@@ -1,0 +1,110 @@
+"""Engine pieces that keep large runs fast: distinct portraits scored once, lazy heavy imports."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from matching import engine
+from matching.engine import best_managers, classify, distinct_rows, overlap, place_optimal
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_distinct_rows_groups_identical_portraits_in_row_order():
+    needs = np.array([[1, 0], [0, 1], [1, 0], [1, 0]], dtype=np.uint8)
+    hobbies = np.array([[0, 1], [0, 1], [0, 1], [1, 1]], dtype=np.uint8)
+    first, inverse = distinct_rows(needs, hobbies)
+    assert first.tolist() == [0, 1, 3]
+    assert inverse.tolist() == [0, 1, 0, 2]
+
+
+def test_distinct_rows_of_no_rows_is_empty():
+    first, inverse = distinct_rows(np.zeros((0, 3), dtype=np.uint8))
+    assert first.shape == (0,) and inverse.shape == (0,)
+
+
+def test_distinct_rows_without_terms_is_one_group():
+    first, inverse = distinct_rows(np.zeros((4, 0), dtype=np.uint8))
+    assert first.tolist() == [0] and inverse.tolist() == [0, 0, 0, 0]
+
+
+def test_distinct_rows_rejects_matrices_of_different_lengths():
+    with pytest.raises(ValueError, match="same number of rows"):
+        distinct_rows(np.zeros((2, 3), dtype=np.uint8), np.zeros((3, 3), dtype=np.uint8))
+
+
+def test_distinct_rows_rejects_counts_that_are_not_indicators():
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        distinct_rows(np.array([[2, 0]]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    customers=hnp.arrays(np.uint8, st.tuples(st.integers(0, 30), st.just(11)), elements=st.integers(0, 1)),
+    managers=hnp.arrays(np.uint8, st.tuples(st.integers(1, 6), st.just(11)), elements=st.integers(0, 1)),
+)
+def test_scoring_distinct_portraits_then_expanding_equals_scoring_everyone(customers, managers):
+    needs, hobbies = customers[:, :5], customers[:, 5:]
+    first, inverse = distinct_rows(needs, hobbies)
+    assert np.array_equal(customers[first][inverse], customers)
+    full_needs, full_hobbies = overlap(needs, managers[:, :5]), overlap(hobbies, managers[:, 5:])
+    some_needs, some_hobbies = overlap(needs[first], managers[:, :5]), overlap(hobbies[first], managers[:, 5:])
+    best = best_managers(some_needs, some_hobbies)
+    assert np.array_equal(some_needs[inverse], full_needs) and np.array_equal(some_hobbies[inverse], full_hobbies)
+    assert np.array_equal(best[inverse], best_managers(full_needs, full_hobbies))
+    assert np.array_equal(
+        classify(some_needs, some_hobbies, best)[inverse],
+        classify(full_needs, full_hobbies, best_managers(full_needs, full_hobbies)),
+    )
+
+
+def test_loading_the_matching_services_imports_neither_the_solver_nor_scikit_learn():
+    """Start-up of autoassign, the web server and a saved portrait: the heavy libraries load only when used."""
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'portrait.settings.test'; django.setup(); "
+        "import matching.services, matching.management.commands.autoassign; "
+        "print(sorted(m for m in ('ortools', 'sklearn', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def _instance(seed, n_c=80, n_m=8, capacity=12):
+    rng = np.random.default_rng(seed)
+    totals = rng.integers(0, 12, size=(n_c, n_m))
+    room = dict(eligible=np.ones(n_m, bool), capacity=np.full(n_m, capacity), load=np.zeros(n_m, np.int64))
+    return totals, totals.argmax(axis=1), room
+
+
+def test_place_optimal_rejects_a_target_gap_outside_zero_to_one():
+    totals, best, room = _instance(0)
+    with pytest.raises(ValueError, match="target_gap"):
+        place_optimal(totals, best, **room, max_arcs=80, target_gap=1.5)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_prices_from_a_sample_still_prove_the_bound_on_everyone(seed, monkeypatch):
+    """Pricing on a sample of customers only ranks candidates: the bound is checked on all of them."""
+    monkeypatch.setattr(engine, "_PRICE_SAMPLE", 10)
+    totals, best, room = _instance(seed)
+    exact = place_optimal(totals, best, **room)
+    pruned = place_optimal(totals, best, **room, max_arcs=80 * 3)
+    assert pruned.pruned and (pruned.assigned >= 0).sum() == (exact.assigned >= 0).sum() == 80
+    assert np.bincount(pruned.assigned, minlength=8).max() <= 12
+    assert pruned.upper_bound + 1e-6 >= exact.total_score >= pruned.total_score
+
+
+def test_target_gap_widens_the_candidates_until_the_gap_is_proven():
+    totals, best, room = _instance(4, capacity=10)
+    narrow = place_optimal(totals, best, **room, max_arcs=80)
+    widened = place_optimal(totals, best, **room, max_arcs=80, target_gap=0.0)
+    assert narrow.candidates_per_customer == 1
+    assert widened.candidates_per_customer > 1
+    assert widened.optimality_gap <= narrow.optimality_gap
+    assert widened.total_score >= narrow.total_score
