@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from customers.models import CustomerClass, CustomerProfile
@@ -146,18 +145,14 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         for s in Segment.objects.order_by("label")
     ]
 
-    # 5: new customers per month
-    first = _month_start(today, MONTHS - 1)
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    per_month = {
-        (row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]): row["n"]
-        for row in customers.filter(created_at__gte=start).annotate(month=TruncMonth("created_at"))
-        .values("month").annotate(n=Count("id")).order_by()
-    }
-    months = []
-    for back in range(MONTHS - 1, -1, -1):
-        month = _month_start(today, back)
-        months.append({"month": month.strftime("%Y-%m"), "count": per_month.get(month, 0)})
+    # 5: new customers per month (one conditional count per local month: no time zone tables needed)
+    starts = [_month_start(today, back) for back in range(MONTHS, -1, -1)]
+    bounds = [timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in starts]
+    per_month = customers.filter(created_at__gte=bounds[1]).aggregate(**{
+        f"m{index}": Count("id", filter=Q(created_at__gte=bounds[index], created_at__lt=bounds[index + 1]))
+        for index in range(1, MONTHS)
+    }, **{f"m{MONTHS}": Count("id", filter=Q(created_at__gte=bounds[MONTHS]))})
+    months = [{"month": starts[index].strftime("%Y-%m"), "count": per_month[f"m{index}"] or 0} for index in range(1, MONTHS + 1)]
 
     # 6: occupation by class (the commonest occupations, the rest together)
     pairs = list(customers.values("occupation", "customer_class").annotate(n=Count("id")).order_by())
