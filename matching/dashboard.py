@@ -213,3 +213,37 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         last_run=last_run,
     )
 
+
+
+def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[str, Any]:
+    """The best manager and the `limit` best-scoring active managers for one customer, with their room.
+
+    Scores come from the same engine as the runs (needs offered + hobbies shared); room is capacity
+    minus the current book. A constant number of queries.
+    """
+    from .selectors import portrait_snapshot
+
+    try:  # pragma: no cover - the reshape moves portrait_scores
+        from .scoring import portrait_scores
+    except ImportError:  # pragma: no cover
+        from .selectors import portrait_scores
+
+    snapshot = portrait_snapshot(customer_ids=[customer.pk])
+    scores = portrait_scores(snapshot)
+    if not snapshot.n_customers or not len(scores.active):
+        return {"best": None, "candidates": [], "class": scores.class_letters()[0] if snapshot.n_customers else ""}
+    loads = dict(ManagerProfile.objects.annotate(load=Count("customers")).values_list("id", "load"))
+    rows = []
+    for column, index in enumerate(scores.active.tolist()):
+        manager_id = int(snapshot.manager_ids[index])
+        room = int(snapshot.manager_capacity[index]) - loads.get(manager_id, 0)
+        rows.append({
+            "id": manager_id, "username": snapshot.manager_usernames[index],
+            "needs": int(scores.needs_match[0, column]), "hobbies": int(scores.hobbies_match[0, column]),
+            "total": int(scores.totals[0, column]), "room": room,
+            "accepting": bool(snapshot.manager_accepting[index]), "current": manager_id == customer.manager_id,
+        })
+    best_column = int(scores.best[0])
+    best = rows[best_column] if best_column >= 0 else None
+    rows.sort(key=lambda row: (-row["total"], -row["needs"], row["username"]))
+    return {"best": best, "candidates": rows[:limit], "class": scores.class_letters()[0]}
