@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
@@ -94,6 +95,15 @@ def preview_detail(request, pk: int):
     })
 
 
+RESULT_LABELS = {
+    "run": _lazy("Run"), "placed": _lazy("Placed"), "moved": _lazy("Moved"), "unassigned": _lazy("Left unassigned"),
+    "fallbacks": _lazy("Fallbacks"), "total_score": _lazy("Total score"), "changes": _lazy("Changes"),
+    "restored": _lazy("Customers restored"), "k": _lazy("Segments"), "customers": _lazy("Customers"),
+    "silhouette": _lazy("Silhouette"), "created": _lazy("Created"), "updated": _lazy("Updated"),
+    "unchanged": _lazy("Unchanged"),
+}
+
+
 def _job_target(job: BackgroundJob) -> str | None:
     """Where the finished job's result is shown."""
     if job.status != "succeeded":
@@ -111,7 +121,8 @@ def job_detail(request, pk: int):
     target = _job_target(job)
     if target and request.GET.get("stay") is None and not request.headers.get("HX-Request"):
         return redirect(target)
-    context = {"job": job, "state": job_progress(job), "target": target}
+    result_rows = [(RESULT_LABELS[key], value) for key, value in job.result.items() if key in RESULT_LABELS]
+    context = {"job": job, "state": job_progress(job), "target": target, "result_rows": result_rows}
     if request.headers.get("HX-Request"):
         response = render(request, "console/_job.html", context)
         if target:

@@ -44,7 +44,7 @@
     type: "line",
     data: {
       labels: data.months.map(function (m) { return m.month; }),
-      datasets: [{ label: text.new_customers, data: data.months.map(function (m) { return m.count; }), borderColor: "#0d6efd", tension: 0.2 }]
+      datasets: [{ label: text.new_customers, data: data.months.map(function (m) { return m.count; }), borderColor: "#0d6efd", tension: 0 }]
     },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
   });
