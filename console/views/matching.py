@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
@@ -96,11 +96,11 @@ def preview_detail(request, pk: int):
 
 
 RESULT_LABELS = {
-    "run": _lazy("Run"), "placed": _lazy("Placed"), "moved": _lazy("Moved"), "unassigned": _lazy("Left unassigned"),
-    "fallbacks": _lazy("Fallbacks"), "total_score": _lazy("Total score"), "changes": _lazy("Changes"),
-    "restored": _lazy("Customers restored"), "k": _lazy("Segments"), "customers": _lazy("Customers"),
-    "silhouette": _lazy("Silhouette"), "created": _lazy("Created"), "updated": _lazy("Updated"),
-    "unchanged": _lazy("Unchanged"),
+    "run": gettext_lazy("Run"), "placed": gettext_lazy("Placed"), "moved": gettext_lazy("Moved"), "unassigned": gettext_lazy("Left unassigned"),
+    "fallbacks": gettext_lazy("Fallbacks"), "total_score": gettext_lazy("Total score"), "changes": gettext_lazy("Changes"),
+    "restored": gettext_lazy("Customers restored"), "k": gettext_lazy("Segments"), "customers": gettext_lazy("Customers"),
+    "silhouette": gettext_lazy("Silhouette"), "created": gettext_lazy("Created"), "updated": gettext_lazy("Updated"),
+    "unchanged": gettext_lazy("Unchanged"),
 }
 
 
