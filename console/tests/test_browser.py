@@ -1,51 +1,39 @@
 """The console in headless Chromium against a live server: charts draw, a preview is applied, a bad
-import file is reported. Screenshots land in console/tests/screenshots/ (not committed) for a look.
-
-These use a local fixture until the shared browser plugin (core/testing/browser.py) is on main.
+import file is reported. Screenshots land in screenshots/console-*.png for a look.
 """
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from core.testing.browser import screenshot
 from customers.models import CustomerProfile
 from matching.models import MatchingRun, PlannedChange
 from portrait.testing import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = os.environ.get("PORTRAIT_CHROMIUM", "/usr/bin/chromium")
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture
-def console_page(live_server, bank):
-    """A Chromium page signed in as an administrator."""
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def console_page(live_server, page, bank):
+    """The shared Chromium page, signed in as an administrator, collecting script errors."""
     client = Client()
     client.force_login(UserFactory(username="boss", admin=True))
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.base_url = live_server.url
-        page.js_errors = errors
-        yield page
-        browser.close()
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.set_default_timeout(15_000)
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.base_url = live_server.url
+    return page
 
 
 def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, f"console-{name}")
 
 
 def test_dashboard_charts_render(console_page):
