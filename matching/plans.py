@@ -25,7 +25,6 @@ from audit.services import audit_record
 from core.errors import Conflict, StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from portrait.bulk import bulk_insert, bulk_set
 
 from . import engine
 from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
@@ -40,6 +39,11 @@ try:  # pragma: no cover
 except ImportError:  # pragma: no cover
     from .selectors import portrait_scores
 from .selectors import portrait_snapshot
+
+try:  # pragma: no cover - the reshape moves the bulk writers to core
+    from core.bulk import bulk_insert, bulk_set
+except ImportError:  # pragma: no cover
+    from portrait.bulk import bulk_insert, bulk_set
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
