@@ -180,7 +180,7 @@ class ImportForm(StyledForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "PORTRAIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        limit = settings.PORTRAIT_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
         if not upload.name.lower().endswith((".csv", ".xlsx")):
