@@ -34,7 +34,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from matching.services import matching_run, segments_compute
+    from matching.services import run_automatic, segments_compute
 
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")
     call_command("migrate", verbosity=0)
@@ -51,7 +51,7 @@ def main() -> None:
     ]:
         clock = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            report = matching_run(**options)
+            report = run_automatic(**options)
         run = report.run
         phases = ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in report.seconds.items())
         print(
@@ -63,7 +63,7 @@ def main() -> None:
 
     clock = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        segments = segments_compute()
+        segments = segments_compute(actor=None)
     quality = f", silhouette {segments.silhouette:.3f}" if segments.silhouette is not None else ""
     print(f"segment (k by silhouette): {time.perf_counter() - clock:.1f}s; {len(queries)} queries; k={segments.k}{quality}")
 

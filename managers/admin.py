@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
-from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import BigIntegerField, F
+from django.db.models.functions import Cast
 from django.utils.translation import gettext, gettext_lazy as _
 
 from accounts.admin import ProfileUserColumns, register_profile_inline
@@ -8,6 +8,7 @@ from core.admin import BigTableAdmin
 from accounts.models import Role
 
 from .models import ManagerProfile
+from .selectors import manager_load, manager_load_expression
 
 
 class ManagerProfileInline(admin.StackedInline):
@@ -26,24 +27,13 @@ class ManagerProfileInline(admin.StackedInline):
 register_profile_inline(Role.MANAGER, ManagerProfileInline)
 
 
-def _load() -> Coalesce:
-    """Customers served, counted per manager row of the page through the (manager, class) index.
-
-    A correlated count rather than ``Count("customers")``: the join and GROUP BY would aggregate
-    every customer before the page is cut, and managers do not import customers (it depends on us).
-    """
-    customers = ManagerProfile.customers.rel.related_model._default_manager
-    served = customers.filter(manager=OuterRef("pk")).order_by().values("manager").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(served, output_field=BigIntegerField()), 0)
-
-
 @admin.register(ManagerProfile)
 class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
     list_display = (
         "username", "display_name", "capacity", "load", "free_room", "accepting_customers", "account_active",
     )
     list_filter = ("accepting_customers", "user__is_active")
-    search_fields = ("user__username", "user__name")  # also serves the manager autocomplete of customers
+    search_fields = ("user__username", "user__name")  # also the manager autocomplete (matching.admin)
     list_select_related = ("user",)
     autocomplete_fields = ("user", "capabilities", "hobbies")
     fields = ("user", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
@@ -56,20 +46,13 @@ class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
             super()
             .get_queryset(request)
             .select_related("user")
-            .annotate(load=_load())
+            .annotate(load=manager_load_expression())
             .annotate(free_room=Cast(F("capacity"), BigIntegerField()) - F("load"))
         )
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if request.GET.get("model_name") == "customerprofile" and request.GET.get("field_name") == "manager":
-            # Choosing a manager for customers (the assign action): only those who can take them.
-            queryset = queryset.filter(user__is_active=True, accepting_customers=True)
-        return queryset, may_have_duplicates
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        served = ManagerProfile.customers.rel.related_model._default_manager.filter(manager=obj).count()
+        served = manager_load(obj)
         if served > obj.capacity:
             # Allowed (the book may shrink over time) but never silent: runs give this manager no one new.
             self.message_user(request, gettext(

@@ -1,7 +1,11 @@
 """History of matching: runs, assignments and segments are written by services only, so read-only here.
 
-Matching also adds its actions to the customer and manager admins (apps it depends on), so that every
-change of manager made in the admin goes through the services: capacity checked, history recorded.
+Changing who serves whom is matching's business, so the customer and manager admins that offer it are
+defined here, explicitly: `CustomerAssignmentAdmin` and `ManagerBookAdmin` subclass the apps' own admins
+(which know nothing of matching), add the actions that call matching's services (capacity checked,
+history and audit recorded, actor = the signed-in user), and replace the apps' registrations. The
+manager autocomplete used to pick a manager for customers (and its "only eligible managers" rule)
+lives here too.
 """
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -12,7 +16,9 @@ from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
+from customers.models import CustomerProfile
 from managers.admin import ManagerProfileAdmin
+from managers.models import ManagerProfile
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, Segment
@@ -117,7 +123,7 @@ def assign_manager(modeladmin, request, queryset):
 
 @admin.action(description=_("Unlock: let rebalancing move them again"), permissions=["change"])
 def unlock_manager(modeladmin, request, queryset):
-    count = customers_unlock(customer_ids=list(queryset.values_list("pk", flat=True)))
+    count = customers_unlock(customer_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
     modeladmin.message_user(request, _("%(count)d customer(s) unlocked.") % {"count": count}, messages.SUCCESS)
 
 
@@ -139,5 +145,27 @@ def move_book(modeladmin, request, queryset):
         )
 
 
-CustomerProfileAdmin.actions = [*(CustomerProfileAdmin.actions or []), assign_manager, unlock_manager]
-ManagerProfileAdmin.actions = [*(ManagerProfileAdmin.actions or []), move_book]
+# The apps register their own admins; these replace them with the matching actions added (see above).
+admin.site.unregister(CustomerProfile)
+admin.site.unregister(ManagerProfile)
+
+
+@admin.register(CustomerProfile)
+class CustomerAssignmentAdmin(CustomerProfileAdmin):
+    """Customers, plus assigning them to a manager by hand and unlocking them."""
+
+    actions = [*(CustomerProfileAdmin.actions or []), assign_manager, unlock_manager]
+
+
+@admin.register(ManagerProfile)
+class ManagerBookAdmin(ManagerProfileAdmin):
+    """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers."""
+
+    actions = [*(ManagerProfileAdmin.actions or []), move_book]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "customerprofile" and request.GET.get("field_name") == "manager":
+            # Choosing a manager for customers (the assign action): only those who can take them.
+            queryset = queryset.filter(user__is_active=True, accepting_customers=True)
+        return queryset, may_have_duplicates

@@ -221,12 +221,8 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     Scores come from the same engine as the runs (needs offered + hobbies shared); room is capacity
     minus the current book. A constant number of queries.
     """
+    from .scoring import portrait_scores
     from .selectors import portrait_snapshot
-
-    try:  # pragma: no cover - the reshape moves portrait_scores
-        from .scoring import portrait_scores
-    except ImportError:  # pragma: no cover
-        from .selectors import portrait_scores
 
     snapshot = portrait_snapshot(customer_ids=[customer.pk])
     scores = portrait_scores(snapshot)

@@ -25,25 +25,14 @@ from audit.services import audit_record
 from core.errors import Conflict, StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
+from portrait.bulk import bulk_insert, bulk_set
 
 from . import engine
 from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
-# The building blocks below are being moved by the matching reshape; import them from wherever they live.
-try:  # pragma: no cover - depends on the layout of matching.services
-    from .services.lock import acquire_run_lock
-except ImportError:  # pragma: no cover
-    from .services import _acquire_run_lock as acquire_run_lock
-try:  # pragma: no cover
-    from .scoring import portrait_scores
-except ImportError:  # pragma: no cover
-    from .selectors import portrait_scores
+from .scoring import portrait_scores
 from .selectors import portrait_snapshot
-
-try:  # pragma: no cover - the reshape moves the bulk writers to core
-    from core.bulk import bulk_insert, bulk_set
-except ImportError:  # pragma: no cover
-    from portrait.bulk import bulk_insert, bulk_set
+from .services import acquire_run_lock
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -323,9 +312,13 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
             )
 
         next(phases, None)
+        options = {**preview.options, "preview": preview.pk}
+        if transfer_of:  # what run_undo reads to give the manager their flag back
+            options.update(manager_id=transfer_of, was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
+                           .values_list("accepting_customers", flat=True).get())
         run = MatchingRun.objects.create(
             kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC, actor=actor, strategy=preview.strategy,
-            options={**preview.options, "preview": preview.pk}, preview=preview,
+            options=options, preview=preview,
             customers_classified=preview.customers_classified, customers_placed=preview.customers_placed,
             customers_moved=preview.customers_moved, customers_unassigned=preview.customers_unassigned,
             fallbacks=preview.fallbacks, total_score=preview.total_score,

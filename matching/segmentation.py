@@ -19,7 +19,9 @@ from sklearn.utils import check_random_state
 _N_INIT = 10
 # MiniBatchKMeans is noisier per run, so it also gets a few starts.
 _N_INIT_MINIBATCH = 3
-_K_RANGE = range(2, 9)
+# The fewest segments a person may ask for (one segment says nothing); see `check_requested_k`.
+MIN_K = 2
+_K_RANGE = range(MIN_K, 9)
 _SAMPLE_SIZE = 2000
 
 
@@ -134,6 +136,53 @@ def choose_k(features, *, k_range=_K_RANGE, sample_size=_SAMPLE_SIZE, random_sta
     k_range = _check_k_range(k_range)
     sample_size = _check_int(sample_size, "sample_size", 1)
     k, _ = _choose_k(features, k_range, sample_size, check_random_state(random_state))
+    return k
+
+
+class KOutOfRange(ValueError):
+    """A requested number of segments outside ``MIN_K .. n_customers``.
+
+    Attributes
+    ----------
+    k, n_customers : int
+    too_small : bool
+        True when ``k < MIN_K``, False when ``k > n_customers``.
+    """
+
+    def __init__(self, k, n_customers):
+        self.k, self.n_customers, self.too_small = k, n_customers, k < MIN_K
+        if self.too_small:
+            super().__init__(f"k must be at least {MIN_K}, got {k}.")
+        else:
+            super().__init__(f"k={k} is more than the {n_customers} customers there are.")
+
+
+def check_requested_k(k, n_customers) -> int:
+    """The one rule for a number of segments someone asks for (service, command, forms all call it).
+
+    Parameters
+    ----------
+    k : int
+        Requested number of segments.
+    n_customers : int
+        Customers to segment; with none there is nothing to segment and no upper bound applies.
+
+    Returns
+    -------
+    int
+        ``k``, checked.
+
+    Raises
+    ------
+    KOutOfRange
+        When ``k < MIN_K`` or (with customers) ``k > n_customers``.
+    ValueError
+        When ``k`` is not an integer.
+    """
+    k = _check_int(k, "k", -(2**63))
+    n_customers = _check_int(n_customers, "n_customers", 0)
+    if k < MIN_K or (n_customers and k > n_customers):
+        raise KOutOfRange(k, n_customers)
     return k
 
 

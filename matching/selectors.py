@@ -1,65 +1,20 @@
-"""Read side of matching: load portraits into arrays in a constant number of queries."""
+"""Read side of matching: load portraits into arrays in a constant number of queries.
+
+Selectors only read: computing from the arrays is `scoring` (the engine) and `planning` (pure).
+"""
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
-from django.conf import settings
 
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from vocabularies.models import Hobby, Service
 
 from . import engine
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a run needs, as arrays. Rows and columns are sorted by username.
-
-    Sorting in Python (not by the database's collation) keeps tie-breaks identical on SQLite and MySQL.
-    """
-
-    customer_ids: np.ndarray          # (n_c,) int64
-    customer_usernames: list[str]
-    customer_manager: np.ndarray      # (n_c,) index into the manager arrays, -1 when none
-    customer_locked: np.ndarray       # (n_c,) bool
-    customer_class: list[str]         # current class letters ('' when not classified)
-    customer_needs: np.ndarray        # (n_c, n_services) uint8
-    customer_hobbies: np.ndarray      # (n_c, n_hobbies) uint8
-    manager_ids: np.ndarray           # (n_m,) int64
-    manager_usernames: list[str]
-    manager_active: np.ndarray        # (n_m,) bool: the manager's account is active
-    manager_accepting: np.ndarray     # (n_m,) bool
-    manager_capacity: np.ndarray      # (n_m,) int64
-    manager_capabilities: np.ndarray  # (n_m, n_services) uint8
-    manager_hobbies: np.ndarray       # (n_m, n_hobbies) uint8
-    service_names: list[str]
-    hobby_names: list[str]
-
-    @property
-    def n_customers(self) -> int:
-        return len(self.customer_ids)
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Overlaps of every customer with every *active* manager, and what follows from them."""
-
-    active: np.ndarray         # (n_a,) indices of active managers into the manager arrays
-    needs_match: np.ndarray    # (n_c, n_a)
-    hobbies_match: np.ndarray  # (n_c, n_a)
-    best: np.ndarray           # (n_c,) column into `active`, -1 when there is no active manager
-    classes: np.ndarray        # (n_c,) class codes 0=A .. 4=E
-
-    @cached_property
-    def totals(self) -> np.ndarray:
-        return self.needs_match + self.hobbies_match
-
-    def class_letters(self) -> list[str]:
-        return [engine.CLASS_LABELS[code] for code in self.classes]
+from .planning import Snapshot
 
 
 def _term_index(model) -> tuple[dict[int, int], list[str]]:
@@ -88,7 +43,7 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
     if customer_ids is not None and len(customer_ids) > ID_LIST_LIMIT:
         wanted = set(customer_ids)
         snapshot = portrait_snapshot()
-        return _customer_rows(snapshot, [i for i, pk in enumerate(snapshot.customer_ids.tolist()) if pk in wanted])
+        return snapshot.customer_rows([i for i, pk in enumerate(snapshot.customer_ids.tolist()) if pk in wanted])
     services, service_names = _term_index(Service)
     hobbies, hobby_names = _term_index(Hobby)
 
@@ -133,48 +88,6 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         service_names=service_names,
         hobby_names=hobby_names,
     )
-
-
-def _customer_rows(snapshot: Snapshot, rows: list[int]) -> Snapshot:
-    index = np.asarray(rows, dtype=np.intp)
-    return Snapshot(
-        **{
-            **snapshot.__dict__,
-            "customer_ids": snapshot.customer_ids[index],
-            "customer_usernames": [snapshot.customer_usernames[i] for i in rows],
-            "customer_manager": snapshot.customer_manager[index],
-            "customer_locked": snapshot.customer_locked[index],
-            "customer_class": [snapshot.customer_class[i] for i in rows],
-            "customer_needs": snapshot.customer_needs[index],
-            "customer_hobbies": snapshot.customer_hobbies[index],
-        }
-    )
-
-
-def class_rules() -> dict:
-    """The classification thresholds and upgrade margin from settings, as the engine takes them."""
-    thresholds = settings.PORTRAIT_CLASS_THRESHOLDS
-    return {
-        "thresholds": tuple(thresholds[letter] for letter in "ABCD"),
-        "upgrade_margin": settings.PORTRAIT_UPGRADE_MARGIN,
-    }
-
-
-def portrait_scores(snapshot: Snapshot) -> Scores:
-    """Score every customer against every active manager; best manager and class follow."""
-    active = np.flatnonzero(snapshot.manager_active)
-    needs_match = engine.overlap(snapshot.customer_needs, snapshot.manager_capabilities[active])
-    hobbies_match = engine.overlap(snapshot.customer_hobbies, snapshot.manager_hobbies[active])
-    best = engine.best_managers(needs_match, hobbies_match)
-    classes = engine.classify(needs_match, hobbies_match, best, **class_rules())
-    return Scores(active=active, needs_match=needs_match, hobbies_match=hobbies_match, best=best, classes=classes)
-
-
-def shared_terms(snapshot: Snapshot, customer: int, manager: int) -> tuple[list[str], list[str]]:
-    """Names of the needs and hobbies a customer row shares with a manager row: the "why" staff read."""
-    needs = np.flatnonzero(snapshot.customer_needs[customer] & snapshot.manager_capabilities[manager])
-    hobbies = np.flatnonzero(snapshot.customer_hobbies[customer] & snapshot.manager_hobbies[manager])
-    return [snapshot.service_names[i] for i in needs], [snapshot.hobby_names[i] for i in hobbies]
 
 
 @dataclass(frozen=True)

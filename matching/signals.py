@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from customers.models import CustomerProfile
 from customers.signals import portraits_changed
 
-from .services import customers_reclassify
+from .services.classify import customers_reclassify
 
 _M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
 

@@ -42,9 +42,9 @@ def _apply(job, progress):
 
 
 def _run(job, progress):
-    from .services import matching_run
+    from .services import run_automatic
 
-    report = matching_run(
+    report = run_automatic(
         strategy=job.options.get("strategy", "optimal"), rebalance=bool(job.options.get("rebalance")),
         actor=job.actor, progress=progress,
     )
@@ -73,7 +73,7 @@ def _segment(job, progress):
     from .services import segments_compute
 
     for _phase in progress(["segment"], desc="segment"):
-        report = segments_compute(k=job.options.get("k"), random_state=int(job.options.get("random_state", 0)))
+        report = segments_compute(actor=job.actor, k=job.options.get("k"), random_state=int(job.options.get("random_state", 0)))
     return None, {"k": report.k, "customers": report.customers,
                   "silhouette": None if report.silhouette is None else round(float(report.silhouette), 4)}
 

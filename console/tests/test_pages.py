@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from matching.models import Assignment, BackgroundJob, JobStatus, MatchingRun, PlannedChange, RunKind
-from matching.services import customer_assign, matching_run
+from matching.services import customer_assign, run_automatic
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ def test_plan_table_filters(admin_client, bank):
 
 
 def test_matching_page_lists_runs_and_undo_restores(admin_client, bank, django_assert_max_num_queries):
-    report = matching_run()
+    report = run_automatic()
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("console:matching"))
     assert report.run in list(response.context["page"])

@@ -144,7 +144,7 @@ def customer_assign_view(request, pk: int):
 def customer_unlock(request, pk: int):
     allow(can_assign_by_hand, request.user)
     customer = get_object_or_404(customers_visible_to(request.user), pk=pk)
-    if customers_unlock(customer_ids=[customer.pk]):
+    if customers_unlock(customer_ids=[customer.pk], actor=request.user):
         messages.success(request, _("Unlocked: automatic rebalancing may move this customer again."))
     else:
         messages.info(request, _("This customer was not locked."))

@@ -24,11 +24,3 @@ def test_no_warning_within_capacity(admin_client):
     response = admin_client.post(url, {"capacity": "2", "accepting_customers": "on"}, follow=True)
     assert "more than the new capacity" not in response.content.decode()
 
-
-def test_choosing_a_manager_for_customers_offers_only_those_who_can_take_them(admin_client):
-    ManagerFactory(user__username="open", user__name="开放")
-    ManagerFactory(user__username="leave", user__name="休假", accepting_customers=False)
-    ManagerFactory(user__username="gone", user__name="离职", user__is_active=False)
-    params = {"app_label": "customers", "model_name": "customerprofile", "field_name": "manager", "term": ""}
-    response = admin_client.get(reverse("admin:autocomplete"), params)
-    assert [result["text"] for result in response.json()["results"]] == ["开放 (open)"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, Reason, RunKind
-from matching.services import matching_run
+from matching.services import run_automatic
 
 from .conftest import SERVICES, refreshed
 
@@ -78,7 +78,7 @@ def test_move_book_action(admin_client, portraits):
 def test_undo_action(admin_client, portraits):
     portraits.manager("m1")
     customer = portraits.customer()
-    run = matching_run().run
+    run = run_automatic().run
     response = act(admin_client, reverse("admin:matching_matchingrun_changelist"), "undo_run", [run.pk])
     assert "1 customer(s) restored" in response.content.decode()
     assert refreshed(customer).manager is None
@@ -99,3 +99,36 @@ def test_saving_a_portrait_in_the_admin_reclassifies_the_customer(admin_client, 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     assert refreshed(customer).customer_class == "B"  # total 7 is C; needs lead hobbies by 7: up to B
 
+
+
+def test_choosing_a_manager_for_customers_offers_only_those_who_can_take_them(admin_client, portraits):
+    """The manager autocomplete of the assign action (matching.admin.ManagerBookAdmin)."""
+    open_manager = portraits.manager("open")
+    portraits.manager("leave", accepting=False)
+    portraits.manager("gone", active=False)
+    params = {"app_label": "customers", "model_name": "customerprofile", "field_name": "manager", "term": ""}
+    response = admin_client.get(reverse("admin:autocomplete"), params)
+    assert [result["text"] for result in response.json()["results"]] == [str(open_manager)]
+
+
+def test_admin_actions_record_the_signed_in_user(admin_client, admin_user, portraits):
+    from audit.models import AuditEvent
+
+    customer = portraits.customer(manager=portraits.manager("m1"), locked=True)
+    act(admin_client, CUSTOMERS, "unlock_manager", [customer.pk])
+    assert AuditEvent.objects.get(action="customer.unlocked").actor == admin_user
+
+
+def test_the_customer_and_manager_admins_carry_the_matching_actions():
+    """Registered explicitly as subclasses, not by patching the apps' own admin classes."""
+    from django.contrib import admin
+
+    from customers.admin import CustomerProfileAdmin
+    from managers.admin import ManagerProfileAdmin
+    from managers.models import ManagerProfile
+    from matching.admin import CustomerAssignmentAdmin, ManagerBookAdmin
+
+    assert isinstance(admin.site._registry[CustomerProfile], CustomerAssignmentAdmin)
+    assert isinstance(admin.site._registry[ManagerProfile], ManagerBookAdmin)
+    assert "assign_manager" not in [getattr(a, "__name__", a) for a in CustomerProfileAdmin.actions or []]
+    assert "move_book" not in [getattr(a, "__name__", a) for a in ManagerProfileAdmin.actions or []]

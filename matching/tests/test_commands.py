@@ -41,7 +41,7 @@ class TestAutoassign:
         customer = portraits.customer("alice", needs=SERVICES[:2])
         out, _ = run("autoassign", "--dry-run")
         assert "DRY RUN" in out
-        assert "alice [D]: - -> m1 (best, score 2)" in out  # total 2, needs lead by 2: E up to D
+        assert "alice [D]: - -> m1 (Best matching manager, score 2)" in out  # total 2, needs lead by 2: E up to D
         assert refreshed(customer).manager is None
         assert not Assignment.objects.exists()
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from customers.models import CustomerProfile
 from matching.dashboard import customer_scores, dashboard_data, manager_mean_scores
-from matching.services import matching_run
+from matching.services import run_automatic
 
 from .conftest import HOBBIES, SERVICES
 
@@ -65,7 +65,7 @@ def test_months_before_the_window_are_left_out(known):
 
 
 def test_last_run_figures(known):
-    report = matching_run(rebalance=True)
+    report = run_automatic(rebalance=True)
     kpis = dashboard_data().kpis
     assert kpis["last_run_moves"] == report.run.customers_moved
     assert kpis["last_run_fallbacks"] == report.run.fallbacks

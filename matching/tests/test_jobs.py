@@ -50,7 +50,7 @@ def test_run_undo_and_segment_jobs(portraits):
     undo_job = job_enqueue(kind=JobKind.UNDO, actor=None, options={"run": run_job.run_id})
     assert undo_job.status == JobStatus.SUCCEEDED and undo_job.run.kind == RunKind.UNDO
     assert refreshed(customers[0]).manager is None
-    segment_job = job_enqueue(kind=JobKind.SEGMENT, actor=None, options={"k": 1})
+    segment_job = job_enqueue(kind=JobKind.SEGMENT, actor=None, options={"k": 2})
     assert segment_job.status == JobStatus.SUCCEEDED and segment_job.result["customers"] == 3
 
 

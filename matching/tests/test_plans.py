@@ -7,7 +7,7 @@ from core.errors import Conflict, StalePlan
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, PlannedChange, RunKind, RunStatus, Strategy
 from matching.plans import plan_apply, plan_preview
-from matching.services import customer_assign, manager_availability_update, matching_run, run_undo
+from matching.services import customer_assign, manager_availability_update, run_automatic, run_undo
 
 from .conftest import HOBBIES, SERVICES, refreshed
 
@@ -69,7 +69,7 @@ def test_apply_matches_what_a_direct_run_would_do(bank):
     plan_apply(preview=preview, actor=None)
     applied = managers_of(customers)
     CustomerProfile.objects.update(manager=None)
-    matching_run()
+    run_automatic()
     assert managers_of(customers) == applied
 
 
@@ -101,7 +101,7 @@ def test_apply_after_a_manager_capacity_change_is_refused(bank):
 
 
 def test_apply_of_a_normal_run_is_refused(bank):
-    report = matching_run()
+    report = run_automatic()
     with pytest.raises(ValidationError):
         plan_apply(preview=report.run, actor=None)
 

@@ -14,7 +14,7 @@ from matching.services import (
     UndoRefused,
     customer_assign,
     manager_book_transfer,
-    matching_run,
+    run_automatic,
     run_undo,
 )
 
@@ -52,13 +52,13 @@ class TestClassification:
     def test_class_follows_best_manager_overlap(self, portraits, n_needs, n_hobbies, expected):
         portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
         customer = portraits.customer(needs=needs(n_needs), hobbies=hobbies(n_hobbies))
-        matching_run()
+        run_automatic()
         assert refreshed(customer).customer_class == expected
 
     def test_without_any_active_manager_everyone_is_class_e(self, portraits):
         portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES, active=False)
         customer = portraits.customer(needs=needs(8), hobbies=hobbies(8))
-        report = matching_run()
+        report = run_automatic()
         assert refreshed(customer).customer_class == "E"
         assert refreshed(customer).manager is None
         assert report.warnings
@@ -67,7 +67,7 @@ class TestClassification:
     def test_thresholds_come_from_settings(self, portraits):
         portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
         customer = portraits.customer(needs=needs(2), hobbies=hobbies(1))
-        matching_run()
+        run_automatic()
         assert refreshed(customer).customer_class == "B"
 
     def test_saving_a_portrait_reclassifies_at_once(self, portraits, django_capture_on_commit_callbacks):
@@ -95,7 +95,7 @@ class TestPlacement:
         golf = portraits.manager("golf", capabilities=needs(2), hobbies=["H05"])
         portraits.manager("plain", capabilities=needs(2))
         customer = portraits.customer(needs=needs(2), hobbies=["H05"])
-        report = matching_run()
+        report = run_automatic()
         assert refreshed(customer).manager == golf
         assignment = Assignment.objects.get(customer=customer)
         assert assignment.reason == Reason.BEST
@@ -109,7 +109,7 @@ class TestPlacement:
         portraits.manager("best", capabilities=needs(5))
         other = portraits.manager("other")
         customer = portraits.customer(needs=needs(5), manager=other)
-        matching_run()
+        run_automatic()
         assert refreshed(customer).manager == other
         assert not Assignment.objects.exists()
 
@@ -117,7 +117,7 @@ class TestPlacement:
         gone = portraits.manager("gone", capabilities=needs(5), active=False)
         stays = portraits.manager("stays", capabilities=needs(1))
         customer = portraits.customer(needs=needs(5), manager=gone)
-        matching_run()
+        run_automatic()
         assert refreshed(customer).manager == stays
         assert Assignment.objects.get(customer=customer).previous_manager == gone
 
@@ -126,7 +126,7 @@ class TestPlacement:
         other = portraits.manager("other")
         free = portraits.customer(needs=needs(5), manager=other)
         locked = portraits.customer(needs=needs(5), manager=other, locked=True)
-        matching_run(rebalance=True)
+        run_automatic(rebalance=True)
         assert refreshed(free).manager == best
         assert refreshed(locked).manager == other
 
@@ -135,7 +135,7 @@ class TestPlacement:
         small = portraits.manager("small", capabilities=needs(3), capacity=2)
         portraits.customer(needs=needs(3), manager=small, locked=True)
         waiting = [portraits.customer(needs=needs(3)) for _ in range(3)]
-        report = matching_run(strategy=strategy)
+        report = run_automatic(strategy=strategy)
         assert CustomerProfile.objects.filter(manager=small).count() == 2
         assert report.run.customers_placed == 1
         assert report.run.customers_unassigned == 2
@@ -147,7 +147,7 @@ class TestPlacement:
         open_ = portraits.manager("open")
         kept = portraits.customer(needs=needs(5), manager=leave)
         new = portraits.customer(needs=needs(5))
-        report = matching_run(strategy=strategy)
+        report = run_automatic(strategy=strategy)
         assert refreshed(kept).manager == leave
         assert refreshed(new).manager == open_
         assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK
@@ -158,9 +158,9 @@ class TestPlacement:
         portraits.manager("m2", hobbies=hobbies(3), capacity=2)
         for i in range(8):
             portraits.customer(needs=needs(i % 4), hobbies=hobbies(i % 3))
-        first = matching_run()
+        first = run_automatic()
         before = list(CustomerProfile.objects.order_by("id").values_list("manager_id", "customer_class"))
-        second = matching_run()
+        second = run_automatic()
         assert list(CustomerProfile.objects.order_by("id").values_list("manager_id", "customer_class")) == before
         assert first.run.customers_placed == 5
         assert second.run.assignments.count() == 0
@@ -169,7 +169,7 @@ class TestPlacement:
     def test_dry_run_writes_no_profile_and_no_assignment(self, portraits):
         portraits.manager("m1", capabilities=needs(3))
         customer = portraits.customer(needs=needs(3))
-        report = matching_run(dry_run=True)
+        report = run_automatic(dry_run=True)
         assert [c.new_manager for c in report.changes] == ["m1"]
         customer = refreshed(customer)
         assert customer.manager is None and customer.customer_class == ""
@@ -180,7 +180,7 @@ class TestPlacement:
         portraits.manager("m1", capabilities=needs(4), capacity=1)
         portraits.customer(needs=needs(4))
         portraits.customer(needs=needs(2))
-        run = matching_run().run
+        run = run_automatic().run
         run.refresh_from_db()
         assert run.status == RunStatus.SUCCEEDED and run.finished_at
         assert (run.customers_classified, run.customers_placed, run.customers_unassigned) == (2, 1, 1)
@@ -195,8 +195,8 @@ class TestPlacement:
         portraits.manager("y", capabilities=needs(3), capacity=1)
         portraits.customer("a", needs=needs(5))
         portraits.customer("b", needs=["S00", "S01", "S02", "S03"], hobbies=[])
-        greedy = matching_run(strategy="greedy", dry_run=True).run
-        optimal = matching_run(strategy="optimal").run
+        greedy = run_automatic(strategy="greedy", dry_run=True).run
+        optimal = run_automatic(strategy="optimal").run
         assert optimal.total_score >= greedy.total_score
 
     def test_an_error_leaves_nothing_half_written(self, portraits, monkeypatch):
@@ -206,9 +206,9 @@ class TestPlacement:
         def explode(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("matching.services.bulk_insert", explode)
+        monkeypatch.setattr("matching.services.runs.bulk_insert", explode)
         with pytest.raises(RuntimeError):
-            matching_run()
+            run_automatic()
         customer = refreshed(customer)
         assert customer.manager is None and customer.customer_class == ""
         failed = MatchingRun.objects.get()
@@ -221,7 +221,7 @@ class TestQueryCount:
         for i in range(n_customers):
             portraits.customer(needs=SERVICES[i % 7:i % 7 + 3], hobbies=HOBBIES[i % 5:i % 5 + 2])
         with CaptureQueriesContext(connection) as queries:
-            run = matching_run(rebalance=True).run
+            run = run_automatic(rebalance=True).run
         assert run.customers_placed == n_customers
         return len(queries)
 
@@ -238,7 +238,7 @@ class TestUndo:
         portraits.manager("new", capabilities=needs(2))
         moved = portraits.customer(needs=needs(2), manager=gone)
         fresh = portraits.customer(needs=needs(2))
-        run = matching_run().run
+        run = run_automatic().run
         undo = run_undo(run=run)
         assert refreshed(moved).manager == gone
         assert refreshed(fresh).manager is None
@@ -250,7 +250,7 @@ class TestUndo:
         m2 = portraits.manager("m2")
         changed = portraits.customer("changed", needs=needs(2))
         portraits.customer("untouched", needs=needs(2))
-        run = matching_run().run
+        run = run_automatic().run
         customer_assign(customer=changed, manager=m2, actor=None, note="asked for m2")
         with pytest.raises(UndoRefused) as refused:
             run_undo(run=run)
@@ -261,12 +261,12 @@ class TestUndo:
     def test_undo_twice_and_undo_of_a_dry_run_are_refused(self, portraits):
         portraits.manager("m1")
         portraits.customer()
-        run = matching_run().run
+        run = run_automatic().run
         run_undo(run=run)
         with pytest.raises(ValidationError, match="already been undone"):
             run_undo(run=run)
         with pytest.raises(ValidationError, match="dry run"):
-            run_undo(run=matching_run(dry_run=True).run)
+            run_undo(run=run_automatic(dry_run=True).run)
 
 
 class TestManualAssignment:
@@ -311,6 +311,33 @@ class TestBookTransfer:
         assert not any(refreshed(c).manager_locked for c in book if c.manager != leaving)
 
 
+    def test_undoing_a_transfer_returns_the_book_and_the_accepting_flag(self, portraits):
+        leaving = portraits.manager("leaving")
+        other = portraits.manager("other")
+        book = [portraits.customer(manager=leaving) for _ in range(2)]
+        run = manager_book_transfer(manager=leaving, actor=None).run
+        assert {refreshed(c).manager for c in book} == {other}
+        run_undo(run=run, actor=None)
+        assert {refreshed(c).manager for c in book} == {leaving}
+        leaving.refresh_from_db()
+        assert leaving.accepting_customers
+
+    def test_undoing_a_transfer_keeps_a_manager_who_was_not_accepting_closed(self, portraits):
+        leaving = portraits.manager("leaving", accepting=False)
+        portraits.manager("other")
+        portraits.customer(manager=leaving)
+        run = manager_book_transfer(manager=leaving, actor=None).run
+        run_undo(run=run, actor=None)
+        leaving.refresh_from_db()
+        assert not leaving.accepting_customers
+
+    def test_run_options_are_stored_once(self, portraits):
+        portraits.manager("m1")
+        run = run_automatic(strategy="greedy", rebalance=True, dry_run=True).run
+        assert (run.strategy, run.dry_run) == ("greedy", True)
+        assert run.options == {"rebalance": True}
+
+
 class TestBulkManualAssignment:
     def test_assigns_and_locks_all_in_a_constant_number_of_queries(self, portraits, django_assert_max_num_queries):
         from matching.services import customers_assign
@@ -342,8 +369,8 @@ class TestBulkManualAssignment:
         best = portraits.manager("best", capabilities=needs(4))
         other = portraits.manager("other")
         customer = portraits.customer(needs=needs(4), manager=other, locked=True)
-        assert customers_unlock(customer_ids=[customer.pk]) == 1
-        matching_run(rebalance=True)
+        assert customers_unlock(customer_ids=[customer.pk], actor=None) == 1
+        run_automatic(rebalance=True)
         assert refreshed(customer).manager == best
 
 
@@ -361,14 +388,14 @@ def test_reclassifying_more_customers_than_an_id_list_holds_reads_everyone(portr
 @contextmanager
 def run_lock_held_elsewhere():
     """Another connection holds the run lock, as a run in progress does, until the block ends."""
-    from matching.services import _acquire_run_lock
+    from matching.services import acquire_run_lock
 
     holding, release = threading.Event(), threading.Event()
 
     def hold():
         try:
             with transaction.atomic():
-                _acquire_run_lock("a run in progress")
+                acquire_run_lock("a run in progress")
                 holding.set()
                 release.wait(10)
         finally:
@@ -391,8 +418,8 @@ def test_runs_never_interleave(portraits, settings):
     portraits.manager("m1")
     portraits.customer()
     with run_lock_held_elsewhere(), pytest.raises(RunInProgress, match="in progress"):
-        matching_run()
-    assert matching_run().run.status == RunStatus.SUCCEEDED
+        run_automatic()
+    assert run_automatic().run.status == RunStatus.SUCCEEDED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -421,7 +448,7 @@ def test_the_same_pool_gets_the_same_managers_on_every_database(portraits, strat
     for i in range(40):
         portraits.customer(f"c{i:02d}", needs=rng.sample(SERVICES, rng.randint(0, 6)),
                            hobbies=rng.sample(HOBBIES, rng.randint(0, 5)))
-    matching_run(strategy=strategy)
+    run_automatic(strategy=strategy)
     result = sorted(CustomerProfile.objects.values_list("user__username", "manager__user__username", "customer_class"))
     digest = hashlib.sha256(repr(result).encode()).hexdigest()[:16]
     assert digest == fingerprint, result

@@ -71,7 +71,7 @@ class TestAutoassign:
         assert "Optimal (largest total score), DRY RUN: nothing written)" in out
         assert "customers classified: 1" in out
         assert "placed: 1, moved: 0, left unassigned for lack of room: 0, fallbacks: 0" in out
-        assert "-> wangfang (best, score" in out
+        assert "-> wangfang (Best matching manager, score" in out  # the Reason label
         assert not HAN.search(out.replace("王芳", "").replace("李雷", ""))
 
     def test_command_error_follows_the_language(self, tiny_book):

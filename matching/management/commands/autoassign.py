@@ -6,24 +6,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from tqdm import tqdm
 
-from matching.models import MatchingRun, Strategy
-from matching.services import RunInProgress, UndoRefused, matching_run, run_undo
+from matching.models import MatchingRun, Reason, Strategy
+from matching.services import RunInProgress, UndoRefused, run_automatic, run_undo
 
 PREVIEW = 20
 
-# The codes the summary and the dry-run preview print: English keeps the code, other languages a short word.
+# The phase codes the summary prints: English keeps the code, other languages a short word.
 PHASES = {
     "load": pgettext_lazy("matching phase", "load"),
     "score": pgettext_lazy("matching phase", "score"),
     "place": pgettext_lazy("matching phase", "place"),
     "write": pgettext_lazy("matching phase", "write"),
-}
-REASONS = {
-    "best": pgettext_lazy("assignment reason code", "best"),
-    "fallback": pgettext_lazy("assignment reason code", "fallback"),
-    "no_capacity": pgettext_lazy("assignment reason code", "no_capacity"),
-    "manual": pgettext_lazy("assignment reason code", "manual"),
-    "undo": pgettext_lazy("assignment reason code", "undo"),
 }
 
 
@@ -53,9 +46,9 @@ class Command(BaseCommand):
         progress = partial(tqdm, file=self.stderr._out,
                            disable=not show_progress, leave=False)
         try:
-            report = matching_run(
+            report = run_automatic(
                 strategy=options["strategy"], rebalance=options["rebalance"], dry_run=options["dry_run"],
-                progress=progress,
+                progress=progress, actor=None,
             )
         except RunInProgress as exc:
             raise CommandError(" ".join(exc.messages)) from exc
@@ -68,7 +61,7 @@ class Command(BaseCommand):
         if run is None:
             raise CommandError(_("No matching run with id %(id)s.") % {"id": options["undo"]})
         try:
-            undo = run_undo(run=run)
+            undo = run_undo(run=run, actor=None)
         except UndoRefused as exc:
             raise CommandError(exc.messages[0]) from exc
         except ValidationError as exc:
@@ -93,7 +86,7 @@ class Command(BaseCommand):
                 ) % {
                     "customer": change.customer, "class": change.customer_class,
                     "previous": change.previous_manager or "-", "new": change.new_manager or "-",
-                    "reason": REASONS.get(change.reason, change.reason), "score": change.total,
+                    "reason": Reason(change.reason).label, "score": change.total,
                 })
         classes = ""
         for letter, count in report.class_counts.items():

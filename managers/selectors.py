@@ -1,0 +1,49 @@
+"""Reads about managers. A manager's load (customers served) is computed here and nowhere else.
+
+The count goes through the reverse relation ``customers`` (CustomerProfile.manager), so this app does not
+import customers (which depends on it).
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db.models import BigIntegerField, Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import ManagerProfile
+
+
+def _customers():
+    return ManagerProfile.customers.rel.related_model._default_manager
+
+
+def manager_load_expression() -> Coalesce:
+    """An annotation: customers served by the manager row, 0 when none.
+
+    A correlated count through the (manager, class) index rather than ``Count("customers")``: the join
+    and GROUP BY would aggregate every customer before a page of managers is cut.
+    """
+    served = _customers().filter(manager=OuterRef("pk")).order_by().values("manager").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(served, output_field=BigIntegerField()), 0)
+
+
+def managers_with_load(queryset: QuerySet[ManagerProfile] | None = None) -> QuerySet[ManagerProfile]:
+    """Managers annotated with ``load`` (customers served)."""
+    queryset = ManagerProfile.objects.all() if queryset is None else queryset
+    return queryset.annotate(load=manager_load_expression())
+
+
+def manager_loads(manager_ids: Collection[int]) -> dict[int, int]:
+    """Customers served per manager id (every id asked is in the answer, 0 when none): one query."""
+    ids = list(manager_ids)
+    if not ids:
+        return {}
+    counts = dict(
+        _customers().filter(manager_id__in=ids).order_by().values("manager").annotate(n=Count("*")).values_list("manager", "n")
+    )
+    return {manager_id: counts.get(manager_id, 0) for manager_id in ids}
+
+
+def manager_load(manager: ManagerProfile) -> int:
+    """Customers one manager serves: one query."""
+    return manager_loads([manager.pk])[manager.pk]

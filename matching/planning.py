@@ -1,0 +1,299 @@
+"""Planning a run, without Django: the named types a run passes around and the steps between the
+loaded arrays and the rows to write.
+
+Like `engine.py` this module imports no Django: selectors fill a `Snapshot`, `scoring` turns it into
+`Scores`, the functions here decide who moves where (`plan_placement`, `plan_changes`), and the
+services write the resulting `Change`s (see `services/history.py`). Indices are rows of the snapshot's
+customer arrays and columns of its manager arrays; -1 means "no manager".
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import engine
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a run needs, as arrays. Rows and columns are sorted by username.
+
+    Sorting in Python (not by the database's collation) keeps tie-breaks identical on SQLite and MySQL.
+    """
+
+    customer_ids: np.ndarray          # (n_c,) int64
+    customer_usernames: list[str]
+    customer_manager: np.ndarray      # (n_c,) index into the manager arrays, -1 when none
+    customer_locked: np.ndarray       # (n_c,) bool
+    customer_class: list[str]         # current class letters ('' when not classified)
+    customer_needs: np.ndarray        # (n_c, n_services) uint8
+    customer_hobbies: np.ndarray      # (n_c, n_hobbies) uint8
+    manager_ids: np.ndarray           # (n_m,) int64
+    manager_usernames: list[str]
+    manager_active: np.ndarray        # (n_m,) bool: the manager's account is active
+    manager_accepting: np.ndarray     # (n_m,) bool
+    manager_capacity: np.ndarray      # (n_m,) int64
+    manager_capabilities: np.ndarray  # (n_m, n_services) uint8
+    manager_hobbies: np.ndarray       # (n_m, n_hobbies) uint8
+    service_names: list[str]
+    hobby_names: list[str]
+
+    @property
+    def n_customers(self) -> int:
+        return len(self.customer_ids)
+
+    def manager_id(self, index: int) -> int | None:
+        return int(self.manager_ids[index]) if index >= 0 else None
+
+    def manager_username(self, index: int) -> str | None:
+        return self.manager_usernames[index] if index >= 0 else None
+
+    def manager_index(self, manager_id: int) -> int:
+        """Column of a manager id, -1 when it is not in the snapshot."""
+        found = np.flatnonzero(self.manager_ids == manager_id)
+        return int(found[0]) if len(found) else -1
+
+    def customer_rows(self, rows: list[int]) -> Snapshot:
+        """The same snapshot restricted to some customer rows (managers and vocabularies unchanged)."""
+        index = np.asarray(rows, dtype=np.intp)
+        return Snapshot(
+            **{
+                **self.__dict__,
+                "customer_ids": self.customer_ids[index],
+                "customer_usernames": [self.customer_usernames[i] for i in rows],
+                "customer_manager": self.customer_manager[index],
+                "customer_locked": self.customer_locked[index],
+                "customer_class": [self.customer_class[i] for i in rows],
+                "customer_needs": self.customer_needs[index],
+                "customer_hobbies": self.customer_hobbies[index],
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Overlaps of every customer with every *active* manager, and what follows from them."""
+
+    active: np.ndarray         # (n_a,) indices of active managers into the manager arrays
+    needs_match: np.ndarray    # (n_c, n_a)
+    hobbies_match: np.ndarray  # (n_c, n_a)
+    best: np.ndarray           # (n_c,) column into `active`, -1 when there is no active manager
+    classes: np.ndarray        # (n_c,) class codes 0=A .. 4=E
+
+    @cached_property
+    def totals(self) -> np.ndarray:
+        return self.needs_match + self.hobbies_match
+
+    def class_letters(self) -> list[str]:
+        return [engine.CLASS_LABELS[code] for code in self.classes]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A computed placement: who is placed where and why, in manager-array indices."""
+
+    rows: np.ndarray           # customers being placed (rows of the snapshot)
+    new_manager: np.ndarray    # (len(rows),) manager index, -1 when none
+    reasons: np.ndarray        # (len(rows),) engine reason codes
+    totals: np.ndarray         # (len(rows),) score with the new manager (0 when none)
+    needs: np.ndarray
+    hobbies: np.ndarray
+    pruned: bool
+    candidates_per_customer: int | None
+    optimality_gap: float
+
+    @property
+    def placed(self) -> np.ndarray:
+        return self.new_manager >= 0
+
+
+@dataclass(frozen=True)
+class Change:
+    """One customer whose manager changes: what the history records and the dry-run preview shows.
+
+    `reason` is a `matching.models.Reason` value; usernames are for people, ids for the database.
+    """
+
+    customer_id: int
+    customer: str
+    previous_manager_id: int | None
+    previous_manager: str | None
+    new_manager_id: int | None
+    new_manager: str | None
+    reason: str
+    customer_class: str
+    needs_match: int = 0
+    hobbies_match: int = 0
+    total: int = 0
+    shared_needs: tuple[str, ...] = ()
+    shared_hobbies: tuple[str, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        """From one manager to another (not a first placement, not left without one)."""
+        return self.previous_manager_id is not None and self.new_manager_id is not None
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """The counts a run stores on its row."""
+
+    customers_classified: int
+    customers_placed: int
+    customers_moved: int
+    customers_unassigned: int
+    fallbacks: int
+    total_score: int
+
+
+def placing_mask(snapshot: Snapshot, *, rebalance: bool) -> np.ndarray:
+    """Customers an automatic run places: unlocked ones without an active manager (all unlocked ones
+    when rebalancing). Locked customers never move."""
+    movable = ~snapshot.customer_locked
+    if rebalance:
+        return movable
+    manager = snapshot.customer_manager
+    has_manager = manager >= 0
+    has_active_manager = np.zeros_like(has_manager)
+    has_active_manager[has_manager] = snapshot.manager_active[manager[has_manager]]
+    return movable & ~has_active_manager
+
+
+def plan_placement(
+    snapshot: Snapshot,
+    scores: Scores,
+    *,
+    placing: np.ndarray,
+    greedy: bool,
+    eligible_override: np.ndarray | None = None,
+) -> Plan:
+    """Place the customers in `placing` (bool mask over rows) on eligible active managers.
+
+    Customers not in `placing` keep their manager and count towards that manager's load.
+    `eligible_override` (bool over all managers) narrows who may receive customers.
+    """
+    active = scores.active
+    eligible = snapshot.manager_accepting[active].copy()
+    if eligible_override is not None:
+        eligible &= eligible_override[active]
+    staying_managers = snapshot.customer_manager[~placing]
+    staying_managers = staying_managers[staying_managers >= 0]
+    load = np.bincount(staying_managers, minlength=len(snapshot.manager_ids))[active]
+    capacity = snapshot.manager_capacity[active]
+
+    rows = np.flatnonzero(placing)
+    totals = scores.totals[rows]
+    best = scores.best[rows]
+    if greedy:
+        placement = engine.place_greedy(
+            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
+        )
+    else:
+        placement = engine.place_optimal(totals, best, eligible=eligible, capacity=capacity, load=load)
+
+    assigned = placement.assigned
+    placed = assigned >= 0
+    column = np.where(placed, assigned, 0)
+
+    def at_assigned(matrix: np.ndarray) -> np.ndarray:
+        if matrix.shape[1] == 0:
+            return np.zeros(len(rows), dtype=np.int64)
+        return np.where(placed, matrix[rows, column], 0)
+
+    return Plan(
+        rows=rows,
+        new_manager=np.where(placed, active[column] if len(active) else -1, -1),
+        reasons=placement.reasons,
+        totals=placement.scores,
+        needs=at_assigned(scores.needs_match),
+        hobbies=at_assigned(scores.hobbies_match),
+        pruned=placement.pruned,
+        candidates_per_customer=placement.candidates_per_customer,
+        optimality_gap=placement.optimality_gap,
+    )
+
+
+def shared_terms(snapshot: Snapshot, customer: int, manager: int) -> tuple[list[str], list[str]]:
+    """Names of the needs and hobbies a customer row shares with a manager column: the "why" staff read."""
+    if manager < 0:
+        return [], []
+    needs = np.flatnonzero(snapshot.customer_needs[customer] & snapshot.manager_capabilities[manager])
+    hobbies = np.flatnonzero(snapshot.customer_hobbies[customer] & snapshot.manager_hobbies[manager])
+    return [snapshot.service_names[i] for i in needs], [snapshot.hobby_names[i] for i in hobbies]
+
+
+def change_to(
+    snapshot: Snapshot, row: int, manager: int, *, reason: str, customer_class: str
+) -> Change:
+    """The change of one customer row to one manager column, scored by the terms they share."""
+    needs, hobbies = shared_terms(snapshot, row, manager)
+    previous = int(snapshot.customer_manager[row])
+    return Change(
+        customer_id=int(snapshot.customer_ids[row]),
+        customer=snapshot.customer_usernames[row],
+        previous_manager_id=snapshot.manager_id(previous),
+        previous_manager=snapshot.manager_username(previous),
+        new_manager_id=snapshot.manager_id(manager),
+        new_manager=snapshot.manager_username(manager),
+        reason=reason,
+        customer_class=customer_class,
+        needs_match=len(needs),
+        hobbies_match=len(hobbies),
+        total=len(needs) + len(hobbies),
+        shared_needs=tuple(needs),
+        shared_hobbies=tuple(hobbies),
+    )
+
+
+def plan_changes(
+    snapshot: Snapshot,
+    plan: Plan,
+    letters: list[str],
+    *,
+    reasons: Mapping[int, str],
+    keep_unplaced: bool = False,
+) -> list[Change]:
+    """Every customer of the plan whose manager changes; `reasons` maps engine codes to reason values.
+
+    `keep_unplaced` leaves customers the plan could not place with the manager they have (a book
+    transfer: nobody is orphaned) instead of recording them as left without one.
+    """
+    previous = snapshot.customer_manager[plan.rows]
+    changes = []
+    for position in np.flatnonzero(previous != plan.new_manager).tolist():
+        row, old, new = int(plan.rows[position]), int(previous[position]), int(plan.new_manager[position])
+        if keep_unplaced and new < 0:
+            continue
+        needs, hobbies = shared_terms(snapshot, row, new)
+        changes.append(Change(
+            customer_id=int(snapshot.customer_ids[row]),
+            customer=snapshot.customer_usernames[row],
+            previous_manager_id=snapshot.manager_id(old),
+            previous_manager=snapshot.manager_username(old),
+            new_manager_id=snapshot.manager_id(new),
+            new_manager=snapshot.manager_username(new),
+            reason=reasons[int(plan.reasons[position])],
+            customer_class=letters[row],
+            needs_match=int(plan.needs[position]),
+            hobbies_match=int(plan.hobbies[position]),
+            total=int(plan.totals[position]),
+            shared_needs=tuple(needs),
+            shared_hobbies=tuple(hobbies),
+        ))
+    return changes
+
+
+def run_figures(snapshot: Snapshot, plan: Plan, changes: list[Change]) -> RunFigures:
+    """The counts of a run: classified, placed, moved, left without a manager, fallbacks, total score."""
+    placed = plan.placed
+    return RunFigures(
+        customers_classified=snapshot.n_customers,
+        customers_placed=int(placed.sum()),
+        customers_moved=sum(1 for change in changes if change.moved),
+        customers_unassigned=int((~placed).sum()),
+        fallbacks=int((plan.reasons == engine.REASON_FALLBACK).sum()),
+        total_score=int(plan.totals[placed].sum()),
+    )

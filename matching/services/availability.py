@@ -1,0 +1,55 @@
+"""A manager's capacity and whether they take new customers."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record, field_changes
+from core.errors import CapacityExceeded
+from managers.models import ManagerProfile
+from managers.selectors import manager_load
+
+from .lock import acquire_run_lock
+
+
+@transaction.atomic
+def manager_availability_update(
+    *,
+    manager: ManagerProfile,
+    actor: User | None,
+    capacity: int | None = None,
+    accepting_customers: bool | None = None,
+    confirm_overflow: bool = False,
+) -> ManagerProfile:
+    """Change how many customers a manager may serve and whether they take new ones.
+
+    Takes the run lock, so a run placing customers sees either the old values or the new, never a mix.
+    A capacity below the current book is refused unless `confirm_overflow`: the customers stay, and
+    automatic runs give the manager no one new until the book is below the capacity again.
+    """
+    acquire_run_lock(f"availability of {manager.user.username} by {actor or 'system'}")
+    manager = ManagerProfile.objects.select_for_update().select_related("user").get(pk=manager.pk)
+    before = {"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
+    if capacity is not None:
+        manager.capacity = capacity
+    if accepting_customers is not None:
+        manager.accepting_customers = accepting_customers
+    manager.full_clean(exclude=["user"])
+    load = manager_load(manager)
+    if capacity is not None and capacity < load and capacity != before["capacity"] and not confirm_overflow:
+        raise CapacityExceeded(
+            _("%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Confirm to "
+              "keep them all: automatic runs will assign this manager no one new until the book is below the "
+              "capacity; move the book or run a rebalance to bring it down.")
+            % {"manager": manager.user, "load": load, "capacity": capacity},
+            code="capacity_below_book",
+        )
+    manager.save(update_fields=["capacity", "accepting_customers", "updated_at"])
+    after = {"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
+    if changes := field_changes(before, after):
+        audit_record(
+            actor=actor, action="manager.availability_updated", target=manager, summary=str(manager.user),
+            changes=changes, data={"load": load},
+        )
+    return manager

@@ -1,0 +1,91 @@
+"""Manual assignment (which locks customers against automatic runs) and unlocking."""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from customers.models import CustomerProfile
+from managers.models import ManagerProfile
+from managers.selectors import manager_load
+from portrait.bulk import bulk_set
+
+from ..models import Assignment, Reason
+from ..planning import change_to
+from ..scoring import portrait_scores
+from ..selectors import portrait_snapshot
+from .history import assignment_rows
+from .lock import acquire_run_lock
+
+WRITE_BATCH = 1000
+
+
+@transaction.atomic
+def customers_assign(
+    *, customer_ids: Collection[int], manager: ManagerProfile, actor: User | None, note: str = ""
+) -> list[Assignment]:
+    """Assign customers to one manager by hand and lock them against automatic runs.
+
+    Refused as a whole when the manager's account is inactive, the manager is not accepting
+    customers, or they would not all fit: capacity holds for manual assignments too.
+    """
+    acquire_run_lock(f"manual assignment by {actor or 'system'}")  # a run must not overwrite it with a stale plan
+    manager = ManagerProfile.objects.select_for_update().select_related("user").get(pk=manager.pk)
+    customer_ids = set(customer_ids)
+    if not manager.user.is_active:
+        raise ValidationError(_("%(manager)s's account is inactive.") % {"manager": manager.user})
+    if not manager.accepting_customers:
+        raise ValidationError(_("%(manager)s is not accepting customers.") % {"manager": manager.user})
+    snapshot = portrait_snapshot(customer_ids=customer_ids)
+    column = snapshot.manager_index(manager.pk)
+    moving = np.flatnonzero(snapshot.customer_manager != column)
+    if not len(moving):
+        raise ValidationError(_("Already served by %(manager)s.") % {"manager": manager.user})
+    load = manager_load(manager)
+    if load + len(moving) > manager.capacity:
+        raise ValidationError(
+            _("%(manager)s has room for %(room)d more customer(s) (%(load)d of %(capacity)d); %(count)d asked.")
+            % {"manager": manager.user, "room": max(manager.capacity - load, 0), "load": load,
+               "capacity": manager.capacity, "count": len(moving)}
+        )
+
+    letters = portrait_scores(snapshot).class_letters()
+    changes = [change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()]
+    now = timezone.now()
+    bulk_set(
+        CustomerProfile, fields=["manager", "manager_locked", "customer_class", "updated_at"],
+        rows=[(change.customer_id, manager.pk, True, change.customer_class, now) for change in changes],
+    )
+    assignments = Assignment.objects.bulk_create(
+        assignment_rows(changes, run=None, actor=actor, note=note), batch_size=WRITE_BATCH
+    )
+    audit_record(
+        actor=actor, action="customer.assigned", target=manager, summary=str(manager.user),
+        data={"customers": [change.customer_id for change in changes], "note": note[:255]},
+    )
+    return assignments
+
+
+def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = "") -> Assignment:
+    """Assign one customer by hand (see `customers_assign`)."""
+    return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note)[0]
+
+
+@transaction.atomic
+def customers_unlock(*, customer_ids: Collection[int], actor: User | None) -> int:
+    """Let rebalancing runs move these customers again; returns how many were locked."""
+    locked = list(CustomerProfile.objects.filter(id__in=list(customer_ids), manager_locked=True).values_list("id", flat=True))
+    if not locked:
+        return 0
+    count = CustomerProfile.objects.filter(id__in=locked).update(manager_locked=False, updated_at=timezone.now())
+    audit_record(
+        actor=actor, action="customer.unlocked", target_type="customers.customerprofile",
+        summary=_("%(count)d customer(s) unlocked.") % {"count": count}, data={"customers": locked},
+    )
+    return count

@@ -1,0 +1,123 @@
+"""Undo: restore what a run changed, if nobody was changed again since and capacity allows."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from core import errors as core_errors
+from customers.models import CustomerProfile
+from managers.models import ManagerProfile
+from managers.selectors import manager_loads
+from portrait.bulk import bulk_insert, bulk_set
+
+from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
+from ..planning import Change
+from .history import assignment_rows
+from .lock import acquire_run_lock
+
+
+@dataclass(frozen=True)
+class UndoConflict:
+    customer: str
+    reason: str
+
+
+class UndoRefused(core_errors.UndoRefused):
+    def __init__(self, message: str, conflicts: list[UndoConflict]):
+        super().__init__(message, details=conflicts)
+        self.conflicts = conflicts
+
+
+@transaction.atomic
+def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
+    """Restore the managers a run changed, if nobody was changed again since and capacity allows.
+
+    Undoing a book transfer also gives the manager back the "accepting customers" flag they had.
+    """
+    if run.dry_run:
+        raise ValidationError(_("Run %(id)s was a dry run: it changed nothing.") % {"id": run.pk})
+    if run.status != RunStatus.SUCCEEDED:
+        raise ValidationError(_("Run %(id)s did not succeed: nothing to undo.") % {"id": run.pk})
+    if run.undone_by.filter(status=RunStatus.SUCCEEDED).exists():
+        raise ValidationError(_("Run %(id)s has already been undone.") % {"id": run.pk})
+    acquire_run_lock(f"undo of run {run.pk}")
+
+    changed = list(
+        run.assignments.select_related("customer__user", "previous_manager__user", "new_manager__user").order_by("id")
+    )
+    later = set(
+        Assignment.objects.filter(customer_id__in=[a.customer_id for a in changed], id__gt=max((a.id for a in changed), default=0))
+        .exclude(run=run)
+        .values_list("customer_id", flat=True)
+    ) if changed else set()
+    conflicts = [
+        UndoConflict(a.customer.user.username, _("changed again since this run"))
+        for a in changed
+        if a.customer_id in later or a.customer.manager_id != a.new_manager_id
+    ]
+    if conflicts:
+        raise UndoRefused(
+            _("Cannot undo run %(id)s: %(count)d customer(s) changed again since: %(names)s.")
+            % {"id": run.pk, "count": len(conflicts), "names": ", ".join(c.customer for c in conflicts)},
+            conflicts,
+        )
+
+    restoring = Counter(a.previous_manager_id for a in changed if a.previous_manager_id)
+    leaving = Counter(a.new_manager_id for a in changed if a.new_manager_id)
+    loads = manager_loads(list(restoring))
+    capacities = dict(ManagerProfile.objects.filter(pk__in=list(restoring)).values_list("pk", "capacity"))
+    full = [
+        a.previous_manager.user.username
+        for a in {a.previous_manager_id: a for a in changed if a.previous_manager_id}.values()
+        if loads[a.previous_manager_id] - leaving.get(a.previous_manager_id, 0) + restoring[a.previous_manager_id]
+        > capacities[a.previous_manager_id]
+    ]
+    if full:
+        raise ValidationError(
+            _("Cannot undo run %(id)s: these managers would exceed their capacity: %(names)s.")
+            % {"id": run.pk, "names": ", ".join(sorted(full))}
+        )
+
+    undo = MatchingRun.objects.create(
+        kind=RunKind.UNDO, actor=actor, strategy=run.strategy, undo_of=run, options={"undo_of": run.pk},
+    )
+    reverse = [
+        Change(
+            customer_id=a.customer_id,
+            customer=a.customer.user.username,
+            previous_manager_id=a.new_manager_id,
+            previous_manager=a.new_manager.user.username if a.new_manager else None,
+            new_manager_id=a.previous_manager_id,
+            new_manager=a.previous_manager.user.username if a.previous_manager else None,
+            reason=Reason.UNDO,
+            customer_class=a.customer.customer_class,
+        )
+        for a in changed
+    ]
+    now = timezone.now()
+    bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=[(c.customer_id, c.new_manager_id, now) for c in reverse])
+    bulk_insert(assignment_rows(reverse, run=undo, actor=actor, note=_("Undo of run %(id)s") % {"id": run.pk}))
+
+    restored_flag = {}
+    if run.kind == RunKind.TRANSFER and "was_accepting" in run.options:
+        manager_id, was_accepting = run.options["manager_id"], bool(run.options["was_accepting"])
+        ManagerProfile.objects.filter(pk=manager_id).update(accepting_customers=was_accepting, updated_at=now)
+        restored_flag = {"accepting_customers": (False, was_accepting)}
+
+    undo.customers_moved = len(changed)
+    undo.status = RunStatus.SUCCEEDED
+    undo.finished_at = timezone.now()
+    undo.summary = {"restored": len(changed)}
+    undo.save()
+    audit_record(
+        actor=actor, action="matching.undo", target=undo, summary=str(run), changes=restored_flag,
+        data={"undo_of": run.pk, "restored": len(changed)},
+    )
+    return undo

@@ -1,0 +1,103 @@
+"""Every matching write service records who did it: the signed-in user, or the system (None) for commands."""
+import pytest
+
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from matching.services import (
+    customer_assign,
+    customers_unlock,
+    manager_availability_update,
+    manager_book_transfer,
+    run_automatic,
+    run_undo,
+    segments_compute,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    return User.objects.create_user(username="boss", password="x", role=Role.ADMIN, name="Boss", is_staff=True)
+
+
+def last_event(action):
+    return AuditEvent.objects.filter(action=action).latest("id")
+
+
+def test_a_run_records_its_actor(portraits, staff):
+    portraits.manager("m1")
+    portraits.customer()
+    run = run_automatic(actor=staff).run
+    event = last_event("matching.run")
+    assert event.actor == staff and event.target_id == str(run.pk)
+
+
+def test_a_dry_run_is_recorded_as_a_dry_run(portraits, staff):
+    portraits.manager("m1")
+    portraits.customer()
+    run_automatic(dry_run=True, actor=staff)
+    assert last_event("matching.dry_run").actor == staff
+    assert not AuditEvent.objects.filter(action="matching.run").exists()
+
+
+def test_a_command_line_run_is_the_system(portraits):
+    portraits.manager("m1")
+    portraits.customer()
+    run_automatic(actor=None)
+    assert last_event("matching.run").actor is None
+
+
+def test_undo_records_its_actor(portraits, staff):
+    portraits.manager("m1")
+    portraits.customer()
+    run = run_automatic(actor=None).run
+    undo = run_undo(run=run, actor=staff)
+    event = last_event("matching.undo")
+    assert event.actor == staff and event.target_id == str(undo.pk)
+
+
+def test_manual_assignment_records_its_actor(portraits, staff):
+    manager = portraits.manager("m1")
+    customer = portraits.customer()
+    customer_assign(customer=customer, manager=manager, actor=staff)
+    event = last_event("customer.assigned")
+    assert event.actor == staff and event.target_id == str(manager.pk)
+    assert event.data["customers"] == [customer.pk]
+
+
+def test_unlock_records_its_actor_and_who_was_unlocked(portraits, staff):
+    customer = portraits.customer(manager=portraits.manager("m1"), locked=True)
+    customers_unlock(customer_ids=[customer.pk], actor=staff)
+    event = last_event("customer.unlocked")
+    assert event.actor == staff and event.data["customers"] == [customer.pk]
+
+
+def test_unlocking_nobody_locked_records_nothing(portraits, staff):
+    customer = portraits.customer()
+    assert customers_unlock(customer_ids=[customer.pk], actor=staff) == 0
+    assert not AuditEvent.objects.filter(action="customer.unlocked").exists()
+
+
+def test_a_book_transfer_records_its_actor(portraits, staff):
+    leaving = portraits.manager("leaving")
+    portraits.manager("other")
+    portraits.customer(manager=leaving)
+    manager_book_transfer(manager=leaving, actor=staff)
+    event = last_event("matching.book_transfer")
+    assert event.actor == staff and event.data["manager_id"] == leaving.pk
+    assert event.changes == {"accepting_customers": [True, False]}
+
+
+def test_segments_record_their_actor(portraits, staff):
+    for age in (20, 21, 70, 71):
+        portraits.customer(age=age)
+    segments_compute(actor=staff, k=2)
+    event = last_event("matching.segments")
+    assert event.actor == staff and event.data["k"] == 2 and event.data["customers"] == 4
+
+
+def test_availability_records_its_actor(portraits, staff):
+    manager = portraits.manager("m1", capacity=5)
+    manager_availability_update(manager=manager, actor=staff, capacity=6)
+    assert last_event("manager.availability_updated").actor == staff
