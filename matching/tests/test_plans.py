@@ -117,3 +117,13 @@ def test_book_transfer_preview_then_apply_moves_the_book_and_stops_the_manager(p
     assert run.kind == RunKind.TRANSFER
     assert all(refreshed(c).manager_id == m2.pk and not c.manager_locked for c in book)
     assert not refreshed(m1).accepting_customers
+
+
+def test_undoing_an_applied_book_move_gives_the_manager_their_flag_back(portraits):
+    m1 = portraits.manager("m1", capabilities=SERVICES[:4], capacity=5)
+    portraits.manager("m2", capabilities=SERVICES[:4], capacity=5)
+    book = [portraits.customer(f"c{i}", needs=SERVICES[:2], manager=m1) for i in range(2)]
+    run = plan_apply(preview=plan_preview(actor=None, transfer_of=m1), actor=None)
+    run_undo(run=run)
+    assert refreshed(m1).accepting_customers
+    assert all(refreshed(c).manager_id == m1.pk for c in book)
