@@ -4,10 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 HOST ?= 127.0.0.1:8000
+# pytest-xdist workers: one per core.
+TEST_WORKERS ?= 2
 # A MySQL/MariaDB URL here (or in .env) makes `make test` run the suite on it too.
 TEST_MYSQL_URL ?= $(shell sed -n 's/^TEST_MYSQL_URL=//p' .env 2>/dev/null)
 
-.PHONY: run test test-sqlite test-mysql install install-dev install-mysql migrate demo check bench clean
+.PHONY: run test test-sqlite test-mysql lint install install-dev install-mysql install-browser migrate demo check bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,16 +49,23 @@ test: test-sqlite
 	@if [ -n "$(TEST_MYSQL_URL)" ]; then $(MAKE) --no-print-directory test-mysql; \
 	else echo "TEST_MYSQL_URL is not set: the suite ran on SQLite only."; fi
 
-test-sqlite: install-dev
-	@echo "=== Test suite on SQLite ==="
+# Browser tests drive Debian's chromium (never a test tool's own download); this fails loudly without it.
+install-browser:
+	bash scripts/install-browser.sh
+
+lint: install-dev
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check --settings=portrait.settings.test
 	$(PY) manage.py makemigrations --check --dry-run --settings=portrait.settings.test
-	DATABASE_URL="sqlite://:memory:" $(PY) -m pytest -p no:cacheprovider
 
-test-mysql: install-dev install-mysql
+test-sqlite: install-dev install-browser lint
+	@echo "=== Test suite on SQLite ==="
+	DATABASE_URL="sqlite://:memory:" $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
+
+test-mysql: install-dev install-mysql install-browser
 	@echo "=== Test suite on MySQL/MariaDB ($(TEST_MYSQL_URL)) ==="
-	DATABASE_URL="$(TEST_MYSQL_URL)" $(PY) -m pytest -p no:cacheprovider --create-db
+	DATABASE_URL="$(TEST_MYSQL_URL)" $(PY) -m pytest -p no:cacheprovider --create-db -n $(TEST_WORKERS)
 
 bench: install-dev
 	$(PY) benchmarks/bench_engine.py

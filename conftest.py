@@ -1,7 +1,9 @@
-"""Fixtures shared by every app's tests; the factories behind them live in portrait/testing.py."""
+"""Fixtures shared by every app's tests; the factories behind them live in <app>/tests/factories.py."""
 import pytest
 
-from portrait.testing import CustomerFactory, HobbyFactory, ManagerFactory, ServiceFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
+from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytest_plugins = ["core.testing.browser"]  # `browser` and `page` fixtures for the real-browser tests
 

@@ -5,7 +5,7 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.development")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from portrait.tabular import Row, RowError, model_errors
+from core.bulk import bulk_create_with_ids
+from core.tabular import Row, RowError, model_errors
 
 from .models import Role, User
 
@@ -84,11 +85,15 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
             continue
         key = username.casefold()
         if key in first_line:
-            check.errors.append(RowError(
-                row.line, "username",
-                _("“%(username)s” appears again (first on line %(line)d)") % {"username": username, "line": first_line[key]},
-                "duplicate",
-            ))
+            check.errors.append(
+                RowError(
+                    row.line,
+                    "username",
+                    _("“%(username)s” appears again (first on line %(line)d)")
+                    % {"username": username, "line": first_line[key]},
+                    "duplicate",
+                )
+            )
             continue
         first_line[key] = row.line
         candidates[row.line] = username
@@ -99,7 +104,10 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
         if username is None:
             continue
         problems = user_problems(
-            username=username, name=row.values.get("name", ""), role=role, existing=check.existing.get(username),
+            username=username,
+            name=row.values.get("name", ""),
+            role=role,
+            existing=check.existing.get(username),
         )
         check.errors += [RowError(row.line, name, message, "user") for name, message in problems]
         if not problems:
@@ -115,7 +123,9 @@ class UserUpsertResult:
 
 
 @transaction.atomic(savepoint=False)
-def users_upsert(*, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None) -> UserUpsertResult:
+def users_upsert(
+    *, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None
+) -> UserUpsertResult:
     """Create or update users by username, in bulk, in a constant number of queries.
 
     `names` maps username -> display name. Existing users get the name (nothing else changes); new ones
@@ -145,13 +155,7 @@ def users_upsert(*, names: Mapping[str, str], role: str, existing: Mapping[str, 
             changed.append(user)
         users[username] = user
 
-    User.objects.bulk_create(new)
-    if any(user.pk is None for user in new):  # backends that return no ids from a bulk insert (MySQL)
-        ids = dict(User.objects.filter(username__in=[user.username for user in new]).values_list("username", "pk"))
-        folded = {username.casefold(): pk for username, pk in ids.items()}
-        for user in new:
-            user.pk = ids.get(user.username) or folded[user.username.casefold()]
-            user._state.adding, user._state.db = False, User.objects.db
+    bulk_create_with_ids(User, new, key_field="username")
     User.objects.bulk_update(changed, ["name"])
     return UserUpsertResult(users=users, created=[u.username for u in new], updated=[u.username for u in changed])
 

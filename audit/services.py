@@ -50,7 +50,9 @@ def audit_record(
         target_id="" if target_id is None else str(target_id)[:64],
         summary=str(summary)[:500],
         changes={field: [_text(old), _text(new)] for field, (old, new) in (changes or {}).items()},
-        data={key: _text(value) if not isinstance(value, dict | list) else value for key, value in (data or {}).items()},
+        data={
+            key: _text(value) if not isinstance(value, dict | list) else value for key, value in (data or {}).items()
+        },
         ip_address=ip_address if ip_address is not None else current_ip(),
     )
 

@@ -65,7 +65,10 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         segments = segments_compute(actor=None)
     quality = f", silhouette {segments.silhouette:.3f}" if segments.silhouette is not None else ""
-    print(f"segment (k by silhouette): {time.perf_counter() - clock:.1f}s; {len(queries)} queries; k={segments.k}{quality}")
+    print(
+        f"segment (k by silhouette): {time.perf_counter() - clock:.1f}s; {len(queries)} queries; "
+        f"k={segments.k}{quality}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Forms of the console: they validate what staff type, then the view calls one service."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,16 +29,25 @@ def date_range(queryset: QuerySet, field: str, start: dt.date | None, end: dt.da
     if end is not None:
         queryset = queryset.filter(**{f"{field}__lt": day_start(end + dt.timedelta(days=1))})
     return queryset
+
+
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
 
 CUSTOMER_SORTS = {
-    "username": "user__username", "-username": "-user__username",
-    "name": "user__name", "-name": "-user__name",
-    "age": "age", "-age": "-age",
-    "assets": "total_assets", "-assets": "-total_assets",
-    "class": "customer_class", "-class": "-customer_class",
-    "created": "created_at", "-created": "-created_at",
-    "manager": "manager__user__username", "-manager": "-manager__user__username",
+    "username": "user__username",
+    "-username": "-user__username",
+    "name": "user__name",
+    "-name": "-user__name",
+    "age": "age",
+    "-age": "-age",
+    "assets": "total_assets",
+    "-assets": "-total_assets",
+    "class": "customer_class",
+    "-class": "-customer_class",
+    "created": "created_at",
+    "-created": "-created_at",
+    "manager": "manager__user__username",
+    "-manager": "-manager__user__username",
 }
 
 
@@ -69,8 +79,14 @@ def _managers() -> QuerySet[ManagerProfile]:
 class CustomerFilterForm(StyledForm):
     """The customer list's filters; they combine (AND). `filter()` applies them to a queryset."""
 
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("username, name or occupation")}))
-    customer_class = forms.ChoiceField(label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices, ("-", _("Unclassified"))])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("username, name or occupation")}),
+    )
+    customer_class = forms.ChoiceField(
+        label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices, ("-", _("Unclassified"))]
+    )
     segment = forms.IntegerField(label=_("Segment"), required=False, min_value=0)
     manager = forms.CharField(label=_("Manager"), required=False, help_text=_("A manager's username, or “none”."))
     locked = forms.ChoiceField(label=_("Locked"), required=False, choices=YES_NO)
@@ -80,15 +96,19 @@ class CustomerFilterForm(StyledForm):
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0)
     assets_min = forms.DecimalField(label=_("Assets from"), required=False, min_value=0)
     assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0)
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(key, key) for key in CUSTOMER_SORTS])
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         """The customers matching every filter given (invalid filters are ignored: the form shows them)."""
-        data = self.cleaned_data if self.is_valid() else {
-            name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors
-        }
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        )
         if text := (data.get("q") or "").strip():
             queryset = queryset.filter(
                 Q(user__username__icontains=text) | Q(user__name__icontains=text) | Q(occupation__icontains=text)
@@ -98,15 +118,23 @@ class CustomerFilterForm(StyledForm):
         if data.get("segment") is not None:
             queryset = queryset.filter(segment=data["segment"])
         if manager := (data.get("manager") or "").strip():
-            queryset = queryset.filter(manager__isnull=True) if manager == UNASSIGNED else queryset.filter(manager__user__username=manager)
+            queryset = (
+                queryset.filter(manager__isnull=True)
+                if manager == UNASSIGNED
+                else queryset.filter(manager__user__username=manager)
+            )
         if data.get("locked"):
             queryset = queryset.filter(manager_locked=data["locked"] == "yes")
         if data.get("need"):
             queryset = queryset.filter(needs=data["need"])
         if data.get("hobby"):
             queryset = queryset.filter(hobbies=data["hobby"])
-        for field, lookup in (("age_min", "age__gte"), ("age_max", "age__lte"), ("assets_min", "total_assets__gte"),
-                              ("assets_max", "total_assets__lte")):
+        for field, lookup in (
+            ("age_min", "age__gte"),
+            ("age_max", "age__lte"),
+            ("assets_min", "total_assets__gte"),
+            ("assets_max", "total_assets__lte"),
+        ):
             if data.get(field) is not None:
                 queryset = queryset.filter(**{lookup: data[field]})
         queryset = date_range(queryset, "created_at", data.get("created_from"), data.get("created_to"))
@@ -115,7 +143,9 @@ class CustomerFilterForm(StyledForm):
 
 class ReassignForm(StyledForm):
     manager = ManagerChoiceField(label=_("Manager"), queryset=_managers())
-    reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")})
+    )
 
 
 class BulkForm(ReassignForm):
@@ -123,7 +153,9 @@ class BulkForm(ReassignForm):
 
     ACTIONS = [("reassign", _("Reassign")), ("export_csv", _("Export CSV")), ("export_xlsx", _("Export Excel"))]
     action = forms.ChoiceField(choices=ACTIONS)
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": _("Select at least one customer.")})
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": _("Select at least one customer.")}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +172,9 @@ class ConfirmForm(StyledForm):
 class AvailabilityForm(StyledForm):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
     accepting_customers = forms.BooleanField(label=_("Accepting customers"), required=False)
-    confirm_overflow = forms.BooleanField(label=_("Keep every customer even though the book is above the capacity"), required=False)
+    confirm_overflow = forms.BooleanField(
+        label=_("Keep every customer even though the book is above the capacity"), required=False
+    )
 
 
 class PreviewForm(StyledForm):
@@ -149,8 +183,13 @@ class PreviewForm(StyledForm):
 
 
 class SegmentForm(StyledForm):
-    k = forms.IntegerField(label=_("Segments (k)"), required=False, min_value=2, max_value=20,
-                           help_text=_("Empty: chosen by the silhouette."))
+    k = forms.IntegerField(
+        label=_("Segments (k)"),
+        required=False,
+        min_value=2,
+        max_value=20,
+        help_text=_("Empty: chosen by the silhouette."),
+    )
 
 
 class PlanFilterForm(StyledForm):
@@ -162,8 +201,10 @@ class PlanFilterForm(StyledForm):
         data = self.cleaned_data if self.is_valid() else {}
         if text := (data.get("q") or "").strip():
             queryset = queryset.filter(
-                Q(customer__user__username__icontains=text) | Q(customer__user__name__icontains=text)
-                | Q(new_manager__user__username__icontains=text) | Q(previous_manager__user__username__icontains=text)
+                Q(customer__user__username__icontains=text)
+                | Q(customer__user__name__icontains=text)
+                | Q(new_manager__user__username__icontains=text)
+                | Q(previous_manager__user__username__icontains=text)
             )
         if data.get("reason"):
             queryset = queryset.filter(reason=data["reason"])
@@ -176,7 +217,9 @@ class ImportForm(StyledForm):
     TARGETS = [("customers", _("Customers")), ("managers", _("Managers"))]
     target = forms.ChoiceField(label=_("What the file holds"), choices=TARGETS)
     file = forms.FileField(label=_("CSV or Excel file"))
-    create_terms = forms.BooleanField(label=_("Create needs and hobbies the vocabularies do not have yet"), required=False)
+    create_terms = forms.BooleanField(
+        label=_("Create needs and hobbies the vocabularies do not have yet"), required=False
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -208,5 +251,3 @@ class AuditFilterForm(StyledForm):
                 queryset = queryset.filter(target_id=pk)
         queryset = date_range(queryset, "created_at", data.get("date_from"), data.get("date_to"))
         return queryset.order_by("-created_at", "-id")
-
-

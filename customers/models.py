@@ -39,19 +39,33 @@ class CustomerProfile(models.Model):
         _("total assets (yuan)"), max_digits=15, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    needs = models.ManyToManyField("vocabularies.Service", blank=True, related_name="customers", verbose_name=_("needs"))
-    hobbies = models.ManyToManyField("vocabularies.Hobby", blank=True, related_name="customers", verbose_name=_("hobbies"))
+    needs = models.ManyToManyField(
+        "vocabularies.Service", blank=True, related_name="customers", verbose_name=_("needs")
+    )
+    hobbies = models.ManyToManyField(
+        "vocabularies.Hobby", blank=True, related_name="customers", verbose_name=_("hobbies")
+    )
     customer_class = models.CharField(
-        _("class"), max_length=1, choices=CustomerClass.choices, blank=True,
+        _("class"),
+        max_length=1,
+        choices=CustomerClass.choices,
+        blank=True,
         help_text=_("Empty until classified."),
     )
-    segment = models.PositiveSmallIntegerField(_("segment"), null=True, blank=True, help_text=_("Empty until segmented."))
+    segment = models.PositiveSmallIntegerField(
+        _("segment"), null=True, blank=True, help_text=_("Empty until segmented.")
+    )
     manager = models.ForeignKey(
-        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="customers", verbose_name=_("manager"),
+        "managers.ManagerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("manager"),
     )
     manager_locked = models.BooleanField(
-        _("manager locked"), default=False,
+        _("manager locked"),
+        default=False,
         help_text=_("Assigned by hand: automatic runs do not move this customer."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portrait.tabular import join_terms
+from core.bulk import m2m_links_load
+from core.tabular import join_terms
 from vocabularies.models import Hobby, Service, Term
-from vocabularies.services import term_links_load
 
 from .models import CustomerProfile
 
@@ -64,7 +64,7 @@ def customer_export_rows(
         if not chunk:
             return
         ids = [values[0] for values in chunk]
-        links = {column: term_links_load(relation=relations[column], owner_ids=ids) for column in relations}
+        links = {column: m2m_links_load(relations[column], owner_ids=ids) for column in relations}
         for pk, username, name, age, occupation, total_assets, customer_class_, segment_, manager in chunk:
             row = {
                 "username": username,

@@ -1,14 +1,15 @@
 from django.contrib import admin, messages
 from django.db.models import BigIntegerField, F
 from django.db.models.functions import Cast
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ProfileUserColumns, register_profile_inline
 from core.admin import BigTableAdmin
 from accounts.models import Role
 
+from .messages import capacity_below_book_warnings
 from .models import ManagerProfile
-from .selectors import manager_load, manager_load_expression
+from .selectors import manager_load_expression, manager_loads
 
 
 class ManagerProfileInline(admin.StackedInline):
@@ -52,14 +53,8 @@ class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        served = manager_load(obj)
-        if served > obj.capacity:
-            # Allowed (the book may shrink over time) but never silent: runs give this manager no one new.
-            self.message_user(request, gettext(
-                "%(manager)s serves %(served)d customers, more than the new capacity of %(capacity)d. "
-                "Automatic runs will assign them no one new; use “Move the whole book” or a rebalancing run "
-                "to bring the load down."
-            ) % {"manager": obj, "served": served, "capacity": obj.capacity}, messages.WARNING)
+        for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
+            self.message_user(request, warning, messages.WARNING)
 
     def get_readonly_fields(self, request, obj=None):
         computed = ("load", "free_room", "created_at", "updated_at")

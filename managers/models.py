@@ -20,14 +20,22 @@ class ManagerProfile(models.Model):
         limit_choices_to={"role": Role.MANAGER},
         verbose_name=_("user"),
     )
-    capabilities = models.ManyToManyField("vocabularies.Service", blank=True, related_name="managers", verbose_name=_("capabilities"))
-    hobbies = models.ManyToManyField("vocabularies.Hobby", blank=True, related_name="managers", verbose_name=_("hobbies"))
+    capabilities = models.ManyToManyField(
+        "vocabularies.Service", blank=True, related_name="managers", verbose_name=_("capabilities")
+    )
+    hobbies = models.ManyToManyField(
+        "vocabularies.Hobby", blank=True, related_name="managers", verbose_name=_("hobbies")
+    )
     capacity = models.PositiveIntegerField(
-        _("capacity"), default=default_capacity, validators=[MinValueValidator(1)],
+        _("capacity"),
+        default=default_capacity,
+        validators=[MinValueValidator(1)],
         help_text=_("The most customers this manager may serve."),
     )
     accepting_customers = models.BooleanField(
-        _("accepting customers"), default=True, db_index=True,
+        _("accepting customers"),
+        default=True,
+        db_index=True,
         help_text=_("Off while on leave: no new customers are assigned."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -39,7 +39,12 @@ def manager_loads(manager_ids: Collection[int]) -> dict[int, int]:
     if not ids:
         return {}
     counts = dict(
-        _customers().filter(manager_id__in=ids).order_by().values("manager").annotate(n=Count("*")).values_list("manager", "n")
+        _customers()
+        .filter(manager_id__in=ids)
+        .order_by()
+        .values("manager")
+        .annotate(n=Count("*"))
+        .values_list("manager", "n")
     )
     return {manager_id: counts.get(manager_id, 0) for manager_id in ids}
 

@@ -4,6 +4,7 @@ Every function is a selector (reads only) returning plain dicts and lists that t
 the API serialize as they are. `dashboard_data()` takes a fixed number of queries whatever the number
 of customers (GROUP BY in the database; Python only reshapes the few grouped rows).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +76,10 @@ def customer_scores(customer_ids: list[int]) -> dict[int, int]:
     sql, params = _score_sql()
     placeholders = ", ".join(["%s"] * len(customer_ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.customer_id, s.score FROM ({sql}) s WHERE s.customer_id IN ({placeholders})",
-                       [*params, *customer_ids])
+        cursor.execute(
+            f"SELECT s.customer_id, s.score FROM ({sql}) s WHERE s.customer_id IN ({placeholders})",
+            [*params, *customer_ids],
+        )
         return {int(customer_id): int(score) for customer_id, score in cursor.fetchall()}
 
 
@@ -109,9 +112,12 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
     # 1: counts by class and assignment
     by_class = {
         row["customer_class"]: row
-        for row in customers.values("customer_class").annotate(
-            n=Count("id"), assigned=Count("id", filter=Q(manager__isnull=False)),
-        ).order_by()
+        for row in customers.values("customer_class")
+        .annotate(
+            n=Count("id"),
+            assigned=Count("id", filter=Q(manager__isnull=False)),
+        )
+        .order_by()
     }
     total = sum(row["n"] for row in by_class.values())
     assigned = sum(row["assigned"] for row in by_class.values())
@@ -122,8 +128,9 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
 
     # 2: managers with their load, fullest first
     managers = list(
-        ManagerProfile.objects.annotate(load=Count("customers"))
-        .values("id", "user__username", "user__name", "user__is_active", "accepting_customers", "capacity", "load")
+        ManagerProfile.objects.annotate(load=Count("customers")).values(
+            "id", "user__username", "user__name", "user__is_active", "accepting_customers", "capacity", "load"
+        )
     )
     for row in managers:
         row["fill"] = row["load"] / row["capacity"] if row["capacity"] else 0.0
@@ -140,19 +147,32 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
 
     # 4: segments
     segments = [
-        {"label": s.label, "name": s.name, "size": s.size, "median_age": s.median_age,
-         "median_assets": float(s.median_assets), "top_needs": s.top_needs, "top_hobbies": s.top_hobbies}
+        {
+            "label": s.label,
+            "name": s.name,
+            "size": s.size,
+            "median_age": s.median_age,
+            "median_assets": float(s.median_assets),
+            "top_needs": s.top_needs,
+            "top_hobbies": s.top_hobbies,
+        }
         for s in Segment.objects.order_by("label")
     ]
 
     # 5: new customers per month (one conditional count per local month: no time zone tables needed)
     starts = [_month_start(today, back) for back in range(MONTHS, -1, -1)]
     bounds = [timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in starts]
-    per_month = customers.filter(created_at__gte=bounds[1]).aggregate(**{
-        f"m{index}": Count("id", filter=Q(created_at__gte=bounds[index], created_at__lt=bounds[index + 1]))
-        for index in range(1, MONTHS)
-    }, **{f"m{MONTHS}": Count("id", filter=Q(created_at__gte=bounds[MONTHS]))})
-    months = [{"month": starts[index].strftime("%Y-%m"), "count": per_month[f"m{index}"] or 0} for index in range(1, MONTHS + 1)]
+    per_month = customers.filter(created_at__gte=bounds[1]).aggregate(
+        **{
+            f"m{index}": Count("id", filter=Q(created_at__gte=bounds[index], created_at__lt=bounds[index + 1]))
+            for index in range(1, MONTHS)
+        },
+        **{f"m{MONTHS}": Count("id", filter=Q(created_at__gte=bounds[MONTHS]))},
+    )
+    months = [
+        {"month": starts[index].strftime("%Y-%m"), "count": per_month[f"m{index}"] or 0}
+        for index in range(1, MONTHS + 1)
+    ]
 
     # 6: occupation by class (the commonest occupations, the rest together)
     pairs = list(customers.values("occupation", "customer_class").annotate(n=Count("id")).order_by())
@@ -172,13 +192,24 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
     # 7: the last run that changed assignments
     run = (
         MatchingRun.objects.filter(status=RunStatus.SUCCEEDED, dry_run=False)
-        .exclude(kind=RunKind.PREVIEW).order_by("-started_at", "-id").first()
+        .exclude(kind=RunKind.PREVIEW)
+        .order_by("-started_at", "-id")
+        .first()
     )
-    last_run = None if run is None else {
-        "id": run.pk, "kind": run.kind, "strategy": run.strategy, "finished_at": run.finished_at,
-        "fallbacks": run.fallbacks, "moved": run.customers_moved, "placed": run.customers_placed,
-        "total_score": run.total_score,
-    }
+    last_run = (
+        None
+        if run is None
+        else {
+            "id": run.pk,
+            "kind": run.kind,
+            "strategy": run.strategy,
+            "finished_at": run.finished_at,
+            "fallbacks": run.fallbacks,
+            "moved": run.customers_moved,
+            "placed": run.customers_placed,
+            "total_score": run.total_score,
+        }
+    )
 
     kpis = {
         "customers": total,
@@ -203,8 +234,15 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         classes=classes,
         segments=segments,
         managers=[
-            {"id": row["id"], "username": row["user__username"], "name": row["user__name"], "load": row["load"],
-             "capacity": row["capacity"], "accepting": row["accepting_customers"], "active": row["user__is_active"]}
+            {
+                "id": row["id"],
+                "username": row["user__username"],
+                "name": row["user__name"],
+                "load": row["load"],
+                "capacity": row["capacity"],
+                "accepting": row["accepting_customers"],
+                "active": row["user__is_active"],
+            }
             for row in managers
         ],
         scores=[{"score": score, "count": n} for score, n in sorted(histogram.items())],
@@ -212,7 +250,6 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         occupations=occupations,
         last_run=last_run,
     )
-
 
 
 def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[str, Any]:
@@ -233,12 +270,18 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     for column, index in enumerate(scores.active.tolist()):
         manager_id = int(snapshot.manager_ids[index])
         room = int(snapshot.manager_capacity[index]) - loads.get(manager_id, 0)
-        rows.append({
-            "id": manager_id, "username": snapshot.manager_usernames[index],
-            "needs": int(scores.needs_match[0, column]), "hobbies": int(scores.hobbies_match[0, column]),
-            "total": int(scores.totals[0, column]), "room": room,
-            "accepting": bool(snapshot.manager_accepting[index]), "current": manager_id == customer.manager_id,
-        })
+        rows.append(
+            {
+                "id": manager_id,
+                "username": snapshot.manager_usernames[index],
+                "needs": int(scores.needs_match[0, column]),
+                "hobbies": int(scores.hobbies_match[0, column]),
+                "total": int(scores.totals[0, column]),
+                "room": room,
+                "accepting": bool(snapshot.manager_accepting[index]),
+                "current": manager_id == customer.manager_id,
+            }
+        )
     best_column = int(scores.best[0])
     best = rows[best_column] if best_column >= 0 else None
     rows.sort(key=lambda row: (-row["total"], -row["needs"], row["username"]))

@@ -18,4 +18,6 @@ class ManualAssignmentForm(forms.Form):
         widget=AutocompleteSelect(CustomerProfile._meta.get_field("manager"), admin.site),
         error_messages={"invalid_choice": _("Choose an active manager who is accepting customers.")},
     )
-    note = forms.CharField(label=_("Reason"), max_length=255, required=False, help_text=_("Shown in the assignment history."))
+    note = forms.CharField(
+        label=_("Reason"), max_length=255, required=False, help_text=_("Shown in the assignment history.")
+    )

@@ -9,6 +9,7 @@ in `matching.tasks`; the request returns at once and the page polls the row. Wit
 callback that records each phase, and stores the outcome. The services keep their run lock, so jobs
 never interleave however many workers there are.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,7 +38,9 @@ def _cache_key(job_id: int) -> str:
     return f"matching.job.{job_id}.progress"
 
 
-def job_enqueue(*, kind: str, actor: User | None, options: dict[str, Any] | None = None, ip_address: str | None = None) -> BackgroundJob:
+def job_enqueue(
+    *, kind: str, actor: User | None, options: dict[str, Any] | None = None, ip_address: str | None = None
+) -> BackgroundJob:
     """Record a job and queue its task; returns the job (already finished when tasks run in-process)."""
     from . import tasks  # tasks import this module
 
@@ -47,8 +50,13 @@ def job_enqueue(*, kind: str, actor: User | None, options: dict[str, Any] | None
     if ip_address:
         options["_ip"] = ip_address
     job = BackgroundJob.objects.create(kind=kind, actor=actor if getattr(actor, "pk", None) else None, options=options)
-    audit_record(actor=actor, action=f"job.{kind}_requested", target=job, summary=str(job),
-                 data={key: value for key, value in options.items() if not key.startswith("_")})
+    audit_record(
+        actor=actor,
+        action=f"job.{kind}_requested",
+        target=job,
+        summary=str(job),
+        data={key: value for key, value in options.items() if not key.startswith("_")},
+    )
     task = tasks.TASKS[kind]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         task.apply(args=[job.pk])
@@ -61,8 +69,16 @@ def job_enqueue(*, kind: str, actor: User | None, options: dict[str, Any] | None
 def job_progress(job: BackgroundJob) -> dict[str, Any]:
     """Where a job stands, for the polling page and the API: the row, with the newest phase from the cache."""
     state = {
-        "id": job.pk, "kind": job.kind, "status": job.status, "phase": job.phase, "phases": job.phases,
-        "progress": job.progress, "done": job.done, "run": job.run_id, "result": job.result, "error": job.error,
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "phase": job.phase,
+        "phases": job.phases,
+        "progress": job.progress,
+        "done": job.done,
+        "run": job.run_id,
+        "result": job.result,
+        "error": job.error,
     }
     if not job.done:
         live = cache.get(_cache_key(job.pk))
@@ -78,7 +94,9 @@ def _save_progress(job_id: int, **fields: Any) -> None:
     connection (in autocommit). Otherwise (SQLite has a single writer) the row waits for the end of the
     job and the cache has the phase meanwhile.
     """
-    cache.set(_cache_key(job_id), {"phase": fields.get("phase", ""), "progress": fields.get("progress", 0)}, CACHE_SECONDS)
+    cache.set(
+        _cache_key(job_id), {"phase": fields.get("phase", ""), "progress": fields.get("progress", 0)}, CACHE_SECONDS
+    )
     connection = connections["default"]
     if not connection.in_atomic_block:
         BackgroundJob.objects.filter(pk=job_id).update(**fields)
@@ -120,14 +138,17 @@ def _request_ip(job: BackgroundJob):
         _client_ip.reset(token)
 
 
-def job_execute(job_id: int, work: Callable[[BackgroundJob, Callable[..., Iterable]], tuple[MatchingRun | None, dict]]) -> BackgroundJob:
+def job_execute(
+    job_id: int, work: Callable[[BackgroundJob, Callable[..., Iterable]], tuple[MatchingRun | None, dict]]
+) -> BackgroundJob:
     """Run `work(job, progress)` for a queued job and store its outcome: (run or None, result dict).
 
     A refusal (ValidationError, a Conflict) or a crash marks the job failed with the message; a job
     already started (a redelivered message) is left alone.
     """
     started = BackgroundJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(),
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
     )
     job = BackgroundJob.objects.get(pk=job_id)
     if not started:

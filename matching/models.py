@@ -44,9 +44,16 @@ class MatchingRun(models.Model):
     strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL)
     options = models.JSONField(_("options"), default=dict, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
+    )
     undo_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by", verbose_name=_("undo of"),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undo of"),
     )
     preview = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="applied_by",
@@ -60,7 +67,9 @@ class MatchingRun(models.Model):
     customers_unassigned = models.PositiveIntegerField(_("left unassigned"), default=0)
     fallbacks = models.PositiveIntegerField(_("fallbacks"), default=0)
     total_score = models.PositiveIntegerField(_("total score"), default=0)
-    summary = models.JSONField(_("summary"), default=dict, blank=True, help_text=_("Counts per class, seconds per phase, notes."))
+    summary = models.JSONField(
+        _("summary"), default=dict, blank=True, help_text=_("Counts per class, seconds per phase, notes.")
+    )
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -80,22 +89,42 @@ class Assignment(models.Model):
     """One change of a customer's manager, by a run or by hand: the history staff audit."""
 
     run = models.ForeignKey(
-        MatchingRun, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", verbose_name=_("run"),
+        MatchingRun,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("run"),
         help_text=_("Empty for a manual assignment."),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assignments_made", verbose_name=_("assigned by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments_made",
+        verbose_name=_("assigned by"),
     )
     customer = models.ForeignKey(
-        "customers.CustomerProfile", on_delete=models.CASCADE, related_name="assignments", verbose_name=_("customer"),
+        "customers.CustomerProfile",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("customer"),
     )
     previous_manager = models.ForeignKey(
-        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "managers.ManagerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("previous manager"),
     )
     new_manager = models.ForeignKey(
-        "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "managers.ManagerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("new manager"),
     )
     needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
@@ -158,7 +187,9 @@ class RunLock(models.Model):
 class PlannedChange(models.Model):
     """One change of manager a preview proposes; "apply" writes exactly these rows."""
 
-    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="planned_changes", verbose_name=_("preview"))
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.CASCADE, related_name="planned_changes", verbose_name=_("preview"),
+    )
     customer = models.ForeignKey(
         "customers.CustomerProfile", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"),
     )
@@ -210,7 +241,9 @@ class BackgroundJob(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("started by"),

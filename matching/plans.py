@@ -6,6 +6,7 @@ manager would change, plus the figures of both placement rules on the same data 
 optimal rule gains over the greedy one). Applying creates an ordinary run (`preview` points back at the
 plan) whose `Assignment`s `run_undo` reverses like any other run.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,7 +26,7 @@ from audit.services import audit_record
 from core.errors import Conflict, StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from portrait.bulk import bulk_insert, bulk_set
+from core.bulk import bulk_insert, bulk_set
 
 from . import engine
 from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
@@ -54,7 +55,7 @@ def _no_progress(iterable: Iterable, **_kwargs) -> Iterable:
 class StaleItem:
     """Why one customer or manager of a plan no longer matches the data."""
 
-    kind: str      # "customer" or "manager"
+    kind: str  # "customer" or "manager"
     name: str
     reason: str
 
@@ -63,6 +64,7 @@ class StaleItem:
 
 
 # --- preview -----------------------------------------------------------------------------------
+
 
 def _placing_mask(snapshot, *, rebalance: bool) -> np.ndarray:
     movable = ~snapshot.customer_locked
@@ -88,7 +90,9 @@ def _place(snapshot, scores, *, placing: np.ndarray, strategy: str, eligible_ove
     totals = scores.totals[rows]
     best = scores.best[rows]
     if strategy == Strategy.GREEDY:
-        placement = engine.place_greedy(totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load)
+        placement = engine.place_greedy(
+            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
+        )
     else:
         placement = engine.place_optimal(totals, best, eligible=eligible, capacity=capacity, load=load)
     placed = placement.assigned >= 0
@@ -124,14 +128,22 @@ def plan_preview(
         raise ValidationError(_("Unknown strategy %(strategy)s.") % {"strategy": strategy})
     options = {"strategy": strategy, "rebalance": bool(rebalance)}
     if transfer_of is not None:
-        options = {"strategy": Strategy.OPTIMAL, "rebalance": False, "transfer_of": transfer_of.pk,
-                   "manager": transfer_of.user.username}
+        options = {
+            "strategy": Strategy.OPTIMAL,
+            "rebalance": False,
+            "transfer_of": transfer_of.pk,
+            "manager": transfer_of.user.username,
+        }
         strategy = Strategy.OPTIMAL
     seconds: dict[str, float] = {}
     phases = iter(progress(list(PHASES), desc=_("preview"), unit="phase"))
     with transaction.atomic():
         run = MatchingRun.objects.create(
-            kind=RunKind.PREVIEW, actor=actor, strategy=strategy, dry_run=True, options=options,
+            kind=RunKind.PREVIEW,
+            actor=actor,
+            strategy=strategy,
+            dry_run=True,
+            options=options,
         )
 
         next(phases, None)
@@ -174,18 +186,20 @@ def plan_preview(
             old, new = int(previous[position]), int(new_manager[position])
             old_column = active_column[old] if old >= 0 else -1
             new_column = active_column[new] if new >= 0 else -1
-            planned.append(PlannedChange(
-                run=run,
-                customer_id=int(snapshot.customer_ids[row]),
-                previous_manager_id=int(snapshot.manager_ids[old]) if old >= 0 else None,
-                new_manager_id=int(snapshot.manager_ids[new]) if new >= 0 else None,
-                reason=ENGINE_REASONS[int(placement.reasons[position])],
-                previous_total=int(scores.totals[row, old_column]) if old_column >= 0 else 0,
-                needs_match=int(scores.needs_match[row, new_column]) if new_column >= 0 else 0,
-                hobbies_match=int(scores.hobbies_match[row, new_column]) if new_column >= 0 else 0,
-                total=int(placement.scores[position]),
-                customer_class=letters[row],
-            ))
+            planned.append(
+                PlannedChange(
+                    run=run,
+                    customer_id=int(snapshot.customer_ids[row]),
+                    previous_manager_id=int(snapshot.manager_ids[old]) if old >= 0 else None,
+                    new_manager_id=int(snapshot.manager_ids[new]) if new >= 0 else None,
+                    reason=ENGINE_REASONS[int(placement.reasons[position])],
+                    previous_total=int(scores.totals[row, old_column]) if old_column >= 0 else 0,
+                    needs_match=int(scores.needs_match[row, new_column]) if new_column >= 0 else 0,
+                    hobbies_match=int(scores.hobbies_match[row, new_column]) if new_column >= 0 else 0,
+                    total=int(placement.scores[position]),
+                    customer_class=letters[row],
+                )
+            )
         PlannedChange.objects.bulk_create(planned, batch_size=1000)
         seconds["store"] = time.perf_counter() - clock
         for _rest in phases:
@@ -210,7 +224,10 @@ def plan_preview(
         run.finished_at = timezone.now()
         run.save()
         audit_record(
-            actor=actor, action="matching.previewed", target=run, summary=str(run),
+            actor=actor,
+            action="matching.previewed",
+            target=run,
+            summary=str(run),
             data={**options, "changes": len(planned), "total_score": run.total_score},
         )
     return run
@@ -223,12 +240,15 @@ def _manager_index(snapshot, manager_id: int) -> int:
 
 # --- apply -------------------------------------------------------------------------------------
 
+
 def _rows_by_id(queryset, ids: list[int], fields: tuple[str, ...]) -> dict[int, tuple]:
     """{id: values} for `ids`, with a short IN list or by reading everything (long plans)."""
     if len(ids) <= ID_LIST_LIMIT:
         queryset = queryset.filter(id__in=ids)
     wanted = set(ids)
-    return {row[0]: row[1:] for row in queryset.values_list("id", *fields).iterator(chunk_size=20_000) if row[0] in wanted}
+    return {
+        row[0]: row[1:] for row in queryset.values_list("id", *fields).iterator(chunk_size=20_000) if row[0] in wanted
+    }
 
 
 def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
@@ -241,7 +261,8 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     changes = list(preview.planned_changes.values_list("customer_id", "previous_manager_id", "new_manager_id"))
     transfer = "transfer_of" in preview.options
     customers = _rows_by_id(
-        CustomerProfile.objects.all(), [c for c, _p, _n in changes],
+        CustomerProfile.objects.all(),
+        [c for c, _p, _n in changes],
         ("user__username", "manager_id", "manager_locked", "updated_at"),
     )
     stale: list[StaleItem] = []
@@ -262,7 +283,8 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     leaving = Counter(previous for _c, previous, _n in changes if previous)
     touched = sorted(set(arriving) | set(leaving))
     managers = _rows_by_id(
-        ManagerProfile.objects.annotate(load=Count("customers")), touched,
+        ManagerProfile.objects.annotate(load=Count("customers")),
+        touched,
         ("user__username", "capacity", "accepting_customers", "user__is_active", "updated_at", "load"),
     )
     for manager_id in touched:
@@ -278,7 +300,11 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
         elif not active or not accepting:
             stale.append(StaleItem("manager", username, _("no longer accepting customers")))
         elif load - leaving[manager_id] + arriving[manager_id] > capacity:
-            stale.append(StaleItem("manager", username, _("would exceed their capacity: customers were assigned since the preview")))
+            stale.append(
+                StaleItem(
+                    "manager", username, _("would exceed their capacity: customers were assigned since the preview")
+                )
+            )
     return stale
 
 
@@ -303,10 +329,16 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
             shown = "; ".join(str(item) for item in stale[:10])
             more = len(stale) - 10
             raise StalePlan(
-                _("The plan of preview %(id)s is out of date (%(count)d change(s) since): %(items)s%(more)s. "
-                  "Preview again.")
-                % {"id": preview.pk, "count": len(stale), "items": shown,
-                   "more": _(" and %(n)d more") % {"n": more} if more > 0 else ""},
+                _(
+                    "The plan of preview %(id)s is out of date (%(count)d change(s) since): %(items)s%(more)s. "
+                    "Preview again."
+                )
+                % {
+                    "id": preview.pk,
+                    "count": len(stale),
+                    "items": shown,
+                    "more": _(" and %(n)d more") % {"n": more} if more > 0 else "",
+                },
                 code="stale_plan",
                 details=[{"kind": item.kind, "name": item.name, "reason": item.reason} for item in stale],
             )
@@ -314,14 +346,24 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
         next(phases, None)
         options = {**preview.options, "preview": preview.pk}
         if transfer_of:  # what run_undo reads to give the manager their flag back
-            options.update(manager_id=transfer_of, was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
-                           .values_list("accepting_customers", flat=True).get())
+            options.update(
+                manager_id=transfer_of,
+                was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
+                .values_list("accepting_customers", flat=True)
+                .get(),
+            )
         run = MatchingRun.objects.create(
-            kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC, actor=actor, strategy=preview.strategy,
-            options=options, preview=preview,
-            customers_classified=preview.customers_classified, customers_placed=preview.customers_placed,
-            customers_moved=preview.customers_moved, customers_unassigned=preview.customers_unassigned,
-            fallbacks=preview.fallbacks, total_score=preview.total_score,
+            kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC,
+            actor=actor,
+            strategy=preview.strategy,
+            options=options,
+            preview=preview,
+            customers_classified=preview.customers_classified,
+            customers_placed=preview.customers_placed,
+            customers_moved=preview.customers_moved,
+            customers_unassigned=preview.customers_unassigned,
+            fallbacks=preview.fallbacks,
+            total_score=preview.total_score,
         )
         if transfer_of:
             ManagerProfile.objects.filter(pk=transfer_of).update(accepting_customers=False, updated_at=timezone.now())
@@ -332,13 +374,21 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
         for change in planned:
             row = (change.customer_id, change.new_manager_id, change.customer_class, now)
             profile_rows.append((*row, False) if transfer_of else row)
-            assignments.append(Assignment(
-                run=run, actor=actor, customer_id=change.customer_id,
-                previous_manager_id=change.previous_manager_id, new_manager_id=change.new_manager_id,
-                needs_match=change.needs_match, hobbies_match=change.hobbies_match, total=change.total,
-                customer_class=change.customer_class, reason=change.reason,
-                note=_("Applied from preview %(id)s") % {"id": preview.pk},
-            ))
+            assignments.append(
+                Assignment(
+                    run=run,
+                    actor=actor,
+                    customer_id=change.customer_id,
+                    previous_manager_id=change.previous_manager_id,
+                    new_manager_id=change.new_manager_id,
+                    needs_match=change.needs_match,
+                    hobbies_match=change.hobbies_match,
+                    total=change.total,
+                    customer_class=change.customer_class,
+                    reason=change.reason,
+                    note=_("Applied from preview %(id)s") % {"id": preview.pk},
+                )
+            )
         fields = ["manager", "customer_class", "updated_at"] + (["manager_locked"] if transfer_of else [])
         bulk_set(CustomerProfile, fields=fields, rows=profile_rows)
         bulk_insert(assignments)
@@ -347,7 +397,10 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
         run.finished_at = timezone.now()
         run.save()
         audit_record(
-            actor=actor, action="matching.plan_applied", target=run, summary=str(run),
+            actor=actor,
+            action="matching.plan_applied",
+            target=run,
+            summary=str(run),
             data={"preview": preview.pk, "changes": len(planned), "total_score": run.total_score},
         )
         for _rest in phases:

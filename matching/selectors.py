@@ -30,7 +30,9 @@ def _multi_hot(through, owner_field: str, term_field: str, owners: dict[int, int
         if row is not None:
             rows.append(row)
             cols.append(terms[term_id])
-    return engine.multi_hot(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), shape=(len(owners), len(terms)))
+    return engine.multi_hot(
+        np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), shape=(len(owners), len(terms))
+    )
 
 
 # Above this many customers a targeted load reads everyone and keeps the rows asked for, rather than
@@ -48,7 +50,9 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
     hobbies, hobby_names = _term_index(Hobby)
 
     manager_rows = sorted(
-        ManagerProfile.objects.values_list("id", "user__username", "user__is_active", "accepting_customers", "capacity"),
+        ManagerProfile.objects.values_list(
+            "id", "user__username", "user__is_active", "accepting_customers", "capacity"
+        ),
         key=lambda row: row[1],
     )
     manager_index = {row[0]: i for i, row in enumerate(manager_rows)}
@@ -59,7 +63,9 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         customers = customers.filter(id__in=list(customer_ids))
         customer_filter = {"customerprofile_id__in": list(customer_ids)}
     customer_rows = sorted(
-        customers.values_list("id", "user__username", "manager_id", "manager_locked", "customer_class").iterator(chunk_size=20_000),
+        customers.values_list("id", "user__username", "manager_id", "manager_locked", "customer_class").iterator(
+            chunk_size=20_000
+        ),
         key=lambda row: row[1],
     )
     customer_index = {row[0]: i for i, row in enumerate(customer_rows)}
@@ -84,7 +90,9 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         manager_capabilities=_multi_hot(
             ManagerProfile.capabilities.through, "managerprofile_id", "service_id", manager_index, services, {}
         ),
-        manager_hobbies=_multi_hot(ManagerProfile.hobbies.through, "managerprofile_id", "hobby_id", manager_index, hobbies, {}),
+        manager_hobbies=_multi_hot(
+            ManagerProfile.hobbies.through, "managerprofile_id", "hobby_id", manager_index, hobbies, {}
+        ),
         service_names=service_names,
         hobby_names=hobby_names,
     )
@@ -94,11 +102,11 @@ def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
 class PortraitFigures:
     """What segmentation reads of every customer, rows in id order."""
 
-    customer_ids: np.ndarray      # (n,) int64
-    age: np.ndarray               # (n,) float
-    total_assets: np.ndarray      # (n,) float yuan (a feature, not money: precision is irrelevant here)
-    needs: np.ndarray             # (n, n_services) uint8
-    hobbies: np.ndarray           # (n, n_hobbies) uint8
+    customer_ids: np.ndarray  # (n,) int64
+    age: np.ndarray  # (n,) float
+    total_assets: np.ndarray  # (n,) float yuan (a feature, not money: precision is irrelevant here)
+    needs: np.ndarray  # (n, n_services) uint8
+    hobbies: np.ndarray  # (n, n_hobbies) uint8
     service_names: list[str]
     hobby_names: list[str]
 
@@ -107,7 +115,9 @@ def portrait_figures() -> PortraitFigures:
     """Ages, assets and terms of every customer: 5 queries."""
     services, service_names = _term_index(Service)
     hobbies, hobby_names = _term_index(Hobby)
-    rows = list(CustomerProfile.objects.order_by("id").values_list("id", "age", "total_assets").iterator(chunk_size=20_000))
+    rows = list(
+        CustomerProfile.objects.order_by("id").values_list("id", "age", "total_assets").iterator(chunk_size=20_000)
+    )
     index = {row[0]: i for i, row in enumerate(rows)}
     return PortraitFigures(
         customer_ids=np.array([row[0] for row in rows], dtype=np.int64),

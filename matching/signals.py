@@ -42,7 +42,9 @@ def reclassify_on_terms_changed(sender, instance, action, reverse, pk_set, **kwa
 
 
 for _relation in (CustomerProfile.needs.through, CustomerProfile.hobbies.through):
-    m2m_changed.connect(reclassify_on_terms_changed, sender=_relation, dispatch_uid=f"matching.reclassify.{_relation.__name__}")
+    m2m_changed.connect(
+        reclassify_on_terms_changed, sender=_relation, dispatch_uid=f"matching.reclassify.{_relation.__name__}"
+    )
 
 
 @receiver(portraits_changed, dispatch_uid="matching.reclassify_bulk")

@@ -3,7 +3,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.development")
 
 app = Celery("portrait")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -11,7 +11,9 @@ class Term(models.Model):
     """A named entry of a controlled vocabulary, kept up by staff in the admin."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
-    is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive terms stay on existing portraits but cannot be chosen."))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive terms stay on existing portraits but cannot be chosen.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = TermQuerySet.as_manager()

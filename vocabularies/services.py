@@ -1,14 +1,13 @@
-"""Writes on vocabulary terms, and on the many-to-many links from portraits to them, for bulk imports."""
+"""Writes on vocabulary terms, for bulk imports (the links from portraits to terms are written by core.bulk)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portrait.tabular import model_errors
+from core.tabular import model_errors
 
 from .models import Term
 
@@ -77,23 +76,32 @@ def terms_resolve(*, model: type[Term], names: Iterable[str], create: bool = Fal
                 resolution.inactive.add(key)
         elif not create:
             resolution.problems[key] = ("unknown_term", _("unknown term “%(name)s”") % {"name": name})
-        elif problems := model_errors(model(name=name), exclude=[f.name for f in model._meta.fields if f.name != "name"]):
-            resolution.problems[key] = ("invalid_term", f"“{name}”: " + " ".join(message for _field, message in problems))
+        elif problems := model_errors(
+            model(name=name), exclude=[f.name for f in model._meta.fields if f.name != "name"]
+        ):
+            resolution.problems[key] = (
+                "invalid_term",
+                f"“{name}”: " + " ".join(message for _field, message in problems),
+            )
         else:
             resolution.missing[key] = resolution.names[key] = name
     return resolution
 
 
 @transaction.atomic(savepoint=False)
-def terms_create_missing(*, resolution: TermResolution) -> list[str]:
+def terms_create_missing(*, resolution: TermResolution, orders: Mapping[str, int] | None = None) -> list[str]:
     """Create the terms `terms_resolve` found missing (two queries) and fill in their ids.
 
-    A term someone created meanwhile is reused rather than refused. Returns the names created.
+    `orders` gives the new terms' place in the vocabulary by name (default 0, then by name). A term
+    someone created meanwhile is reused rather than refused. Returns the names created.
     """
     if not resolution.missing:
         return []
     model = resolution.model
-    model.objects.bulk_create([model(name=name) for name in resolution.missing.values()], ignore_conflicts=True)
+    orders = orders or {}
+    model.objects.bulk_create(
+        [model(name=name, order=orders.get(name, 0)) for name in resolution.missing.values()], ignore_conflicts=True
+    )
     rows = model.objects.filter(name__in=list(resolution.missing.values())).values_list("pk", "name")
     exact = {name: pk for pk, name in rows}
     folded = {name.casefold(): pk for name, pk in exact.items()}
@@ -102,41 +110,3 @@ def terms_create_missing(*, resolution: TermResolution) -> list[str]:
     created = list(resolution.missing.values())
     resolution.missing = {}
     return created
-
-
-def _through(relation: models.ManyToManyField) -> tuple[type[models.Model], str, str, str]:
-    through = relation.remote_field.through
-    source = relation.m2m_field_name()
-    target = relation.m2m_reverse_field_name()
-    return through, source, through._meta.get_field(source).attname, through._meta.get_field(target).attname
-
-
-def term_links_load(*, relation: models.ManyToManyField, owner_ids: Collection[int]) -> dict[int, set[int]]:
-    """Term ids linked to each owner (a profile) through `relation` (e.g. `CustomerProfile.needs.field`),
-    in one query on the through table; owners without terms are absent."""
-    links: dict[int, set[int]] = defaultdict(set)
-    if owner_ids:
-        through, source, source_att, target_att = _through(relation)
-        rows = through.objects.filter(**{f"{source}__in": list(owner_ids)}).values_list(source_att, target_att)
-        for owner_id, term_id in rows:
-            links[owner_id].add(term_id)
-    return dict(links)
-
-
-@transaction.atomic(savepoint=False)
-def term_links_replace(*, relation: models.ManyToManyField, links: Mapping[int, Collection[int]]) -> None:
-    """Make each owner's terms exactly `links[owner]`: one delete and one bulk insert on the through table.
-
-    Django's `m2m_changed` is not sent (nothing in Portrait listens to it); callers send their own signal.
-    """
-    if not links:
-        return
-    through, source, source_att, target_att = _through(relation)
-    through.objects.filter(**{f"{source}__in": list(links)}).delete()
-    through.objects.bulk_create(
-        [
-            through(**{source_att: owner_id, target_att: term_id})
-            for owner_id, term_ids in links.items()
-            for term_id in sorted(term_ids)
-        ]
-    )

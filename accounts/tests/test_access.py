@@ -7,7 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import access
 from accounts.models import Role
-from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 

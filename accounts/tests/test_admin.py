@@ -16,7 +16,10 @@ from accounts.models import Role, User
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from matching.models import Assignment, MatchingRun, Reason, RunKind, RunLock, Segment
-from portrait.testing import CustomerFactory, HobbyFactory, ManagerFactory, ServiceFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
+from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 from vocabularies.models import Service
 
 pytestmark = pytest.mark.django_db

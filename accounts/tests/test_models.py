@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from accounts.models import Role, User
-from portrait.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

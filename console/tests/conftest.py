@@ -1,10 +1,11 @@
 """A small bank for console tests, and signed-in clients for each role."""
+
 import pytest
 from django.test import Client
 
 from accounts.models import Role
 from matching.tests.conftest import HOBBIES, SERVICES, Portraits
-from portrait.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -14,7 +15,9 @@ def bank(db):
     m1 = portraits.manager("m1", capabilities=SERVICES[:4], hobbies=HOBBIES[:4], capacity=2)
     m2 = portraits.manager("m2", capabilities=SERVICES[4:8], hobbies=HOBBIES[4:8], capacity=3)
     customers = {
-        "alice": portraits.customer("alice", needs=SERVICES[:3], hobbies=HOBBIES[:2], manager=m1, age=30, assets="50000.00"),
+        "alice": portraits.customer(
+            "alice", needs=SERVICES[:3], hobbies=HOBBIES[:2], manager=m1, age=30, assets="50000.00"
+        ),
         "bob": portraits.customer("bob", needs=SERVICES[:2], manager=m1, age=45, assets="250000.00"),
         "carol": portraits.customer("carol", needs=SERVICES[4:7], hobbies=HOBBIES[4:6], age=60, assets="900000.00"),
         "dave": portraits.customer("dave", needs=SERVICES[5:6], age=25, assets="10000.00"),

@@ -1,4 +1,5 @@
 """Every console page and action: open to admins, 403 to managers and customers, sign-in for the anonymous."""
+
 import pytest
 from django.urls import reverse
 
@@ -15,18 +16,33 @@ def urls(bank):
     run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
     job = BackgroundJob.objects.create(kind=JobKind.IMPORT, options={"path": "x", "dry_run": True}, result={"ok": True})
     get = [
-        reverse("console:dashboard"), reverse("console:customers"), reverse("console:customer_export"),
-        reverse("console:customer", args=[customer.pk]), reverse("console:customer_deactivate", args=[customer.pk]),
-        reverse("console:managers"), reverse("console:manager", args=[manager.pk]), reverse("console:matching"),
-        reverse("console:preview", args=[preview.pk]), reverse("console:job", args=[job.pk]), reverse("console:import"),
-        reverse("console:import_report", args=[job.pk]), reverse("console:audit"),
+        reverse("console:dashboard"),
+        reverse("console:customers"),
+        reverse("console:customer_export"),
+        reverse("console:customer", args=[customer.pk]),
+        reverse("console:customer_deactivate", args=[customer.pk]),
+        reverse("console:managers"),
+        reverse("console:manager", args=[manager.pk]),
+        reverse("console:matching"),
+        reverse("console:preview", args=[preview.pk]),
+        reverse("console:job", args=[job.pk]),
+        reverse("console:import"),
+        reverse("console:import_report", args=[job.pk]),
+        reverse("console:audit"),
     ]
     post = [
-        reverse("console:customer_bulk"), reverse("console:customer_assign", args=[customer.pk]),
-        reverse("console:customer_unlock", args=[customer.pk]), reverse("console:customer_deactivate", args=[customer.pk]),
-        reverse("console:manager", args=[manager.pk]), reverse("console:manager_transfer", args=[manager.pk]),
-        reverse("console:preview_start"), reverse("console:segment_start"), reverse("console:preview_apply", args=[preview.pk]),
-        reverse("console:run_undo", args=[run.pk]), reverse("console:import"), reverse("console:import_confirm", args=[job.pk]),
+        reverse("console:customer_bulk"),
+        reverse("console:customer_assign", args=[customer.pk]),
+        reverse("console:customer_unlock", args=[customer.pk]),
+        reverse("console:customer_deactivate", args=[customer.pk]),
+        reverse("console:manager", args=[manager.pk]),
+        reverse("console:manager_transfer", args=[manager.pk]),
+        reverse("console:preview_start"),
+        reverse("console:segment_start"),
+        reverse("console:preview_apply", args=[preview.pk]),
+        reverse("console:run_undo", args=[run.pk]),
+        reverse("console:import"),
+        reverse("console:import_confirm", args=[job.pk]),
     ]
     return get, post
 

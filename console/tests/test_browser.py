@@ -1,6 +1,7 @@
 """The console in headless Chromium against a live server: charts draw, a preview is applied, a bad
 import file is reported. Screenshots land in screenshots/console-*.png for a look.
 """
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -8,7 +9,7 @@ from django.test import Client
 from core.testing.browser import screenshot
 from customers.models import CustomerProfile
 from matching.models import MatchingRun, PlannedChange
-from portrait.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +72,9 @@ def test_preview_then_apply_in_the_browser(console_page):
 def test_import_with_a_bad_file_shows_every_problem(console_page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     bad = tmp_path / "bad.csv"
-    bad.write_text("username,name,age,occupation,total_assets,needs,hobbies\nnew1,N,12,,100,,\nnew2,M,40,,-1,,\n", encoding="utf-8")
+    bad.write_text(
+        "username,name,age,occupation,total_assets,needs,hobbies\nnew1,N,12,,100,,\nnew2,M,40,,-1,,\n", encoding="utf-8"
+    )
     page = console_page
     page.goto(page.base_url + "/console/import/")
     page.set_input_files("#id_file", str(bad))

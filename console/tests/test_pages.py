@@ -1,4 +1,5 @@
 """What an administrator does in the console, page by page, and what it writes."""
+
 import csv
 import io
 
@@ -32,6 +33,7 @@ def messages_of(response):
 
 # --- dashboard ---------------------------------------------------------------------------------
 
+
 def test_dashboard_shows_the_figures_and_embeds_the_chart_data(admin_client, bank, django_assert_max_num_queries):
     with django_assert_max_num_queries(14):
         response = admin_client.get(reverse("console:dashboard"))
@@ -45,6 +47,7 @@ def test_dashboard_shows_the_figures_and_embeds_the_chart_data(admin_client, ban
 
 
 # --- customers ---------------------------------------------------------------------------------
+
 
 def test_customer_filters_combine(admin_client, bank):
     response = admin_client.get(reverse("console:customers"), {"manager": "none", "age_min": 50})
@@ -87,9 +90,16 @@ def test_selected_rows_export_and_reassign(admin_client, bank):
     ids = [c["carol"].pk, c["dave"].pk]
     response = admin_client.post(reverse("console:customer_bulk"), {"ids": ids, "action": "export_csv"})
     assert sorted(row["username"] for row in csv_rows(response)) == ["carol", "dave"]
-    response = admin_client.post(reverse("console:customer_bulk"), {
-        "ids": ids, "action": "reassign", "manager": bank["m2"].pk, "reason": "closer to their needs",
-    }, follow=True)
+    response = admin_client.post(
+        reverse("console:customer_bulk"),
+        {
+            "ids": ids,
+            "action": "reassign",
+            "manager": bank["m2"].pk,
+            "reason": "closer to their needs",
+        },
+        follow=True,
+    )
     assert "2 customer(s) assigned" in " ".join(messages_of(response))
     assert refreshed(c["carol"]).manager == bank["m2"] and c["carol"].manager_locked
     assert Assignment.objects.filter(customer=c["dave"], note="closer to their needs").exists()
@@ -98,9 +108,16 @@ def test_selected_rows_export_and_reassign(admin_client, bank):
 def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(admin_client, bank):
     c = bank["customers"]
     ids = [c["carol"].pk, c["dave"].pk, c["erin"].pk]
-    response = admin_client.post(reverse("console:customer_bulk"), {
-        "ids": ids, "action": "reassign", "manager": bank["m1"].pk, "reason": "x",
-    }, follow=True)
+    response = admin_client.post(
+        reverse("console:customer_bulk"),
+        {
+            "ids": ids,
+            "action": "reassign",
+            "manager": bank["m1"].pk,
+            "reason": "x",
+        },
+        follow=True,
+    )
     assert "has room for 0 more" in " ".join(messages_of(response))
     assert not CustomerProfile.objects.filter(pk__in=ids, manager__isnull=False).exists()
 
@@ -127,7 +144,9 @@ def test_manual_assignment_locks_and_over_capacity_is_refused(admin_client, bank
     assert refreshed(carol).manager == bank["m2"] and carol.manager_locked
     admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
     assert not refreshed(carol).manager_locked
-    response = admin_client.post(reverse("console:customer_assign", args=[dave.pk]), {"manager": bank["m2"].pk, "reason": ""}, follow=True)
+    response = admin_client.post(
+        reverse("console:customer_assign", args=[dave.pk]), {"manager": bank["m2"].pk, "reason": ""}, follow=True
+    )
     assert refreshed(dave).manager is None  # a reason is required
 
 
@@ -143,6 +162,7 @@ def test_deactivate_asks_for_confirmation(admin_client, bank):
 
 
 # --- managers ----------------------------------------------------------------------------------
+
 
 def test_manager_list_in_bounded_queries(admin_client, bank, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
@@ -176,6 +196,7 @@ def test_move_book_previews_first_then_applies(admin_client, bank):
 
 # --- matching ----------------------------------------------------------------------------------
 
+
 def test_preview_then_apply_writes_exactly_the_plan(admin_client, bank):
     response = admin_client.post(reverse("console:preview_start"), {"strategy": "optimal"}, follow=True)
     preview = response.context["preview"]
@@ -189,7 +210,9 @@ def test_preview_then_apply_writes_exactly_the_plan(admin_client, bank):
 
 
 def test_apply_after_a_change_is_refused_with_the_reason(admin_client, bank):
-    preview = admin_client.post(reverse("console:preview_start"), {"strategy": "greedy"}, follow=True).context["preview"]
+    preview = admin_client.post(reverse("console:preview_start"), {"strategy": "greedy"}, follow=True).context[
+        "preview"
+    ]
     customer_assign(customer=bank["customers"]["dave"], manager=bank["m2"], actor=None)
     response = admin_client.post(reverse("console:preview_apply", args=[preview.pk]), follow=True)
     job = response.context["job"]
@@ -199,7 +222,9 @@ def test_apply_after_a_change_is_refused_with_the_reason(admin_client, bank):
 
 
 def test_plan_table_filters(admin_client, bank):
-    preview = admin_client.post(reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on"}, follow=True).context["preview"]
+    preview = admin_client.post(
+        reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on"}, follow=True
+    ).context["preview"]
     response = admin_client.get(reverse("console:preview", args=[preview.pk]), {"q": "carol"})
     assert [c.customer.user.username for c in response.context["page"]] == ["carol"]
 
@@ -222,7 +247,9 @@ def test_segment_reruns_kmeans(admin_client, bank):
 
 
 def test_job_page_polls_with_htmx_until_done(admin_client, bank):
-    job = BackgroundJob.objects.create(kind="run", status=JobStatus.RUNNING, phase="score", phases=["load", "score"], progress=25)
+    job = BackgroundJob.objects.create(
+        kind="run", status=JobStatus.RUNNING, phase="score", phases=["load", "score"], progress=25
+    )
     response = admin_client.get(reverse("console:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'hx-trigger="every 1s"' in html and "score" in html
@@ -234,9 +261,14 @@ HEADER = "username,name,age,occupation,total_assets,needs,hobbies\n"
 
 
 def upload(client, text, name="people.csv", target="customers"):
-    return client.post(reverse("console:import"), {
-        "target": target, "file": SimpleUploadedFile(name, text.encode()),
-    }, follow=True)
+    return client.post(
+        reverse("console:import"),
+        {
+            "target": target,
+            "file": SimpleUploadedFile(name, text.encode()),
+        },
+        follow=True,
+    )
 
 
 def test_import_reports_every_bad_line_and_writes_nothing(admin_client, bank, settings, tmp_path):
@@ -270,6 +302,7 @@ def test_import_refuses_other_files_and_large_ones(admin_client, bank, settings,
 
 # --- audit -------------------------------------------------------------------------------------
 
+
 def test_audit_filters_newest_first_and_csv(admin_client, bank, django_assert_max_num_queries):
     alice = bank["customers"]["alice"]
     audit_record(actor=None, action="customer.portrait_updated", target=alice, summary="first", ip_address="10.0.0.1")
@@ -278,5 +311,7 @@ def test_audit_filters_newest_first_and_csv(admin_client, bank, django_assert_ma
     with django_assert_max_num_queries(8):
         response = admin_client.get(reverse("console:audit"), {"action": "portrait"})
     assert [e.summary for e in response.context["page"]] == ["second", "first"]
-    rows = csv_rows(admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"}))
+    rows = csv_rows(
+        admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"})
+    )
     assert [row["summary"] for row in rows] == ["second", "first"] and rows[1]["ip"] == "10.0.0.1"

@@ -1,4 +1,5 @@
 """What every console page shares: the access check, refusals shown as messages, pagination."""
+
 from __future__ import annotations
 
 from django.contrib import messages

@@ -1,4 +1,5 @@
 """Customers: the filtered list (with bulk reassignment and exports), one customer's page, deactivation."""
+
 from __future__ import annotations
 
 import io
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, customers_visible_to
+from core.tabular import csv_chunks, write_xlsx
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
 from customers.services import customer_deactivate
 from matching.dashboard import customer_candidates, customer_scores
@@ -22,17 +24,17 @@ from matching.services import customers_assign, customers_unlock
 from ..forms import BulkForm, ConfirmForm, CustomerFilterForm, ReassignForm
 from .common import allow, console_page, paginate, query_without_page, refusal
 
-try:  # pragma: no cover - the reshape moves the tabular helpers to core
-    from core.tabular import csv_chunks, write_xlsx
-except ImportError:  # pragma: no cover
-    from portrait.tabular import csv_chunks, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filtered(request):
     form = CustomerFilterForm(request.GET or None)
-    queryset = form.filter(customers_visible_to(request.user)) if form.is_bound else customers_visible_to(request.user).order_by("user__username", "pk")
+    queryset = (
+        form.filter(customers_visible_to(request.user))
+        if form.is_bound
+        else customers_visible_to(request.user).order_by("user__username", "pk")
+    )
     return form, queryset
 
 
@@ -46,7 +48,9 @@ def _export(queryset, fmt: str, *, stem: str) -> HttpResponse:
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    response = StreamingHttpResponse(csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -57,10 +61,18 @@ def customer_list(request):
     page = paginate(request, queryset.select_related("user", "manager__user"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
-    return render(request, "console/customers.html", {
-        "form": form, "page": page, "rows": rows, "query": query_without_page(request),
-        "bulk": BulkForm(), "segments": Segment.objects.order_by("label"),
-    })
+    return render(
+        request,
+        "console/customers.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query_without_page(request),
+            "bulk": BulkForm(),
+            "segments": Segment.objects.order_by("label"),
+        },
+    )
 
 
 @console_page
@@ -89,13 +101,20 @@ def customer_bulk(request):
     allow(can_assign_by_hand, request.user)
     manager = form.cleaned_data["manager"]
     try:
-        done = customers_assign(customer_ids=list(selected.values_list("pk", flat=True)), manager=manager,
-                                actor=request.user, note=form.cleaned_data["reason"])
+        done = customers_assign(
+            customer_ids=list(selected.values_list("pk", flat=True)),
+            manager=manager,
+            actor=request.user,
+            note=form.cleaned_data["reason"],
+        )
     except ValidationError as exc:
         refusal(request, exc)
     else:
-        messages.success(request, _("%(count)d customer(s) assigned to %(manager)s and locked.")
-                         % {"count": len(done), "manager": manager.user})
+        messages.success(
+            request,
+            _("%(count)d customer(s) assigned to %(manager)s and locked.")
+            % {"count": len(done), "manager": manager.user},
+        )
     return redirect(back)
 
 
@@ -107,14 +126,18 @@ def customer_detail(request, pk: int):
         .select_related("previous_manager__user", "new_manager__user", "actor", "run")
         .order_by("-created_at", "-id")[:50]
     )
-    return render(request, "console/customer_detail.html", {
-        "customer": customer,
-        "needs": list(customer.needs.order_by("order", "name").values_list("name", flat=True)),
-        "hobbies": list(customer.hobbies.order_by("order", "name").values_list("name", flat=True)),
-        "match": customer_candidates(customer=customer),
-        "history": history,
-        "assign_form": ReassignForm(),
-    })
+    return render(
+        request,
+        "console/customer_detail.html",
+        {
+            "customer": customer,
+            "needs": list(customer.needs.order_by("order", "name").values_list("name", flat=True)),
+            "hobbies": list(customer.hobbies.order_by("order", "name").values_list("name", flat=True)),
+            "match": customer_candidates(customer=customer),
+            "history": history,
+            "assign_form": ReassignForm(),
+        },
+    )
 
 
 @console_page
@@ -130,12 +153,17 @@ def customer_assign_view(request, pk: int):
     else:
         manager = form.cleaned_data["manager"]
         try:
-            customers_assign(customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"])
+            customers_assign(
+                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             refusal(request, exc)
         else:
-            messages.success(request, _("%(customer)s is now served by %(manager)s (locked against automatic runs).")
-                             % {"customer": customer.user, "manager": manager.user})
+            messages.success(
+                request,
+                _("%(customer)s is now served by %(manager)s (locked against automatic runs).")
+                % {"customer": customer.user, "manager": manager.user},
+            )
     return redirect("console:customer", pk=customer.pk)
 
 
@@ -163,8 +191,14 @@ def customer_deactivate_view(request, pk: int):
         else:
             messages.success(request, _("%(customer)s's account is deactivated.") % {"customer": customer.user})
         return redirect("console:customer", pk=customer.pk)
-    return render(request, "console/confirm.html", {
-        "form": form, "title": _("Deactivate %(customer)s") % {"customer": customer.user},
-        "text": _("They will no longer be able to sign in. Their portrait and history are kept."),
-        "cancel": reverse("console:customer", args=[customer.pk]), "danger": True,
-    })
+    return render(
+        request,
+        "console/confirm.html",
+        {
+            "form": form,
+            "title": _("Deactivate %(customer)s") % {"customer": customer.user},
+            "text": _("They will no longer be able to sign in. Their portrait and history are kept."),
+            "cancel": reverse("console:customer", args=[customer.pk]),
+            "danger": True,
+        },
+    )

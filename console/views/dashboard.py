@@ -1,4 +1,5 @@
 """The dashboard: KPIs and charts of the whole bank."""
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,17 @@ def dashboard(request):
         "managers": data.managers[:40],
         "scores": data.scores,
         "months": data.months,
-        "occupations": {**data.occupations, "labels": [
-            _("Other") if label == "*" else (label or _("(none)")) for label in data.occupations["labels"]
-        ]},
+        "occupations": {
+            **data.occupations,
+            "labels": [_("Other") if label == "*" else (label or _("(none)")) for label in data.occupations["labels"]],
+        },
         "text": {
-            "customers": _("Customers"), "load": _("Load"), "capacity": _("Capacity"),
-            "unclassified": _("Unclassified"), "class": _("Class"), "score": _("Score"),
+            "customers": _("Customers"),
+            "load": _("Load"),
+            "capacity": _("Capacity"),
+            "unclassified": _("Unclassified"),
+            "class": _("Class"),
+            "score": _("Score"),
             "new_customers": _("New customers"),
         },
     }

@@ -3,6 +3,7 @@
 Both steps are background jobs calling the same import services as the commands; the file waits in the
 default storage between them.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -29,10 +30,18 @@ def import_home(request):
         upload = form.cleaned_data["file"]
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
         path = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
-        job = job_enqueue(kind=JobKind.IMPORT, actor=request.user, ip_address=client_ip(), options={
-            "target": form.cleaned_data["target"], "path": path, "name": upload.name[:200], "dry_run": True,
-            "create_terms": form.cleaned_data["create_terms"],
-        })
+        job = job_enqueue(
+            kind=JobKind.IMPORT,
+            actor=request.user,
+            ip_address=client_ip(),
+            options={
+                "target": form.cleaned_data["target"],
+                "path": path,
+                "name": upload.name[:200],
+                "dry_run": True,
+                "create_terms": form.cleaned_data["create_terms"],
+            },
+        )
         return redirect("console:job", pk=job.pk)
     recent = BackgroundJob.objects.filter(kind=JobKind.IMPORT).select_related("actor").order_by("-created_at")[:10]
     return render(request, "console/import.html", {"form": form, "recent": recent})
@@ -42,7 +51,9 @@ def import_home(request):
 def import_report(request, pk: int):
     allow(can_import, request.user)
     job = get_object_or_404(BackgroundJob, pk=pk, kind=JobKind.IMPORT)
-    confirmed = BackgroundJob.objects.filter(kind=JobKind.IMPORT, options__validated=job.pk).order_by("-created_at").first()
+    confirmed = (
+        BackgroundJob.objects.filter(kind=JobKind.IMPORT, options__validated=job.pk).order_by("-created_at").first()
+    )
     return render(request, "console/import_report.html", {"job": job, "result": job.result, "confirmed": confirmed})
 
 
@@ -54,8 +65,14 @@ def import_confirm(request, pk: int):
     if not (job.options.get("dry_run") and job.result.get("ok")) or not default_storage.exists(job.options["path"]):
         messages.error(request, _("Only a validated file without problems can be imported; upload it again."))
         return redirect("console:import")
-    done = job_enqueue(kind=JobKind.IMPORT, actor=request.user, ip_address=client_ip(), options={
-        **{key: value for key, value in job.options.items() if not key.startswith("_")},
-        "dry_run": False, "validated": job.pk,
-    })
+    done = job_enqueue(
+        kind=JobKind.IMPORT,
+        actor=request.user,
+        ip_address=client_ip(),
+        options={
+            **{key: value for key, value in job.options.items() if not key.startswith("_")},
+            "dry_run": False,
+            "validated": job.pk,
+        },
+    )
     return redirect("console:job", pk=done.pk)

@@ -1,4 +1,5 @@
 """Managers: load, capacity, accepting flag and mean score; edit availability; move a book (previewed)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -41,7 +42,9 @@ def manager_edit(request, pk: int):
         if form.is_valid():
             try:
                 manager_availability_update(
-                    manager=manager, actor=request.user, capacity=form.cleaned_data["capacity"],
+                    manager=manager,
+                    actor=request.user,
+                    capacity=form.cleaned_data["capacity"],
                     accepting_customers=form.cleaned_data["accepting_customers"],
                     confirm_overflow=form.cleaned_data["confirm_overflow"],
                 )
@@ -53,9 +56,13 @@ def manager_edit(request, pk: int):
                 messages.success(request, _("%(manager)s updated.") % {"manager": manager.user})
                 return redirect("console:manager", pk=manager.pk)
     else:
-        form = AvailabilityForm(initial={"capacity": manager.capacity, "accepting_customers": manager.accepting_customers})
+        form = AvailabilityForm(
+            initial={"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
+        )
     mean = manager_mean_scores([manager.pk]).get(manager.pk)
-    return render(request, "console/manager_edit.html", {"manager": manager, "form": form, "overflow": overflow, "mean": mean})
+    return render(
+        request, "console/manager_edit.html", {"manager": manager, "form": form, "overflow": overflow, "mean": mean}
+    )
 
 
 @console_page
@@ -64,5 +71,7 @@ def manager_transfer_preview(request, pk: int):
     """Start a preview of moving this manager's book; the plan page shows it and applies it."""
     allow(can_move_book, request.user)
     manager = get_object_or_404(managers_visible_to(request.user), pk=pk)
-    job = job_enqueue(kind=JobKind.PREVIEW, actor=request.user, options={"transfer_of": manager.pk}, ip_address=client_ip())
+    job = job_enqueue(
+        kind=JobKind.PREVIEW, actor=request.user, options={"transfer_of": manager.pk}, ip_address=client_ip()
+    )
     return redirect("console:job", pk=job.pk)

@@ -1,5 +1,6 @@
 """Matching: runs with their figures, previews (stored plans) to inspect and apply, undo, segmentation,
 and the progress page of background jobs."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -22,18 +23,29 @@ def matching_home(request):
     runs = MatchingRun.objects.select_related("actor", "preview").order_by("-started_at", "-id")
     page = paginate(request, runs, per_page=20)
     undone = set(
-        MatchingRun.objects.filter(kind=RunKind.UNDO, status=RunStatus.SUCCEEDED, undo_of__in=[r.pk for r in page.object_list])
-        .values_list("undo_of_id", flat=True)
+        MatchingRun.objects.filter(
+            kind=RunKind.UNDO, status=RunStatus.SUCCEEDED, undo_of__in=[r.pk for r in page.object_list]
+        ).values_list("undo_of_id", flat=True)
     )
     applied = set(
-        MatchingRun.objects.filter(status=RunStatus.SUCCEEDED, preview__in=[r.pk for r in page.object_list])
-        .values_list("preview_id", flat=True)
+        MatchingRun.objects.filter(
+            status=RunStatus.SUCCEEDED, preview__in=[r.pk for r in page.object_list]
+        ).values_list("preview_id", flat=True)
     )
     jobs = BackgroundJob.objects.exclude(status__in=["succeeded", "failed"]).order_by("-created_at")[:5]
-    return render(request, "console/matching.html", {
-        "page": page, "undone": undone, "applied": applied, "jobs": jobs, "query": query_without_page(request),
-        "preview_form": PreviewForm(), "segment_form": SegmentForm(),
-    })
+    return render(
+        request,
+        "console/matching.html",
+        {
+            "page": page,
+            "undone": undone,
+            "applied": applied,
+            "jobs": jobs,
+            "query": query_without_page(request),
+            "preview_form": PreviewForm(),
+            "segment_form": SegmentForm(),
+        },
+    )
 
 
 def _enqueue(request, kind: str, options: dict):
@@ -49,7 +61,11 @@ def preview_start(request):
     if not form.is_valid():
         messages.error(request, _("Choose a strategy."))
         return redirect("console:matching")
-    return _enqueue(request, JobKind.PREVIEW, {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"]})
+    return _enqueue(
+        request,
+        JobKind.PREVIEW,
+        {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"]},
+    )
 
 
 @console_page
@@ -88,18 +104,35 @@ def preview_detail(request, pk: int):
     page = paginate(request, changes)
     applied = preview.applied_by.filter(status=RunStatus.SUCCEEDED).first()
     compare = preview.summary.get("compare", {})
-    return render(request, "console/preview.html", {
-        "preview": preview, "form": form, "page": page, "query": query_without_page(request), "applied": applied,
-        "compare": [(_("Optimal"), compare.get("optimal", {})), (_("Greedy"), compare.get("greedy", {}))],
-        "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
-    })
+    return render(
+        request,
+        "console/preview.html",
+        {
+            "preview": preview,
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "applied": applied,
+            "compare": [(_("Optimal"), compare.get("optimal", {})), (_("Greedy"), compare.get("greedy", {}))],
+            "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
+        },
+    )
 
 
 RESULT_LABELS = {
-    "run": gettext_lazy("Run"), "placed": gettext_lazy("Placed"), "moved": gettext_lazy("Moved"), "unassigned": gettext_lazy("Left unassigned"),
-    "fallbacks": gettext_lazy("Fallbacks"), "total_score": gettext_lazy("Total score"), "changes": gettext_lazy("Changes"),
-    "restored": gettext_lazy("Customers restored"), "k": gettext_lazy("Segments"), "customers": gettext_lazy("Customers"),
-    "silhouette": gettext_lazy("Silhouette"), "created": gettext_lazy("Created"), "updated": gettext_lazy("Updated"),
+    "run": gettext_lazy("Run"),
+    "placed": gettext_lazy("Placed"),
+    "moved": gettext_lazy("Moved"),
+    "unassigned": gettext_lazy("Left unassigned"),
+    "fallbacks": gettext_lazy("Fallbacks"),
+    "total_score": gettext_lazy("Total score"),
+    "changes": gettext_lazy("Changes"),
+    "restored": gettext_lazy("Customers restored"),
+    "k": gettext_lazy("Segments"),
+    "customers": gettext_lazy("Customers"),
+    "silhouette": gettext_lazy("Silhouette"),
+    "created": gettext_lazy("Created"),
+    "updated": gettext_lazy("Updated"),
     "unchanged": gettext_lazy("Unchanged"),
 }
 

@@ -7,7 +7,8 @@ from django.utils import translation
 
 from accounts.models import Role
 from customers.models import CustomerProfile
-from portrait.testing import CustomerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

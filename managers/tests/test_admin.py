@@ -2,7 +2,8 @@
 import pytest
 from django.urls import reverse
 
-from portrait.testing import CustomerFactory, ManagerFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 

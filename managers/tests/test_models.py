@@ -6,7 +6,8 @@ from django.utils import translation
 
 from accounts.models import Role
 from managers.models import ManagerProfile
-from portrait.testing import ManagerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from audit.models import AuditEvent
 from core.errors import CapacityExceeded
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
-from portrait.testing import CustomerFactory
+from customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import CustomerProfile
-from portrait.bulk import bulk_set
+from core.bulk import bulk_set
 
 from ..planning import Snapshot
 from ..scoring import portrait_scores

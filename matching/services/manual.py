@@ -14,7 +14,7 @@ from audit.services import audit_record
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_load
-from portrait.bulk import bulk_set
+from core.bulk import bulk_set
 
 from ..models import Assignment, Reason
 from ..planning import change_to
@@ -56,23 +56,31 @@ def customers_assign(
         )
 
     letters = portrait_scores(snapshot).class_letters()
-    changes = [change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()]
+    changes = [
+        change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()
+    ]
     now = timezone.now()
     bulk_set(
-        CustomerProfile, fields=["manager", "manager_locked", "customer_class", "updated_at"],
+        CustomerProfile,
+        fields=["manager", "manager_locked", "customer_class", "updated_at"],
         rows=[(change.customer_id, manager.pk, True, change.customer_class, now) for change in changes],
     )
     assignments = Assignment.objects.bulk_create(
         assignment_rows(changes, run=None, actor=actor, note=note), batch_size=WRITE_BATCH
     )
     audit_record(
-        actor=actor, action="customer.assigned", target=manager, summary=str(manager.user),
+        actor=actor,
+        action="customer.assigned",
+        target=manager,
+        summary=str(manager.user),
         data={"customers": [change.customer_id for change in changes], "note": note[:255]},
     )
     return assignments
 
 
-def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = "") -> Assignment:
+def customer_assign(
+    *, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = ""
+) -> Assignment:
     """Assign one customer by hand (see `customers_assign`)."""
     return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note)[0]
 
@@ -80,12 +88,17 @@ def customer_assign(*, customer: CustomerProfile, manager: ManagerProfile, actor
 @transaction.atomic
 def customers_unlock(*, customer_ids: Collection[int], actor: User | None) -> int:
     """Let rebalancing runs move these customers again; returns how many were locked."""
-    locked = list(CustomerProfile.objects.filter(id__in=list(customer_ids), manager_locked=True).values_list("id", flat=True))
+    locked = list(
+        CustomerProfile.objects.filter(id__in=list(customer_ids), manager_locked=True).values_list("id", flat=True)
+    )
     if not locked:
         return 0
     count = CustomerProfile.objects.filter(id__in=locked).update(manager_locked=False, updated_at=timezone.now())
     audit_record(
-        actor=actor, action="customer.unlocked", target_type="customers.customerprofile",
-        summary=_("%(count)d customer(s) unlocked.") % {"count": count}, data={"customers": locked},
+        actor=actor,
+        action="customer.unlocked",
+        target_type="customers.customerprofile",
+        summary=_("%(count)d customer(s) unlocked.") % {"count": count},
+        data={"customers": locked},
     )
     return count

@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from portrait.bulk import bulk_insert, bulk_set
+from core.bulk import bulk_insert, bulk_set
 
 from .. import engine
 from ..models import MatchingRun, Reason, RunKind, RunStatus, Strategy

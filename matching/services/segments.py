@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
-from portrait.bulk import bulk_set
+from core.bulk import bulk_set
 
 from .. import segmentation
 from ..models import Segment
@@ -80,4 +80,6 @@ def _segment(figures, *, k: int | None, random_state: int) -> SegmentReport:
         )
         for summary in summaries
     )
-    return SegmentReport(k=result.k, silhouette=result.silhouette, segments=segments, customers=len(figures.customer_ids))
+    return SegmentReport(
+        k=result.k, silhouette=result.silhouette, segments=segments, customers=len(figures.customer_ids)
+    )

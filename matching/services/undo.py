@@ -15,7 +15,7 @@ from core import errors as core_errors
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
-from portrait.bulk import bulk_insert, bulk_set
+from core.bulk import bulk_insert, bulk_set
 
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
@@ -52,11 +52,17 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     changed = list(
         run.assignments.select_related("customer__user", "previous_manager__user", "new_manager__user").order_by("id")
     )
-    later = set(
-        Assignment.objects.filter(customer_id__in=[a.customer_id for a in changed], id__gt=max((a.id for a in changed), default=0))
-        .exclude(run=run)
-        .values_list("customer_id", flat=True)
-    ) if changed else set()
+    later = (
+        set(
+            Assignment.objects.filter(
+                customer_id__in=[a.customer_id for a in changed], id__gt=max((a.id for a in changed), default=0)
+            )
+            .exclude(run=run)
+            .values_list("customer_id", flat=True)
+        )
+        if changed
+        else set()
+    )
     conflicts = [
         UndoConflict(a.customer.user.username, _("changed again since this run"))
         for a in changed
@@ -86,7 +92,11 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
         )
 
     undo = MatchingRun.objects.create(
-        kind=RunKind.UNDO, actor=actor, strategy=run.strategy, undo_of=run, options={"undo_of": run.pk},
+        kind=RunKind.UNDO,
+        actor=actor,
+        strategy=run.strategy,
+        undo_of=run,
+        options={"undo_of": run.pk},
     )
     reverse = [
         Change(
@@ -102,7 +112,11 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
         for a in changed
     ]
     now = timezone.now()
-    bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=[(c.customer_id, c.new_manager_id, now) for c in reverse])
+    bulk_set(
+        CustomerProfile,
+        fields=["manager", "updated_at"],
+        rows=[(c.customer_id, c.new_manager_id, now) for c in reverse],
+    )
     bulk_insert(assignment_rows(reverse, run=undo, actor=actor, note=_("Undo of run %(id)s") % {"id": run.pk}))
 
     restored_flag = {}
@@ -117,7 +131,11 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     undo.summary = {"restored": len(changed)}
     undo.save()
     audit_record(
-        actor=actor, action="matching.undo", target=undo, summary=str(run), changes=restored_flag,
+        actor=actor,
+        action="matching.undo",
+        target=undo,
+        summary=str(run),
+        changes=restored_flag,
         data={"undo_of": run.pk, "restored": len(changed)},
     )
     return undo

@@ -17,12 +17,18 @@ class Portraits:
     """Creates vocabularies, managers and customers with bulk-friendly, readable calls."""
 
     def __init__(self):
-        self.services = {name: Service.objects.get_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(SERVICES)}
-        self.hobbies = {name: Hobby.objects.get_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(HOBBIES)}
+        self.services = {
+            name: Service.objects.get_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(SERVICES)
+        }
+        self.hobbies = {
+            name: Hobby.objects.get_or_create(name=name, defaults={"order": i})[0] for i, name in enumerate(HOBBIES)
+        }
         self._counter = itertools.count(1)
 
     def manager(self, username, *, capabilities=(), hobbies=(), capacity=50, accepting=True, active=True):
-        user = User.objects.create_user(username=username, password="x", role=Role.MANAGER, name=username, is_active=active)
+        user = User.objects.create_user(
+            username=username, password="x", role=Role.MANAGER, name=username, is_active=active
+        )
         profile = ManagerProfile.objects.create(user=user, capacity=capacity, accepting_customers=accepting)
         profile.capabilities.set([self.services[n] for n in capabilities])
         profile.hobbies.set([self.hobbies[n] for n in hobbies])

@@ -109,15 +109,26 @@ def random_pool(seed, n_customers, n_managers):
 
 def boundary_pool():
     """One manager offering everything, customers at every class boundary and upgrade margin."""
-    manager = {"username": "all", "capabilities": set(SERVICES), "hobbies": set(HOBBIES), "capacity": 100, "accepting": True}
+    manager = {
+        "username": "all",
+        "capabilities": set(SERVICES),
+        "hobbies": set(HOBBIES),
+        "capacity": 100,
+        "accepting": True,
+    }
     customers = []
     for needs in range(0, 10):
         for hobbies in range(0, 10):
             if 3 <= needs + hobbies <= 14:
-                customers.append({
-                    "username": f"b_{needs:02d}_{hobbies:02d}", "needs": set(SERVICES[:needs]),
-                    "hobbies": set(HOBBIES[:hobbies]), "age": 18 + needs, "assets": "0.00",
-                })
+                customers.append(
+                    {
+                        "username": f"b_{needs:02d}_{hobbies:02d}",
+                        "needs": set(SERVICES[:needs]),
+                        "hobbies": set(HOBBIES[:hobbies]),
+                        "age": 18 + needs,
+                        "assets": "0.00",
+                    }
+                )
     return customers, [manager]
 
 
@@ -130,14 +141,36 @@ def write_csv(path, header, rows):
 
 def load_pool(tmp_path, customers, managers):
     managers_csv, customers_csv = tmp_path / "managers.csv", tmp_path / "customers.csv"
-    write_csv(managers_csv, ["username", "name", "capabilities", "hobbies", "capacity"], [
-        [m["username"], m["username"], ";".join(sorted(m["capabilities"])), ";".join(sorted(m["hobbies"])), m["capacity"]]
-        for m in managers
-    ])
-    write_csv(customers_csv, ["username", "name", "age", "occupation", "total_assets", "needs", "hobbies"], [
-        [c["username"], c["username"], c["age"], "教师", c["assets"], ";".join(sorted(c["needs"])), ";".join(sorted(c["hobbies"]))]
-        for c in customers
-    ])
+    write_csv(
+        managers_csv,
+        ["username", "name", "capabilities", "hobbies", "capacity"],
+        [
+            [
+                m["username"],
+                m["username"],
+                ";".join(sorted(m["capabilities"])),
+                ";".join(sorted(m["hobbies"])),
+                m["capacity"],
+            ]
+            for m in managers
+        ],
+    )
+    write_csv(
+        customers_csv,
+        ["username", "name", "age", "occupation", "total_assets", "needs", "hobbies"],
+        [
+            [
+                c["username"],
+                c["username"],
+                c["age"],
+                "教师",
+                c["assets"],
+                ";".join(sorted(c["needs"])),
+                ";".join(sorted(c["hobbies"])),
+            ]
+            for c in customers
+        ],
+    )
     call_command("import_managers", str(managers_csv), "--create-terms", stdout=io.StringIO())
     call_command("import_customers", str(customers_csv), "--create-terms", stdout=io.StringIO())
 
@@ -151,10 +184,13 @@ def exported(tmp_path):
 
 def score_of(rows, customers, managers):
     by_name = {m["username"]: m for m in managers}
-    return sum(sum(overlaps(c, by_name[rows[c["username"]]["manager"]])) for c in customers if rows[c["username"]]["manager"])
+    return sum(
+        sum(overlaps(c, by_name[rows[c["username"]]["manager"]])) for c in customers if rows[c["username"]]["manager"]
+    )
 
 
 # --- the checks ----------------------------------------------------------------------------------
+
 
 def test_boundary_cases_get_the_class_the_rules_give(tmp_path):
     customers, managers = boundary_pool()

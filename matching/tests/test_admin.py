@@ -86,19 +86,23 @@ def test_undo_action(admin_client, portraits):
     assert "already been undone" in response.content.decode()
 
 
-def test_saving_a_portrait_in_the_admin_reclassifies_the_customer(admin_client, portraits, django_capture_on_commit_callbacks):
+def test_saving_a_portrait_in_the_admin_reclassifies_the_customer(
+    admin_client, portraits, django_capture_on_commit_callbacks
+):
     portraits.manager("m1", capabilities=SERVICES, hobbies=[])
     customer = portraits.customer(needs=[], age=40)
     url = reverse("admin:customers_customerprofile_change", args=[customer.pk])
     data = {
-        "age": "41", "occupation": "医生", "total_assets": "1000.00",
-        "needs": [str(portraits.services[name].pk) for name in SERVICES[:7]], "hobbies": [],
+        "age": "41",
+        "occupation": "医生",
+        "total_assets": "1000.00",
+        "needs": [str(portraits.services[name].pk) for name in SERVICES[:7]],
+        "hobbies": [],
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     assert refreshed(customer).customer_class == "B"  # total 7 is C; needs lead hobbies by 7: up to B
-
 
 
 def test_choosing_a_manager_for_customers_offers_only_those_who_can_take_them(admin_client, portraits):

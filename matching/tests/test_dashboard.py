@@ -1,4 +1,5 @@
 """The dashboard's figures equal independent counts on known data, in a fixed number of queries."""
+
 import datetime as dt
 
 import pytest

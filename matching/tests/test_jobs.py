@@ -1,4 +1,5 @@
 """Background jobs: the tasks call the services and record progress by phase and the outcome."""
+
 import time
 
 import pytest

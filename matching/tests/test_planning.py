@@ -10,7 +10,9 @@ from matching import engine, planning
 def snapshot(customer_manager, *, locked=None, active=(True, True), needs=None, capabilities=None):
     n_c, n_m = len(customer_manager), len(active)
     needs = np.ones((n_c, 2), dtype=np.uint8) if needs is None else np.asarray(needs, dtype=np.uint8)
-    capabilities = np.ones((n_m, 2), dtype=np.uint8) if capabilities is None else np.asarray(capabilities, dtype=np.uint8)
+    capabilities = (
+        np.ones((n_m, 2), dtype=np.uint8) if capabilities is None else np.asarray(capabilities, dtype=np.uint8)
+    )
     return planning.Snapshot(
         customer_ids=np.arange(1, n_c + 1, dtype=np.int64),
         customer_usernames=[f"c{i}" for i in range(n_c)],
@@ -50,16 +52,31 @@ def test_changes_are_named_and_carry_the_shared_terms():
     hobbies_match = np.zeros_like(needs_match)
     best = engine.best_managers(needs_match, hobbies_match)
     scores = planning.Scores(
-        active=np.arange(2), needs_match=needs_match, hobbies_match=hobbies_match, best=best,
+        active=np.arange(2),
+        needs_match=needs_match,
+        hobbies_match=hobbies_match,
+        best=best,
         classes=np.zeros(2, dtype=np.intp),
     )
     plan = planning.plan_placement(s, scores, placing=np.array([True, False]), greedy=False)
     reasons = {engine.REASON_BEST: "best", engine.REASON_FALLBACK: "fallback", engine.REASON_NO_CAPACITY: "none"}
     changes = planning.plan_changes(s, plan, ["A", "A"], reasons=reasons)
-    assert changes == [planning.Change(
-        customer_id=1, customer="c0", previous_manager_id=None, previous_manager=None,
-        new_manager_id=102, new_manager="m1", reason="best", customer_class="A",
-        needs_match=2, hobbies_match=0, total=2, shared_needs=("S0", "S1"), shared_hobbies=(),
-    )]
+    assert changes == [
+        planning.Change(
+            customer_id=1,
+            customer="c0",
+            previous_manager_id=None,
+            previous_manager=None,
+            new_manager_id=102,
+            new_manager="m1",
+            reason="best",
+            customer_class="A",
+            needs_match=2,
+            hobbies_match=0,
+            total=2,
+            shared_needs=("S0", "S1"),
+            shared_hobbies=(),
+        )
+    ]
     figures = planning.run_figures(s, plan, changes)
     assert (figures.customers_placed, figures.customers_moved, figures.total_score) == (1, 0, 2)

@@ -1,4 +1,5 @@
 """Stored plans: preview writes nothing but the plan, apply writes exactly it, or refuses when stale."""
+
 import pytest
 from django.core.exceptions import ValidationError
 

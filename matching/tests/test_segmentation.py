@@ -100,7 +100,11 @@ def test_portrait_features_single_row_has_zero_age_and_assets():
 def test_rare_terms_do_not_split_off_their_own_segments():
     """3% of all terms flipped at random: standardised 0/1 columns made k=7 with a 27-customer segment."""
     rng = np.random.default_rng(1)
-    plans = [(28, 2e5, [0, 1, 2], [0, 1, 2]), (66, 2e6, [5, 6, 7], [5, 6, 7]), (45, 3e7, [10, 11, 12, 13], [10, 11, 12])]
+    plans = [
+        (28, 2e5, [0, 1, 2], [0, 1, 2]),
+        (66, 2e6, [5, 6, 7], [5, 6, 7]),
+        (45, 3e7, [10, 11, 12, 13], [10, 11, 12]),
+    ]
     rows, truth = [], []
     for group, (age, assets, need_terms, hobby_terms) in enumerate(plans):
         for _ in range(400):

@@ -80,7 +80,9 @@ class TestClassification:
             customer.hobbies.set(portraits.hobbies[n] for n in hobbies(6))
         assert refreshed(customer).customer_class == "A"
 
-    def test_adding_a_customer_from_the_term_side_reclassifies_them(self, portraits, django_capture_on_commit_callbacks):
+    def test_adding_a_customer_from_the_term_side_reclassifies_them(
+        self, portraits, django_capture_on_commit_callbacks
+    ):
         portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
         with django_capture_on_commit_callbacks(execute=True):
             customer = portraits.customer(needs=needs(3), hobbies=hobbies(0))
@@ -219,7 +221,7 @@ class TestQueryCount:
     def _queries_for_run(self, portraits, n_customers):
         CustomerProfile.objects.all().delete()
         for i in range(n_customers):
-            portraits.customer(needs=SERVICES[i % 7:i % 7 + 3], hobbies=HOBBIES[i % 5:i % 5 + 2])
+            portraits.customer(needs=SERVICES[i % 7 : i % 7 + 3], hobbies=HOBBIES[i % 5 : i % 5 + 2])
         with CaptureQueriesContext(connection) as queries:
             run = run_automatic(rebalance=True).run
         assert run.customers_placed == n_customers
@@ -228,7 +230,7 @@ class TestQueryCount:
     def test_a_run_takes_the_same_number_of_queries_whatever_the_number_of_customers(self, portraits):
         RunLock.objects.create(pk=RunLock.SINGLETON)  # the first run ever creates it: one query more
         for i in range(4):
-            portraits.manager(f"m{i}", capabilities=SERVICES[i:i + 6], hobbies=HOBBIES[i:i + 4], capacity=30)
+            portraits.manager(f"m{i}", capabilities=SERVICES[i : i + 6], hobbies=HOBBIES[i : i + 4], capacity=30)
         assert self._queries_for_run(portraits, 6) == self._queries_for_run(portraits, 60)
 
 
@@ -290,7 +292,9 @@ class TestManualAssignment:
 
     def test_refused_when_the_manager_is_not_accepting_or_inactive(self, portraits):
         with pytest.raises(ValidationError, match="not accepting"):
-            customer_assign(customer=portraits.customer(), manager=portraits.manager("leave", accepting=False), actor=None)
+            customer_assign(
+                customer=portraits.customer(), manager=portraits.manager("leave", accepting=False), actor=None
+            )
         with pytest.raises(ValidationError, match="inactive"):
             customer_assign(customer=portraits.customer(), manager=portraits.manager("gone", active=False), actor=None)
         assert not Assignment.objects.exists()
@@ -309,7 +313,6 @@ class TestBookTransfer:
         leaving.refresh_from_db()
         assert not leaving.accepting_customers
         assert not any(refreshed(c).manager_locked for c in book if c.manager != leaving)
-
 
     def test_undoing_a_transfer_returns_the_book_and_the_accepting_flag(self, portraits):
         leaving = portraits.manager("leaving")
@@ -446,8 +449,9 @@ def test_the_same_pool_gets_the_same_managers_on_every_database(portraits, strat
     for i in range(6):
         portraits.manager(f"m{i}", capabilities=rng.sample(SERVICES, 6), hobbies=rng.sample(HOBBIES, 4), capacity=7)
     for i in range(40):
-        portraits.customer(f"c{i:02d}", needs=rng.sample(SERVICES, rng.randint(0, 6)),
-                           hobbies=rng.sample(HOBBIES, rng.randint(0, 5)))
+        portraits.customer(
+            f"c{i:02d}", needs=rng.sample(SERVICES, rng.randint(0, 6)), hobbies=rng.sample(HOBBIES, rng.randint(0, 5))
+        )
     run_automatic(strategy=strategy)
     result = sorted(CustomerProfile.objects.values_list("user__username", "manager__user__username", "customer_class"))
     digest = hashlib.sha256(repr(result).encode()).hexdigest()[:16]

@@ -169,6 +169,11 @@ PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER
 # How long a matching run waits for another to finish before it stops with a message (MySQL).
 PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))
 
+# The import services background import jobs call (the same as the commands').
+PORTRAIT_IMPORT_SERVICES = {
+    "customers": "imports.services.customers_import",
+    "managers": "imports.services.managers_import",
+}
 # The largest file the console's import page accepts.
 PORTRAIT_IMPORT_MAX_BYTES = int(os.environ.get("PORTRAIT_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 BASE_DIR = Path(settings.BASE_DIR)
-PURE_MODULES = ["matching/engine.py", "matching/segmentation.py"]
+PURE_MODULES = ["matching/engine.py", "matching/segmentation.py", "demo/generators.py"]
 
 
 @pytest.mark.django_db
@@ -51,6 +51,17 @@ def test_production_settings_import_with_secret_key():
     result = import_production_settings(SECRET_KEY="a-long-random-production-secret")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_manage_py_defaults_to_development_settings_with_debug_on():
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "diffsettings", "--all"], cwd=BASE_DIR, capture_output=True, text=True,
+        timeout=180, env={**environment, "SECRET_KEY": ""},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG = True" in result.stdout and "SETTINGS_MODULE = 'portrait.settings.development'" in result.stdout
 
 
 @pytest.mark.parametrize("path", PURE_MODULES)

@@ -1,9 +1,12 @@
-"""The Simplified Chinese catalogue: our strings come out in Chinese, it is complete, and the committed .mo matches the .po.
+"""The Simplified Chinese catalogues: our strings come out in Chinese, each catalogue is complete, and the
+committed .mo matches the .po.
 
 After changing user-facing strings, regenerate the catalogue with
-    DEBUG=1 python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=benchmarks --no-obsolete
+    DEBUG=1 python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=benchmarks \
+        --no-obsolete
 then translate the new entries and run `python manage.py compilemessages -l zh_Hans --ignore=.venv`; commit both files.
 """
+
 import ast
 import os
 import re
@@ -51,14 +54,16 @@ def parse_po(text: str) -> list[Entry]:
 
     def flush():
         if "msgid" in fields:
-            entries.append(Entry(
-                msgid=fields["msgid"],
-                msgstr=fields.get("msgstr", fields.get("msgstr[0]", "")),
-                msgid_plural=fields.get("msgid_plural"),
-                msgctxt=fields.get("msgctxt"),
-                fuzzy="fuzzy" in flags,
-                line=start,
-            ))
+            entries.append(
+                Entry(
+                    msgid=fields["msgid"],
+                    msgstr=fields.get("msgstr", fields.get("msgstr[0]", "")),
+                    msgid_plural=fields.get("msgid_plural"),
+                    msgctxt=fields.get("msgctxt"),
+                    fuzzy="fuzzy" in flags,
+                    line=start,
+                )
+            )
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -123,19 +128,21 @@ def test_translations_are_chinese_and_keep_their_placeholders(messages):
     not_chinese = [e.msgid for e in messages if not HAN.search(e.msgstr)]
     assert not_chinese == []
     changed = [
-        e.msgid for e in messages
+        e.msgid
+        for e in messages
         if sorted(PLACEHOLDER.findall(e.msgstr)) != sorted(PLACEHOLDER.findall(e.msgid_plural or e.msgid))
     ]
     assert changed == []
 
 
 def test_compiled_catalogue_matches_the_po(messages):
-    """Every entry, looked up through Django under zh-hans, gives the .po's translation: the committed .mo is current."""
+    """Every entry, looked up through Django under zh-hans, gives the .po's translation: the committed .mo is
+    current."""
     stale = []
     with translation.override("zh-hans"):
         for entry in messages:
             if entry.msgid_plural is None:
-                found = (pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt is not None else gettext(entry.msgid))
+                found = pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt is not None else gettext(entry.msgid)
             elif entry.msgctxt is not None:
                 found = npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
             else:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import CustomerClass
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
-from portrait.tabular import csv_chunks, write_csv, write_xlsx
+from core.tabular import csv_chunks, write_csv, write_xlsx
 
 
 class Command(BaseCommand):
@@ -16,10 +16,17 @@ class Command(BaseCommand):
         ) % {"columns": ",".join(CUSTOMER_EXPORT_COLUMNS)}
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", metavar="FILE", help=_("Write to FILE instead of standard output (required for xlsx)."))
-        parser.add_argument("--format", choices=["csv", "xlsx"],
-                            help=_("csv or xlsx; by default xlsx when FILE ends with .xlsx, csv otherwise."))
-        parser.add_argument("--class", dest="customer_class", choices=CustomerClass.values, help=_("Only customers of this class."))
+        parser.add_argument(
+            "--output", "-o", metavar="FILE", help=_("Write to FILE instead of standard output (required for xlsx).")
+        )
+        parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx"],
+            help=_("csv or xlsx; by default xlsx when FILE ends with .xlsx, csv otherwise."),
+        )
+        parser.add_argument(
+            "--class", dest="customer_class", choices=CustomerClass.values, help=_("Only customers of this class.")
+        )
         parser.add_argument("--manager", metavar="USERNAME", help=_("Only the customers of this manager."))
         parser.add_argument("--segment", type=int, help=_("Only customers of this segment."))
 
@@ -33,7 +40,9 @@ class Command(BaseCommand):
         def rows():
             nonlocal count
             for row in customer_export_rows(
-                customer_class=options["customer_class"], manager_username=options["manager"], segment=options["segment"],
+                customer_class=options["customer_class"],
+                manager_username=options["manager"],
+                segment=options["segment"],
             ):
                 count += 1
                 yield row
@@ -52,7 +61,9 @@ class Command(BaseCommand):
                 _("Cannot write %(file)s: %(error)s") % {"file": output, "error": exc.strerror or exc}
             ) from exc
         if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(
-                _("Exported %(count)d customers to %(file)s (%(format)s).")
-                % {"count": count, "file": output, "format": file_format}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Exported %(count)d customers to %(file)s (%(format)s).")
+                    % {"count": count, "file": output, "format": file_format}
+                )
+            )

@@ -98,7 +98,11 @@ class Command(BaseCommand):
         for phase, value in report.seconds.items():
             name = PHASES.get(phase, phase)
             if seconds:
-                seconds = _("%(phases)s, %(phase)s %(seconds).2fs") % {"phases": seconds, "phase": name, "seconds": value}
+                seconds = _("%(phases)s, %(phase)s %(seconds).2fs") % {
+                    "phases": seconds,
+                    "phase": name,
+                    "seconds": value,
+                }
             else:
                 seconds = _("%(phase)s %(seconds).2fs") % {"phase": name, "seconds": value}
         details = run.get_strategy_display()
@@ -108,15 +112,20 @@ class Command(BaseCommand):
             details = _("%(details)s, DRY RUN: nothing written") % {"details": details}
         lines = [
             _("Run %(id)s (%(details)s)") % {"id": run.pk, "details": details},
-            _("customers classified: %(count)d (%(classes)s)") % {
-                "count": run.customers_classified, "classes": classes or pgettext("no classes", "none"),
+            _("customers classified: %(count)d (%(classes)s)")
+            % {
+                "count": run.customers_classified,
+                "classes": classes or pgettext("no classes", "none"),
             },
             _(
                 "placed: %(placed)d, moved: %(moved)d, left unassigned for lack of room: %(unassigned)d, "
                 "fallbacks: %(fallbacks)d"
-            ) % {
-                "placed": run.customers_placed, "moved": run.customers_moved,
-                "unassigned": run.customers_unassigned, "fallbacks": run.fallbacks,
+            )
+            % {
+                "placed": run.customers_placed,
+                "moved": run.customers_moved,
+                "unassigned": run.customers_unassigned,
+                "fallbacks": run.fallbacks,
             },
             _("total score: %(total)s, mean score: %(mean).2f") % {"total": run.total_score, "mean": run.mean_score},
             _("changes: %(count)d") % {"count": len(report.changes)},

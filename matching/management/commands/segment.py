@@ -15,8 +15,12 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("--k", type=int, help=_("Number of segments (2 or more). Default: chosen by silhouette score over 2..8."))
-        parser.add_argument("--random-state", type=int, default=0, help=_("Seed, for reproducible segments (default 0)."))
+        parser.add_argument(
+            "--k", type=int, help=_("Number of segments (2 or more). Default: chosen by silhouette score over 2..8.")
+        )
+        parser.add_argument(
+            "--random-state", type=int, default=0, help=_("Seed, for reproducible segments (default 0).")
+        )
 
     def handle(self, *args, **options):
         try:  # k is checked by the service (segmentation.check_requested_k), one rule for every caller
@@ -28,12 +32,20 @@ class Command(BaseCommand):
             return
         if report.silhouette is not None:
             heading = _("%(customers)d customers in %(k)d segments, silhouette %(silhouette).3f:") % {
-                "customers": report.customers, "k": report.k, "silhouette": report.silhouette,
+                "customers": report.customers,
+                "k": report.k,
+                "silhouette": report.silhouette,
             }
         else:
             heading = _("%(customers)d customers in %(k)d segments:") % {"customers": report.customers, "k": report.k}
         self.stdout.write(self.style.SUCCESS(heading))
         for segment in report.segments:
-            self.stdout.write("  " + _("%(label)s: %(size)d customers, %(name)s") % {
-                "label": segment.label, "size": segment.size, "name": segment.name,
-            })
+            self.stdout.write(
+                "  "
+                + _("%(label)s: %(size)d customers, %(name)s")
+                % {
+                    "label": segment.label,
+                    "size": segment.size,
+                    "name": segment.name,
+                }
+            )

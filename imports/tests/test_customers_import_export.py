@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.models import Role, User
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
-from customers.services import customers_import
+from imports.services import customers_import
 from customers.signals import portraits_changed
 from managers.models import ManagerProfile
 from vocabularies.models import Hobby, Service
@@ -33,20 +33,29 @@ def _english_and_quiet_signal(monkeypatch):
 @pytest.fixture
 def vocab():
     """Services and hobbies by name; "Trust" and "Hunting" are inactive."""
-    services = {name: Service.objects.create(name=name, order=i) for i, name in enumerate(["Funds", "Insurance", "Loans", "Trust"])}
-    hobbies = {name: Hobby.objects.create(name=name, order=i) for i, name in enumerate(["Golf", "Reading", "Tea", "Hunting"])}
+    services = {
+        name: Service.objects.create(name=name, order=i)
+        for i, name in enumerate(["Funds", "Insurance", "Loans", "Trust"])
+    }
+    hobbies = {
+        name: Hobby.objects.create(name=name, order=i) for i, name in enumerate(["Golf", "Reading", "Tea", "Hunting"])
+    }
     Service.objects.filter(name="Trust").update(is_active=False)
     Hobby.objects.filter(name="Hunting").update(is_active=False)
     return {**services, **hobbies}
 
 
 def make_manager(username: str) -> ManagerProfile:
-    return ManagerProfile.objects.create(user=User.objects.create_user(username=username, role=Role.MANAGER), capacity=10)
+    return ManagerProfile.objects.create(
+        user=User.objects.create_user(username=username, role=Role.MANAGER), capacity=10
+    )
 
 
 def make_customer(username, *, name="", age=40, occupation="", total_assets="1000.00", needs=(), hobbies=(), **extra):
     user = User.objects.create_user(username=username, name=name, role=Role.CUSTOMER, password="secret-pass-123")
-    profile = CustomerProfile.objects.create(user=user, age=age, occupation=occupation, total_assets=Decimal(total_assets), **extra)
+    profile = CustomerProfile.objects.create(
+        user=user, age=age, occupation=occupation, total_assets=Decimal(total_assets), **extra
+    )
     profile.needs.set(needs)
     profile.hobbies.set(hobbies)
     return profile
@@ -95,14 +104,17 @@ def portrait(username: str) -> dict:
 
 def customer_rows(n: int, *, start: int = 0) -> str:
     return "\n".join(
-        f"c{i:03d},Customer {i},{30 + i % 50},Teacher,{1000 + i}.50,Funds;Insurance,Golf;Reading" for i in range(start, start + n)
+        f"c{i:03d},Customer {i},{30 + i % 50},Teacher,{1000 + i}.50,Funds;Insurance,Golf;Reading"
+        for i in range(start, start + n)
     )
 
 
 # --- Importing ------------------------------------------------------------------------------------
 class TestImportCustomers:
     def test_creates_users_and_portraits(self, tmp_path, vocab):
-        path = write_file(tmp_path, f"{HEADER}\nalice,Alice,35,Engineer,1234567.89,Funds;Insurance,Golf\nbob,,70,,0,,\n")
+        path = write_file(
+            tmp_path, f"{HEADER}\nalice,Alice,35,Engineer,1234567.89,Funds;Insurance,Golf\nbob,,70,,0,,\n"
+        )
 
         output = run_import(path)
 
@@ -110,18 +122,34 @@ class TestImportCustomers:
         alice = User.objects.get(username="alice")
         assert (alice.role, alice.name, alice.has_usable_password()) == (Role.CUSTOMER, "Alice", False)
         assert portrait("alice") == {
-            "name": "Alice", "age": 35, "occupation": "Engineer", "total_assets": Decimal("1234567.89"),
-            "needs": ["Funds", "Insurance"], "hobbies": ["Golf"],
+            "name": "Alice",
+            "age": 35,
+            "occupation": "Engineer",
+            "total_assets": Decimal("1234567.89"),
+            "needs": ["Funds", "Insurance"],
+            "hobbies": ["Golf"],
         }
         assert portrait("bob") == {
-            "name": "", "age": 70, "occupation": "", "total_assets": Decimal("0"), "needs": [], "hobbies": [],
+            "name": "",
+            "age": 70,
+            "occupation": "",
+            "total_assets": Decimal("0"),
+            "needs": [],
+            "hobbies": [],
         }
 
     def test_updates_existing_customers_and_leaves_the_rest_alone(self, tmp_path, vocab):
         manager = make_manager("mgr")
         make_customer(
-            "alice", name="Old", age=30, needs=[vocab["Loans"]], hobbies=[vocab["Tea"]],
-            manager=manager, manager_locked=True, customer_class="B", segment=2,
+            "alice",
+            name="Old",
+            age=30,
+            needs=[vocab["Loans"]],
+            hobbies=[vocab["Tea"]],
+            manager=manager,
+            manager_locked=True,
+            customer_class="B",
+            segment=2,
         )
         path = write_file(tmp_path, f"{HEADER}\nalice,Alice,31,Lawyer,99.10,Funds,Golf;Reading\n")
 
@@ -129,11 +157,20 @@ class TestImportCustomers:
 
         assert "Imported 1 customers: 0 created, 1 updated, 0 unchanged." in output
         assert portrait("alice") == {
-            "name": "Alice", "age": 31, "occupation": "Lawyer", "total_assets": Decimal("99.10"),
-            "needs": ["Funds"], "hobbies": ["Golf", "Reading"],
+            "name": "Alice",
+            "age": 31,
+            "occupation": "Lawyer",
+            "total_assets": Decimal("99.10"),
+            "needs": ["Funds"],
+            "hobbies": ["Golf", "Reading"],
         }
         profile = CustomerProfile.objects.get(user__username="alice")
-        assert (profile.manager, profile.manager_locked, profile.customer_class, profile.segment) == (manager, True, "B", 2)
+        assert (profile.manager, profile.manager_locked, profile.customer_class, profile.segment) == (
+            manager,
+            True,
+            "B",
+            2,
+        )
         assert profile.user.check_password("secret-pass-123")  # an update never touches the password
 
     def test_counts_rows_that_change_nothing_as_unchanged(self, tmp_path, vocab):
@@ -209,7 +246,9 @@ class TestImportCustomers:
         make_customer("same", age=40, total_assets="1.00")
         changed = make_customer("changed", age=40)
         received = []
-        portraits_changed.connect(lambda sender, customer_ids, **kwargs: received.append((sender, sorted(customer_ids))), weak=False)
+        portraits_changed.connect(
+            lambda sender, customer_ids, **kwargs: received.append((sender, sorted(customer_ids))), weak=False
+        )
         path = write_file(tmp_path, f"{HEADER}\nsame,,40,,1,,\nchanged,,41,,1000,,\nnew,,50,,1,,\n")
 
         run_import(path)
@@ -228,19 +267,42 @@ class TestImportCustomers:
 
     def test_service_takes_rows_as_mappings(self, vocab):
         result = customers_import(
-            rows=[{"username": "alice", "name": "A", "age": 35, "occupation": "", "total_assets": Decimal("5.25"),
-                   "needs": ["Funds"], "hobbies": ""}],
-            create_terms=False, dry_run=False,
+            rows=[
+                {
+                    "username": "alice",
+                    "name": "A",
+                    "age": 35,
+                    "occupation": "",
+                    "total_assets": Decimal("5.25"),
+                    "needs": ["Funds"],
+                    "hobbies": "",
+                }
+            ],
+            create_terms=False,
+            dry_run=False,
         )
 
         assert (result.created, result.updated, result.errors, result.dry_run) == (1, 0, [], False)
         assert portrait("alice")["total_assets"] == Decimal("5.25")
 
     def test_service_numbers_mapping_rows_as_if_after_a_header(self, vocab):
-        result = customers_import(rows=[{"username": "a", "name": "", "age": 200, "occupation": "", "total_assets": 1,
-                                         "needs": "", "hobbies": ""}])
+        result = customers_import(
+            rows=[
+                {
+                    "username": "a",
+                    "name": "",
+                    "age": 200,
+                    "occupation": "",
+                    "total_assets": 1,
+                    "needs": "",
+                    "hobbies": "",
+                }
+            ]
+        )
 
-        assert [str(error) for error in result.errors] == ["line 2: age: Ensure this value is less than or equal to 120."]
+        assert [str(error) for error in result.errors] == [
+            "line 2: age: Ensure this value is less than or equal to 120."
+        ]
 
     def test_works_where_bulk_inserts_return_no_ids(self, tmp_path, vocab, monkeypatch):
         """MySQL does not return ids from a bulk insert: users and portraits are read back."""
@@ -265,8 +327,9 @@ class TestImportCustomers:
             text = f"{HEADER}\n{customer_rows(size)}\n"
         path = write_file(tmp_path, text)
 
-        # 11 on SQLite and PostgreSQL; MySQL returns no ids from bulk inserts and reads them back (+2).
-        with django_assert_max_num_queries(13):
+        # 12 on SQLite and PostgreSQL (the last one records the import in the audit log); MySQL returns
+        # no ids from bulk inserts and reads them back (+2).
+        with django_assert_max_num_queries(14):
             result = customers_import(file=path, create_terms=False, dry_run=False)
 
         assert (result.created, result.updated) == ((0, size) if existing else (size, 0))
@@ -290,16 +353,32 @@ class TestImportRejectsBadCells:
             ("total_assets", "1,000", "“1,000” value must be a decimal number."),
             ("total_assets", "NaN", "“NaN” value must be a decimal number."),
             ("total_assets", "1.234", "Ensure that there are no more than 2 decimal places."),
-            ("total_assets", "123456789012345", "Ensure that there are no more than 13 digits before the decimal point."),
+            (
+                "total_assets",
+                "123456789012345",
+                "Ensure that there are no more than 13 digits before the decimal point.",
+            ),
             ("total_assets", "", "This field cannot be blank."),
             ("occupation", "x" * 101, "Ensure this value has at most 100 characters (it has 101)."),
             ("name", "x" * 101, "Ensure this value has at most 100 characters (it has 101)."),
-            ("username", "bad name!", "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."),
+            (
+                "username",
+                "bad name!",
+                "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+            ),
             ("username", "", "This field cannot be blank."),
         ],
     )
     def test_reports_the_line_column_and_model_message(self, tmp_path, vocab, column, value, problem):
-        cells = {"username": "bob", "name": "Bob", "age": "40", "occupation": "", "total_assets": "1", "needs": "", "hobbies": ""}
+        cells = {
+            "username": "bob",
+            "name": "Bob",
+            "age": "40",
+            "occupation": "",
+            "total_assets": "1",
+            "needs": "",
+            "hobbies": "",
+        }
         cells[column] = value
         buffer = io.StringIO()
         csv.writer(buffer).writerow([cells[c] for c in HEADER.split(",")])
@@ -314,7 +393,9 @@ class TestImportRejectsBadCells:
     def test_counts_physical_lines_across_quoted_newlines_and_blank_lines(self, tmp_path, vocab):
         text = f'{HEADER}\n"alice","Line one\nline two",35,,1,,\n\nbob,,12,,1,,\n'
 
-        assert "line 5: age: Ensure this value is greater than or equal to 18." in import_error(write_file(tmp_path, text))
+        assert "line 5: age: Ensure this value is greater than or equal to 18." in import_error(
+            write_file(tmp_path, text)
+        )
 
     def test_reports_every_bad_row_in_line_order(self, tmp_path, vocab):
         text = f"{HEADER}\na,,12,,1,,\nb,,40,,-5,,\nc,,40,,1,,\nd,,abc,,x,,\n"
@@ -343,8 +424,19 @@ class TestImportRejectsTheWholeFile:
         assert portrait("alice")["needs"] == []
 
     def test_the_service_returns_the_errors_and_writes_nothing(self, vocab):
-        result = customers_import(rows=[{"username": "a", "name": "", "age": "x", "occupation": "", "total_assets": "1",
-                                         "needs": "", "hobbies": ""}])
+        result = customers_import(
+            rows=[
+                {
+                    "username": "a",
+                    "name": "",
+                    "age": "x",
+                    "occupation": "",
+                    "total_assets": "1",
+                    "needs": "",
+                    "hobbies": "",
+                }
+            ]
+        )
 
         assert result.errors and (result.created, result.updated) == (0, 0)
         assert (result.errors[0].line, result.errors[0].field) == (2, "age")
@@ -383,7 +475,9 @@ class TestImportRejectsUsernames:
 
         message = import_error(write_file(tmp_path, f"{HEADER}\nboss,,35,,1,,\n"))
 
-        assert f"line 2: username: “boss” is already a user with the role “{Role(role).label}”, not “Customer”" in message
+        assert (
+            f"line 2: username: “boss” is already a user with the role “{Role(role).label}”, not “Customer”" in message
+        )
         assert not CustomerProfile.objects.exists()
 
 
@@ -433,10 +527,26 @@ def book(vocab):
     """Three customers: with a manager, class and segment; a formula-like name; no terms at all."""
     manager = make_manager("mgr1")
     make_customer(
-        "alice", name="Alice", age=35, occupation="Engineer", total_assets="1234567.89",
-        needs=[vocab["Insurance"], vocab["Funds"]], hobbies=[vocab["Golf"]], manager=manager, customer_class="A", segment=1,
+        "alice",
+        name="Alice",
+        age=35,
+        occupation="Engineer",
+        total_assets="1234567.89",
+        needs=[vocab["Insurance"], vocab["Funds"]],
+        hobbies=[vocab["Golf"]],
+        manager=manager,
+        customer_class="A",
+        segment=1,
     )
-    make_customer("bob", name="=SUM(A1)", age=50, occupation="-", hobbies=[vocab["Tea"], vocab["Reading"]], customer_class="B", segment=2)
+    make_customer(
+        "bob",
+        name="=SUM(A1)",
+        age=50,
+        occupation="-",
+        hobbies=[vocab["Tea"], vocab["Reading"]],
+        customer_class="B",
+        segment=2,
+    )
     make_customer("carol", name="王芳", age=60, total_assets="0.50", customer_class="A", segment=2)
     return manager
 
@@ -445,7 +555,18 @@ class TestExportCustomers:
     def test_writes_the_header_and_rows(self, book):
         rows = parse_csv(run_export())
 
-        assert rows[0] == ["username", "name", "age", "occupation", "total_assets", "needs", "hobbies", "customer_class", "segment", "manager"]
+        assert rows[0] == [
+            "username",
+            "name",
+            "age",
+            "occupation",
+            "total_assets",
+            "needs",
+            "hobbies",
+            "customer_class",
+            "segment",
+            "manager",
+        ]
         assert rows[0] == list(CUSTOMER_EXPORT_COLUMNS)
         assert rows[1:] == [
             ["alice", "Alice", "35", "Engineer", "1234567.89", "Funds;Insurance", "Golf", "A", "1", "mgr1"],

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role, User
-from customers.demo import HOBBIES, SERVICES
+from demo.generators import HOBBIES, SERVICES
 from customers.models import CustomerProfile
 from customers.signals import portraits_changed
 from managers.models import ManagerProfile
@@ -127,7 +127,8 @@ class TestNamedAccounts:
         seed()
 
         assert Service.objects.count() >= 15 and Hobby.objects.count() >= 15
-        assert {"理财规划", "基金投资", "私人银行", "家族财富传承"} <= set(Service.objects.values_list("name", flat=True))
+        names = set(Service.objects.values_list("name", flat=True))
+        assert {"理财规划", "基金投资", "私人银行", "家族财富传承"} <= names
         assert {"高尔夫", "茶艺", "书法", "马拉松"} <= set(Hobby.objects.values_list("name", flat=True))
         assert [s.name for s in Service.objects.all()] == [name for name, _ in SERVICES]
 
@@ -298,3 +299,12 @@ class TestSyntheticAccounts:
             seed("--customers", str(n), "--managers", "5")
 
         assert CustomerProfile.objects.filter(user__username__startswith="syn_c").count() == n
+
+
+def test_a_seed_is_recorded_in_the_audit_log_as_the_system():
+    from audit.models import AuditEvent
+
+    seed("--customers", "3")
+
+    event = AuditEvent.objects.get(action="demo.seeded")
+    assert event.actor is None and event.data["customers_created"] == 3

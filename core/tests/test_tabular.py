@@ -1,4 +1,4 @@
-"""portrait.tabular: reading and writing CSV/XLSX, escaping, term lists, cells to model fields."""
+"""core.tabular: reading and writing CSV/XLSX, escaping, term lists, cells to model fields."""
 import csv
 import io
 from decimal import Decimal
@@ -10,15 +10,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from customers.models import CustomerProfile
-from portrait.tabular import (
-    ImportResult,
+from core.tabular import (
     Row,
     RowError,
     cell_to_field,
     csv_chunks,
     escape_formula,
-    import_errors_message,
-    import_summary,
     join_terms,
     read_table,
     rows_from_mappings,
@@ -46,7 +43,15 @@ def read(text: str | bytes, **kwargs):
 class TestFormulaEscaping:
     @pytest.mark.parametrize(
         ("value", "escaped"),
-        [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-x", "'-x"), ("@cmd", "'@cmd"), ("'abc", "''abc"), ("abc", "abc"), ("", "")],
+        [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+1", "'+1"),
+            ("-x", "'-x"),
+            ("@cmd", "'@cmd"),
+            ("'abc", "''abc"),
+            ("abc", "abc"),
+            ("", ""),
+        ],
     )
     def test_escapes_what_a_spreadsheet_would_run(self, value, escaped):
         assert escape_formula(value) == escaped
@@ -146,7 +151,9 @@ class TestReadCsv:
         path = tmp_path / "f.csv"
         path.write_bytes(b"username,name,needs\na,,\n")
 
-        assert read_table(path, required=COLUMNS).rows == read_table(io.BytesIO(path.read_bytes()), required=COLUMNS).rows
+        assert (
+            read_table(path, required=COLUMNS).rows == read_table(io.BytesIO(path.read_bytes()), required=COLUMNS).rows
+        )
 
     def test_a_missing_path_raises_oserror(self, tmp_path):
         with pytest.raises(OSError):
@@ -175,14 +182,24 @@ class TestReadXlsx:
 
 class TestRowsFromMappings:
     def test_numbers_rows_after_an_imaginary_header_and_converts_values(self):
-        table = rows_from_mappings([{"username": "a", "name": None, "needs": ["x", "y"]}, Row(9, {"username": "b", "name": 5, "needs": ""})], required=COLUMNS)
+        table = rows_from_mappings(
+            [{"username": "a", "name": None, "needs": ["x", "y"]}, Row(9, {"username": "b", "name": 5, "needs": ""})],
+            required=COLUMNS,
+        )
 
-        assert table.rows == [Row(2, {"username": "a", "name": "", "needs": "x;y"}), Row(9, {"username": "b", "name": "5", "needs": ""})]
+        assert table.rows == [
+            Row(2, {"username": "a", "name": "", "needs": "x;y"}),
+            Row(9, {"username": "b", "name": "5", "needs": ""}),
+        ]
 
     def test_reports_missing_and_unknown_keys(self):
         table = rows_from_mappings([{"username": "a", "extra": 1}], required=COLUMNS)
 
-        assert sorted(str(e) for e in table.errors) == ["line 2: extra: unknown column", "line 2: name: missing column", "line 2: needs: missing column"]
+        assert sorted(str(e) for e in table.errors) == [
+            "line 2: extra: unknown column",
+            "line 2: name: missing column",
+            "line 2: needs: missing column",
+        ]
 
     def test_table_from_wants_exactly_one_source(self):
         with pytest.raises(TypeError):
@@ -192,20 +209,25 @@ class TestRowsFromMappings:
 
 
 class TestWrite:
-    ROWS = [{"username": "alice", "name": "=HYPERLINK(\"x\")", "needs": "a;b"}, ["bob", "王伟", None]]
+    ROWS = [{"username": "alice", "name": '=HYPERLINK("x")', "needs": "a;b"}, ["bob", "王伟", None]]
 
     def test_csv_has_a_bom_a_header_and_escaped_cells(self):
         text = "".join(csv_chunks(header=COLUMNS, rows=self.ROWS))
 
         assert text.startswith("\ufeffusername,name,needs\r\n")
-        assert list(csv.reader(io.StringIO(text[1:]))) == [list(COLUMNS), ["alice", "'=HYPERLINK(\"x\")", "a;b"], ["bob", "王伟", ""]]
+        assert list(csv.reader(io.StringIO(text[1:]))) == [
+            list(COLUMNS),
+            ["alice", '\'=HYPERLINK("x")', "a;b"],
+            ["bob", "王伟", ""],
+        ]
 
     def test_csv_written_reads_back_exactly(self, tmp_path):
         path = tmp_path / "out.csv"
         write_csv(path, header=COLUMNS, rows=[["'x", "-1", "@a\nb"], ["a", "b", "c"]])
 
         assert [row.values for row in read_table(path, required=COLUMNS).rows] == [
-            {"username": "'x", "name": "-1", "needs": "@a\nb"}, {"username": "a", "name": "b", "needs": "c"},
+            {"username": "'x", "name": "-1", "needs": "@a\nb"},
+            {"username": "a", "name": "b", "needs": "c"},
         ]
 
     def test_csv_chunks_split_large_outputs(self):
@@ -221,12 +243,19 @@ class TestWrite:
 
     def test_xlsx_has_a_bold_header_text_cells_and_numbers(self, tmp_path):
         path = tmp_path / "out.xlsx"
-        write_xlsx(path, header=["name", "age", "assets"], rows=[["=SUM(A1)", 35, Decimal("1.50")], ["bell\x07", None, None]])
+        write_xlsx(
+            path, header=["name", "age", "assets"], rows=[["=SUM(A1)", 35, Decimal("1.50")], ["bell\x07", None, None]]
+        )
 
         sheet = load_workbook(path).active
         assert [cell.value for cell in sheet[1]] == ["name", "age", "assets"]
         assert sheet["A1"].font.bold
-        assert (sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value, sheet["C2"].value) == ("'=SUM(A1)", "s", 35, 1.5)
+        assert (sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value, sheet["C2"].value) == (
+            "'=SUM(A1)",
+            "s",
+            35,
+            1.5,
+        )
         assert sheet["A3"].value == "bell"
 
 
@@ -256,21 +285,3 @@ class TestCellToField:
 class TestMessages:
     def test_row_error_renders_line_field_problem(self):
         assert str(RowError(7, "age", "too young")) == "line 7: age: too young"
-
-    def test_summary(self):
-        assert import_summary(ImportResult(created=100, updated=20), noun="customers") == (
-            "Imported 120 customers: 100 created, 20 updated, 0 unchanged."
-        )
-        assert import_summary(ImportResult(created=1, dry_run=True, created_terms=["needs: X"]), noun="managers") == (
-            "Dry run, nothing written: 1 managers valid: 1 to create, 0 to update, 0 unchanged. Terms to create: needs: X."
-        )
-
-    def test_error_message_lists_every_line(self):
-        result = ImportResult(errors=[RowError(2, "age", "bad"), RowError(3, "needs", "unknown term “x”", "unknown_term")])
-
-        assert import_errors_message(result, source="f.csv").splitlines() == [
-            "f.csv: 2 problems; nothing was imported.",
-            "line 2: age: bad",
-            "line 3: needs: unknown term “x”",
-            "Add the unknown terms in the admin, or import again with --create-terms to create them.",
-        ]

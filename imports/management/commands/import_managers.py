@@ -1,14 +1,16 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from managers.services import MANAGER_IMPORT_COLUMNS, managers_import
-from portrait.profile_import import ImportCommand
+from imports.commands import ImportCommand
+from imports.services import MANAGER_IMPORT_COLUMNS, managers_import
 
 
 class Command(ImportCommand):
     import_file = staticmethod(managers_import)
     noun = pgettext_lazy("what an import summary counts", "managers")
-    terms_help = gettext_lazy("Create capabilities and hobbies that are not in the vocabularies yet, instead of refusing them.")
+    terms_help = gettext_lazy(
+        "Create capabilities and hobbies that are not in the vocabularies yet, instead of refusing them."
+    )
 
     @property
     def help(self) -> str:  # translated when the parser is built, in the active language

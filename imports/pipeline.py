@@ -8,24 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_rows_check, users_upsert
-from portrait.tabular import (
+from core.bulk import bulk_create_with_ids, m2m_links_load, m2m_links_replace
+from core.tabular import (
     ImportResult,
     Row,
     RowError,
     Source,
     cell_to_field,
-    import_errors_message,
-    import_summary,
     model_errors,
     sorted_errors,
     split_terms,
@@ -34,8 +30,6 @@ from portrait.tabular import (
 from vocabularies.services import (
     TermResolution,
     term_key,
-    term_links_load,
-    term_links_replace,
     terms_create_missing,
     terms_resolve,
 )
@@ -53,6 +47,9 @@ class ProfileImport:
     optional: tuple[str, ...] = ()               # may be missing or empty: empty keeps the current/default value
     ignored: tuple[str, ...] = ()                # accepted and skipped (the computed columns of an export)
     after_write: Callable[[list[int]], None] | None = None  # ids of created or changed profiles, in the transaction
+    # Things to tell about valid rows that are not errors (a capacity below the current book): gets the
+    # existing profiles the file changes, with their new values set but not saved; dry runs warn too.
+    warnings: Callable[[list[models.Model]], list[str]] | None = None
 
     @property
     def not_in_file(self) -> tuple[str, ...]:
@@ -77,9 +74,12 @@ class ProfileImport:
             profile.user_id: profile
             for profile in self.model.objects.filter(user_id__in=[user.pk for user in users.existing.values()])
         }
+        for user in users.existing.values():
+            if user.pk in profiles:
+                profiles[user.pk].user = user  # already read: str(profile) costs no query
         relations = {column: self.model._meta.get_field(column) for column, _model in self.term_columns}
         current = {
-            column: term_links_load(relation=relation, owner_ids=[profile.pk for profile in profiles.values()])
+            column: m2m_links_load(relation, owner_ids=[profile.pk for profile in profiles.values()])
             for column, relation in relations.items()
         }
         resolutions = {
@@ -95,7 +95,9 @@ class ProfileImport:
             username = users.usernames.get(row.line)
             user = users.existing.get(username) if username else None
             profile = profiles.get(user.pk) if user is not None else None
-            plan, row_errors = self._plan_row(row, username=username, profile=profile, current=current, resolutions=resolutions)
+            plan, row_errors = self._plan_row(
+                row, username=username, profile=profile, current=current, resolutions=resolutions
+            )
             if user is not None and plan is not None and user.name != plan.name:
                 plan.changed = True
             errors += row_errors
@@ -110,9 +112,13 @@ class ProfileImport:
             unchanged=sum(not plan.changed for plan in plans),
             dry_run=dry_run,
             created_terms=[
-                f"{column}: {name}" for column, resolution in resolutions.items() for name in resolution.missing.values()
+                f"{column}: {name}"
+                for column, resolution in resolutions.items()
+                for name in resolution.missing.values()
             ],
         )
+        if self.warnings is not None:
+            result.warnings = self.warnings([plan.profile for plan in plans if plan.changed and not plan.created])
         if not dry_run:
             self._write(plans, users_existing=users.existing, resolutions=resolutions, relations=relations)
         return result
@@ -158,10 +164,16 @@ class ProfileImport:
         if username is None or errors:
             return None, errors
         plan = _Plan(
-            username=username, name=row.values["name"], profile=instance, created=profile is None, terms=terms,
+            username=username,
+            name=row.values["name"],
+            profile=instance,
+            created=profile is None,
+            terms=terms,
             term_changes=term_changes,
         )
-        plan.changed = plan.created or bool(term_changes) or before != [getattr(instance, c) for c in self.profile_columns]
+        plan.changed = (
+            plan.created or bool(term_changes) or before != [getattr(instance, c) for c in self.profile_columns]
+        )
         return plan, errors
 
     def _write(
@@ -172,23 +184,20 @@ class ProfileImport:
         resolutions: dict[str, TermResolution],
         relations: dict[str, models.ManyToManyField],
     ) -> None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # the service's transaction, when it has one
             for resolution in resolutions.values():
                 terms_create_missing(resolution=resolution)
             users = users_upsert(
-                names={plan.username: plan.name for plan in plans}, role=self.role, existing=users_existing,
+                names={plan.username: plan.name for plan in plans},
+                role=self.role,
+                existing=users_existing,
             ).users
 
             new = [plan.profile for plan in plans if plan.created]
             for plan in plans:
                 if plan.created:
                     plan.profile.user = users[plan.username]
-            self.model.objects.bulk_create(new)
-            if any(profile.pk is None for profile in new):  # backends that return no ids from a bulk insert (MySQL)
-                ids = dict(self.model.objects.filter(user_id__in=[p.user_id for p in new]).values_list("user_id", "pk"))
-                for profile in new:
-                    profile.pk = ids[profile.user_id]
-                    profile._state.adding, profile._state.db = False, self.model.objects.db
+            bulk_create_with_ids(self.model, new, key_field="user")
 
             updated = [plan.profile for plan in plans if plan.changed and not plan.created]
             now = timezone.now()
@@ -197,9 +206,9 @@ class ProfileImport:
             self.model.objects.bulk_update(updated, [*self.profile_columns, "updated_at"])
 
             for column, relation in relations.items():
-                term_links_replace(
-                    relation=relation,
-                    links={
+                m2m_links_replace(
+                    relation,
+                    {
                         plan.profile.pk: resolutions[column].ids_for(plan.terms[column])
                         for plan in plans
                         if column in plan.term_changes
@@ -222,34 +231,3 @@ class _Plan:
     terms: dict[str, list[str]]
     changed: bool = False
     term_changes: set[str] = field(default_factory=set)  # columns whose term set changes
-
-
-class ImportCommand(BaseCommand):
-    """`import_customers`, `import_managers`: read a file, run the import, report every problem or a summary."""
-
-    import_file: Callable[..., ImportResult]  # the app's import service, e.g. customers_import
-    noun: str  # what the summary counts ("customers"); may be a lazy translation
-    terms_help: str
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help=_("The CSV (UTF-8, a BOM is fine) or .xlsx file to import."))
-        parser.add_argument("--create-terms", action="store_true", help=str(self.terms_help))
-        parser.add_argument("--dry-run", action="store_true", help=_("Only validate the file and print what would change."))
-
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("File not found: %(file)s") % {"file": path})
-        try:
-            result = self.import_file(file=path, create_terms=options["create_terms"], dry_run=options["dry_run"])
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}) from exc
-        except IntegrityError as exc:  # someone else wrote the same users meanwhile; the transaction rolled back
-            raise CommandError(
-                _("The database changed during the import, nothing was imported: %(error)s. Run it again.")
-                % {"error": exc}
-            ) from exc
-        if result.errors:
-            raise CommandError(import_errors_message(result, source=str(path)))
-        if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(import_summary(result, noun=self.noun)))

@@ -2,14 +2,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers.selectors import CUSTOMER_IMPORT_COLUMNS
-from customers.services import customers_import
-from portrait.profile_import import ImportCommand
+from imports.commands import ImportCommand
+from imports.services import customers_import
 
 
 class Command(ImportCommand):
     import_file = staticmethod(customers_import)
     noun = pgettext_lazy("what an import summary counts", "customers")
-    terms_help = gettext_lazy("Create needs and hobbies that are not in the vocabularies yet, instead of refusing them.")
+    terms_help = gettext_lazy(
+        "Create needs and hobbies that are not in the vocabularies yet, instead of refusing them."
+    )
 
     @property
     def help(self) -> str:  # translated when the parser is built, in the active language

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from customers.demo import ADMIN_PASSWORD, ADMIN_USERNAME, DEMO_PASSWORD, NAMED_CUSTOMERS, NAMED_MANAGERS, demo_seed
+from demo.generators import ADMIN_PASSWORD, ADMIN_USERNAME, DEMO_PASSWORD, NAMED_CUSTOMERS, NAMED_MANAGERS
+from demo.services import demo_seed
 
 
 class Command(BaseCommand):

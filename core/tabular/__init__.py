@@ -1,0 +1,26 @@
+"""Tabular files in and out (CSV, XLSX), for every import and export; knows no domain.
+
+`read` (files or rows in code to `Row`s, term lists), `write` (CSV/XLSX out, formula escaping),
+`cells` (a cell's text onto a Django model field, validated by the model), `results` (`RowError`,
+`ImportResult`). The wording for people (commands, pages) lives with the imports, not here.
+"""
+from .cells import cell_to_field, model_errors
+from .read import (
+    TERM_SEPARATOR,
+    Row,
+    Source,
+    Table,
+    join_terms,
+    read_table,
+    rows_from_mappings,
+    split_terms,
+    table_from,
+)
+from .results import ImportResult, RowError, sorted_errors
+from .write import csv_chunks, escape_formula, unescape_formula, write_csv, write_xlsx
+
+__all__ = [
+    "TERM_SEPARATOR", "ImportResult", "Row", "RowError", "Source", "Table", "cell_to_field", "csv_chunks",
+    "escape_formula", "join_terms", "model_errors", "read_table", "rows_from_mappings", "sorted_errors",
+    "split_terms", "table_from", "unescape_formula", "write_csv", "write_xlsx",
+]

@@ -1,0 +1,273 @@
+"""Reading tabular files: CSV (UTF-8, with or without BOM) and XLSX to rows, or rows given in code.
+
+Reading returns rows with the physical line each one starts on and collects every problem as a
+`RowError` instead of stopping at the first, so an import can report the whole file at once.
+Term lists ("Funds; Insurance") are split here too.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any, Union
+
+from django.utils.translation import gettext as _
+
+from .results import RowError
+from .write import unescape_formula
+
+Source = Union[str, os.PathLike, bytes, IO[bytes]]
+
+TERM_SEPARATOR = ";"
+# Chinese input methods type the full-width semicolon; accept it as the same separator.
+_TERM_SPLIT_RE = re.compile(r"[;\uff1b]")
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: the physical line it starts on and its cells by column name (stripped, unescaped)."""
+
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[Row]
+    errors: list[RowError]
+
+
+def split_terms(cell: str) -> list[str]:
+    """`"Funds; Insurance;;funds"` -> `["Funds", "Insurance"]`: stripped, blanks dropped, first spelling kept
+    when the same name (ignoring case) repeats."""
+    names, seen = [], set()
+    for part in _TERM_SPLIT_RE.split(cell or ""):
+        name = part.strip()
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def join_terms(names: Iterable[str]) -> str:
+    return TERM_SEPARATOR.join(names)
+
+
+def read_table(
+    source: Source,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+) -> Table:
+    """Read a CSV (UTF-8, BOM optional) or XLSX file (recognised by its content) with a header row.
+
+    Header names are matched ignoring case and surrounding spaces. `required` columns must be present,
+    `optional` ones may be, `ignored` ones (such as computed columns of an export) are accepted and
+    dropped; any other column is an error, so a typo is not silently skipped. Blank rows are skipped.
+    Every row missing from `Table.rows` has an entry in `Table.errors`. Raises `OSError` when a path
+    cannot be read.
+    """
+    data = _read_bytes(source)
+    if data.startswith(_XLSX_MAGIC):
+        raw_rows, errors = _xlsx_rows(data)
+    else:
+        raw_rows, errors = _csv_rows(data)
+    if errors:
+        return Table(columns=[], rows=[], errors=errors)
+    return _table_from_raw(raw_rows, required=required, optional=optional, ignored=ignored)
+
+
+def table_from(
+    *,
+    rows: Iterable[Mapping[str, Any] | Row] | None = None,
+    file: Source | None = None,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+) -> Table:
+    """The rows of an import, from a file (`read_table`) or given in code (`rows_from_mappings`)."""
+    if (rows is None) == (file is None):
+        raise TypeError("pass exactly one of rows= or file=")
+    if file is not None:
+        return read_table(file, required=required, optional=optional, ignored=ignored)
+    return rows_from_mappings(rows, required=required, optional=optional, ignored=ignored)
+
+
+def rows_from_mappings(
+    items: Iterable[Mapping[str, Any] | Row],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+) -> Table:
+    """Rows given in code (an API, a test) rather than a file: a `Row` keeps its line, a mapping is
+    numbered as if a header were line 1. Values become text like a file's cells (lists of terms are
+    joined, None is empty); nothing is unescaped."""
+    known = {*required, *optional, *ignored}
+    rows, errors = [], []
+    for index, item in enumerate(items):
+        line, values = (item.line, item.values) if isinstance(item, Row) else (index + 2, item)
+        bad = False
+        for column in values:
+            if column not in known:
+                errors.append(RowError(line, str(column), _("unknown column"), "unknown_column"))
+                bad = True
+        for column in required:
+            if column not in values:
+                errors.append(RowError(line, column, _("missing column"), "missing_column"))
+                bad = True
+        if not bad:
+            cells = {c: _cell_text(values[c]) for c in (*required, *optional) if c in values}
+            rows.append(Row(line=line, values=cells))
+    return Table(columns=[*required, *optional], rows=rows, errors=errors)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return join_terms(str(v) for v in value)
+    return str(value).strip()
+
+
+def _read_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:
+            return handle.read()
+    data = source.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
+    line = data.count(b"\n", 0, exc.start) + 1
+    return RowError(
+        line,
+        "file",
+        _(
+            "file is not UTF-8: save it as 'CSV UTF-8 (Comma delimited)' in Excel (or convert it, "
+            "e.g. `iconv -f GBK -t UTF-8`) and import it again"
+        ),
+        "not_utf8",
+    )
+
+
+def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [_not_utf8_error(data, exc)]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        while True:
+            start = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            rows.append((start, cells))
+    except csv.Error as exc:
+        return [], [RowError(reader.line_num, "file", _("unreadable CSV: %(error)s") % {"error": exc}, "bad_csv")]
+    return rows, []
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        return [], [RowError(1, "file", _("unreadable XLSX file: %(error)s") % {"error": exc}, "bad_xlsx")]
+    try:
+        # Read-only sheets yield every row from 1 on, empty ones included, so the index is the row number.
+        rows = [
+            (number, [_xlsx_text(value) for value in values])
+            for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    return rows, []
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # The shortest text that reads back as the same float: 1234.5 -> "1234.5", 35.0 -> "35".
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _table_from_raw(
+    raw_rows: list[tuple[int, list[str]]],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str],
+    ignored: Sequence[str],
+) -> Table:
+    raw_rows = [(line, cells) for line, cells in raw_rows if any(cell.strip() for cell in cells)]
+    expected = ", ".join((*required, *optional))
+    if not raw_rows:
+        message = _("the file is empty: expected a header row: %(columns)s") % {"columns": expected}
+        return Table([], [], [RowError(1, "header", message, "empty")])
+
+    header_line, header = raw_rows[0]
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in header]
+    while header and not header[-1]:
+        header.pop()  # Excel writes trailing separators when a cell beyond the table was ever formatted
+    errors: list[RowError] = []
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        message = _("columns must be separated by commas (,), not semicolons or tabs")
+        errors.append(RowError(header_line, "header", message, "separator"))
+        return Table([], [], errors)
+
+    known = {*required, *optional, *ignored}
+    seen: set[str] = set()
+    for position, name in enumerate(header, start=1):
+        if not name:
+            column = _("column %(position)d") % {"position": position}
+            errors.append(RowError(header_line, column, _("the column has no name"), "unnamed_column"))
+        elif name in seen:
+            errors.append(RowError(header_line, name, _("the column appears more than once"), "duplicate_column"))
+        elif name not in known:
+            message = _("unknown column (expected: %(columns)s)") % {"columns": expected}
+            errors.append(RowError(header_line, name, message, "unknown_column"))
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            message = _("missing column: the header must have %(columns)s") % {"columns": expected}
+            errors.append(RowError(header_line, name, message, "missing_column"))
+    if errors:
+        return Table([], [], errors)
+
+    wanted = {*required, *optional}
+    keep = [(index, name) for index, name in enumerate(header) if name in wanted]
+    rows = []
+    for line, cells in raw_rows[1:]:
+        extra = cells[len(header):]
+        if len(cells) < len(header) or any(cell.strip() for cell in extra):
+            errors.append(
+                RowError(
+                    line, "row",
+                    _("expected %(expected)d cells, found %(found)d") % {"expected": len(header), "found": len(cells)},
+                    "cell_count",
+                )
+            )
+            continue
+        rows.append(Row(line=line, values={name: unescape_formula(cells[index].strip()) for index, name in keep}))
+    return Table(columns=[name for _index, name in keep], rows=rows, errors=errors)
+
+

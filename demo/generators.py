@@ -1,0 +1,189 @@
+"""Demo portraits, generated: pure numpy, seeded, no Django.
+
+The portrait of account number ``i`` of a stream depends only on ``(seed, stream, i)``, never on how
+many accounts are asked for or already exist, because draws are made in fixed blocks of ``BLOCK``
+rows, each from its own generator. ``demo.services.demo_seed`` writes them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+
+ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin123"
+DEMO_PASSWORD = "123456"
+NAMED_CUSTOMERS, NAMED_MANAGERS = 20, 5
+SYNTHETIC_CUSTOMER_PREFIX, SYNTHETIC_MANAGER_PREFIX = "syn_c", "syn_m"
+BLOCK = 4096
+
+# Streams: independent random sequences per kind of account.
+NAMED_CUSTOMER_STREAM, NAMED_MANAGER_STREAM, SYNTHETIC_CUSTOMER_STREAM, SYNTHETIC_MANAGER_STREAM = 1, 2, 3, 4
+
+# (name, how often customers ask for it). Order is the vocabulary order in forms.
+SERVICES = [
+    ("理财规划", 1.0), ("存款理财", 1.0), ("基金投资", 0.8), ("保险保障", 0.8), ("信用卡", 0.8),
+    ("个人贷款", 0.5), ("房贷按揭", 0.5), ("养老规划", 0.6), ("子女教育金", 0.4), ("股票证券", 0.5),
+    ("外汇业务", 0.25), ("贵金属", 0.3), ("税务筹划", 0.25), ("信托服务", 0.15), ("家族财富传承", 0.1),
+    ("私人银行", 0.1), ("小微企业贷款", 0.2), ("跨境金融", 0.15),
+]
+HOBBIES = [
+    ("旅游", 1.0), ("美食", 0.9), ("阅读", 0.8), ("电影", 0.8), ("音乐", 0.7), ("摄影", 0.6),
+    ("茶艺", 0.4), ("书法", 0.3), ("钓鱼", 0.4), ("登山", 0.4), ("瑜伽", 0.4), ("高尔夫", 0.15),
+    ("收藏", 0.2), ("马拉松", 0.25), ("网球", 0.2), ("园艺", 0.3), ("游泳", 0.5), ("羽毛球", 0.5),
+]
+# (occupation, share of working-age customers, log-assets bonus).
+OCCUPATIONS = [
+    ("教师", 0.10, 0.0), ("医生", 0.06, 0.4), ("企业主", 0.08, 1.2), ("工程师", 0.12, 0.2),
+    ("公务员", 0.08, 0.1), ("律师", 0.03, 0.5), ("会计师", 0.05, 0.2), ("自由职业", 0.07, 0.0),
+    ("销售经理", 0.08, 0.2), ("程序员", 0.08, 0.3), ("护士", 0.05, -0.2), ("金融分析师", 0.03, 0.6),
+    ("个体工商户", 0.08, 0.4), ("设计师", 0.04, 0.1), ("大学教授", 0.02, 0.4), ("外企高管", 0.02, 1.0),
+    ("退休人员", 0.0, 0.3),  # by age only, see _customer_block
+]
+# The 50 commonest surnames, with their rough share of the population (%).
+SURNAMES = [
+    ("王", 7.1), ("李", 7.0), ("张", 6.7), ("刘", 5.4), ("陈", 4.5), ("杨", 3.1), ("黄", 2.2), ("赵", 2.1),
+    ("吴", 2.0), ("周", 1.9), ("徐", 1.5), ("孙", 1.5), ("马", 1.4), ("朱", 1.3), ("胡", 1.2), ("郭", 1.1),
+    ("何", 1.1), ("高", 1.0), ("林", 1.0), ("罗", 0.9), ("郑", 0.9), ("梁", 0.9), ("谢", 0.8), ("宋", 0.8),
+    ("唐", 0.8), ("许", 0.7), ("韩", 0.7), ("冯", 0.7), ("邓", 0.7), ("曹", 0.7), ("彭", 0.6), ("曾", 0.6),
+    ("肖", 0.6), ("田", 0.6), ("董", 0.5), ("袁", 0.5), ("潘", 0.5), ("于", 0.5), ("蒋", 0.5), ("蔡", 0.5),
+    ("余", 0.5), ("杜", 0.5), ("叶", 0.4), ("程", 0.4), ("苏", 0.4), ("魏", 0.4), ("吕", 0.4), ("丁", 0.4),
+    ("任", 0.4), ("欧阳", 0.05),
+]
+GIVEN_NAMES = (
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 秀英 秀兰 桂英 建国 建华 建军 志强 志明 "
+    "海燕 晓明 丽娟 文静 国强 玉兰 春梅 红梅 立新 卫东 淑珍 凤英 德明 子轩 梓涵 浩然 一诺 欣怡 雨桐 思远 "
+    "佳怡 俊杰 嘉怡 宇航 晨曦 婷婷 雪梅 永刚 振华 丹丹 晓燕 鹏飞 海涛 亚楠 文博 佳琪 明轩 诗涵 天宇 若曦"
+).split()
+
+_SERVICE_INDEX = {name: i for i, (name, _) in enumerate(SERVICES)}
+_HOBBY_INDEX = {name: i for i, (name, _) in enumerate(HOBBIES)}
+_OCCUPATION_INDEX = {name: i for i, (name, _, _) in enumerate(OCCUPATIONS)}
+_RETIRED = _OCCUPATION_INDEX["退休人员"]
+_WAN = 10_000  # 万
+
+
+@dataclass(frozen=True, eq=False)
+class Portraits:
+    """Generated accounts of one stream, rows in account order.
+
+    Attributes
+    ----------
+    names : list of str
+    ages : ndarray of shape (n,), dtype int64
+        Empty for managers.
+    occupations : list of str
+        Empty for managers.
+    assets_cents : ndarray of shape (n,), dtype int64
+        Total assets in fen (0.01 yuan); empty for managers.
+    services : ndarray of shape (n, len(SERVICES)), dtype bool
+        Needs of customers, capabilities of managers.
+    hobbies : ndarray of shape (n, len(HOBBIES)), dtype bool
+    """
+
+    names: list[str]
+    ages: np.ndarray
+    occupations: list[str]
+    assets_cents: np.ndarray
+    services: np.ndarray
+    hobbies: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def assets(self, row: int) -> Decimal:
+        return Decimal(int(self.assets_cents[row])).scaleb(-2)
+
+
+def _choose(rng: np.random.Generator, weights: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Per row, ``low..high`` distinct columns drawn without replacement in proportion to `weights`.
+
+    Efraimidis-Spirakis keys: the ``k`` largest ``log(u) / w`` are a weighted sample of size ``k``.
+    `weights` has shape (n, n_terms); returns a bool mask of the same shape.
+    """
+    n, n_terms = weights.shape
+    counts = rng.integers(low, high + 1, size=n)
+    keys = np.log(1.0 - rng.random((n, n_terms))) / weights
+    ranks = (-keys).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable")
+    return ranks < counts[:, None]
+
+
+def _names(rng: np.random.Generator, n: int) -> np.ndarray:
+    surname_p = np.array([share for _, share in SURNAMES])
+    surnames = rng.choice(len(SURNAMES), size=n, p=surname_p / surname_p.sum())
+    given = rng.integers(0, len(GIVEN_NAMES), size=n)
+    return np.stack([surnames, given], axis=1)
+
+
+def _customer_block(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    names = _names(rng, n)
+    ages = np.clip(np.rint(rng.normal(44, 13, size=n)), 22, 75).astype(np.int64)
+
+    working_p = np.array([share for _, share, _ in OCCUPATIONS])
+    occupations = rng.choice(len(OCCUPATIONS), size=n, p=working_p / working_p.sum())
+    retired = rng.random(n) < np.clip((ages - 55) / 12, 0, 0.9)
+    occupations[retired] = _RETIRED
+
+    # Log-normal around 60万, richer with age and with some trades; 5万 to 5000万.
+    bonus = np.array([b for _, _, b in OCCUPATIONS])[occupations]
+    log_assets = np.log(60 * _WAN) + 0.02 * (ages - 40) + bonus + rng.normal(0, 1.0, size=n)
+    assets_cents = np.rint(np.clip(np.exp(log_assets), 5 * _WAN, 5000 * _WAN) * 100).astype(np.int64)
+
+    wealthy = assets_cents >= 300 * _WAN * 100
+    very_wealthy = assets_cents >= 1000 * _WAN * 100
+    young, middle, senior = ages < 40, (ages >= 30) & (ages <= 50), ages >= 50
+
+    service_w = np.tile([w for _, w in SERVICES], (n, 1))
+    for name in ("私人银行", "家族财富传承", "信托服务", "税务筹划"):
+        service_w[:, _SERVICE_INDEX[name]] *= np.where(very_wealthy, 8, np.where(wealthy, 3, 0.5))
+    service_w[:, _SERVICE_INDEX["养老规划"]] *= np.where(ages >= 45, 2.5, 0.5)
+    service_w[:, _SERVICE_INDEX["子女教育金"]] *= np.where(middle, 3, 0.3)
+    for name in ("房贷按揭", "个人贷款", "信用卡"):
+        service_w[:, _SERVICE_INDEX[name]] *= np.where(ages <= 45, 2, 0.6)
+    business = np.isin(occupations, [_OCCUPATION_INDEX["企业主"], _OCCUPATION_INDEX["个体工商户"]])
+    service_w[:, _SERVICE_INDEX["小微企业贷款"]] *= np.where(business, 8, 0.3)
+
+    hobby_w = np.tile([w for _, w in HOBBIES], (n, 1))
+    hobby_w[:, _HOBBY_INDEX["高尔夫"]] *= np.where(wealthy, 6, 0.5)
+    for name in ("马拉松", "登山", "网球", "羽毛球", "瑜伽"):
+        hobby_w[:, _HOBBY_INDEX[name]] *= np.where(young, 2, np.where(senior, 0.5, 1))
+    for name in ("书法", "茶艺", "钓鱼", "园艺", "收藏"):
+        hobby_w[:, _HOBBY_INDEX[name]] *= np.where(senior, 3, 0.7)
+
+    return {
+        "names": names, "ages": ages, "occupations": occupations, "assets_cents": assets_cents,
+        "services": _choose(rng, service_w, 2, 6), "hobbies": _choose(rng, hobby_w, 2, 6),
+    }
+
+
+def _manager_block(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    # Managers are trained where demand is, but less unevenly than customers ask.
+    service_w = np.tile(np.sqrt([w for _, w in SERVICES]), (n, 1))
+    hobby_w = np.tile(np.sqrt([w for _, w in HOBBIES]), (n, 1))
+    names = _names(rng, n)
+    return {
+        "names": names, "ages": np.zeros(n, np.int64), "occupations": np.zeros(n, np.int64),
+        "assets_cents": np.zeros(n, np.int64),
+        "services": _choose(rng, service_w, 5, 10), "hobbies": _choose(rng, hobby_w, 3, 7),
+    }
+
+
+def generate_portraits(*, seed: int, stream: int, n: int) -> Portraits:
+    """Portraits of accounts ``0..n-1`` of `stream`; row ``i`` depends on ``(seed, stream, i)`` only."""
+    if seed < 0 or n < 0:
+        raise ValueError(f"seed and n must be non-negative, got seed={seed}, n={n}")
+    make_block = _customer_block if stream in (NAMED_CUSTOMER_STREAM, SYNTHETIC_CUSTOMER_STREAM) else _manager_block
+    blocks = [make_block(np.random.default_rng([seed, stream, b]), BLOCK) for b in range(-(-n // BLOCK))]
+    if not blocks:
+        blocks = [make_block(np.random.default_rng([seed, stream, 0]), 0)]
+    columns = {key: np.concatenate([block[key] for block in blocks])[:n] for key in blocks[0]}
+    is_customer = make_block is _customer_block
+    return Portraits(
+        names=[SURNAMES[s][0] + GIVEN_NAMES[g] for s, g in columns["names"]],
+        ages=columns["ages"] if is_customer else np.zeros(0, np.int64),
+        occupations=[OCCUPATIONS[o][0] for o in columns["occupations"]] if is_customer else [],
+        assets_cents=columns["assets_cents"] if is_customer else np.zeros(0, np.int64),
+        services=columns["services"],
+        hobbies=columns["hobbies"],
+    )
