@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.bulk import m2m_links_load
 from core.tabular import join_terms
@@ -83,3 +85,92 @@ def customer_export_rows(
         if len(chunk) < chunk_size:
             return
         last_username = chunk[-1][1]
+
+
+# --- pages: one customer, a list of customers ----------------------------------------------------
+
+def _terms_in_order(relation: str) -> Prefetch:
+    model = CustomerProfile._meta.get_field(relation).related_model
+    return Prefetch(relation, queryset=model.objects.order_by("order", "name"))
+
+
+def customer_portrait_get(*, queryset: QuerySet, **lookup) -> CustomerProfile | None:
+    """One portrait from `queryset` (a scoping selector's), with its user and manager's user joined and
+    its needs and hobbies in vocabulary order: three queries. None when there is no such portrait."""
+    return (
+        queryset.select_related("user", "manager__user")
+        .prefetch_related(_terms_in_order("needs"), _terms_in_order("hobbies"))
+        .filter(**lookup)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    """What a customer list can be narrowed by; every filter combines with the others (AND)."""
+
+    customer_class: str = ""
+    segment: int | None = None
+    need: int | None = None  # a Service id
+    hobby: int | None = None  # a Hobby id
+    age_min: int | None = None
+    age_max: int | None = None
+    assets_min: Decimal | None = None
+    assets_max: Decimal | None = None
+    search: str = ""  # part of the username or the display name
+
+
+# Sort keys a page may offer, each to its columns; the primary key breaks ties so pages never overlap.
+CUSTOMER_SORTS = {
+    "name": ("user__name", "user__username"),
+    "username": ("user__username",),
+    "age": ("age",),
+    "occupation": ("occupation",),
+    "assets": ("total_assets",),
+    "class": ("customer_class",),
+    "segment": ("segment",),
+    "created": ("created_at",),
+}
+
+
+def customer_list(
+    *,
+    queryset: QuerySet,
+    filters: CustomerFilters = CustomerFilters(),
+    sort: str = "username",
+    descending: bool = False,
+) -> QuerySet:
+    """`queryset` (start from `accounts.access.customers_visible_to(user)`) filtered and sorted.
+
+    A page of it costs three queries (the rows with user joined, then needs and hobbies, each in
+    vocabulary order) and counting it one, whatever the page size and the number of customers.
+    A need or hobby filter joins the through table on a unique pair, so no row repeats.
+    """
+    if filters.customer_class:
+        queryset = queryset.filter(customer_class=filters.customer_class)
+    if filters.segment is not None:
+        queryset = queryset.filter(segment=filters.segment)
+    if filters.need is not None:
+        queryset = queryset.filter(needs=filters.need)
+    if filters.hobby is not None:
+        queryset = queryset.filter(hobbies=filters.hobby)
+    if filters.age_min is not None:
+        queryset = queryset.filter(age__gte=filters.age_min)
+    if filters.age_max is not None:
+        queryset = queryset.filter(age__lte=filters.age_max)
+    if filters.assets_min is not None:
+        queryset = queryset.filter(total_assets__gte=filters.assets_min)
+    if filters.assets_max is not None:
+        queryset = queryset.filter(total_assets__lte=filters.assets_max)
+    if filters.search:
+        queryset = queryset.filter(
+            Q(user__username__icontains=filters.search) | Q(user__name__icontains=filters.search)
+        )
+    columns = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["username"])
+    order = [f"-{column}" if descending else column for column in columns]
+    order.append("-pk" if descending else "pk")
+    return (
+        queryset.select_related("user")
+        .prefetch_related(_terms_in_order("needs"), _terms_in_order("hobbies"))
+        .order_by(*order)
+    )

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import BigIntegerField, Count, OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+
+from vocabularies.models import Hobby, Service
 
 from .models import ManagerProfile
 
@@ -52,3 +54,17 @@ def manager_loads(manager_ids: Collection[int]) -> dict[int, int]:
 def manager_load(manager: ManagerProfile) -> int:
     """Customers one manager serves: one query."""
     return manager_loads([manager.pk])[manager.pk]
+
+
+def manager_profile_get(*, queryset: QuerySet, **lookup) -> ManagerProfile | None:
+    """One profile from `queryset` (a scoping selector's) with its user, and capabilities and hobbies in
+    vocabulary order: three queries. None when there is none."""
+    return (
+        queryset.select_related("user")
+        .prefetch_related(
+            Prefetch("capabilities", queryset=Service.objects.order_by("order", "name")),
+            Prefetch("hobbies", queryset=Hobby.objects.order_by("order", "name")),
+        )
+        .filter(**lookup)
+        .first()
+    )

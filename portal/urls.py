@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import auth, customer, workspace
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("accounts/login/", auth.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth.SignOutView.as_view(), name="logout"),
+    path("accounts/register/", auth.register, name="register"),
+    path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("me/", customer.me, name="me"),
+    path("workspace/", workspace.workspace, name="workspace"),
+    path("workspace/customers/<int:pk>/", workspace.workspace_customer, name="workspace_customer"),
+    path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
+]

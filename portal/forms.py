@@ -1,0 +1,162 @@
+"""Forms of the portal: they check input and hand it to one service; the rules live in the services."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import MAX_AGE, MIN_AGE, CustomerClass
+from customers.selectors import CUSTOMER_SORTS, CustomerFilters
+from vocabularies.models import Hobby, Service
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def choosable_terms(model, *, kept=()):
+    """Active terms, and the inactive ones the portrait has already (they may stay, not be newly chosen)."""
+    kept_ids = [term.pk for term in kept]
+    return model.objects.filter(Q(is_active=True) | Q(pk__in=kept_ids)).order_by("order", "name")
+
+
+class TermCheckboxes(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, required=False, **kwargs)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form (it passes the request to the backends, which django-axes needs)."""
+
+
+class RegisterForm(forms.Form):
+    """Self-registration: the fields a customer chooses. There is no role, staff or manager field: the
+    service creates a customer whatever else is posted."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class PortraitForm(forms.Form):
+    """The fields a customer owns on their portrait; class, segment and manager are not among them."""
+
+    age = forms.IntegerField(label=_("Age"), min_value=MIN_AGE, max_value=MAX_AGE)
+    occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
+    total_assets = forms.DecimalField(
+        label=_("Total assets (yuan)"), min_value=Decimal("0"), max_digits=15, decimal_places=2,
+    )
+    needs = TermCheckboxes(Service.objects.none(), label=_("Financial services you need"))
+    hobbies = TermCheckboxes(Hobby.objects.none(), label=_("Your hobbies"))
+
+    def __init__(self, *args, customer=None, **kwargs):
+        if customer is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "age": customer.age, "occupation": customer.occupation, "total_assets": customer.total_assets,
+                "needs": list(customer.needs.all()), "hobbies": list(customer.hobbies.all()),
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = choosable_terms(Service, kept=customer.needs.all() if customer else ())
+        self.fields["hobbies"].queryset = choosable_terms(Hobby, kept=customer.hobbies.all() if customer else ())
+
+
+class ManagerProfileForm(forms.Form):
+    """What a manager says about themselves; capacity is the admins' to set."""
+
+    capabilities = TermCheckboxes(Service.objects.none(), label=_("Services you offer"))
+    hobbies = TermCheckboxes(Hobby.objects.none(), label=_("Your hobbies"))
+    accepting_customers = forms.BooleanField(
+        label=_("Accepting new customers"), required=False,
+        help_text=_("Off while you are on leave: matching runs give you no new customers."),
+    )
+
+    def __init__(self, *args, manager, **kwargs):
+        if "initial" not in kwargs:
+            kwargs["initial"] = {
+                "capabilities": list(manager.capabilities.all()), "hobbies": list(manager.hobbies.all()),
+                "accepting_customers": manager.accepting_customers,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["capabilities"].queryset = choosable_terms(Service, kept=manager.capabilities.all())
+        self.fields["hobbies"].queryset = choosable_terms(Hobby, kept=manager.hobbies.all())
+
+
+SORT_CHOICES = [
+    ("name", _("Name")), ("username", _("Username")), ("age", _("Age")), ("occupation", _("Occupation")),
+    ("assets", _("Total assets")), ("class", _("Class")), ("segment", _("Segment")), ("created", _("Joined")),
+]
+assert {key for key, _label in SORT_CHOICES} == set(CUSTOMER_SORTS)
+
+
+class WorkspaceFilterForm(forms.Form):
+    """The manager's customer list: filters that combine, a search, a sort column and direction."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or username"), "type": "search"}))
+    customer_class = forms.ChoiceField(label=_("Class"), required=False,
+                                       choices=[("", _("All classes")), *CustomerClass.choices])
+    segment = forms.TypedChoiceField(label=_("Segment"), required=False, coerce=int, empty_value=None)
+    need = forms.ModelChoiceField(Service.objects.none(), label=_("Need"), required=False, empty_label=_("Any need"))
+    hobby = forms.ModelChoiceField(Hobby.objects.none(), label=_("Hobby"), required=False, empty_label=_("Any hobby"))
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=MAX_AGE)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=MAX_AGE)
+    assets_min = forms.DecimalField(
+        label=_("Assets from"), required=False, min_value=0, max_digits=15, decimal_places=2,
+    )
+    assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0, max_digits=15, decimal_places=2)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    desc = forms.BooleanField(label=_("Descending"), required=False)
+
+    def __init__(self, *args, segments: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = [
+            ("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items()),
+        ]
+        self.fields["need"].queryset = Service.objects.order_by("order", "name")
+        self.fields["hobby"].queryset = Hobby.objects.order_by("order", "name")
+
+    def _valid_data(self) -> dict:
+        """The fields that passed: a bad bound is shown beside its field, the other filters still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def filters(self) -> CustomerFilters:
+        data = self._valid_data()
+        return CustomerFilters(
+            customer_class=data.get("customer_class") or "",
+            segment=data.get("segment"),
+            need=data["need"].pk if data.get("need") else None,
+            hobby=data["hobby"].pk if data.get("hobby") else None,
+            age_min=data.get("age_min"), age_max=data.get("age_max"),
+            assets_min=data.get("assets_min"), assets_max=data.get("assets_max"),
+            search=(data.get("q") or "").strip(),
+        )
+
+    def sorting(self) -> tuple[str, bool]:
+        data = self._valid_data()
+        return data.get("sort") or "username", bool(data.get("desc"))

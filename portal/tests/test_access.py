@@ -1,0 +1,147 @@
+"""Who reaches which page: every portal page for every kind of visitor."""
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("portal:login")
+
+# page -> {visitor: expected status}; 302 for an anonymous visitor means "to sign in".
+MATRIX = {
+    "me": {
+        "anonymous": 302, "customer": 200, "other_customer": 200, "manager": 403, "other_manager": 403, "admin": 403,
+    },
+    "workspace": {
+        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
+    },
+    "workspace_customer": {
+        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
+    },
+    "workspace_profile": {
+        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
+    },
+    "password_change": {
+        "anonymous": 302, "customer": 200, "other_customer": 200, "manager": 200, "other_manager": 200, "admin": 200,
+    },
+}
+VISITORS = ["anonymous", "customer", "other_customer", "manager", "other_manager", "admin"]
+
+
+def _url(page, own_customer):
+    if page == "workspace_customer":
+        return reverse("portal:workspace_customer", args=[own_customer.pk])
+    return reverse(f"portal:{page}")
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("page", list(MATRIX))
+def test_permission_matrix(client, people, own_customer, page, visitor):
+    if people[visitor] is not None:
+        client.force_login(people[visitor])
+    url = _url(page, own_customer)
+
+    response = client.get(url)
+
+    assert response.status_code == MATRIX[page][visitor]
+    if visitor == "anonymous":
+        assert response["Location"] == f"{LOGIN}?next={url}"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_sign_in_and_register_pages_are_open_to_visitors_and_send_others_home(client, people, visitor):
+    if people[visitor] is not None:
+        client.force_login(people[visitor])
+    for name in ("portal:login", "portal:register"):
+        response = client.get(reverse(name))
+        if visitor == "anonymous":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302
+            assert response["Location"] == reverse("portal:home")
+
+
+@pytest.mark.parametrize(("visitor", "home"), [
+    ("anonymous", "/accounts/login/"),
+    ("customer", "/me/"),
+    ("other_customer", "/me/"),
+    ("manager", "/workspace/"),
+    ("other_manager", "/workspace/"),
+])
+def test_home_sends_each_role_to_its_page(client, people, visitor, home):
+    if people[visitor] is not None:
+        client.force_login(people[visitor])
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == home
+
+
+@pytest.mark.urls("portal.tests.urls_console_stub")
+def test_home_sends_an_admin_to_the_console(client, people):
+    client.force_login(people["admin"])
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/console/"
+
+
+@pytest.mark.parametrize(("visitor", "home"), [("customer", "/me/"), ("manager", "/workspace/")])
+def test_signing_in_lands_each_role_on_its_home(client, people, visitor, home):
+    from accounts.tests.factories import TEST_PASSWORD
+
+    response = client.post(LOGIN, {"username": people[visitor].username, "password": TEST_PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == home
+    assert response.status_code == 200
+
+
+def test_a_customer_sees_only_their_own_portrait_and_manager(client, people, own_customer, other_customer):
+    client.force_login(people["customer"])
+
+    html = client.get(reverse("portal:me")).content.decode()
+
+    assert own_customer.manager.user.name in html
+    assert other_customer.user.name not in html
+    assert other_customer.manager.user.name not in html
+
+
+def test_a_manager_lists_only_their_own_customers(client, people, own_customer, other_customer):
+    client.force_login(people["manager"])
+
+    html = client.get(reverse("portal:workspace")).content.decode()
+
+    assert own_customer.user.name in html
+    assert other_customer.user.name not in html
+
+
+def test_a_manager_gets_404_for_a_customer_of_another_manager(client, people, other_customer):
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("portal:workspace_customer", args=[other_customer.pk]))
+
+    assert response.status_code == 404
+
+
+def test_logout_is_post_only(client, people):
+    client.force_login(people["customer"])
+
+    assert client.get(reverse("portal:logout")).status_code == 405
+    response = client.post(reverse("portal:logout"), follow=True)
+
+    assert response.redirect_chain == [(LOGIN, 302)]
+    assert "You have signed out." in [str(m) for m in response.context["messages"]]
+    assert client.get(reverse("portal:me")).status_code == 302
+
+
+def test_forms_are_protected_by_csrf(people):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["customer"])
+
+    response = client.post(reverse("portal:me"), {"age": 40, "total_assets": "1"})
+
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()  # in the site's layout, not Django's page

@@ -1,0 +1,132 @@
+"""The customer's own page: the portrait form, the class, the manager and why."""
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from audit.models import AuditEvent
+from customers.tests.factories import CustomerFactory
+from matching.models import Segment
+from vocabularies.tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+ME = reverse("portal:me")
+
+
+def _post(services, hobbies, **fields):
+    data = {"age": 41, "occupation": "工程师", "total_assets": "250000.00",
+            "needs": [s.pk for s in services], "hobbies": [h.pk for h in hobbies]}
+    data.update(fields)
+    return data
+
+
+@pytest.mark.django_db(transaction=True)  # reclassification runs when the save commits, as in production
+def test_a_new_customer_fills_the_portrait_and_sees_their_class_at_once(client, manager, services, hobbies):
+    user = UserFactory(username="fresh")
+    client.force_login(user)
+
+    response = client.post(ME, _post(services[:3], hobbies[:3]), follow=True)
+
+    customer = response.context["customer"]
+    assert customer.user == user and customer.age == 41
+    assert customer.customer_class  # classified when the save committed
+    html = response.content.decode()
+    assert f'data-testid="customer-class" title="Class">{customer.customer_class}<' in html
+    assert "A manager will be assigned to you soon." in html
+    assert "Your portrait has been saved." in [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_shows_the_new_class_at_once(client, manager, services, hobbies):
+    customer = CustomerFactory(needs=[], hobbies=[], manager=manager)  # classified when created: E
+    customer.refresh_from_db()
+    before = customer.customer_class
+    client.force_login(customer.user)
+
+    response = client.post(ME, _post(services[:3], hobbies[:3]), follow=True)
+
+    after = response.context["customer"].customer_class
+    assert before == "E" and after < before  # three shared needs and three hobbies: a better class
+
+
+def test_the_page_names_the_manager_and_the_shared_terms(client, own_customer, manager, services, hobbies):
+    client.force_login(own_customer.user)
+
+    response = client.get(ME)
+
+    explanation = response.context["explanation"]
+    assert explanation.shared_needs == [services[0].name, services[1].name]
+    assert explanation.shared_hobbies == [hobbies[1].name, hobbies[2].name]
+    html = response.content.decode()
+    assert manager.user.name in html and services[0].name in html and hobbies[2].name in html
+
+
+def test_the_page_shows_the_segment_by_name(client, own_customer):
+    Segment.objects.create(label=3, name="稳健理财的中年客户", size=1, median_age=40, median_assets=Decimal("1"))
+    own_customer.segment = 3
+    own_customer.save(update_fields=["segment"])
+    client.force_login(own_customer.user)
+
+    assert "稳健理财的中年客户" in client.get(ME).content.decode()
+
+
+def test_the_edit_is_audited_with_the_actor_the_ip_and_the_changes(client, own_customer, services, hobbies):
+    client.force_login(own_customer.user)
+
+    client.post(ME, _post(services[:1], hobbies[1:3], age=55), REMOTE_ADDR="10.20.30.40")
+
+    event = AuditEvent.objects.get(action="customer.portrait_updated")
+    assert event.actor == own_customer.user
+    assert event.ip_address == "10.20.30.40"
+    assert event.changes["age"][1] == 55
+    assert event.changes["needs"] == [sorted([services[0].name, services[1].name]), [services[0].name]]
+    assert "hobbies" not in event.changes
+
+
+def test_errors_show_beside_the_fields_and_nothing_is_saved(client, own_customer, services, hobbies):
+    client.force_login(own_customer.user)
+    age = own_customer.age
+
+    response = client.post(ME, _post(services[:1], [], age=12, total_assets="-5"))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"age", "total_assets"}
+    own_customer.refresh_from_db()
+    assert own_customer.age == age
+    assert 'id="error_1_id_age"' in response.content.decode()
+
+
+def test_inactive_terms_already_on_the_portrait_stay_offered_others_are_not(client, own_customer, services):
+    retired = services[0]  # on the portrait
+    retired.is_active = False
+    retired.save()
+    unused = ServiceFactory(name="已停办业务", is_active=False)
+    client.force_login(own_customer.user)
+
+    choices = list(client.get(ME).context["form"].fields["needs"].queryset)
+    assert retired in choices and unused not in choices
+
+    response = client.post(ME, _post([retired, unused], []))
+    assert "needs" in response.context["form"].errors  # the unused one is not a valid choice
+
+
+def test_the_form_edits_only_the_portrait_fields(client, own_customer, other_manager, services):
+    client.force_login(own_customer.user)
+
+    client.post(ME, {**_post(services[:1], []), "customer_class": "A", "manager": other_manager.pk, "segment": 9,
+                     "manager_locked": "on", "user": 999})
+
+    own_customer.refresh_from_db()
+    assert (own_customer.manager_id, own_customer.segment, own_customer.manager_locked) == (
+        own_customer.manager_id, None, False)
+    assert own_customer.manager.user.username != other_manager.user.username
+
+
+def test_the_page_costs_a_constant_number_of_queries(client, own_customer, django_assert_max_num_queries):
+    client.force_login(own_customer.user)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(ME).status_code == 200

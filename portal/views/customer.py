@@ -1,0 +1,45 @@
+"""The customer's own page: their portrait (editable), class, segment and manager, and why that manager."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import access_required, can_use_portrait_page, customers_visible_to, managers_visible_to
+from customers.selectors import customer_portrait_get
+from customers.services import customer_portrait_save
+from managers.selectors import manager_profile_get
+
+from ..forms import PortraitForm, add_service_errors
+from ..selectors import match_explanation, segment_name
+
+
+@access_required(can_use_portrait_page)
+@require_http_methods(["GET", "POST"])
+def me(request):
+    """GET shows the portrait; POST saves it through `customer_portrait_save` and shows the page again,
+    re-read, so the class computed when the save committed is the one shown."""
+    customer = customer_portrait_get(queryset=customers_visible_to(request.user), user=request.user)
+    form = PortraitForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_portrait_save(user=request.user, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your portrait has been saved."))
+            return redirect("portal:me")
+
+    manager = explanation = None
+    if customer is not None and customer.manager_id is not None:
+        manager = manager_profile_get(queryset=managers_visible_to(request.user), pk=customer.manager_id)
+        explanation = match_explanation(customer=customer, manager=manager)
+    return render(request, "portal/me.html", {
+        "customer": customer,
+        "form": form,
+        "segment_name": segment_name(label=customer.segment) if customer else "",
+        "manager": manager,
+        "explanation": explanation,
+    })
