@@ -202,6 +202,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (console imports wait here between the check and the import): shared by web and workers.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -226,6 +228,14 @@ PORTRAIT_UPGRADE_MARGIN = 2
 PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER_CAPACITY", "50"))
 # How long a matching run waits for another to finish before it stops with a message (MySQL).
 PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))
+
+# The import services background import jobs call (the same as the commands').
+PORTRAIT_IMPORT_SERVICES = {
+    "customers": "imports.services.customers_import",
+    "managers": "imports.services.managers_import",
+}
+# The largest file the console's import page accepts.
+PORTRAIT_IMPORT_MAX_BYTES = int(os.environ.get("PORTRAIT_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # How many reverse proxies in front of the site may be trusted to set X-Forwarded-For (0: use REMOTE_ADDR).
 PORTRAIT_TRUSTED_PROXIES = int(os.environ.get("PORTRAIT_TRUSTED_PROXIES", "0"))
