@@ -4,8 +4,7 @@ Status codes come from the kind of error, in this one place:
 - 400: a bad request (`ValidationError` from a serializer or a service, `ApplicationError`, bad JSON);
 - 401: no or bad credentials (a missing, expired or blacklisted token);
 - 403: signed in without the right; 404: not found, or not visible to this user;
-- 409: `core.errors.Conflict` (capacity exceeded, a run in progress, undo refused, a stale plan), and a
-  value that must be unique and is taken (a username already registered);
+- 409: `core.errors.Conflict` (capacity exceeded, a run in progress, undo refused, a stale plan);
 - 429: too many requests (`Retry-After` says when to try again).
 Anything else is a defect and is left to Django's 500 handling (and its logging).
 """
@@ -62,11 +61,9 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[int, str, dict[
             (NON_FIELD if field == NON_FIELD_ERRORS else field): [force_str(m) for m in DjangoValidationError(items).messages]
             for field, items in exc.error_dict.items()
         }
-        codes = {error.code for items in exc.error_dict.values() for error in items}
-        only_unique = codes == {"unique"}
         messages = [message for items in errors.values() for message in items]
         detail = messages[0] if len(messages) == 1 else _("Some fields are not valid.")
-        return (status.HTTP_409_CONFLICT if only_unique else status.HTTP_400_BAD_REQUEST), detail, errors
+        return status.HTTP_400_BAD_REQUEST, detail, errors
     messages = [force_str(message) for message in exc.messages]
     errors = {}
     details = getattr(exc, "details", None)

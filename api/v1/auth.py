@@ -45,16 +45,24 @@ class TokensSerializer(serializers.Serializer):
     user = UserSummarySerializer()
 
 
+class PublicView(APIView):
+    """No credentials needed; a refused token or password is still a 401 with a Bearer challenge."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
-class LoginView(APIView):
+class LoginView(PublicView):
     """Sign in with a username and password."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
@@ -85,11 +93,9 @@ class RefreshedSerializer(serializers.Serializer):
     refresh = serializers.CharField(help_text="A new refresh token: the one sent is revoked (rotation).")
 
 
-class RefreshView(APIView):
+class RefreshView(PublicView):
     """A new access token, and a new refresh token; the refresh token sent can no longer be used."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
@@ -156,16 +162,14 @@ class RegisterSerializer(ProtectedFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class RegisterView(APIView):
+class RegisterView(PublicView):
     """Create a customer account (never another role) and sign it in."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
         tags=["auth"], request=RegisterSerializer,
-        responses={201: TokensSerializer, **error_responses(400, 409, 429)}, auth=[],
+        responses={201: TokensSerializer, **error_responses(400, 429)}, auth=[],
     )
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
@@ -174,11 +178,8 @@ class RegisterView(APIView):
         return Response(_tokens(user, _("Registered.")), status=status.HTTP_201_CREATED)
 
 
-class LogoutView(APIView):
+class LogoutView(PublicView):
     """Sign out: the refresh token is revoked (blacklisted); access tokens expire on their own."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema(
         tags=["auth"], request=RefreshSerializer,
