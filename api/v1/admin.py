@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,9 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import api_permission, can_assign_by_hand, can_run_matching, customers_visible_to
+from core.errors import CapacityExceeded, Conflict
 from managers.models import ManagerProfile
 from matching.models import MatchingRun, RunKind, RunStatus, Strategy
-from matching.services import customer_assign, matching_run, run_undo
+from matching.services import customer_assign, run_undo
+
+try:  # reshape-b renames the automatic run service; either name is the same service
+    from matching.services import run_automatic
+except ImportError:  # pragma: no cover - before that rename lands
+    from matching.services import matching_run as run_automatic
 
 from .common import MAX_ID, error_responses, id_parameter
 
@@ -68,7 +75,7 @@ class AutoAssignView(APIView):
     def post(self, request):
         body = AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        report = matching_run(actor=request.user, **body.validated_data)
+        report = run_automatic(actor=request.user, **body.validated_data)
         run = report.run
         return Response(
             {"id": run.pk, "status": run.status, "url": reverse("api:run-detail", kwargs={"id": run.pk})},
@@ -156,7 +163,16 @@ class ManualAssignView(APIView):
         data = body.validated_data
         customer = get_object_or_404(customers_visible_to(request.user), user_id=data["customer"])
         manager = get_object_or_404(ManagerProfile, user_id=data["manager"])
-        assignment = customer_assign(customer=customer, manager=manager, actor=request.user, note=data["reason"])
+        try:
+            assignment = customer_assign(customer=customer, manager=manager, actor=request.user, note=data["reason"])
+        except Conflict:
+            raise
+        except ValidationError as exc:
+            # matching refuses a full manager with a plain ValidationError today; the API's answer to a
+            # full manager is 409. Drop this once the service raises CapacityExceeded itself.
+            if customer.manager_id != manager.pk and manager.customers.count() >= manager.capacity:
+                raise CapacityExceeded(exc.messages[0]) from exc
+            raise
         assignment = type(assignment).objects.select_related(
             "customer", "previous_manager", "new_manager").get(pk=assignment.pk)
         return Response(AssignmentSerializer(assignment).data)
