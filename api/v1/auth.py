@@ -127,6 +127,7 @@ class VerifyView(APIView):
 
     @extend_schema(
         tags=["auth"], request=VerifySerializer, responses={200: UserSummarySerializer, **error_responses(400, 401)},
+        auth=[{"jwtAuth": []}, {}],  # the token in the header, or in the body
     )
     def post(self, request):
         body = VerifySerializer(data=request.data)

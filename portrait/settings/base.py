@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Clients sign in with JWT; the session is only the staff's way into the browsable API.
+    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "matching.models.RunStatus",
         "HealthStatusEnum": ["ok", "error"],
