@@ -3,6 +3,8 @@ import pytest
 
 from portrait.testing import CustomerFactory, HobbyFactory, ManagerFactory, ServiceFactory
 
+pytest_plugins = ["core.testing.browser"]  # `browser` and `page` fixtures for the real-browser tests
+
 
 @pytest.fixture
 def services():

@@ -1,0 +1,88 @@
+"""accounts/access.py: each role sees and changes only what it may."""
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.contrib.auth.models import AnonymousUser
+
+from accounts import access
+from accounts.models import Role
+from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Two managers with one customer each, a customer without a manager, an admin."""
+    first, second = ManagerFactory(), ManagerFactory()
+    return {
+        "manager": first,
+        "other_manager": second,
+        "customer": CustomerFactory(manager=first),
+        "other_customer": CustomerFactory(manager=second),
+        "unassigned": CustomerFactory(),
+        "admin": UserFactory(role=Role.ADMIN, is_staff=True),
+    }
+
+
+def test_customers_visible_to_each_role(world):
+    assert set(access.customers_visible_to(world["admin"])) == {
+        world["customer"], world["other_customer"], world["unassigned"]
+    }
+    assert list(access.customers_visible_to(world["manager"].user)) == [world["customer"]]
+    assert list(access.customers_visible_to(world["customer"].user)) == [world["customer"]]
+    assert list(access.customers_visible_to(AnonymousUser())) == []
+
+
+def test_managers_visible_to_each_role(world):
+    assert set(access.managers_visible_to(world["admin"])) == {world["manager"], world["other_manager"]}
+    assert list(access.managers_visible_to(world["manager"].user)) == [world["manager"]]
+    assert list(access.managers_visible_to(world["customer"].user)) == [world["manager"]]
+    assert list(access.managers_visible_to(world["unassigned"].user)) == []
+
+
+def test_object_rules(world):
+    customer, manager = world["customer"], world["manager"]
+
+    assert access.can_view_customer(manager.user, customer)
+    assert not access.can_view_customer(world["other_manager"].user, customer)
+    assert not access.can_view_customer(world["other_customer"].user, customer)
+    assert access.can_edit_portrait(customer.user, customer)
+    assert not access.can_edit_portrait(manager.user, customer)  # managers read only
+    assert access.can_edit_portrait(world["admin"], customer)
+    assert access.can_edit_manager_profile(manager.user, manager)
+    assert not access.can_edit_manager_profile(world["other_manager"].user, manager)
+    assert not access.can_set_capacity(manager.user) and access.can_set_capacity(world["admin"])
+
+
+def test_only_a_superuser_changes_privileges(world):
+    assert not access.can_change_privileges(world["admin"])
+    assert access.can_change_privileges(UserFactory(admin=True))
+
+
+def test_an_inactive_account_has_no_rights(world):
+    admin = world["admin"]
+    admin.is_active = False
+
+    assert not access.is_admin(admin) and not access.customers_visible_to(admin).exists()
+
+
+@override_settings(LOGIN_URL="/accounts/login/")
+def test_page_decorator_sends_anonymous_to_sign_in_and_refuses_other_roles(world):
+    view = access.access_required(access.can_use_console)(lambda request: HttpResponse("ok"))
+    request = RequestFactory().get("/console/")
+
+    request.user = AnonymousUser()
+    assert view(request)["Location"] == "/accounts/login/?next=/console/"
+    request.user = world["manager"].user
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.user = world["admin"]
+    assert view(request).status_code == 200
+
+
+def test_home_of_each_role(world):
+    assert access.home_url_name(world["admin"]) == "console:dashboard"
+    assert access.home_url_name(world["manager"].user) == "portal:workspace"
+    assert access.home_url_name(world["customer"].user) == "portal:me"

@@ -1,0 +1,57 @@
+"""What a manager offers (managers.services) and how many they take (matching.services: under the run lock)."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from core.errors import CapacityExceeded
+from managers.services import manager_profile_update
+from matching.services import manager_availability_update
+from portrait.testing import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_update_sets_terms_and_audits(manager, services, hobbies):
+    manager_profile_update(manager=manager, actor=manager.user, capabilities=services[3:5], hobbies=hobbies[:1])
+
+    assert set(manager.capabilities.all()) == set(services[3:5])
+    event = AuditEvent.objects.get(action="manager.profile_updated")
+    assert event.actor == manager.user and set(event.changes) == {"capabilities", "hobbies"}
+
+
+def test_an_inactive_term_cannot_be_newly_chosen(manager, services):
+    services[4].is_active = False
+    services[4].save()
+
+    with pytest.raises(ValidationError) as refused:
+        manager_profile_update(manager=manager, actor=manager.user, capabilities=[services[4]], hobbies=[])
+
+    assert "capabilities" in refused.value.message_dict
+
+
+def test_capacity_below_the_book_needs_confirmation(manager, superuser):
+    CustomerFactory.create_batch(3, manager=manager)
+
+    with pytest.raises(CapacityExceeded, match="serves 3 customers"):
+        manager_availability_update(manager=manager, actor=superuser, capacity=2)
+    manager.refresh_from_db()
+    assert manager.capacity == 50
+
+    manager_availability_update(manager=manager, actor=superuser, capacity=2, confirm_overflow=True)
+    manager.refresh_from_db()
+    assert manager.capacity == 2
+    event = AuditEvent.objects.get(action="manager.availability_updated")
+    assert event.changes == {"capacity": [50, 2]} and event.data["load"] == 3
+
+
+def test_accepting_flag_changes_alone(manager):
+    manager_availability_update(manager=manager, actor=manager.user, accepting_customers=False)
+
+    manager.refresh_from_db()
+    assert not manager.accepting_customers
+    assert AuditEvent.objects.get().changes == {"accepting_customers": [True, False]}
+
+
+def test_capacity_must_be_positive(manager, superuser):
+    with pytest.raises(ValidationError):
+        manager_availability_update(manager=manager, actor=superuser, capacity=0)
