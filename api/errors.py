@@ -50,7 +50,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _detail_item(item) -> str:
-    if dataclasses.is_dataclass(item):
+    if dataclasses.is_dataclass(item) and type(item).__str__ is object.__str__:  # no sentence of its own
         return ": ".join(force_str(value) for value in dataclasses.astuple(item))
     return force_str(item)
 

@@ -6,7 +6,7 @@ be refused (403), never served.
 """
 import pytest
 
-from matching.services import matching_run
+from matching.models import BackgroundJob
 from portrait.testing import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,12 @@ ENDPOINTS = {
     "manager profile get": ("get", "/api/managers/{manager}/profile", None, (401, 404, 404, 200, 404, 200)),
     "manager profile put": ("put", "/api/managers/{manager}/profile", {"capabilities": [], "hobbies": []}, (401, 404, 404, 200, 404, 200)),
     "manager profile patch": ("patch", "/api/managers/{manager}/profile", {"accepting_customers": False}, (401, 404, 404, 200, 404, 200)),
+    "dashboard": ("get", "/api/admin/dashboard", None, (401, 403, 403, 403, 403, 200)),
     "auto-assign": ("post", "/api/admin/auto-assign", {"dry_run": True}, (401, 403, 403, 403, 403, 202)),
     "runs list": ("get", "/api/admin/runs", None, (401, 403, 403, 403, 403, 200)),
     "run detail": ("get", "/api/admin/runs/{run}", None, (401, 403, 403, 403, 403, 200)),
+    "job detail": ("get", "/api/admin/jobs/{job}", None, (401, 403, 403, 403, 403, 200)),
+    "run apply": ("post", "/api/admin/runs/{preview}/apply", {}, (401, 403, 403, 403, 403, 202)),
     "run undo": ("post", "/api/admin/runs/{run}/undo", {}, (401, 403, 403, 403, 403, 200)),
     "manual-assign": ("post", "/api/admin/manual-assign", lambda p: {"customer": p.other_customer.user_id, "manager": p.manager.user_id, "reason": "asked"}, (401, 403, 403, 403, 403, 200)),
     "vocabulary": ("get", "/api/vocabulary", None, (401, 200, 200, 200, 200, 200)),
@@ -40,9 +43,13 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def run(people, services):
-    CustomerFactory(needs=services[:1])  # unassigned: the run places them, so it has something to undo
-    return matching_run().run
+def jobs(people, services, api):
+    """A run that placed someone (so it can be undone) and a stored plan (a dry run, to apply)."""
+    CustomerFactory(needs=services[:1])
+    admin = api(people.admin)
+    run = admin.post("/api/admin/auto-assign", {}, format="json").json()
+    preview = admin.post("/api/admin/auto-assign", {"dry_run": True, "rebalance": True}, format="json").json()
+    return {"run": run["run"], "preview": preview["run"], "job": run["id"]}
 
 
 CASES = [
@@ -53,9 +60,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES)
-def test_access(name, role, expected, people, run, api):
+def test_access(name, role, expected, people, jobs, api):
     method, path, body, _statuses = ENDPOINTS[name]
-    path = path.format(customer=people.customer.user_id, manager=people.manager.user_id, run=run.pk)
+    path = path.format(customer=people.customer.user_id, manager=people.manager.user_id, **jobs)
     if callable(body):
         body = body(people)
     client = api(people.user(None if role == "anonymous" else role))
@@ -63,6 +70,7 @@ def test_access(name, role, expected, people, run, api):
     response = getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
 
     assert response.status_code == expected, response.content[:300]
+    assert BackgroundJob.objects.count() == 2 + (role == "admin" and name in ("auto-assign", "run apply"))
     if expected >= 400:
         assert set(response.json()) == {"detail", "errors"}
 

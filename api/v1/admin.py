@@ -1,29 +1,135 @@
-"""Admin operations: matching runs (start, list, read, undo) and assignment by hand. Admin role only."""
+"""Admin operations, admin role only: the dashboard, matching runs (start, poll, list, read, apply a
+stored plan, undo) and assignment by hand.
+
+Runs and applies go to the task queue (`matching.jobs.job_enqueue`, the console's path): the answer is
+202 with the job and a URL to poll; with no broker configured the job has already finished in-process.
+"""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import api_permission, can_assign_by_hand, can_run_matching, customers_visible_to
-from core.errors import CapacityExceeded, Conflict
+from accounts.access import (
+    api_permission, can_assign_by_hand, can_run_matching, can_use_console, customers_visible_to,
+)
+from core.errors import CapacityExceeded, Conflict, StalePlan
 from managers.models import ManagerProfile
-from matching.models import MatchingRun, RunKind, RunStatus, Strategy
+from audit.context import current_ip
+from matching.dashboard import dashboard_data
+from matching.jobs import job_enqueue, job_progress
+from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus, Strategy
+from matching.plans import plan_staleness
 from matching.services import customer_assign, run_undo
-
-try:  # reshape-b renames the automatic run service; either name is the same service
-    from matching.services import run_automatic
-except ImportError:  # pragma: no cover - before that rename lands
-    from matching.services import matching_run as run_automatic
 
 from .common import MAX_ID, error_responses, id_parameter
 
 User = get_user_model()
+
+
+class _Count(serializers.Serializer):
+    label = serializers.CharField(allow_blank=True)
+    count = serializers.IntegerField()
+
+
+class _Kpis(serializers.Serializer):
+    customers = serializers.IntegerField()
+    managers = serializers.IntegerField()
+    active_managers = serializers.IntegerField()
+    assigned = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    share_assigned = serializers.FloatField(allow_null=True)
+    capacity = serializers.IntegerField()
+    capacity_used = serializers.FloatField(allow_null=True)
+    mean_score = serializers.FloatField(allow_null=True)
+    lowest_score = serializers.IntegerField(allow_null=True)
+    class_a = serializers.IntegerField()
+    share_class_a = serializers.FloatField(allow_null=True)
+    load_spread = serializers.IntegerField(allow_null=True)
+    last_run_fallbacks = serializers.IntegerField(allow_null=True)
+    last_run_moves = serializers.IntegerField(allow_null=True)
+    last_run_at = serializers.DateTimeField(allow_null=True)
+
+
+class _Segment(serializers.Serializer):
+    label = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    median_age = serializers.FloatField()
+    median_assets = serializers.FloatField()
+    top_needs = serializers.ListField(child=serializers.JSONField())
+    top_hobbies = serializers.ListField(child=serializers.JSONField())
+
+
+class _ManagerLoad(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The manager profile's id.")
+    username = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    load = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    accepting = serializers.BooleanField()
+    active = serializers.BooleanField()
+
+
+class _Score(serializers.Serializer):
+    score = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class _Month(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    count = serializers.IntegerField()
+
+
+class _Series(serializers.Serializer):
+    label = serializers.CharField(allow_blank=True, help_text="A class letter, empty for the unclassified.")
+    counts = serializers.ListField(child=serializers.IntegerField())
+
+
+class _Occupations(serializers.Serializer):
+    labels = serializers.ListField(child=serializers.CharField(allow_blank=True), help_text="'*' gathers the rest.")
+    series = _Series(many=True)
+
+
+class _LastRun(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    strategy = serializers.CharField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    fallbacks = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    placed = serializers.IntegerField()
+    total_score = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    """The console dashboard's figures and chart series (the same selector)."""
+
+    kpis = _Kpis()
+    classes = _Count(many=True, help_text="Customers per class (pie).")
+    segments = _Segment(many=True)
+    managers = _ManagerLoad(many=True, help_text="Load against capacity, the fullest first.")
+    scores = _Score(many=True, help_text="Distribution of match scores with the current manager.")
+    months = _Month(many=True, help_text="New customers per month, 12 months.")
+    occupations = _Occupations(help_text="Occupation by class (stacked bars).")
+    last_run = _LastRun(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class DashboardView(APIView):
+    """KPIs and chart series of the admin console's dashboard, aggregated in the database."""
+
+    permission_classes = [api_permission(can_use_console)]
+
+    @extend_schema(tags=["admin"], responses={200: DashboardSerializer, **error_responses(401, 403)})
+    def get(self, request):
+        return Response(DashboardSerializer(dashboard_data().as_dict()).data)
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -58,29 +164,79 @@ class AutoAssignSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
-class RunStartedSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The run's id.")
-    status = serializers.ChoiceField(choices=RunStatus.choices)
-    url = serializers.CharField(help_text="Poll this URL (GET) for the run's progress and result.")
+class JobSerializer(serializers.Serializer):
+    """A background job: what it is doing now and, when done, its run and result (or its error)."""
+
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="Poll this URL (GET) until `done`.")
+    kind = serializers.ChoiceField(choices=JobKind.choices)
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    phase = serializers.CharField(allow_blank=True)
+    phases = serializers.ListField(child=serializers.CharField())
+    progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Percent.")
+    done = serializers.BooleanField()
+    run = serializers.IntegerField(allow_null=True, help_text="The run this job produced (a stored plan for a dry run).")
+    run_url = serializers.CharField(allow_null=True)
+    result = serializers.DictField(help_text="Figures of the finished job (placed, moved, total_score …).")
+    error = serializers.CharField(allow_blank=True, help_text="Why the job failed, when it did.")
+
+
+def _job_body(job: BackgroundJob) -> dict:
+    state = job_progress(job)
+    state["url"] = reverse("api:job-detail", kwargs={"id": job.pk})
+    state["run_url"] = reverse("api:run-detail", kwargs={"id": state["run"]}) if state["run"] else None
+    return state
+
+
+def _enqueue(request, kind: str, options: dict) -> Response:
+    job = job_enqueue(kind=kind, actor=request.user, options=options, ip_address=current_ip())
+    return Response(_job_body(job), status=status.HTTP_202_ACCEPTED)
 
 
 class AutoAssignView(APIView):
     """Start a matching run: reclassify everyone and place who needs a manager. Answers 202 at once with
-    the run and the URL to poll."""
+    the job and the URL to poll. A `dry_run` computes and stores the plan without changing anyone
+    (`POST /api/admin/runs/{run}/apply` writes exactly that plan later)."""
 
     permission_classes = [api_permission(can_run_matching)]
 
     @extend_schema(tags=["admin"], request=AutoAssignSerializer,
-                   responses={202: RunStartedSerializer, **error_responses(400, 401, 403, 409)})
+                   responses={202: JobSerializer, **error_responses(400, 401, 403, 409)})
     def post(self, request):
         body = AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        report = run_automatic(actor=request.user, **body.validated_data)
-        run = report.run
-        return Response(
-            {"id": run.pk, "status": run.status, "url": reverse("api:run-detail", kwargs={"id": run.pk})},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        options = {"strategy": body.validated_data["strategy"], "rebalance": body.validated_data["rebalance"]}
+        return _enqueue(request, JobKind.PREVIEW if body.validated_data["dry_run"] else JobKind.RUN, options)
+
+
+class JobDetailView(APIView):
+    """A background job's progress, and its run and result when done."""
+
+    permission_classes = [api_permission(can_run_matching)]
+
+    @extend_schema(tags=["admin"], parameters=[id_parameter("The job's id.")],
+                   responses={200: JobSerializer, **error_responses(401, 403, 404)})
+    def get(self, request, id: int):
+        return Response(_job_body(get_object_or_404(BackgroundJob, pk=id)))
+
+
+class RunApplyView(APIView):
+    """Write exactly the plan a dry run stored. Refused with 409, naming each customer and manager, when
+    anything the plan touches changed since; otherwise 202 with the job to poll."""
+
+    permission_classes = [api_permission(can_run_matching)]
+
+    @extend_schema(tags=["admin"], request=None, parameters=[id_parameter("The dry run (stored plan) to apply.")],
+                   responses={202: JobSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, id: int):
+        preview = get_object_or_404(MatchingRun, pk=id, kind=RunKind.PREVIEW)
+        if stale := plan_staleness(preview=preview):
+            raise StalePlan(
+                _("The plan is out of date: %(count)d customer(s) or manager(s) changed since the preview.")
+                % {"count": len(stale)},
+                details=stale,
+            )
+        return _enqueue(request, JobKind.APPLY, {"preview": preview.pk})
 
 
 class RunListView(generics.ListAPIView):
