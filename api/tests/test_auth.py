@@ -165,3 +165,13 @@ def test_login_updates_last_login_through_the_sign_in_signal(people):
 
     user.refresh_from_db()
     assert user.last_login is not None
+
+
+def test_messages_follow_the_clients_language(people):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    ok = login(people.customer.user.username, client=client)
+    refused = client.get("/api/customers")
+
+    assert ok.json()["msg"] == "登录成功"
+    assert refused.status_code == 401 and any("\u4e00" <= ch <= "\u9fff" for ch in refused.json()["detail"])
