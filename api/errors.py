@@ -58,7 +58,9 @@ def _detail_item(item) -> str:
 def _from_django_validation(exc: DjangoValidationError) -> tuple[int, str, dict[str, list[str]]]:
     if hasattr(exc, "error_dict"):
         errors = {
-            (NON_FIELD if field == NON_FIELD_ERRORS else field): [force_str(m) for m in DjangoValidationError(items).messages]
+            (NON_FIELD if field == NON_FIELD_ERRORS else field): [
+                force_str(m) for m in DjangoValidationError(items).messages
+            ]
             for field, items in exc.error_dict.items()
         }
         messages = [message for items in errors.values() for message in items]

@@ -51,14 +51,19 @@ def test_a_dry_run_stores_a_plan_that_apply_writes_exactly(people, waiting, api)
 
     assert applied.status_code == 202
     assert client.get(applied.json()["url"]).json()["status"] == "succeeded"
-    assert {c.pk: m for c, m in zip(waiting, [CustomerProfile.objects.get(pk=c.pk).manager_id for c in waiting])} == planned
+    assert {
+        c.pk: m for c, m in zip(waiting, [CustomerProfile.objects.get(pk=c.pk).manager_id for c in waiting])
+    } == planned
 
 
 def test_apply_after_a_change_is_409_naming_what_changed(people, waiting, api):
     client = api(people.admin)
     preview_id = client.post("/api/admin/auto-assign", {"dry_run": True}, format="json").json()["run"]
-    client.post("/api/admin/manual-assign", {"customer": waiting[0].user_id, "manager": people.other_manager.user_id,
-                                             "reason": "asked"}, format="json")
+    client.post(
+        "/api/admin/manual-assign",
+        {"customer": waiting[0].user_id, "manager": people.other_manager.user_id, "reason": "asked"},
+        format="json",
+    )
 
     response = client.post(f"/api/admin/runs/{preview_id}/apply", {}, format="json")
 
@@ -110,8 +115,11 @@ def test_undo_after_a_later_change_is_409_and_names_the_customer(people, waiting
     client = api(people.admin)
     run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
     moved = waiting[0]
-    client.post("/api/admin/manual-assign", {"customer": moved.user_id, "manager": people.other_manager.user_id,
-                                             "reason": "customer asked"}, format="json")
+    client.post(
+        "/api/admin/manual-assign",
+        {"customer": moved.user_id, "manager": people.other_manager.user_id, "reason": "customer asked"},
+        format="json",
+    )
 
     response = client.post(f"/api/admin/runs/{run_id}/undo", {}, format="json")
 
@@ -157,13 +165,17 @@ def test_manual_assign_to_a_full_manager_is_409_with_the_reason(people, api):
 def test_manual_assign_refusals_that_are_not_capacity_stay_400(people, api):
     same = api(people.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.customer.user_id, "manager": people.manager.user_id, "reason": "again"}, format="json",
+        {"customer": people.customer.user_id, "manager": people.manager.user_id, "reason": "again"},
+        format="json",
     )
     missing = api(people.admin).post(
-        "/api/admin/manual-assign", {"customer": people.customer.user_id, "manager": 999999, "reason": "x"}, format="json",
+        "/api/admin/manual-assign",
+        {"customer": people.customer.user_id, "manager": 999999, "reason": "x"},
+        format="json",
     )
     no_reason = api(people.admin).post(
-        "/api/admin/manual-assign", {"customer": people.customer.user_id, "manager": people.other_manager.user_id},
+        "/api/admin/manual-assign",
+        {"customer": people.customer.user_id, "manager": people.other_manager.user_id},
         format="json",
     )
 

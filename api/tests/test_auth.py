@@ -123,10 +123,13 @@ def test_register_creates_a_customer_who_is_signed_in():
     assert event.actor == user
 
 
-@pytest.mark.parametrize("escalation", [{"role": "admin"}, {"role": "manager"}, {"is_staff": True}, {"is_superuser": True}])
+@pytest.mark.parametrize(
+    "escalation", [{"role": "admin"}, {"role": "manager"}, {"is_staff": True}, {"is_superuser": True}]
+)
 def test_register_refuses_any_other_role_or_privilege(escalation):
     response = APIClient().post(
-        "/api/auth/register", {"username": "climber", "password": "a long enough passphrase", **escalation},
+        "/api/auth/register",
+        {"username": "climber", "password": "a long enough passphrase", **escalation},
         format="json",
     )
 
@@ -138,7 +141,9 @@ def test_register_refuses_any_other_role_or_privilege(escalation):
 def test_register_refuses_a_taken_username_and_a_weak_password_by_field():
     UserFactory(username="taken")
 
-    taken = APIClient().post("/api/auth/register", {"username": "taken", "password": "a long enough passphrase"}, format="json")
+    taken = APIClient().post(
+        "/api/auth/register", {"username": "taken", "password": "a long enough passphrase"}, format="json"
+    )
     weak = APIClient().post("/api/auth/register", {"username": "fresh", "password": "123"}, format="json")
 
     assert taken.status_code == 400 and "username" in taken.json()["errors"]

@@ -65,12 +65,18 @@ class TestList:
         assert ids(client.get("/api/customers", {"need": services[0].name, "age_min": 50})) == [rich.user_id]
         assert ids(client.get("/api/customers", {"unassigned": "true"})) == [rich.user_id]
         assert ids(client.get("/api/customers", {"locked": "true"})) == [young.user_id]
-        assert ids(client.get("/api/customers", {"manager": people.other_manager.user_id, "customer_class": "B"})) == [young.user_id]
+        assert ids(client.get("/api/customers", {"manager": people.other_manager.user_id, "customer_class": "B"})) == [
+            young.user_id
+        ]
         assert ids(client.get("/api/customers", {"segment": 3})) == [young.user_id]
         assert ids(client.get("/api/customers", {"assets_min": "1000000"})) == [rich.user_id]
         assert ids(client.get("/api/customers", {"hobby": hobbies[4].name, "assets_max": "10"})) == []
-        assert ids(client.get("/api/customers", {"created_before": (now - timedelta(days=300)).date()})) == [rich.user_id]
-        assert rich.user_id not in ids(client.get("/api/customers", {"created_after": (now - timedelta(days=1)).date()}))
+        assert ids(client.get("/api/customers", {"created_before": (now - timedelta(days=300)).date()})) == [
+            rich.user_id
+        ]
+        assert rich.user_id not in ids(
+            client.get("/api/customers", {"created_after": (now - timedelta(days=1)).date()})
+        )
         assert ids(client.get("/api/customers", {"q": young.user.username})) == [young.user_id]
 
     def test_bad_filters_are_400_by_field(self, people, api):
@@ -85,7 +91,9 @@ class TestList:
         assert response.status_code == 200 and ids(response) == []
 
     @pytest.mark.parametrize("extra", [0, 48])
-    def test_queries_do_not_grow_with_the_rows(self, extra, people, services, hobbies, api, django_assert_max_num_queries):
+    def test_queries_do_not_grow_with_the_rows(
+        self, extra, people, services, hobbies, api, django_assert_max_num_queries
+    ):
         for _ in range(extra):
             CustomerFactory(needs=services[:3], hobbies=hobbies[:2], manager=people.manager)
         client = api(people.admin)
@@ -97,10 +105,17 @@ class TestList:
 
 
 class TestProfile:
-    def test_a_customer_updates_their_portrait_and_it_is_audited_with_actor_and_ip(self, people, services, hobbies, api):
+    def test_a_customer_updates_their_portrait_and_it_is_audited_with_actor_and_ip(
+        self, people, services, hobbies, api
+    ):
         path = f"/api/customers/{people.customer.user_id}/profile"
-        body = {"age": 41, "occupation": "医生", "total_assets": 250000.5,
-                "needs": [services[4].name], "hobbies": [hobbies[0].name, hobbies[1].name]}
+        body = {
+            "age": 41,
+            "occupation": "医生",
+            "total_assets": 250000.5,
+            "needs": [services[4].name],
+            "hobbies": [hobbies[0].name, hobbies[1].name],
+        }
 
         response = api(people.customer.user).put(path, body, format="json", REMOTE_ADDR="10.1.2.3")
 
@@ -118,7 +133,9 @@ class TestProfile:
         before = list(people.customer.needs.values_list("name", flat=True))
 
         response = api(people.admin).patch(
-            f"/api/customers/{people.customer.user_id}/profile", {"occupation": "律师"}, format="json",
+            f"/api/customers/{people.customer.user_id}/profile",
+            {"occupation": "律师"},
+            format="json",
         )
 
         assert response.status_code == 200
@@ -136,15 +153,27 @@ class TestProfile:
         assert empty.json()["age"] is None and empty.json()["needs"] == []
         assert client.patch(f"/api/customers/{user.pk}/profile", {"occupation": "x"}, format="json").status_code == 400
 
-        created = client.put(f"/api/customers/{user.pk}/profile", {"age": 30, "needs": [services[0].name]}, format="json")
+        created = client.put(
+            f"/api/customers/{user.pk}/profile", {"age": 30, "needs": [services[0].name]}, format="json"
+        )
         assert created.status_code == 200
         assert CustomerProfile.objects.get(user=user).age == 30
         assert AuditEvent.objects.get(action="customer.portrait_created").actor == user
 
-    @pytest.mark.parametrize("field, value", [
-        ("manager_id", "other"), ("manager", "other"), ("customer_class", "A"), ("manager_locked", True),
-        ("segment", 7), ("role", "admin"), ("is_staff", True), ("is_superuser", True), ("username", "someone_else"),
-    ])
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("manager_id", "other"),
+            ("manager", "other"),
+            ("customer_class", "A"),
+            ("manager_locked", True),
+            ("segment", 7),
+            ("role", "admin"),
+            ("is_staff", True),
+            ("is_superuser", True),
+            ("username", "someone_else"),
+        ],
+    )
     def test_a_customer_cannot_set_their_manager_class_or_privileges(self, field, value, people, api):
         if value == "other":
             value = people.other_manager.user_id
@@ -167,13 +196,22 @@ class TestProfile:
 
         assert response.status_code == 200, response.json()
 
-    @pytest.mark.parametrize("body, field", [
-        ({"age": 17}, "age"), ({"age": 121}, "age"), ({"age": "many"}, "age"),
-        ({"total_assets": -1}, "total_assets"), ({"total_assets": 10**16}, "total_assets"),
-        ({"needs": ["不存在的服务"]}, "needs"), ({"occupation": "x" * 101}, "occupation"),
-    ])
+    @pytest.mark.parametrize(
+        "body, field",
+        [
+            ({"age": 17}, "age"),
+            ({"age": 121}, "age"),
+            ({"age": "many"}, "age"),
+            ({"total_assets": -1}, "total_assets"),
+            ({"total_assets": 10**16}, "total_assets"),
+            ({"needs": ["不存在的服务"]}, "needs"),
+            ({"occupation": "x" * 101}, "occupation"),
+        ],
+    )
     def test_out_of_range_and_unknown_values_are_400_and_nothing_is_stored(self, body, field, people, api):
-        response = api(people.customer.user).patch(f"/api/customers/{people.customer.user_id}/profile", body, format="json")
+        response = api(people.customer.user).patch(
+            f"/api/customers/{people.customer.user_id}/profile", body, format="json"
+        )
 
         assert response.status_code == 400
         assert any(key.startswith(field) for key in response.json()["errors"])
@@ -184,7 +222,9 @@ class TestProfile:
         services[4].save()
 
         response = api(people.customer.user).patch(
-            f"/api/customers/{people.customer.user_id}/profile", {"needs": [services[4].name]}, format="json",
+            f"/api/customers/{people.customer.user_id}/profile",
+            {"needs": [services[4].name]},
+            format="json",
         )
 
         assert response.status_code == 400 and "needs" in response.json()["errors"]

@@ -24,7 +24,9 @@ def test_the_admin_list_shows_load_capacity_and_terms(people, api):
 
 
 @pytest.mark.parametrize("extra", [0, 48])
-def test_the_manager_list_queries_do_not_grow_with_the_rows(extra, people, services, api, django_assert_max_num_queries):
+def test_the_manager_list_queries_do_not_grow_with_the_rows(
+    extra, people, services, api, django_assert_max_num_queries
+):
     for _ in range(extra):
         CustomerFactory(manager=ManagerFactory(capabilities=services[:2]))
     client = api(people.admin)
@@ -59,14 +61,18 @@ def test_a_manager_cannot_change_their_capacity(people, api):
 
 def test_a_manager_may_send_their_capacity_back_unchanged(people, api):
     response = api(people.manager.user).patch(
-        profile_path(people.manager), {"capacity": 5, "accepting_customers": False}, format="json",
+        profile_path(people.manager),
+        {"capacity": 5, "accepting_customers": False},
+        format="json",
     )
 
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("field, value", [("role", "admin"), ("is_staff", True), ("is_superuser", True), ("load", 0),
-                                          ("username", "renamed")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("role", "admin"), ("is_staff", True), ("is_superuser", True), ("load", 0), ("username", "renamed")],
+)
 def test_a_manager_cannot_touch_privileges_or_computed_fields(field, value, people, api):
     response = api(people.manager.user).patch(profile_path(people.manager), {field: value}, format="json")
 
@@ -102,7 +108,9 @@ def test_a_refused_capacity_leaves_the_rest_of_the_request_unwritten(people, ser
     before = list(people.manager.capabilities.values_list("pk", flat=True))
 
     response = api(people.admin).put(
-        profile_path(people.manager), {"capabilities": [services[4].name], "hobbies": [], "capacity": 1}, format="json",
+        profile_path(people.manager),
+        {"capabilities": [services[4].name], "hobbies": [], "capacity": 1},
+        format="json",
     )
 
     assert response.status_code == 409
@@ -110,8 +118,10 @@ def test_a_refused_capacity_leaves_the_rest_of_the_request_unwritten(people, ser
     assert not AuditEvent.objects.filter(action="manager.profile_updated").exists()
 
 
-@pytest.mark.parametrize("body, field", [({"capacity": 0}, "capacity"), ({"capacity": "lots"}, "capacity"),
-                                         ({"capabilities": ["不存在"]}, "capabilities")])
+@pytest.mark.parametrize(
+    "body, field",
+    [({"capacity": 0}, "capacity"), ({"capacity": "lots"}, "capacity"), ({"capabilities": ["不存在"]}, "capabilities")],
+)
 def test_bad_values_are_400(body, field, people, api):
     response = api(people.admin).patch(profile_path(people.manager), body, format="json")
 

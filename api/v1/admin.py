@@ -175,7 +175,9 @@ class JobSerializer(serializers.Serializer):
     phases = serializers.ListField(child=serializers.CharField())
     progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Percent.")
     done = serializers.BooleanField()
-    run = serializers.IntegerField(allow_null=True, help_text="The run this job produced (a stored plan for a dry run).")
+    run = serializers.IntegerField(
+        allow_null=True, help_text="The run this job produced (a stored plan for a dry run)."
+    )
     run_url = serializers.CharField(allow_null=True)
     result = serializers.DictField(help_text="Figures of the finished job (placed, moved, total_score …).")
     error = serializers.CharField(allow_blank=True, help_text="Why the job failed, when it did.")
@@ -200,8 +202,11 @@ class AutoAssignView(APIView):
 
     permission_classes = [api_permission(can_run_matching)]
 
-    @extend_schema(tags=["admin"], request=AutoAssignSerializer,
-                   responses={202: JobSerializer, **error_responses(400, 401, 403, 409)})
+    @extend_schema(
+        tags=["admin"],
+        request=AutoAssignSerializer,
+        responses={202: JobSerializer, **error_responses(400, 401, 403, 409)},
+    )
     def post(self, request):
         body = AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -214,8 +219,11 @@ class JobDetailView(APIView):
 
     permission_classes = [api_permission(can_run_matching)]
 
-    @extend_schema(tags=["admin"], parameters=[id_parameter("The job's id.")],
-                   responses={200: JobSerializer, **error_responses(401, 403, 404)})
+    @extend_schema(
+        tags=["admin"],
+        parameters=[id_parameter("The job's id.")],
+        responses={200: JobSerializer, **error_responses(401, 403, 404)},
+    )
     def get(self, request, id: int):
         return Response(_job_body(get_object_or_404(BackgroundJob, pk=id)))
 
@@ -226,8 +234,12 @@ class RunApplyView(APIView):
 
     permission_classes = [api_permission(can_run_matching)]
 
-    @extend_schema(tags=["admin"], request=None, parameters=[id_parameter("The dry run (stored plan) to apply.")],
-                   responses={202: JobSerializer, **error_responses(401, 403, 404, 409)})
+    @extend_schema(
+        tags=["admin"],
+        request=None,
+        parameters=[id_parameter("The dry run (stored plan) to apply.")],
+        responses={202: JobSerializer, **error_responses(401, 403, 404, 409)},
+    )
     def post(self, request, id: int):
         preview = get_object_or_404(MatchingRun, pk=id, kind=RunKind.PREVIEW)
         if stale := plan_staleness(preview=preview):
@@ -267,8 +279,11 @@ class RunDetailView(generics.RetrieveAPIView):
     def get_queryset(self):
         return _runs()
 
-    @extend_schema(tags=["admin"], parameters=[id_parameter("The run's id.")],
-                   responses={200: RunSerializer, **error_responses(401, 403, 404)})
+    @extend_schema(
+        tags=["admin"],
+        parameters=[id_parameter("The run's id.")],
+        responses={200: RunSerializer, **error_responses(401, 403, 404)},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -279,8 +294,12 @@ class RunUndoView(APIView):
 
     permission_classes = [api_permission(can_run_matching)]
 
-    @extend_schema(tags=["admin"], request=None, parameters=[id_parameter("The run to undo.")],
-                   responses={200: RunSerializer, **error_responses(400, 401, 403, 404, 409)})
+    @extend_schema(
+        tags=["admin"],
+        request=None,
+        parameters=[id_parameter("The run to undo.")],
+        responses={200: RunSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request, id: int):
         run = get_object_or_404(MatchingRun, pk=id)
         undo = run_undo(run=run, actor=request.user)
@@ -311,8 +330,11 @@ class ManualAssignView(APIView):
 
     permission_classes = [api_permission(can_assign_by_hand)]
 
-    @extend_schema(tags=["admin"], request=ManualAssignSerializer,
-                   responses={200: AssignmentSerializer, **error_responses(400, 401, 403, 404, 409)})
+    @extend_schema(
+        tags=["admin"],
+        request=ManualAssignSerializer,
+        responses={200: AssignmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request):
         body = ManualAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -329,6 +351,7 @@ class ManualAssignView(APIView):
             if customer.manager_id != manager.pk and manager.customers.count() >= manager.capacity:
                 raise CapacityExceeded(exc.messages[0]) from exc
             raise
-        assignment = type(assignment).objects.select_related(
-            "customer", "previous_manager", "new_manager").get(pk=assignment.pk)
+        assignment = (
+            type(assignment).objects.select_related("customer", "previous_manager", "new_manager").get(pk=assignment.pk)
+        )
         return Response(AssignmentSerializer(assignment).data)

@@ -99,7 +99,9 @@ class RefreshView(PublicView):
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
-        tags=["auth"], request=RefreshSerializer, responses={200: RefreshedSerializer, **error_responses(400, 401, 429)},
+        tags=["auth"],
+        request=RefreshSerializer,
+        responses={200: RefreshedSerializer, **error_responses(400, 401, 429)},
         auth=[],
     )
     def post(self, request):
@@ -114,7 +116,8 @@ class RefreshView(PublicView):
 
 class VerifySerializer(serializers.Serializer):
     token = serializers.CharField(
-        max_length=4096, required=False,
+        max_length=4096,
+        required=False,
         help_text="An access token; without it, the one in the Authorization header is checked.",
     )
 
@@ -126,7 +129,9 @@ class VerifyView(APIView):
     authentication_classes = [JWTAuthentication]
 
     @extend_schema(
-        tags=["auth"], request=VerifySerializer, responses={200: UserSummarySerializer, **error_responses(400, 401)},
+        tags=["auth"],
+        request=VerifySerializer,
+        responses={200: UserSummarySerializer, **error_responses(400, 401)},
         auth=[{"jwtAuth": []}, {}],  # the token in the header, or in the body
     )
     def post(self, request):
@@ -153,7 +158,9 @@ class RegisterSerializer(ProtectedFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(
-        choices=[("customer", "customer")], required=False, write_only=True,
+        choices=[("customer", "customer")],
+        required=False,
+        write_only=True,
         help_text="Only customers register themselves (the older front end sends the role).",
     )
 
@@ -169,8 +176,10 @@ class RegisterView(PublicView):
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
-        tags=["auth"], request=RegisterSerializer,
-        responses={201: TokensSerializer, **error_responses(400, 429)}, auth=[],
+        tags=["auth"],
+        request=RegisterSerializer,
+        responses={201: TokensSerializer, **error_responses(400, 429)},
+        auth=[],
     )
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
@@ -183,8 +192,10 @@ class LogoutView(PublicView):
     """Sign out: the refresh token is revoked (blacklisted); access tokens expire on their own."""
 
     @extend_schema(
-        tags=["auth"], request=RefreshSerializer,
-        responses={204: None, **error_responses(400, 401)}, auth=[],
+        tags=["auth"],
+        request=RefreshSerializer,
+        responses={204: None, **error_responses(400, 401)},
+        auth=[],
     )
     def post(self, request):
         body = RefreshSerializer(data=request.data)
@@ -198,4 +209,3 @@ class LogoutView(PublicView):
         if user is not None:
             user_logged_out.send(sender=user.__class__, request=request._request, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-

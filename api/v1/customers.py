@@ -86,7 +86,9 @@ class CustomerFilterSerializer(serializers.Serializer):
         help_text="A-E, or empty for the not yet classified.",
     )
     segment = serializers.IntegerField(required=False, min_value=0, max_value=32767)
-    manager = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="The manager's user id.")
+    manager = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The manager's user id."
+    )
     unassigned = serializers.BooleanField(required=False, allow_null=True, default=None)
     locked = serializers.BooleanField(required=False, allow_null=True, default=None)
     need = serializers.CharField(required=False, max_length=50, help_text="A service name.")
@@ -102,10 +104,17 @@ class CustomerFilterSerializer(serializers.Serializer):
     def filter(self, queryset):
         data = self.validated_data
         lookups = {
-            "customer_class": "customer_class", "segment": "segment", "manager": "manager__user_id",
-            "need": "needs__name", "hobby": "hobbies__name", "age_min": "age__gte", "age_max": "age__lte",
-            "assets_min": "total_assets__gte", "assets_max": "total_assets__lte",
-            "created_after": "created_at__date__gte", "created_before": "created_at__date__lte",
+            "customer_class": "customer_class",
+            "segment": "segment",
+            "manager": "manager__user_id",
+            "need": "needs__name",
+            "hobby": "hobbies__name",
+            "age_min": "age__gte",
+            "age_max": "age__lte",
+            "assets_min": "total_assets__gte",
+            "assets_max": "total_assets__lte",
+            "created_after": "created_at__date__gte",
+            "created_before": "created_at__date__lte",
         }
         queryset = queryset.filter(**{lookup: data[name] for name, lookup in lookups.items() if name in data})
         if data.get("unassigned") is not None:
@@ -158,7 +167,10 @@ class CustomerListView(generics.ListAPIView):
 
     @extend_schema(
         tags=["customers"],
-        parameters=[*_filter_parameters(), OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200})],
+        parameters=[
+            *_filter_parameters(),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
+        ],
         responses={200: CustomerSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
@@ -181,26 +193,37 @@ class CustomerProfileView(generics.GenericAPIView):
     def get_object(self) -> CustomerProfile:
         user = get_object_or_404(User.objects.filter(role=Role.CUSTOMER), pk=self.kwargs["id"])
         profile = (
-            CustomerProfile.objects.select_related("user", "manager__user").prefetch_related("needs", "hobbies")
-            .filter(user=user).first()
+            CustomerProfile.objects.select_related("user", "manager__user")
+            .prefetch_related("needs", "hobbies")
+            .filter(user=user)
+            .first()
         ) or CustomerProfile(user=user)
         if not can_view_customer(self.request.user, profile):
             raise NotFound  # nobody learns that a customer they may not see exists
         self.check_object_permissions(self.request, profile)
         return profile
 
-    @extend_schema(tags=["customers"], parameters=[id_parameter("The customer's user id.")],
-                   responses={200: CustomerSerializer, **error_responses(401, 403, 404)})
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(401, 403, 404)},
+    )
     def get(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(tags=["customers"], parameters=[id_parameter("The customer's user id.")],
-                   responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)})
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def put(self, request, *args, **kwargs):
         return self._save(partial=False)
 
-    @extend_schema(tags=["customers"], parameters=[id_parameter("The customer's user id.")],
-                   responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)})
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def patch(self, request, *args, **kwargs):
         return self._save(partial=True)
 
@@ -209,7 +232,9 @@ class CustomerProfileView(generics.GenericAPIView):
         serializer = self.get_serializer(profile, data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         current = {
-            "age": profile.age, "occupation": profile.occupation, "total_assets": profile.total_assets,
+            "age": profile.age,
+            "occupation": profile.occupation,
+            "total_assets": profile.total_assets,
             "needs": [] if profile.pk is None else list(profile.needs.all()),
             "hobbies": [] if profile.pk is None else list(profile.hobbies.all()),
         }
@@ -218,7 +243,8 @@ class CustomerProfileView(generics.GenericAPIView):
             raise serializers.ValidationError({"age": [_("This field is required.")]})
         saved = customer_portrait_save(user=profile.user, actor=self.request.user, **values)
         saved = (
-            CustomerProfile.objects.select_related("user", "manager__user").prefetch_related("needs", "hobbies")
+            CustomerProfile.objects.select_related("user", "manager__user")
+            .prefetch_related("needs", "hobbies")
             .get(pk=saved.pk)
         )
         return Response(self.get_serializer(saved).data)
