@@ -6,7 +6,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
+from accounts.tests.factories import UserFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ be refused (403), never served.
 """
 import pytest
 
+from customers.tests.factories import CustomerFactory
 from matching.models import BackgroundJob
-from portrait.testing import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

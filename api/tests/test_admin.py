@@ -5,8 +5,8 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from customers.models import CustomerProfile
+from customers.tests.factories import CustomerFactory
 from matching.models import Assignment, JobKind, MatchingRun, RunKind, RunStatus
-from portrait.testing import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

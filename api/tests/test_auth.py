@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt import tokens
 
 from accounts.models import Role, User
+from accounts.tests.factories import TEST_PASSWORD, UserFactory
 from audit.models import AuditEvent
-from portrait.testing import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

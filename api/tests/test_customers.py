@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from customers.models import CustomerProfile
-from portrait.testing import CustomerFactory, ManagerFactory, UserFactory
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 

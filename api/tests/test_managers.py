@@ -2,8 +2,9 @@
 import pytest
 
 from audit.models import AuditEvent
+from customers.tests.factories import CustomerFactory
 from managers.models import ManagerProfile
-from portrait.testing import CustomerFactory, ManagerFactory
+from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.test import APIClient
 
-from portrait.testing import CustomerFactory
+from customers.tests.factories import CustomerFactory
 
 from .conftest import bearer
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError, connection
 from rest_framework.test import APIClient
 
-from portrait.testing import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
