@@ -1,11 +1,18 @@
 """Fixtures shared by every app's tests; the factories behind them live in <app>/tests/factories.py."""
 import pytest
+from django.core.cache import cache
 
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytest_plugins = ["core.testing.browser"]  # `browser` and `page` fixtures for the real-browser tests
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard's figures are cached between requests)."""
+    cache.clear()
 
 
 @pytest.fixture

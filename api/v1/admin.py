@@ -22,7 +22,7 @@ from accounts.access import (
 from core.errors import CapacityExceeded, Conflict, StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
-from matching.dashboard import dashboard_data
+from matching.dashboard import dashboard_cached
 from matching.jobs import job_enqueue, job_progress
 from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus, Strategy
 from matching.plans import plan_staleness
@@ -129,7 +129,7 @@ class DashboardView(APIView):
 
     @extend_schema(tags=["admin"], responses={200: DashboardSerializer, **error_responses(401, 403)})
     def get(self, request):
-        return Response(DashboardSerializer(dashboard_data().as_dict()).data)
+        return Response(DashboardSerializer(dashboard_cached().as_dict()).data)
 
 
 class RunSerializer(serializers.ModelSerializer):

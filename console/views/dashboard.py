@@ -3,14 +3,14 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from matching.dashboard import dashboard_data
+from matching.dashboard import dashboard_cached
 
 from .common import console_page
 
 
 @console_page
 def dashboard(request):
-    data = dashboard_data()
+    data = dashboard_cached()
     charts = {
         "classes": data.classes,
         "segments": [{"label": s["label"], "name": s["name"], "size": s["size"]} for s in data.segments],

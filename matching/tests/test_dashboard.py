@@ -82,3 +82,15 @@ def test_scores_per_manager_and_customer(known):
 def test_empty_bank_has_no_figures(db):
     kpis = dashboard_data().kpis
     assert kpis["customers"] == 0 and kpis["share_assigned"] is None and kpis["mean_score"] is None
+
+
+def test_the_cached_dashboard_follows_every_audited_write(manager, customer, superuser):
+    from audit.services import audit_record
+    from matching.dashboard import dashboard_cached
+
+    assert dashboard_cached().kpis["unassigned"] == 1
+    CustomerProfile.objects.filter(pk=customer.pk).update(manager=manager)  # unaudited: still cached
+    assert dashboard_cached().kpis["unassigned"] == 1
+
+    audit_record(actor=superuser, action="customer.assigned", target=customer)  # what every write service does
+    assert dashboard_cached().kpis["unassigned"] == 0
