@@ -181,32 +181,32 @@ class TestRunFaults:
         assert MatchingRun.objects.count() == 1
 
 
+class ProcessKilled(BaseException):
+    """Stands for a kill -9: nothing in the process gets to clean up (no `except Exception` runs)."""
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_running_row_is_committed_before_the_write_phase(portraits, monkeypatch):
-    """A kill -9 during the write phase must leave the RUNNING row behind for the next run to see."""
-    import threading
-
-    from django.db import connection
-
+def test_a_run_killed_in_the_write_phase_leaves_its_row_and_the_next_run_marks_it_failed(portraits, monkeypatch):
     from matching.services import runs
 
     portraits.manager("m1")
-    portraits.customer()
-    seen = {}
+    customer = portraits.customer()
     real_write = runs._write_changes
 
-    def write_and_look_from_elsewhere(run, changes, *, unlock):
-        def look():
-            try:
-                seen["status"] = MatchingRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
-            finally:
-                connection.close()
+    def killed(*args, **kwargs):
+        raise ProcessKilled
 
-        other = threading.Thread(target=look)
-        other.start()
-        other.join()
-        real_write(run, changes, unlock=unlock)
+    monkeypatch.setattr(runs, "_write_changes", killed)
+    with pytest.raises(ProcessKilled):
+        run_automatic()
+    dead = MatchingRun.objects.get()  # before the fix: no row at all
+    assert dead.status == RunStatus.RUNNING and refreshed(customer).manager is None
 
-    monkeypatch.setattr(runs, "_write_changes", write_and_look_from_elsewhere)
+    started = timezone.now() - timedelta(hours=1)  # the dead process is long gone
+    MatchingRun.objects.filter(pk=dead.pk).update(started_at=started)
+    monkeypatch.setattr(runs, "_write_changes", real_write)
     run_automatic()
-    assert seen["status"] == RunStatus.RUNNING
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and dead.error == "interrupted (process ended)"
+    assert dead.started_at == started
+    assert refreshed(customer).manager is not None
