@@ -210,3 +210,43 @@ def test_a_run_killed_in_the_write_phase_leaves_its_row_and_the_next_run_marks_i
     assert dead.status == RunStatus.FAILED and dead.error == "interrupted (process ended)"
     assert dead.started_at == started
     assert refreshed(customer).manager is not None
+
+
+class TestUndoChecksEachAlone:
+    def test_a_customer_moved_away_and_back_since_is_a_conflict(self, portraits):
+        """Only the later-change check sees this: the current manager is the run's again."""
+        old, customer, run = _rebalanced_away(portraits)
+        new = refreshed(customer).manager
+        other = portraits.manager("other")
+        customers_assign(customer_ids=[customer.pk], manager=other, actor=None)
+        customers_assign(customer_ids=[customer.pk], manager=new, actor=None)
+        with pytest.raises(UndoRefused, match="changed again"):
+            run_undo(run=run)
+        assert refreshed(customer).manager == new
+
+    def test_a_customer_moved_without_a_recorded_assignment_is_a_conflict(self, portraits):
+        """Only the current-manager check sees this: no later Assignment row exists."""
+        old, customer, run = _rebalanced_away(portraits)
+        other = portraits.manager("other")
+        CustomerProfile.objects.filter(pk=customer.pk).update(manager=other)
+        with pytest.raises(UndoRefused, match="changed again"):
+            run_undo(run=run)
+        assert refreshed(customer).manager == other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_and_book_moves_wait_for_the_run_lock(portraits, settings):
+    from matching.services import RunInProgress, manager_book_transfer
+
+    from .test_services import run_lock_held_elsewhere
+
+    settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
+    old, customer, run = _rebalanced_away(portraits)
+    with run_lock_held_elsewhere():
+        with pytest.raises(RunInProgress):
+            run_undo(run=run)
+        with pytest.raises(RunInProgress):
+            manager_book_transfer(manager=refreshed(customer).manager)
+    assert refreshed(customer).manager.user.username == "new"
+    run_undo(run=run)
+    assert refreshed(customer).manager == old
