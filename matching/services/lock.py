@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
@@ -32,31 +33,66 @@ def acquire_run_lock(holder: str) -> None:
         raise RunInProgress(_("Another matching run is in progress; try again when it has finished.")) from exc
 
 
-def _record_failure(run: MatchingRun, exc: Exception) -> None:
+INTERRUPTED = "interrupted (process ended)"
+
+
+def _record_failure(run: MatchingRun, exc: Exception, *, row_committed: bool) -> None:
     """The run's writes were rolled back; keep a trace of the attempt and why it failed."""
-    run.pk = None
+    if not row_committed:
+        run.pk = None  # the row went with the rollback: write it again
     run.status = RunStatus.FAILED
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
     run.finished_at = timezone.now()
     run.save()
 
 
+def _fail_interrupted_runs(*, current: MatchingRun) -> int:
+    """Runs left RUNNING by a process that died (kill -9, a lost machine) are marked failed, start time kept.
+
+    Called while holding the run lock. A live run's row is RUNNING only while it waits for the lock
+    (at most PORTRAIT_RUN_LOCK_WAIT_SECONDS) or holds it (not now: we do); so a RUNNING row older than
+    the wait, other than ours, belongs to a dead process. Dry runs take no lock and are left alone.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS + 60)
+    return (
+        MatchingRun.objects.filter(status=RunStatus.RUNNING, dry_run=False, started_at__lt=cutoff)
+        .exclude(pk=current.pk)
+        .update(status=RunStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now())
+    )
+
+
 @contextmanager
 def recorded_run(run: MatchingRun, *, lock_holder: str | None) -> Iterator[MatchingRun]:
-    """Save `run` and do the block in one transaction, holding the run lock unless `lock_holder` is None
-    (a dry run writes nothing but its own row, so it does not wait for others).
+    """Do the block in one transaction holding the run lock, with a trace of the run whatever happens.
 
-    If the block fails, everything it wrote is rolled back and a FAILED copy of the run is saved with
-    the error, so the attempt stays visible. Failing to get the lock records nothing: no run started.
+    The RUNNING row is committed on its own first, so a process killed in the write phase leaves it
+    behind; the next run marks it failed (`_fail_interrupted_runs`). If the block fails, everything it
+    wrote is rolled back and the row says FAILED with the error. Failing to get the lock records
+    nothing: no run started. A dry run (`lock_holder` None) writes nothing but its own row, so it does
+    not wait for others and keeps everything in one transaction.
     """
+    if lock_holder is None:
+        try:
+            with transaction.atomic():
+                run.save()
+                yield run
+        except Exception as exc:
+            _record_failure(run, exc, row_committed=False)
+            raise
+        return
     try:
         with transaction.atomic():
-            if lock_holder is not None:
-                acquire_run_lock(lock_holder)
             run.save()
+    except OperationalError as exc:  # SQLite: a run holding the lock holds every write
+        raise RunInProgress(_("Another matching run is in progress; try again when it has finished.")) from exc
+    try:
+        with transaction.atomic():
+            acquire_run_lock(lock_holder)
+            _fail_interrupted_runs(current=run)
             yield run
     except RunInProgress:
+        MatchingRun.objects.filter(pk=run.pk).delete()
         raise
     except Exception as exc:
-        _record_failure(run, exc)
+        _record_failure(run, exc, row_committed=True)
         raise

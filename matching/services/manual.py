@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
+from core.errors import CapacityExceeded
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_load
@@ -49,7 +50,7 @@ def customers_assign(
         raise ValidationError(_("Already served by %(manager)s.") % {"manager": manager.user})
     load = manager_load(manager)
     if load + len(moving) > manager.capacity:
-        raise ValidationError(
+        raise CapacityExceeded(
             _("%(manager)s has room for %(room)d more customer(s) (%(load)d of %(capacity)d); %(count)d asked.")
             % {"manager": manager.user, "room": max(manager.capacity - load, 0), "load": load,
                "capacity": manager.capacity, "count": len(moving)}

@@ -35,6 +35,17 @@ class UndoRefused(core_errors.UndoRefused):
         self.conflicts = conflicts
 
 
+FIRST_FEW = 5
+
+
+def _first_few(names: list[str]) -> str:
+    """A long list as a count: the first few names and how many more."""
+    shown = ", ".join(names[:FIRST_FEW])
+    if len(names) <= FIRST_FEW:
+        return shown
+    return _("%(names)s and %(count)d more") % {"names": shown, "count": len(names) - FIRST_FEW}
+
+
 @transaction.atomic
 def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     """Restore the managers a run changed, if nobody was changed again since and capacity allows.
@@ -43,11 +54,13 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     """
     if run.dry_run:
         raise ValidationError(_("Run %(id)s was a dry run: it changed nothing.") % {"id": run.pk})
+    # The lock first, then "already undone": two undos at once must not both pass the check.
+    acquire_run_lock(f"undo of run {run.pk}")
+    run = MatchingRun.objects.get(pk=run.pk)
+    if run.undone_by.filter(status=RunStatus.SUCCEEDED).exists():
+        raise UndoRefused(_("Run %(id)s has already been undone.") % {"id": run.pk}, [])
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError(_("Run %(id)s did not succeed: nothing to undo.") % {"id": run.pk})
-    if run.undone_by.filter(status=RunStatus.SUCCEEDED).exists():
-        raise ValidationError(_("Run %(id)s has already been undone.") % {"id": run.pk})
-    acquire_run_lock(f"undo of run {run.pk}")
 
     changed = list(
         run.assignments.select_related("customer__user", "previous_manager__user", "new_manager__user").order_by("id")
@@ -71,8 +84,29 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     if conflicts:
         raise UndoRefused(
             _("Cannot undo run %(id)s: %(count)d customer(s) changed again since: %(names)s.")
-            % {"id": run.pk, "count": len(conflicts), "names": ", ".join(c.customer for c in conflicts)},
+            % {"id": run.pk, "count": len(conflicts), "names": _first_few([c.customer for c in conflicts])},
             conflicts,
+        )
+
+    # Never give customers back to a manager who may not take them now. A book transfer's own manager
+    # is the exception for "accepting": undoing the transfer restores the flag they had.
+    exempt = run.options.get("manager_id") if run.kind == RunKind.TRANSFER else None
+    ineligible = [
+        a
+        for a in changed
+        if a.previous_manager_id
+        and (
+            not a.previous_manager.user.is_active
+            or (not a.previous_manager.accepting_customers and a.previous_manager_id != exempt)
+        )
+    ]
+    if ineligible:
+        managers = sorted({a.previous_manager.user.username for a in ineligible})
+        raise UndoRefused(
+            _("Cannot undo run %(id)s: %(count)d customer(s) would go back to managers who are inactive or "
+              "not accepting customers: %(names)s. The next run will place them.")
+            % {"id": run.pk, "count": len(ineligible), "names": _first_few(managers)},
+            [UndoConflict(a.customer.user.username, _("manager inactive or not accepting")) for a in ineligible],
         )
 
     restoring = Counter(a.previous_manager_id for a in changed if a.previous_manager_id)
@@ -86,9 +120,10 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
         > capacities[a.previous_manager_id]
     ]
     if full:
-        raise ValidationError(
+        raise UndoRefused(
             _("Cannot undo run %(id)s: these managers would exceed their capacity: %(names)s.")
-            % {"id": run.pk, "names": ", ".join(sorted(full))}
+            % {"id": run.pk, "names": _first_few(sorted(full))},
+            [],
         )
 
     undo = MatchingRun.objects.create(

@@ -236,13 +236,14 @@ class TestQueryCount:
 
 class TestUndo:
     def test_undo_restores_previous_managers(self, portraits):
-        gone = portraits.manager("gone", active=False)
+        old = portraits.manager("old")
         portraits.manager("new", capabilities=needs(2))
-        moved = portraits.customer(needs=needs(2), manager=gone)
+        moved = portraits.customer(needs=needs(2), manager=old)
         fresh = portraits.customer(needs=needs(2))
-        run = run_automatic().run
+        run = run_automatic(rebalance=True).run
+        assert refreshed(moved).manager != old
         undo = run_undo(run=run)
-        assert refreshed(moved).manager == gone
+        assert refreshed(moved).manager == old
         assert refreshed(fresh).manager is None
         assert undo.kind == RunKind.UNDO and undo.undo_of == run
         assert set(Assignment.objects.filter(run=undo).values_list("reason", flat=True)) == {Reason.UNDO}

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -52,6 +53,11 @@ class Command(BaseCommand):
             )
         except RunInProgress as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        except DatabaseError as exc:  # the run is recorded as failed and wrote nothing: one line, no traceback
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            raise CommandError(
+                _("The run failed and changed nothing (recorded as failed): %(error)s") % {"error": detail}
+            ) from exc
         self._print_report(report, options)
 
     def _undo(self, options):
