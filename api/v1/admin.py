@@ -7,7 +7,6 @@ Runs and applies go to the task queue (`matching.jobs.job_enqueue`, the console'
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import (
     api_permission, can_assign_by_hand, can_run_matching, can_use_console, customers_visible_to,
 )
-from core.errors import CapacityExceeded, Conflict, StalePlan
+from core.errors import StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
 from matching.dashboard import dashboard_cached
@@ -341,16 +340,7 @@ class ManualAssignView(APIView):
         data = body.validated_data
         customer = get_object_or_404(customers_visible_to(request.user), user_id=data["customer"])
         manager = get_object_or_404(ManagerProfile, user_id=data["manager"])
-        try:
-            assignment = customer_assign(customer=customer, manager=manager, actor=request.user, note=data["reason"])
-        except Conflict:
-            raise
-        except ValidationError as exc:
-            # matching refuses a full manager with a plain ValidationError today; the API's answer to a
-            # full manager is 409. Drop this once the service raises CapacityExceeded itself.
-            if customer.manager_id != manager.pk and manager.customers.count() >= manager.capacity:
-                raise CapacityExceeded(exc.messages[0]) from exc
-            raise
+        assignment = customer_assign(customer=customer, manager=manager, actor=request.user, note=data["reason"])
         assignment = (
             type(assignment).objects.select_related("customer", "previous_manager", "new_manager").get(pk=assignment.pk)
         )
