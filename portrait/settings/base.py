@@ -241,3 +241,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# Imports (core.tabular): limits checked before any row is built (an .xlsx may unpack to 5x the upload).
+PORTRAIT_IMPORT_MAX_BYTES = int(os.environ.get("PORTRAIT_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+PORTRAIT_IMPORT_MAX_ROWS = int(os.environ.get("PORTRAIT_IMPORT_MAX_ROWS", "500000"))
+PORTRAIT_IMPORT_MAX_COLUMNS = int(os.environ.get("PORTRAIT_IMPORT_MAX_COLUMNS", "100"))
+PORTRAIT_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PORTRAIT_IMPORT_MAX_CELL_CHARS", "5000"))
