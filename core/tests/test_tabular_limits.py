@@ -142,3 +142,23 @@ def test_an_error_never_quotes_a_whole_value():
     assert len(RowError(2, "name", "bad " + "z" * 5000).message) <= 300
     with override("en"):
         assert shorten_list([f"user{i}" for i in range(25)], first=3) == "user0, user1, user2 and 22 more"
+
+
+def test_exports_escape_formulas_including_a_leading_tab_or_carriage_return(tmp_path):
+    from openpyxl import load_workbook
+
+    from core.tabular import escape_formula, unescape_formula, write_csv, write_xlsx
+
+    hostile = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "'=x"]
+    for value in hostile:
+        assert escape_formula(value).startswith("'")
+        assert unescape_formula(escape_formula(value)) == value
+    write_csv(tmp_path / "a.csv", header=["name"], rows=[[v] for v in hostile])
+    import csv
+
+    with open(tmp_path / "a.csv", encoding="utf-8-sig", newline="") as handle:
+        cells = [row[0] for row in csv.reader(handle)][1:]
+    assert len(cells) == len(hostile) and all(cell.startswith("'") for cell in cells)
+    write_xlsx(tmp_path / "a.xlsx", header=["name"], rows=[[v] for v in hostile])
+    cells = [row[0] for row in load_workbook(tmp_path / "a.xlsx").active.iter_rows(min_row=2, values_only=True)]
+    assert all(cell.startswith("'") for cell in cells)
