@@ -16,6 +16,7 @@ from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from core.bulk import bulk_insert, bulk_set
+from core.tabular import shorten_list
 
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
@@ -71,7 +72,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     if conflicts:
         raise UndoRefused(
             _("Cannot undo run %(id)s: %(count)d customer(s) changed again since: %(names)s.")
-            % {"id": run.pk, "count": len(conflicts), "names": ", ".join(c.customer for c in conflicts)},
+            % {"id": run.pk, "count": len(conflicts), "names": shorten_list([c.customer for c in conflicts])},
             conflicts,
         )
 
@@ -88,7 +89,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     if full:
         raise ValidationError(
             _("Cannot undo run %(id)s: these managers would exceed their capacity: %(names)s.")
-            % {"id": run.pk, "names": ", ".join(sorted(full))}
+            % {"id": run.pk, "names": shorten_list(sorted(full))}
         )
 
     undo = MatchingRun.objects.create(
