@@ -86,6 +86,14 @@ def can_edit_manager_profile(user, manager) -> bool:
     return can_view_manager(user, manager)
 
 
+def can_list_customers(user) -> bool:
+    """A list of customers: an admin's (everyone) or a manager's (their own book)."""
+    return is_admin(user) or is_manager(user)
+
+
+can_list_managers = is_admin
+
+
 # --- what they may see: every list starts here ---------------------------------------------------
 
 def _customers() -> QuerySet:

@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+"""/api/: version 1 of the JSON API, its OpenAPI schema and the Swagger UI (served from local files)."""
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .v1 import admin, auth, customers, managers, system
+from .v1.common import IdConverter
+
+register_converter(IdConverter, "id")
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("auth/login", auth.LoginView.as_view(), name="login"),
+    path("auth/refresh", auth.RefreshView.as_view(), name="refresh"),
+    path("auth/verify", auth.VerifyView.as_view(), name="verify"),
+    path("auth/register", auth.RegisterView.as_view(), name="register"),
+    path("auth/logout", auth.LogoutView.as_view(), name="logout"),
+    path("customers", customers.CustomerListView.as_view(), name="customers"),
+    path("customers/<id:id>/profile", customers.CustomerProfileView.as_view(), name="customer-profile"),
+    path("managers", managers.ManagerListView.as_view(), name="managers"),
+    path("managers/<id:id>/profile", managers.ManagerProfileView.as_view(), name="manager-profile"),
+    path("admin/dashboard", admin.DashboardView.as_view(), name="dashboard"),
+    path("admin/auto-assign", admin.AutoAssignView.as_view(), name="auto-assign"),
+    path("admin/jobs/<id:id>", admin.JobDetailView.as_view(), name="job-detail"),
+    path("admin/runs", admin.RunListView.as_view(), name="runs"),
+    path("admin/runs/<id:id>", admin.RunDetailView.as_view(), name="run-detail"),
+    path("admin/runs/<id:id>/apply", admin.RunApplyView.as_view(), name="run-apply"),
+    path("admin/runs/<id:id>/undo", admin.RunUndoView.as_view(), name="run-undo"),
+    path("admin/manual-assign", admin.ManualAssignView.as_view(), name="manual-assign"),
+    path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
+    path("health", system.HealthView.as_view(), name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

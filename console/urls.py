@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import audit, customers, dashboard, imports, managers, matching
 
 app_name = "console"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/export/", customers.customer_export, name="customer_export"),
+    path("customers/selected/", customers.customer_bulk, name="customer_bulk"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer"),
+    path("customers/<int:pk>/assign/", customers.customer_assign_view, name="customer_assign"),
+    path("customers/<int:pk>/unlock/", customers.customer_unlock, name="customer_unlock"),
+    path("customers/<int:pk>/deactivate/", customers.customer_deactivate_view, name="customer_deactivate"),
+    path("managers/", managers.manager_list, name="managers"),
+    path("managers/<int:pk>/", managers.manager_edit, name="manager"),
+    path("managers/<int:pk>/move-book/", managers.manager_transfer_preview, name="manager_transfer"),
+    path("matching/", matching.matching_home, name="matching"),
+    path("matching/preview/", matching.preview_start, name="preview_start"),
+    path("matching/segment/", matching.segment_start, name="segment_start"),
+    path("matching/previews/<int:pk>/", matching.preview_detail, name="preview"),
+    path("matching/previews/<int:pk>/apply/", matching.preview_apply, name="preview_apply"),
+    path("matching/runs/<int:pk>/undo/", matching.run_undo_start, name="run_undo"),
+    path("jobs/<int:pk>/", matching.job_detail, name="job"),
+    path("import/", imports.import_home, name="import"),
+    path("import/<int:pk>/", imports.import_report, name="import_report"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("audit/", audit.audit_list, name="audit"),
+]

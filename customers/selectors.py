@@ -37,6 +37,7 @@ def customer_export_rows(
     manager_username: str | None = None,
     segment: int | None = None,
     chunk_size: int = 1000,
+    queryset: QuerySet[CustomerProfile] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Customers as export rows (keys: `CUSTOMER_EXPORT_COLUMNS`), ordered by username, filtered by class
     (`""` for unclassified), by their manager's username and by segment.
@@ -45,8 +46,9 @@ def customer_export_rows(
     for the vocabularies, then three per chunk (portraits with user and manager joined, and one per
     many-to-many relation on its through table), whatever the number of terms per customer.
     Terms are listed in their vocabulary's order; the manager is their username, or empty.
+    `queryset` starts from an already filtered set of customers (the console's filtered list).
     """
-    queryset = CustomerProfile.objects.all()
+    queryset = CustomerProfile.objects.all() if queryset is None else queryset
     if customer_class is not None:
         queryset = queryset.filter(customer_class=customer_class)
     if manager_username is not None:

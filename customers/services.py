@@ -67,3 +67,16 @@ def customer_portrait_save(
         summary=str(user), changes=changes,
     )
     return profile
+
+
+@transaction.atomic
+def customer_deactivate(*, customer: CustomerProfile, actor: User | None) -> CustomerProfile:
+    """Close a customer's account: they can no longer sign in; the portrait and history stay."""
+    user = customer.user
+    if not user.is_active:
+        raise ValidationError(_("%(customer)s is already deactivated.") % {"customer": user})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="customer.deactivated", target=customer, summary=str(user),
+                 changes={"is_active": (True, False)})
+    return customer

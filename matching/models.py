@@ -14,6 +14,7 @@ class RunKind(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic assignment")
     TRANSFER = "transfer", _("Move a manager's book")
     UNDO = "undo", _("Undo of a run")
+    PREVIEW = "preview", _("Preview (a stored plan)")
 
 
 class RunStatus(models.TextChoices):
@@ -53,6 +54,10 @@ class MatchingRun(models.Model):
         blank=True,
         related_name="undone_by",
         verbose_name=_("undo of"),
+    )
+    preview = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="applied_by",
+        verbose_name=_("applied preview"), help_text=_("The stored plan this run wrote."),
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -177,3 +182,93 @@ class RunLock(models.Model):
 
     def __str__(self) -> str:
         return self.holder or "—"
+
+
+class PlannedChange(models.Model):
+    """One change of manager a preview proposes; "apply" writes exactly these rows."""
+
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.CASCADE, related_name="planned_changes", verbose_name=_("preview"),
+    )
+    customer = models.ForeignKey(
+        "customers.CustomerProfile", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"),
+    )
+    previous_manager = models.ForeignKey(
+        "managers.ManagerProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("previous manager"),
+    )
+    new_manager = models.ForeignKey(
+        "managers.ManagerProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("new manager"),
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    previous_total = models.PositiveSmallIntegerField(_("score before"), default=0)
+    needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
+    hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)
+    total = models.PositiveSmallIntegerField(_("total score"), default=0)
+    customer_class = models.CharField(_("class"), max_length=1, choices=CustomerClass.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("planned change")
+        verbose_name_plural = _("planned changes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.new_manager or '—'} ({self.reason})"
+
+
+class JobKind(models.TextChoices):
+    RUN = "run", _("Matching run")
+    PREVIEW = "preview", _("Preview")
+    APPLY = "apply", _("Apply a preview")
+    UNDO = "undo", _("Undo")
+    SEGMENT = "segment", _("Segmentation")
+    TRANSFER = "transfer", _("Move a manager's book")
+    IMPORT = "import", _("Import")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class BackgroundJob(models.Model):
+    """Long work sent to the task queue: what was asked, the phase it is in, and its outcome.
+
+    The page that started it polls this row; `run` points at the matching run it produced.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True,
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("started by"),
+    )
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    phase = models.CharField(_("phase"), max_length=32, blank=True)
+    phases = models.JSONField(_("phases"), default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs", verbose_name=_("run"),
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

@@ -1,0 +1,114 @@
+"""The API's one exception handler: every refusal becomes {"detail": "…", "errors": {"field": ["…"]}}.
+
+Status codes come from the kind of error, in this one place:
+- 400: a bad request (`ValidationError` from a serializer or a service, `ApplicationError`, bad JSON);
+- 401: no or bad credentials (a missing, expired or blacklisted token);
+- 403: signed in without the right; 404: not found, or not visible to this user;
+- 409: `core.errors.Conflict` (capacity exceeded, a run in progress, undo refused, a stale plan);
+- 429: too many requests (`Retry-After` says when to try again).
+Anything else is a defect and is left to Django's 500 handling (and its logging).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import set_rollback
+
+from core.errors import ApplicationError, Conflict
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error details as {"field": ["message", …]}; nested fields joined by dots."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            key = NON_FIELD if key in (NON_FIELD_ERRORS, NON_FIELD) and not prefix else str(key)
+            for name, messages in _flatten(value, f"{prefix}.{key}" if prefix else key).items():
+                errors.setdefault(name, []).extend(messages)
+    elif isinstance(detail, list | tuple):
+        for position, value in enumerate(detail):
+            if isinstance(value, dict | list | tuple):
+                nested = _flatten(value, f"{prefix}.{position}" if prefix else str(position))
+                for name, messages in nested.items():
+                    errors.setdefault(name, []).extend(messages)
+            else:
+                errors.setdefault(prefix or NON_FIELD, []).append(force_str(value))
+    elif detail is not None:
+        errors.setdefault(prefix or NON_FIELD, []).append(force_str(detail))
+    return errors
+
+
+def _detail_item(item) -> str:
+    if dataclasses.is_dataclass(item) and type(item).__str__ is object.__str__:  # no sentence of its own
+        return ": ".join(force_str(value) for value in dataclasses.astuple(item))
+    return force_str(item)
+
+
+def _from_django_validation(exc: DjangoValidationError) -> tuple[int, str, dict[str, list[str]]]:
+    if hasattr(exc, "error_dict"):
+        errors = {
+            (NON_FIELD if field == NON_FIELD_ERRORS else field): [
+                force_str(m) for m in DjangoValidationError(items).messages
+            ]
+            for field, items in exc.error_dict.items()
+        }
+        messages = [message for items in errors.values() for message in items]
+        detail = messages[0] if len(messages) == 1 else _("Some fields are not valid.")
+        return status.HTTP_400_BAD_REQUEST, detail, errors
+    messages = [force_str(message) for message in exc.messages]
+    errors = {}
+    details = getattr(exc, "details", None)
+    if details:
+        errors["details"] = [_detail_item(item) for item in details]
+    code = status.HTTP_409_CONFLICT if isinstance(exc, Conflict) else status.HTTP_400_BAD_REQUEST
+    return code, " ".join(messages), errors
+
+
+def error_response(status_code: int, detail: str, errors: dict | None = None, headers: dict | None = None) -> Response:
+    return Response({"detail": detail, "errors": errors or {}}, status=status_code, headers=headers)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError | DjangoValidationError):
+        set_rollback()
+        status_code, detail, errors = _from_django_validation(exc)
+        return error_response(status_code, detail, errors)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*(exc.args[:1]))
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if auth_header := getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = auth_header
+    if wait := getattr(exc, "wait", None):
+        headers["Retry-After"] = "%d" % wait
+    set_rollback()
+
+    detail, errors = exc.detail, {}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(detail)
+        messages = [message for items in errors.values() for message in items]
+        detail = messages[0] if len(messages) == 1 else _("Some fields are not valid.")
+    elif isinstance(detail, dict) and "detail" in detail:  # simplejwt: {"detail": …, "code": …, "messages": […]}
+        detail = detail["detail"]
+    elif isinstance(detail, dict):  # a refusal by field, e.g. PermissionDenied({"capacity": [...]})
+        errors = _flatten(detail)
+        messages = [message for items in errors.values() for message in items]
+        detail = messages[0] if len(messages) == 1 else exc.default_detail
+    elif isinstance(detail, list):
+        detail = " ".join(force_str(item) for item in detail)
+    return error_response(exc.status_code, force_str(detail), errors, headers)

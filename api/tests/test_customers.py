@@ -1,0 +1,242 @@
+"""Customers through the API: the filtered, keyset-paginated list and one portrait."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from audit.models import AuditEvent
+from customers.models import CustomerProfile
+from customers.tests.factories import CustomerFactory
+from managers.tests.factories import ManagerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response) -> list[int]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+class TestList:
+    def test_rows_carry_the_portrait_with_the_older_front_ends_field_names(self, people, api):
+        response = api(people.admin).get("/api/customers")
+
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 2 and body["next"] is None and body["previous"] is None
+        row = next(r for r in body["results"] if r["id"] == people.customer.user_id)
+        customer = people.customer
+        assert row["username"] == customer.user.username
+        assert row["age"] == customer.age
+        assert Decimal(str(row["total_assets"])) == customer.total_assets
+        assert row["needs"] == [t.name for t in customer.needs.all()]
+        assert row["hobbies"] == [t.name for t in customer.hobbies.all()]
+        assert row["manager_id"] == people.manager.user_id
+        assert row["manager_name"] == people.manager.user.display_name
+        assert {"customer_class", "segment", "manager_locked"} <= set(row)
+
+    def test_keyset_pages_walk_every_customer_once(self, people, api):
+        CustomerFactory.create_batch(5)
+        client = api(people.admin)
+
+        seen, url, pages = [], "/api/customers?page_size=3", 0
+        while url:
+            body = client.get(url).json()
+            assert body["count"] == 7
+            seen += [row["id"] for row in body["results"]]
+            url, pages = body["next"], pages + 1
+        assert pages == 3
+        assert seen == sorted(CustomerProfile.objects.values_list("user_id", flat=True))
+
+        back = client.get(client.get("/api/customers?page_size=3").json()["next"]).json()["previous"]
+        assert ids(client.get(back)) == seen[:3]
+
+    def test_a_tampered_cursor_is_404(self, people, api):
+        assert api(people.admin).get("/api/customers?cursor=garbage").status_code == 404
+
+    def test_filters_combine(self, people, services, hobbies, api):
+        now = timezone.now()
+        CustomerProfile.objects.update(age=30)  # the two customers of `people`: out of the age filter below
+        rich = CustomerFactory(age=60, total_assets=Decimal("5000000"), needs=services[:1], hobbies=hobbies[4:])
+        young = CustomerFactory(age=25, total_assets=Decimal("1000"), needs=services[:1], manager_locked=True,
+                                manager=people.other_manager, customer_class="B", segment=3)
+        CustomerProfile.objects.filter(pk=rich.pk).update(created_at=now - timedelta(days=400))
+        client = api(people.admin)
+
+        assert ids(client.get("/api/customers", {"need": services[0].name, "age_min": 50})) == [rich.user_id]
+        assert ids(client.get("/api/customers", {"unassigned": "true"})) == [rich.user_id]
+        assert ids(client.get("/api/customers", {"locked": "true"})) == [young.user_id]
+        assert ids(client.get("/api/customers", {"manager": people.other_manager.user_id, "customer_class": "B"})) == [
+            young.user_id
+        ]
+        assert ids(client.get("/api/customers", {"segment": 3})) == [young.user_id]
+        assert ids(client.get("/api/customers", {"assets_min": "1000000"})) == [rich.user_id]
+        assert ids(client.get("/api/customers", {"hobby": hobbies[4].name, "assets_max": "10"})) == []
+        assert ids(client.get("/api/customers", {"created_before": (now - timedelta(days=300)).date()})) == [
+            rich.user_id
+        ]
+        assert rich.user_id not in ids(
+            client.get("/api/customers", {"created_after": (now - timedelta(days=1)).date()})
+        )
+        assert ids(client.get("/api/customers", {"q": young.user.username})) == [young.user_id]
+
+    def test_bad_filters_are_400_by_field(self, people, api):
+        response = api(people.admin).get("/api/customers", {"age_min": "old", "customer_class": "Z", "manager": 10**20})
+
+        assert response.status_code == 400
+        assert {"age_min", "customer_class", "manager"} <= set(response.json()["errors"])
+
+    def test_a_managers_filters_never_reach_beyond_their_book(self, people, api):
+        response = api(people.manager.user).get("/api/customers", {"manager": people.other_manager.user_id})
+
+        assert response.status_code == 200 and ids(response) == []
+
+    @pytest.mark.parametrize("extra", [0, 48])
+    def test_queries_do_not_grow_with_the_rows(
+        self, extra, people, services, hobbies, api, django_assert_max_num_queries
+    ):
+        for _ in range(extra):
+            CustomerFactory(needs=services[:3], hobbies=hobbies[:2], manager=people.manager)
+        client = api(people.admin)
+
+        # user (JWT), count, page, needs, hobbies
+        with django_assert_max_num_queries(5):
+            response = client.get("/api/customers")
+        assert len(response.json()["results"]) == 2 + extra
+
+
+class TestProfile:
+    def test_a_customer_updates_their_portrait_and_it_is_audited_with_actor_and_ip(
+        self, people, services, hobbies, api
+    ):
+        path = f"/api/customers/{people.customer.user_id}/profile"
+        body = {
+            "age": 41,
+            "occupation": "医生",
+            "total_assets": 250000.5,
+            "needs": [services[4].name],
+            "hobbies": [hobbies[0].name, hobbies[1].name],
+        }
+
+        response = api(people.customer.user).put(path, body, format="json", REMOTE_ADDR="10.1.2.3")
+
+        assert response.status_code == 200, response.json()
+        profile = CustomerProfile.objects.get(pk=people.customer.pk)
+        assert (profile.age, profile.occupation, profile.total_assets) == (41, "医生", Decimal("250000.50"))
+        assert [t.name for t in profile.needs.all()] == [services[4].name]
+        assert response.json()["hobbies"] == [hobbies[0].name, hobbies[1].name]
+        event = AuditEvent.objects.get(action="customer.portrait_updated")
+        assert event.actor == people.customer.user
+        assert event.ip_address == "10.1.2.3"
+        assert event.changes["age"] == [people.customer.age, 41]
+
+    def test_patch_changes_only_what_is_sent(self, people, api):
+        before = list(people.customer.needs.values_list("name", flat=True))
+
+        response = api(people.admin).patch(
+            f"/api/customers/{people.customer.user_id}/profile",
+            {"occupation": "律师"},
+            format="json",
+        )
+
+        assert response.status_code == 200
+        profile = CustomerProfile.objects.get(pk=people.customer.pk)
+        assert profile.occupation == "律师" and profile.age == people.customer.age
+        assert list(profile.needs.values_list("name", flat=True)) == before
+        assert AuditEvent.objects.get(action="customer.portrait_updated").actor == people.admin
+
+    def test_a_new_customer_reads_an_empty_portrait_and_creates_it_with_put(self, services, api):
+        user = UserFactory(username="fresh_customer")
+        client = api(user)
+
+        empty = client.get(f"/api/customers/{user.pk}/profile")
+        assert empty.status_code == 200
+        assert empty.json()["age"] is None and empty.json()["needs"] == []
+        assert client.patch(f"/api/customers/{user.pk}/profile", {"occupation": "x"}, format="json").status_code == 400
+
+        created = client.put(
+            f"/api/customers/{user.pk}/profile", {"age": 30, "needs": [services[0].name]}, format="json"
+        )
+        assert created.status_code == 200
+        assert CustomerProfile.objects.get(user=user).age == 30
+        assert AuditEvent.objects.get(action="customer.portrait_created").actor == user
+
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("manager_id", "other"),
+            ("manager", "other"),
+            ("customer_class", "A"),
+            ("manager_locked", True),
+            ("segment", 7),
+            ("role", "admin"),
+            ("is_staff", True),
+            ("is_superuser", True),
+            ("username", "someone_else"),
+        ],
+    )
+    def test_a_customer_cannot_set_their_manager_class_or_privileges(self, field, value, people, api):
+        if value == "other":
+            value = people.other_manager.user_id
+        path = f"/api/customers/{people.customer.user_id}/profile"
+
+        response = api(people.customer.user).patch(path, {"occupation": "黑客", field: value}, format="json")
+
+        assert response.status_code == 400
+        assert field in response.json()["errors"]
+        profile = CustomerProfile.objects.select_related("user").get(pk=people.customer.pk)
+        assert profile.manager_id == people.manager.pk and profile.occupation != "黑客"
+        assert profile.user.role == "customer" and not profile.user.is_staff and not profile.user.is_superuser
+
+    def test_read_only_fields_sent_back_unchanged_are_accepted(self, people, api):
+        path = f"/api/customers/{people.customer.user_id}/profile"
+        client = api(people.customer.user)
+        body = client.get(path).json()
+
+        response = client.put(path, {**body, "occupation": "教师"}, format="json")
+
+        assert response.status_code == 200, response.json()
+
+    @pytest.mark.parametrize(
+        "body, field",
+        [
+            ({"age": 17}, "age"),
+            ({"age": 121}, "age"),
+            ({"age": "many"}, "age"),
+            ({"total_assets": -1}, "total_assets"),
+            ({"total_assets": 10**16}, "total_assets"),
+            ({"needs": ["不存在的服务"]}, "needs"),
+            ({"occupation": "x" * 101}, "occupation"),
+        ],
+    )
+    def test_out_of_range_and_unknown_values_are_400_and_nothing_is_stored(self, body, field, people, api):
+        response = api(people.customer.user).patch(
+            f"/api/customers/{people.customer.user_id}/profile", body, format="json"
+        )
+
+        assert response.status_code == 400
+        assert any(key.startswith(field) for key in response.json()["errors"])
+        assert not AuditEvent.objects.filter(action="customer.portrait_updated").exists()
+
+    def test_an_inactive_term_cannot_be_chosen_anew(self, people, services, api):
+        services[4].is_active = False
+        services[4].save()
+
+        response = api(people.customer.user).patch(
+            f"/api/customers/{people.customer.user_id}/profile",
+            {"needs": [services[4].name]},
+            format="json",
+        )
+
+        assert response.status_code == 400 and "needs" in response.json()["errors"]
+
+    def test_a_managers_read_shows_their_customer(self, people, api):
+        response = api(people.manager.user).get(f"/api/customers/{people.customer.user_id}/profile")
+
+        assert response.status_code == 200 and response.json()["username"] == people.customer.user.username
+
+    def test_a_manager_of_another_bank_branch_cannot_read(self, people, api):
+        stranger = ManagerFactory()
+
+        assert api(stranger.user).get(f"/api/customers/{people.customer.user_id}/profile").status_code == 404

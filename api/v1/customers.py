@@ -1,0 +1,250 @@
+"""Customers: the list (an admin's, with the console's filters; a manager's own book) and one portrait.
+
+Ids in paths and bodies are user ids, as in the older system (`/api/customers/:id/profile`, where
+`:id` is the id the login answer gives).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from accounts.access import (
+    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customers_visible_to, is_signed_in,
+)
+from accounts.models import Role
+from customers.models import MAX_AGE, MIN_AGE, CustomerClass, CustomerProfile
+from customers.services import customer_portrait_save
+from vocabularies.models import Hobby, Service
+
+from ..pagination import KeysetPagination
+from .common import MAX_ID, ProtectedFieldsMixin, error_responses, id_parameter
+
+User = get_user_model()
+MAX_ASSETS = Decimal("9999999999999.99")
+
+
+class TermListField(serializers.ListField):
+    """Terms by name, as the older front end sends and reads them (`["理财规划", "基金投资"]`)."""
+
+    def __init__(self, model, **kwargs):
+        super().__init__(child=serializers.SlugRelatedField(slug_field="name", queryset=model.objects.all()),
+                         max_length=100, **kwargs)
+
+    def get_attribute(self, instance):
+        return [] if instance.pk is None else list(getattr(instance, self.source).all())  # prefetched
+
+
+class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
+    """A customer's portrait. Writable: age, occupation, total_assets (yuan), needs, hobbies."""
+
+    protected_fields = {
+        "customer_class": "customer_class", "manager_id": "manager_id", "manager": "manager_id",
+        "manager_locked": "manager_locked", "segment": "segment", "username": "username", "name": "name",
+        "role": None, "is_staff": None, "is_superuser": None,
+    }
+
+    id = serializers.IntegerField(source="user_id", read_only=True, help_text="The customer's user id.")
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.name", read_only=True)
+    age = serializers.IntegerField(min_value=MIN_AGE, max_value=MAX_AGE, allow_null=False)
+    occupation = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    total_assets = serializers.DecimalField(
+        max_digits=15, decimal_places=2, min_value=Decimal("0"), max_value=MAX_ASSETS, coerce_to_string=False,
+        required=False, default=Decimal("0"), help_text="Yuan.",
+    )
+    needs = TermListField(Service, required=False, default=list, help_text="Service names (see /api/vocabulary).")
+    hobbies = TermListField(Hobby, required=False, default=list, help_text="Hobby names (see /api/vocabulary).")
+    customer_class = serializers.ChoiceField(
+        choices=["", *CustomerClass.values], read_only=True, help_text="A-E; empty until classified.",
+    )
+    segment = serializers.IntegerField(read_only=True, allow_null=True)
+    manager_id = serializers.IntegerField(source="manager.user_id", read_only=True, allow_null=True,
+                                          help_text="The manager's user id.")
+    manager_name = serializers.CharField(source="manager.user.display_name", read_only=True, allow_null=True)
+    manager_locked = serializers.BooleanField(read_only=True, help_text="Assigned by hand: runs do not move them.")
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def validate(self, attrs):
+        self.refuse_protected(self.to_representation(self.instance) if self.instance is not None else {})
+        return attrs
+
+
+class CustomerFilterSerializer(serializers.Serializer):
+    """The console's filters, combined (AND)."""
+
+    customer_class = serializers.ChoiceField(
+        choices=["", *CustomerClass.values], required=False, allow_blank=True,
+        help_text="A-E, or empty for the not yet classified.",
+    )
+    segment = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    manager = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The manager's user id."
+    )
+    unassigned = serializers.BooleanField(required=False, allow_null=True, default=None)
+    locked = serializers.BooleanField(required=False, allow_null=True, default=None)
+    need = serializers.CharField(required=False, max_length=50, help_text="A service name.")
+    hobby = serializers.CharField(required=False, max_length=50, help_text="A hobby name.")
+    age_min = serializers.IntegerField(required=False, min_value=0, max_value=200)
+    age_max = serializers.IntegerField(required=False, min_value=0, max_value=200)
+    assets_min = serializers.DecimalField(required=False, max_digits=15, decimal_places=2, min_value=0)
+    assets_max = serializers.DecimalField(required=False, max_digits=15, decimal_places=2, min_value=0)
+    created_after = serializers.DateField(required=False, help_text="On or after this day.")
+    created_before = serializers.DateField(required=False, help_text="On or before this day.")
+    q = serializers.CharField(required=False, max_length=100, help_text="Part of the username or name.")
+
+    def filter(self, queryset):
+        data = self.validated_data
+        lookups = {
+            "customer_class": "customer_class",
+            "segment": "segment",
+            "manager": "manager__user_id",
+            "need": "needs__name",
+            "hobby": "hobbies__name",
+            "age_min": "age__gte",
+            "age_max": "age__lte",
+            "assets_min": "total_assets__gte",
+            "assets_max": "total_assets__lte",
+            "created_after": "created_at__date__gte",
+            "created_before": "created_at__date__lte",
+        }
+        queryset = queryset.filter(**{lookup: data[name] for name, lookup in lookups.items() if name in data})
+        if data.get("unassigned") is not None:
+            queryset = queryset.filter(manager__isnull=data["unassigned"])
+        if data.get("locked") is not None:
+            queryset = queryset.filter(manager_locked=data["locked"])
+        if q := data.get("q"):
+            queryset = queryset.filter(Q(user__username__icontains=q) | Q(user__name__icontains=q))
+        return queryset
+
+
+def _filter_parameters() -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(name, description=str(field.help_text or ""), required=False, type=_PARAMETER_TYPES[name])
+        for name, field in CustomerFilterSerializer().fields.items()
+    ]
+
+
+_PARAMETER_TYPES = {
+    "customer_class": {"type": "string", "enum": ["", *CustomerClass.values]},
+    "segment": {"type": "integer", "minimum": 0, "maximum": 32767},
+    "manager": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "unassigned": {"type": "boolean"},
+    "locked": {"type": "boolean"},
+    "need": {"type": "string", "maxLength": 50},
+    "hobby": {"type": "string", "maxLength": 50},
+    "age_min": {"type": "integer", "minimum": 0, "maximum": 200},
+    "age_max": {"type": "integer", "minimum": 0, "maximum": 200},
+    "assets_min": {"type": "number", "minimum": 0, "maximum": 9999999999999},
+    "assets_max": {"type": "number", "minimum": 0, "maximum": 9999999999999},
+    "created_after": {"type": "string", "format": "date"},
+    "created_before": {"type": "string", "format": "date"},
+    "q": {"type": "string", "maxLength": 100},
+}
+
+
+class CustomerListView(generics.ListAPIView):
+    """Customers the caller may list: every customer (admin) or their own book (manager), filtered,
+    by pages of a key range (`next`/`previous` carry the cursor)."""
+
+    serializer_class = CustomerSerializer
+    permission_classes = [api_permission(can_list_customers)]
+    pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        filters = CustomerFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = customers_visible_to(self.request.user).select_related("user", "manager__user")
+        return filters.filter(queryset).prefetch_related("needs", "hobbies")
+
+    @extend_schema(
+        tags=["customers"],
+        parameters=[
+            *_filter_parameters(),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
+        ],
+        responses={200: CustomerSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CustomerProfileView(generics.GenericAPIView):
+    """One customer's portrait: the customer and an admin read and change it; their manager reads it.
+
+    A customer who has not filled in a portrait yet gets an empty one; the first PUT creates it.
+    """
+
+    serializer_class = CustomerSerializer
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return [api_permission(is_signed_in, objects=can_view_customer)()]
+        return [api_permission(is_signed_in, objects=can_edit_portrait)()]
+
+    def get_object(self) -> CustomerProfile:
+        user = get_object_or_404(User.objects.filter(role=Role.CUSTOMER), pk=self.kwargs["id"])
+        profile = (
+            CustomerProfile.objects.select_related("user", "manager__user")
+            .prefetch_related("needs", "hobbies")
+            .filter(user=user)
+            .first()
+        ) or CustomerProfile(user=user)
+        if not can_view_customer(self.request.user, profile):
+            raise NotFound  # nobody learns that a customer they may not see exists
+        self.check_object_permissions(self.request, profile)
+        return profile
+
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def put(self, request, *args, **kwargs):
+        return self._save(partial=False)
+
+    @extend_schema(
+        tags=["customers"],
+        parameters=[id_parameter("The customer's user id.")],
+        responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def patch(self, request, *args, **kwargs):
+        return self._save(partial=True)
+
+    def _save(self, *, partial: bool) -> Response:
+        profile = self.get_object()
+        serializer = self.get_serializer(profile, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        current = {
+            "age": profile.age,
+            "occupation": profile.occupation,
+            "total_assets": profile.total_assets,
+            "needs": [] if profile.pk is None else list(profile.needs.all()),
+            "hobbies": [] if profile.pk is None else list(profile.hobbies.all()),
+        }
+        values = {**current, **serializer.validated_data}
+        if values["age"] is None:
+            raise serializers.ValidationError({"age": [_("This field is required.")]})
+        saved = customer_portrait_save(user=profile.user, actor=self.request.user, **values)
+        saved = (
+            CustomerProfile.objects.select_related("user", "manager__user")
+            .prefetch_related("needs", "hobbies")
+            .get(pk=saved.pk)
+        )
+        return Response(self.get_serializer(saved).data)

@@ -1,0 +1,253 @@
+"""Forms of the console: they validate what staff type, then the view calls one service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import CustomerClass
+from managers.models import ManagerProfile
+from matching.models import Reason, Strategy
+from vocabularies.models import Hobby, Service
+
+UNASSIGNED = "none"
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight of a local day, aware (date lookups would need the database's time zone tables)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def date_range(queryset: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": day_start(start)})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lt": day_start(end + dt.timedelta(days=1))})
+    return queryset
+
+
+YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+
+CUSTOMER_SORTS = {
+    "username": "user__username",
+    "-username": "-user__username",
+    "name": "user__name",
+    "-name": "-user__name",
+    "age": "age",
+    "-age": "-age",
+    "assets": "total_assets",
+    "-assets": "-total_assets",
+    "class": "customer_class",
+    "-class": "-customer_class",
+    "created": "created_at",
+    "-created": "-created_at",
+    "manager": "manager__user__username",
+    "-manager": "-manager__user__username",
+}
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+
+
+class ManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.name or obj.user.username} ({obj.user.username})"
+
+
+def _managers() -> QuerySet[ManagerProfile]:
+    return ManagerProfile.objects.select_related("user").order_by("user__username")
+
+
+class CustomerFilterForm(StyledForm):
+    """The customer list's filters; they combine (AND). `filter()` applies them to a queryset."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("username, name or occupation")}),
+    )
+    customer_class = forms.ChoiceField(
+        label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices, ("-", _("Unclassified"))]
+    )
+    segment = forms.IntegerField(label=_("Segment"), required=False, min_value=0)
+    manager = forms.CharField(label=_("Manager"), required=False, help_text=_("A manager's username, or “none”."))
+    locked = forms.ChoiceField(label=_("Locked"), required=False, choices=YES_NO)
+    need = forms.ModelChoiceField(label=_("Need"), required=False, queryset=Service.objects.order_by("order", "name"))
+    hobby = forms.ModelChoiceField(label=_("Hobby"), required=False, queryset=Hobby.objects.order_by("order", "name"))
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0)
+    assets_min = forms.DecimalField(label=_("Assets from"), required=False, min_value=0)
+    assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0)
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(key, key) for key in CUSTOMER_SORTS])
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        """The customers matching every filter given (invalid filters are ignored: the form shows them)."""
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        )
+        if text := (data.get("q") or "").strip():
+            queryset = queryset.filter(
+                Q(user__username__icontains=text) | Q(user__name__icontains=text) | Q(occupation__icontains=text)
+            )
+        if letter := data.get("customer_class"):
+            queryset = queryset.filter(customer_class="" if letter == "-" else letter)
+        if data.get("segment") is not None:
+            queryset = queryset.filter(segment=data["segment"])
+        if manager := (data.get("manager") or "").strip():
+            queryset = (
+                queryset.filter(manager__isnull=True)
+                if manager == UNASSIGNED
+                else queryset.filter(manager__user__username=manager)
+            )
+        if data.get("locked"):
+            queryset = queryset.filter(manager_locked=data["locked"] == "yes")
+        if data.get("need"):
+            queryset = queryset.filter(needs=data["need"])
+        if data.get("hobby"):
+            queryset = queryset.filter(hobbies=data["hobby"])
+        for field, lookup in (
+            ("age_min", "age__gte"),
+            ("age_max", "age__lte"),
+            ("assets_min", "total_assets__gte"),
+            ("assets_max", "total_assets__lte"),
+        ):
+            if data.get(field) is not None:
+                queryset = queryset.filter(**{lookup: data[field]})
+        queryset = date_range(queryset, "created_at", data.get("created_from"), data.get("created_to"))
+        return queryset.order_by(CUSTOMER_SORTS.get(data.get("sort") or "username", "user__username"), "pk")
+
+
+class ReassignForm(StyledForm):
+    manager = ManagerChoiceField(label=_("Manager"), queryset=_managers())
+    reason = forms.CharField(
+        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")})
+    )
+
+
+class BulkForm(ReassignForm):
+    """Selected rows of the customer list: reassign them, or export them."""
+
+    ACTIONS = [("reassign", _("Reassign")), ("export_csv", _("Export CSV")), ("export_xlsx", _("Export Excel"))]
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": _("Select at least one customer.")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+        if self.data.get("action", "").startswith("export"):
+            self.fields["manager"].required = False
+            self.fields["reason"].required = False
+
+
+class ConfirmForm(StyledForm):
+    confirm = forms.BooleanField(label=_("I confirm"), required=True)
+
+
+class AvailabilityForm(StyledForm):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
+    accepting_customers = forms.BooleanField(label=_("Accepting customers"), required=False)
+    confirm_overflow = forms.BooleanField(
+        label=_("Keep every customer even though the book is above the capacity"), required=False
+    )
+
+
+class PreviewForm(StyledForm):
+    strategy = forms.ChoiceField(label=_("Strategy"), choices=Strategy.choices, initial=Strategy.OPTIMAL)
+    rebalance = forms.BooleanField(label=_("Rebalance (move every customer who is not locked)"), required=False)
+
+
+class SegmentForm(StyledForm):
+    k = forms.IntegerField(
+        label=_("Segments (k)"),
+        required=False,
+        min_value=2,
+        max_value=20,
+        help_text=_("Empty: chosen by the silhouette."),
+    )
+
+
+class PlanFilterForm(StyledForm):
+    q = forms.CharField(label=_("Customer or manager"), required=False)
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", "—"), *Reason.choices])
+    customer_class = forms.ChoiceField(label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices])
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        data = self.cleaned_data if self.is_valid() else {}
+        if text := (data.get("q") or "").strip():
+            queryset = queryset.filter(
+                Q(customer__user__username__icontains=text)
+                | Q(customer__user__name__icontains=text)
+                | Q(new_manager__user__username__icontains=text)
+                | Q(previous_manager__user__username__icontains=text)
+            )
+        if data.get("reason"):
+            queryset = queryset.filter(reason=data["reason"])
+        if data.get("customer_class"):
+            queryset = queryset.filter(customer_class=data["customer_class"])
+        return queryset
+
+
+class ImportForm(StyledForm):
+    TARGETS = [("customers", _("Customers")), ("managers", _("Managers"))]
+    target = forms.ChoiceField(label=_("What the file holds"), choices=TARGETS)
+    file = forms.FileField(label=_("CSV or Excel file"))
+    create_terms = forms.BooleanField(
+        label=_("Create needs and hobbies the vocabularies do not have yet"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PORTRAIT_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class AuditFilterForm(StyledForm):
+    actor = forms.CharField(label=_("Actor"), required=False)
+    action = forms.CharField(label=_("Action"), required=False)
+    target = forms.CharField(label=_("Object"), required=False, help_text=_("type, or type:id"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        data = self.cleaned_data if self.is_valid() else {}
+        if actor := (data.get("actor") or "").strip():
+            queryset = queryset.filter(actor_username__icontains=actor)
+        if action := (data.get("action") or "").strip():
+            queryset = queryset.filter(action__icontains=action)
+        if target := (data.get("target") or "").strip():
+            kind, _sep, pk = target.partition(":")
+            queryset = queryset.filter(target_type__icontains=kind)
+            if pk:
+                queryset = queryset.filter(target_id=pk)
+        queryset = date_range(queryset, "created_at", data.get("date_from"), data.get("date_to"))
+        return queryset.order_by("-created_at", "-id")

@@ -1,0 +1,70 @@
+/* Draws the dashboard's charts from the JSON the page embeds (json_script "dashboard-data"). */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-data");
+  if (!source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var text = data.text;
+  var palette = ["#198754", "#0d6efd", "#ffc107", "#fd7e14", "#dc3545", "#6c757d", "#6f42c1", "#20c997", "#0dcaf0", "#adb5bd"];
+  var charts = {};
+  function draw(id, config) {
+    var canvas = document.getElementById(id);
+    if (!canvas) { return; }
+    config.options = Object.assign({ responsive: true, animation: false }, config.options || {});
+    charts[id] = new Chart(canvas, config);
+    canvas.dataset.rendered = "true";
+  }
+  draw("chart-classes", {
+    type: "pie",
+    data: {
+      labels: data.classes.map(function (c) { return c.label || text.unclassified; }),
+      datasets: [{ data: data.classes.map(function (c) { return c.count; }), backgroundColor: palette }]
+    }
+  });
+  draw("chart-managers", {
+    type: "bar",
+    data: {
+      labels: data.managers.map(function (m) { return m.name || m.username; }),
+      datasets: [
+        { label: text.load, data: data.managers.map(function (m) { return m.load; }), backgroundColor: "#0d6efd" },
+        { label: text.capacity, data: data.managers.map(function (m) { return m.capacity; }), backgroundColor: "#dee2e6" }
+      ]
+    },
+    options: { scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } } } }
+  });
+  draw("chart-scores", {
+    type: "bar",
+    data: {
+      labels: data.scores.map(function (s) { return s.score; }),
+      datasets: [{ label: text.customers, data: data.scores.map(function (s) { return s.count; }), backgroundColor: "#198754", barPercentage: 1, categoryPercentage: 1 }]
+    },
+    options: { plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: text.score } } } }
+  });
+  draw("chart-months", {
+    type: "line",
+    data: {
+      labels: data.months.map(function (m) { return m.month; }),
+      datasets: [{ label: text.new_customers, data: data.months.map(function (m) { return m.count; }), borderColor: "#0d6efd", tension: 0 }]
+    },
+    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
+  });
+  draw("chart-occupations", {
+    type: "bar",
+    data: {
+      labels: data.occupations.labels,
+      datasets: data.occupations.series.map(function (s, i) {
+        return { label: s.label || text.unclassified, data: s.counts, backgroundColor: palette[i % palette.length] };
+      })
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true } } }
+  });
+  draw("chart-segments", {
+    type: "bar",
+    data: {
+      labels: data.segments.map(function (s) { return s.label + " " + s.name; }),
+      datasets: [{ label: text.customers, data: data.segments.map(function (s) { return s.size; }), backgroundColor: palette }]
+    },
+    options: { plugins: { legend: { display: false } } }
+  });
+  window.portraitCharts = charts;
+})();

@@ -1,0 +1,100 @@
+"""The console in headless Chromium against a live server: charts draw, a preview is applied, a bad
+import file is reported. Screenshots land in screenshots/console-*.png for a look.
+"""
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from core.testing.browser import screenshot
+from customers.models import CustomerProfile
+from matching.models import MatchingRun, PlannedChange
+from accounts.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture
+def console_page(live_server, page, bank):
+    """The shared Chromium page, signed in as an administrator, collecting script errors."""
+    client = Client()
+    client.force_login(UserFactory(username="boss", admin=True))
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.set_default_timeout(15_000)
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.base_url = live_server.url
+    return page
+
+
+def shot(page, name):
+    screenshot(page, f"console-{name}")
+
+
+def test_dashboard_charts_render(console_page):
+    page = console_page
+    page.goto(page.base_url + "/console/")
+    page.wait_for_selector("#chart-classes[data-rendered='true']")
+    for chart in ("chart-managers", "chart-scores", "chart-months", "chart-occupations"):
+        assert page.get_attribute(f"#{chart}", "data-rendered") == "true"
+    # the pie's data is the page's figures
+    counts = page.evaluate("window.portraitCharts['chart-classes'].data.datasets[0].data")
+    assert sum(counts) == CustomerProfile.objects.count()
+    assert page.js_errors == []
+    shot(page, "dashboard")
+
+
+def test_preview_then_apply_in_the_browser(console_page):
+    page = console_page
+    page.goto(page.base_url + "/console/matching/")
+    page.select_option("#id_strategy", "optimal")
+    page.click("[data-testid=preview]")
+    page.wait_for_selector("[data-testid=plan]")
+    preview = MatchingRun.objects.get(kind="preview")
+    rows = page.locator("[data-testid=plan] tbody tr").count()
+    assert rows == PlannedChange.objects.filter(run=preview).count() > 0
+    shot(page, "preview")
+    page.click("[data-testid=apply]")
+    page.wait_for_selector("[data-testid=job-status]")
+    assert page.inner_text("[data-testid=job-status]") == "Succeeded"
+    shot(page, "applied")
+    page.goto(page.base_url + f"/console/matching/previews/{preview.pk}/")
+    assert page.is_visible("[data-testid=applied]")
+    assert page.js_errors == []
+
+
+def test_import_with_a_bad_file_shows_every_problem(console_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "username,name,age,occupation,total_assets,needs,hobbies\nnew1,N,12,,100,,\nnew2,M,40,,-1,,\n", encoding="utf-8"
+    )
+    page = console_page
+    page.goto(page.base_url + "/console/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=error-table]")
+    lines = page.locator("[data-testid=error-table] tbody tr td:first-child").all_inner_texts()
+    assert lines == ["2", "3"]
+    assert not CustomerProfile.objects.filter(user__username__in=["new1", "new2"]).exists()
+    shot(page, "import-errors")
+
+
+def test_customer_pages_filter_and_show_candidates(console_page, bank):
+    page = console_page
+    page.goto(page.base_url + "/console/customers/?manager=none")
+    assert page.locator("tbody tr").count() == 3
+    shot(page, "customers")
+    page.click("text=carol")
+    page.wait_for_selector("[data-testid=candidates]")
+    assert page.locator("[data-testid=candidates] tbody tr").count() == 2
+    shot(page, "customer")
+    page.goto(page.base_url + f"/console/managers/{bank['m1'].pk}/")
+    shot(page, "manager")
+    assert page.js_errors == []

@@ -1,0 +1,49 @@
+"""What every console page shares: the access check, refusals shown as messages, pagination."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from accounts.access import access_required, can_use_console
+from audit.context import current_ip
+
+PAGE_SIZE = 50
+
+console_page = access_required(can_use_console)
+
+
+def allow(predicate, user) -> None:
+    """A finer right than the console itself (import, audit ...): 403 when missing."""
+    if not predicate(user):
+        raise PermissionDenied
+
+
+def refusal(request, exc: ValidationError) -> None:
+    """Show a service's refusal (ValidationError and the application errors) as an error message."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def paginate(request, items, *, per_page: int = PAGE_SIZE):
+    paginator = Paginator(items, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def client_ip() -> str | None:
+    return current_ip()
+
+
+def job_started(request, job) -> None:
+    if job.done and job.error:
+        messages.error(request, job.error)
+    elif not job.done:
+        messages.info(request, _("Started in the background: this page shows its progress."))

@@ -1,0 +1,204 @@
+"""Customers: the filtered list (with bulk reassignment and exports), one customer's page, deactivation."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import can_assign_by_hand, can_export, customers_visible_to
+from core.tabular import csv_chunks, write_xlsx
+from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
+from customers.services import customer_deactivate
+from matching.dashboard import customer_candidates, customer_scores
+from matching.models import Assignment, Segment
+from matching.services import customers_assign, customers_unlock
+
+from ..forms import BulkForm, ConfirmForm, CustomerFilterForm, ReassignForm
+from .common import allow, console_page, paginate, query_without_page, refusal
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered(request):
+    form = CustomerFilterForm(request.GET or None)
+    queryset = (
+        form.filter(customers_visible_to(request.user))
+        if form.is_bound
+        else customers_visible_to(request.user).order_by("user__username", "pk")
+    )
+    return form, queryset
+
+
+def _export(queryset, fmt: str, *, stem: str) -> HttpResponse:
+    """The rows of `queryset` as the import format (+ computed columns), formula-escaped by the writers."""
+    rows = customer_export_rows(queryset=queryset)
+    name = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}"
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(buffer, header=CUSTOMER_EXPORT_COLUMNS, rows=rows, sheet_title="customers")
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = StreamingHttpResponse(
+        csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@console_page
+def customer_list(request):
+    form, queryset = _filtered(request)
+    page = paginate(request, queryset.select_related("user", "manager__user"))
+    scores = customer_scores([customer.pk for customer in page.object_list])
+    rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
+    return render(
+        request,
+        "console/customers.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query_without_page(request),
+            "bulk": BulkForm(),
+            "segments": Segment.objects.order_by("label"),
+        },
+    )
+
+
+@console_page
+def customer_export(request):
+    allow(can_export, request.user)
+    _form, queryset = _filtered(request)
+    return _export(queryset, request.GET.get("format", "csv"), stem="customers")
+
+
+@console_page
+@require_POST
+def customer_bulk(request):
+    form = BulkForm(request.POST)
+    back = reverse("console:customers") + ("?" + request.POST["back"] if request.POST.get("back") else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    ids = form.cleaned_data["ids"]
+    selected = customers_visible_to(request.user).filter(pk__in=ids).order_by("user__username")
+    action = form.cleaned_data["action"]
+    if action.startswith("export"):
+        allow(can_export, request.user)
+        return _export(selected, action.removeprefix("export_"), stem="customers-selected")
+    allow(can_assign_by_hand, request.user)
+    manager = form.cleaned_data["manager"]
+    try:
+        done = customers_assign(
+            customer_ids=list(selected.values_list("pk", flat=True)),
+            manager=manager,
+            actor=request.user,
+            note=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)d customer(s) assigned to %(manager)s and locked.")
+            % {"count": len(done), "manager": manager.user},
+        )
+    return redirect(back)
+
+
+@console_page
+def customer_detail(request, pk: int):
+    customer = get_object_or_404(customers_visible_to(request.user).select_related("user", "manager__user"), pk=pk)
+    history = (
+        Assignment.objects.filter(customer=customer)
+        .select_related("previous_manager__user", "new_manager__user", "actor", "run")
+        .order_by("-created_at", "-id")[:50]
+    )
+    return render(
+        request,
+        "console/customer_detail.html",
+        {
+            "customer": customer,
+            "needs": list(customer.needs.order_by("order", "name").values_list("name", flat=True)),
+            "hobbies": list(customer.hobbies.order_by("order", "name").values_list("name", flat=True)),
+            "match": customer_candidates(customer=customer),
+            "history": history,
+            "assign_form": ReassignForm(),
+        },
+    )
+
+
+@console_page
+@require_POST
+def customer_assign_view(request, pk: int):
+    allow(can_assign_by_hand, request.user)
+    customer = get_object_or_404(customers_visible_to(request.user).select_related("user"), pk=pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        manager = form.cleaned_data["manager"]
+        try:
+            customers_assign(
+                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            refusal(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(customer)s is now served by %(manager)s (locked against automatic runs).")
+                % {"customer": customer.user, "manager": manager.user},
+            )
+    return redirect("console:customer", pk=customer.pk)
+
+
+@console_page
+@require_POST
+def customer_unlock(request, pk: int):
+    allow(can_assign_by_hand, request.user)
+    customer = get_object_or_404(customers_visible_to(request.user), pk=pk)
+    if customers_unlock(customer_ids=[customer.pk], actor=request.user):
+        messages.success(request, _("Unlocked: automatic rebalancing may move this customer again."))
+    else:
+        messages.info(request, _("This customer was not locked."))
+    return redirect("console:customer", pk=customer.pk)
+
+
+@console_page
+def customer_deactivate_view(request, pk: int):
+    customer = get_object_or_404(customers_visible_to(request.user).select_related("user"), pk=pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_deactivate(customer=customer, actor=request.user)
+        except ValidationError as exc:
+            refusal(request, exc)
+        else:
+            messages.success(request, _("%(customer)s's account is deactivated.") % {"customer": customer.user})
+        return redirect("console:customer", pk=customer.pk)
+    return render(
+        request,
+        "console/confirm.html",
+        {
+            "form": form,
+            "title": _("Deactivate %(customer)s") % {"customer": customer.user},
+            "text": _("They will no longer be able to sign in. Their portrait and history are kept."),
+            "cancel": reverse("console:customer", args=[customer.pk]),
+            "danger": True,
+        },
+    )

@@ -1,0 +1,78 @@
+"""Import: upload a customers or managers file, read the validation report (nothing written), confirm.
+
+Both steps are background jobs calling the same import services as the commands; the file waits in the
+default storage between them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import can_import
+from matching.jobs import job_enqueue
+from matching.models import BackgroundJob, JobKind
+
+from ..forms import ImportForm
+from .common import allow, client_ip, console_page
+
+
+@console_page
+def import_home(request):
+    allow(can_import, request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+        path = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
+        job = job_enqueue(
+            kind=JobKind.IMPORT,
+            actor=request.user,
+            ip_address=client_ip(),
+            options={
+                "target": form.cleaned_data["target"],
+                "path": path,
+                "name": upload.name[:200],
+                "dry_run": True,
+                "create_terms": form.cleaned_data["create_terms"],
+            },
+        )
+        return redirect("console:job", pk=job.pk)
+    recent = BackgroundJob.objects.filter(kind=JobKind.IMPORT).select_related("actor").order_by("-created_at")[:10]
+    return render(request, "console/import.html", {"form": form, "recent": recent})
+
+
+@console_page
+def import_report(request, pk: int):
+    allow(can_import, request.user)
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=JobKind.IMPORT)
+    confirmed = (
+        BackgroundJob.objects.filter(kind=JobKind.IMPORT, options__validated=job.pk).order_by("-created_at").first()
+    )
+    return render(request, "console/import_report.html", {"job": job, "result": job.result, "confirmed": confirmed})
+
+
+@console_page
+@require_POST
+def import_confirm(request, pk: int):
+    allow(can_import, request.user)
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=JobKind.IMPORT)
+    if not (job.options.get("dry_run") and job.result.get("ok")) or not default_storage.exists(job.options["path"]):
+        messages.error(request, _("Only a validated file without problems can be imported; upload it again."))
+        return redirect("console:import")
+    done = job_enqueue(
+        kind=JobKind.IMPORT,
+        actor=request.user,
+        ip_address=client_ip(),
+        options={
+            **{key: value for key, value in job.options.items() if not key.startswith("_")},
+            "dry_run": False,
+            "validated": job.pk,
+        },
+    )
+    return redirect("console:job", pk=done.pk)

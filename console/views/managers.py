@@ -1,0 +1,77 @@
+"""Managers: load, capacity, accepting flag and mean score; edit availability; move a book (previewed)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import can_move_book, can_set_capacity, managers_visible_to
+from core.errors import CapacityExceeded
+from matching.dashboard import manager_mean_scores
+from matching.jobs import job_enqueue
+from matching.models import JobKind
+from matching.services import manager_availability_update
+
+from ..forms import AvailabilityForm
+from .common import allow, client_ip, console_page, paginate, query_without_page, refusal
+
+
+def _managers(user):
+    return managers_visible_to(user).select_related("user").annotate(load=Count("customers")).order_by("user__username")
+
+
+@console_page
+def manager_list(request):
+    page = paginate(request, _managers(request.user))
+    means = manager_mean_scores([manager.pk for manager in page.object_list])
+    rows = [(manager, means.get(manager.pk)) for manager in page.object_list]
+    return render(request, "console/managers.html", {"page": page, "rows": rows, "query": query_without_page(request)})
+
+
+@console_page
+def manager_edit(request, pk: int):
+    manager = get_object_or_404(_managers(request.user), pk=pk)
+    overflow = None
+    if request.method == "POST":
+        allow(can_set_capacity, request.user)
+        form = AvailabilityForm(request.POST)
+        if form.is_valid():
+            try:
+                manager_availability_update(
+                    manager=manager,
+                    actor=request.user,
+                    capacity=form.cleaned_data["capacity"],
+                    accepting_customers=form.cleaned_data["accepting_customers"],
+                    confirm_overflow=form.cleaned_data["confirm_overflow"],
+                )
+            except CapacityExceeded as exc:
+                overflow = exc.messages[0]
+            except ValidationError as exc:
+                refusal(request, exc)
+            else:
+                messages.success(request, _("%(manager)s updated.") % {"manager": manager.user})
+                return redirect("console:manager", pk=manager.pk)
+    else:
+        form = AvailabilityForm(
+            initial={"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
+        )
+    mean = manager_mean_scores([manager.pk]).get(manager.pk)
+    return render(
+        request, "console/manager_edit.html", {"manager": manager, "form": form, "overflow": overflow, "mean": mean}
+    )
+
+
+@console_page
+@require_POST
+def manager_transfer_preview(request, pk: int):
+    """Start a preview of moving this manager's book; the plan page shows it and applies it."""
+    allow(can_move_book, request.user)
+    manager = get_object_or_404(managers_visible_to(request.user), pk=pk)
+    job = job_enqueue(
+        kind=JobKind.PREVIEW, actor=request.user, options={"transfer_of": manager.pk}, ip_address=client_ip()
+    )
+    return redirect("console:job", pk=job.pk)

@@ -1,0 +1,408 @@
+"""Stored plans: a preview computes who would move where without writing it, and keeps it; "apply"
+writes exactly that plan later, or refuses when what it touches changed since.
+
+A preview is a `MatchingRun` of kind "preview" (a dry run) with one `PlannedChange` per customer whose
+manager would change, plus the figures of both placement rules on the same data (so staff see what the
+optimal rule gains over the greedy one). Applying creates an ordinary run (`preview` points back at the
+plan) whose `Assignment`s `run_undo` reverses like any other run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import audit_record
+from core.errors import Conflict, StalePlan
+from customers.models import CustomerProfile
+from managers.models import ManagerProfile
+from core.bulk import bulk_insert, bulk_set
+
+from . import engine
+from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
+
+from .scoring import portrait_scores
+from .selectors import portrait_snapshot
+from .services import acquire_run_lock
+
+ENGINE_REASONS = {
+    engine.REASON_BEST: Reason.BEST,
+    engine.REASON_FALLBACK: Reason.FALLBACK,
+    engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
+}
+PHASES = ["load", "score", "place", "store"]
+APPLY_PHASES = ["check", "write"]
+ID_LIST_LIMIT = 500
+
+Progress = Callable[..., Iterable]
+
+
+def _no_progress(iterable: Iterable, **_kwargs) -> Iterable:
+    return iterable
+
+
+@dataclass(frozen=True)
+class StaleItem:
+    """Why one customer or manager of a plan no longer matches the data."""
+
+    kind: str  # "customer" or "manager"
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+# --- preview -----------------------------------------------------------------------------------
+
+
+def _placing_mask(snapshot, *, rebalance: bool) -> np.ndarray:
+    movable = ~snapshot.customer_locked
+    if rebalance:
+        return movable
+    manager = snapshot.customer_manager
+    has_manager = manager >= 0
+    has_active_manager = np.zeros_like(has_manager)
+    has_active_manager[has_manager] = snapshot.manager_active[manager[has_manager]]
+    return movable & ~has_active_manager
+
+
+def _place(snapshot, scores, *, placing: np.ndarray, strategy: str, eligible_override: np.ndarray | None):
+    """Run one placement rule; returns (rows, new manager index per row or -1, engine Placement)."""
+    active = scores.active
+    eligible = snapshot.manager_accepting[active].copy()
+    if eligible_override is not None:
+        eligible &= eligible_override[active]
+    staying = snapshot.customer_manager[~placing]
+    load = np.bincount(staying[staying >= 0], minlength=len(snapshot.manager_ids))[active]
+    capacity = snapshot.manager_capacity[active]
+    rows = np.flatnonzero(placing)
+    totals = scores.totals[rows]
+    best = scores.best[rows]
+    if strategy == Strategy.GREEDY:
+        placement = engine.place_greedy(
+            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
+        )
+    else:
+        placement = engine.place_optimal(totals, best, eligible=eligible, capacity=capacity, load=load)
+    placed = placement.assigned >= 0
+    new_manager = np.where(placed, active[np.where(placed, placement.assigned, 0)] if len(active) else -1, -1)
+    return rows, new_manager, placement
+
+
+def _figures(snapshot, rows, new_manager, placement) -> dict:
+    placed = new_manager >= 0
+    previous = snapshot.customer_manager[rows]
+    return {
+        "customers_to_place": int(len(rows)),
+        "placed": int(placed.sum()),
+        "unassigned": int((~placed).sum()),
+        "moved": int(((previous >= 0) & placed & (previous != new_manager)).sum()),
+        "fallbacks": int((placement.reasons == engine.REASON_FALLBACK).sum()),
+        "total_score": int(placement.scores[placed].sum()),
+        "mean_score": round(float(placement.scores[placed].mean()), 3) if placed.any() else 0.0,
+    }
+
+
+def plan_preview(
+    *,
+    actor: User | None,
+    strategy: str = Strategy.OPTIMAL,
+    rebalance: bool = False,
+    transfer_of: ManagerProfile | None = None,
+    progress: Progress = _no_progress,
+) -> MatchingRun:
+    """Compute a placement like `matching_run` (or like `manager_book_transfer` when `transfer_of` is
+    given) without changing any customer, and store it to be applied later: writes only the preview."""
+    if strategy not in Strategy.values:
+        raise ValidationError(_("Unknown strategy %(strategy)s.") % {"strategy": strategy})
+    options = {"strategy": strategy, "rebalance": bool(rebalance)}
+    if transfer_of is not None:
+        options = {
+            "strategy": Strategy.OPTIMAL,
+            "rebalance": False,
+            "transfer_of": transfer_of.pk,
+            "manager": transfer_of.user.username,
+        }
+        strategy = Strategy.OPTIMAL
+    seconds: dict[str, float] = {}
+    phases = iter(progress(list(PHASES), desc=_("preview"), unit="phase"))
+    with transaction.atomic():
+        run = MatchingRun.objects.create(
+            kind=RunKind.PREVIEW,
+            actor=actor,
+            strategy=strategy,
+            dry_run=True,
+            options=options,
+        )
+
+        next(phases, None)
+        clock = time.perf_counter()
+        snapshot = portrait_snapshot()
+        seconds["load"] = time.perf_counter() - clock
+
+        next(phases, None)
+        clock = time.perf_counter()
+        scores = portrait_scores(snapshot)
+        letters = scores.class_letters()
+        seconds["score"] = time.perf_counter() - clock
+
+        next(phases, None)
+        clock = time.perf_counter()
+        override = None
+        if transfer_of is not None:
+            placing = snapshot.customer_manager == _manager_index(snapshot, transfer_of.pk)
+            override = snapshot.manager_ids != transfer_of.pk
+        else:
+            placing = _placing_mask(snapshot, rebalance=rebalance)
+        results = {
+            rule: _place(snapshot, scores, placing=placing, strategy=rule, eligible_override=override)
+            for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
+        }
+        rows, new_manager, placement = results[strategy]
+        seconds["place"] = time.perf_counter() - clock
+
+        next(phases, None)
+        clock = time.perf_counter()
+        active_column = np.full(len(snapshot.manager_ids), -1, dtype=np.intp)
+        active_column[scores.active] = np.arange(len(scores.active))
+        previous = snapshot.customer_manager[rows]
+        changed = np.flatnonzero(previous != new_manager)
+        if transfer_of is not None:  # who fits nowhere stays with the leaving manager
+            changed = changed[new_manager[changed] >= 0]
+        planned = []
+        for position in changed.tolist():
+            row = int(rows[position])
+            old, new = int(previous[position]), int(new_manager[position])
+            old_column = active_column[old] if old >= 0 else -1
+            new_column = active_column[new] if new >= 0 else -1
+            planned.append(
+                PlannedChange(
+                    run=run,
+                    customer_id=int(snapshot.customer_ids[row]),
+                    previous_manager_id=int(snapshot.manager_ids[old]) if old >= 0 else None,
+                    new_manager_id=int(snapshot.manager_ids[new]) if new >= 0 else None,
+                    reason=ENGINE_REASONS[int(placement.reasons[position])],
+                    previous_total=int(scores.totals[row, old_column]) if old_column >= 0 else 0,
+                    needs_match=int(scores.needs_match[row, new_column]) if new_column >= 0 else 0,
+                    hobbies_match=int(scores.hobbies_match[row, new_column]) if new_column >= 0 else 0,
+                    total=int(placement.scores[position]),
+                    customer_class=letters[row],
+                )
+            )
+        PlannedChange.objects.bulk_create(planned, batch_size=1000)
+        seconds["store"] = time.perf_counter() - clock
+        for _rest in phases:
+            pass
+
+        figures = _figures(snapshot, *results[strategy])
+        run.customers_classified = snapshot.n_customers
+        run.customers_placed = figures["placed"]
+        run.customers_moved = figures["moved"]
+        run.customers_unassigned = figures["unassigned"]
+        run.fallbacks = figures["fallbacks"]
+        run.total_score = figures["total_score"]
+        run.summary = {
+            "changes": len(planned),
+            "class_counts": dict(sorted(Counter(letters).items())),
+            "compare": {rule: _figures(snapshot, *result) for rule, result in results.items()},
+            "seconds": {phase: round(value, 4) for phase, value in seconds.items()},
+            "pruned": bool(placement.pruned),
+            "optimality_gap": round(placement.optimality_gap, 6),
+        }
+        run.status = RunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(
+            actor=actor,
+            action="matching.previewed",
+            target=run,
+            summary=str(run),
+            data={**options, "changes": len(planned), "total_score": run.total_score},
+        )
+    return run
+
+
+def _manager_index(snapshot, manager_id: int) -> int:
+    index = np.flatnonzero(snapshot.manager_ids == manager_id)
+    return int(index[0]) if len(index) else -2
+
+
+# --- apply -------------------------------------------------------------------------------------
+
+
+def _rows_by_id(queryset, ids: list[int], fields: tuple[str, ...]) -> dict[int, tuple]:
+    """{id: values} for `ids`, with a short IN list or by reading everything (long plans)."""
+    if len(ids) <= ID_LIST_LIMIT:
+        queryset = queryset.filter(id__in=ids)
+    wanted = set(ids)
+    return {
+        row[0]: row[1:] for row in queryset.values_list("id", *fields).iterator(chunk_size=20_000) if row[0] in wanted
+    }
+
+
+def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
+    """What changed since the preview among the customers and managers its plan touches (empty: fresh).
+
+    A customer is stale when their manager, lock or portrait changed; a manager when their profile
+    (capacity, accepting flag) or account changed, or when the plan would now put them over capacity.
+    """
+    since = preview.started_at
+    changes = list(preview.planned_changes.values_list("customer_id", "previous_manager_id", "new_manager_id"))
+    transfer = "transfer_of" in preview.options
+    customers = _rows_by_id(
+        CustomerProfile.objects.all(),
+        [c for c, _p, _n in changes],
+        ("user__username", "manager_id", "manager_locked", "updated_at"),
+    )
+    stale: list[StaleItem] = []
+    for customer_id, previous_id, _new in changes:
+        current = customers.get(customer_id)
+        if current is None:
+            stale.append(StaleItem("customer", f"#{customer_id}", _("deleted since the preview")))
+            continue
+        username, manager_id, locked, updated_at = current
+        if manager_id != previous_id:
+            stale.append(StaleItem("customer", username, _("their manager changed since the preview")))
+        elif locked and not transfer:
+            stale.append(StaleItem("customer", username, _("assigned by hand and locked since the preview")))
+        elif updated_at > since:
+            stale.append(StaleItem("customer", username, _("their portrait changed since the preview")))
+
+    arriving = Counter(new for _c, _p, new in changes if new)
+    leaving = Counter(previous for _c, previous, _n in changes if previous)
+    touched = sorted(set(arriving) | set(leaving))
+    managers = _rows_by_id(
+        ManagerProfile.objects.annotate(load=Count("customers")),
+        touched,
+        ("user__username", "capacity", "accepting_customers", "user__is_active", "updated_at", "load"),
+    )
+    for manager_id in touched:
+        current = managers.get(manager_id)
+        if current is None:
+            stale.append(StaleItem("manager", f"#{manager_id}", _("deleted since the preview")))
+            continue
+        username, capacity, accepting, active, updated_at, load = current
+        if manager_id not in arriving:
+            continue
+        if updated_at > since:
+            stale.append(StaleItem("manager", username, _("their capacity or availability changed since the preview")))
+        elif not active or not accepting:
+            stale.append(StaleItem("manager", username, _("no longer accepting customers")))
+        elif load - leaving[manager_id] + arriving[manager_id] > capacity:
+            stale.append(
+                StaleItem(
+                    "manager", username, _("would exceed their capacity: customers were assigned since the preview")
+                )
+            )
+    return stale
+
+
+def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress = _no_progress) -> MatchingRun:
+    """Write exactly the stored plan of `preview` as a new run, under the run lock.
+
+    Refused with `StalePlan` (naming each customer and manager and why) when anything the plan touches
+    changed since the preview, and with `Conflict` when the preview was already applied.
+    """
+    phases = iter(progress(list(APPLY_PHASES), desc=_("apply"), unit="phase"))
+    next(phases, None)
+    with transaction.atomic():
+        transfer_of = preview.options.get("transfer_of")
+        acquire_run_lock(f"apply of preview {preview.pk} by {actor or 'system'}")
+        preview = MatchingRun.objects.select_for_update().get(pk=preview.pk)
+        if preview.kind != RunKind.PREVIEW or preview.status != RunStatus.SUCCEEDED:
+            raise ValidationError(_("Run %(id)s is not a stored plan that can be applied.") % {"id": preview.pk})
+        if preview.applied_by.filter(status=RunStatus.SUCCEEDED).exists():
+            raise Conflict(_("Preview %(id)s has already been applied.") % {"id": preview.pk}, code="already_applied")
+        stale = plan_staleness(preview=preview)
+        if stale:
+            shown = "; ".join(str(item) for item in stale[:10])
+            more = len(stale) - 10
+            raise StalePlan(
+                _(
+                    "The plan of preview %(id)s is out of date (%(count)d change(s) since): %(items)s%(more)s. "
+                    "Preview again."
+                )
+                % {
+                    "id": preview.pk,
+                    "count": len(stale),
+                    "items": shown,
+                    "more": _(" and %(n)d more") % {"n": more} if more > 0 else "",
+                },
+                code="stale_plan",
+                details=[{"kind": item.kind, "name": item.name, "reason": item.reason} for item in stale],
+            )
+
+        next(phases, None)
+        options = {**preview.options, "preview": preview.pk}
+        if transfer_of:  # what run_undo reads to give the manager their flag back
+            options.update(
+                manager_id=transfer_of,
+                was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
+                .values_list("accepting_customers", flat=True)
+                .get(),
+            )
+        run = MatchingRun.objects.create(
+            kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC,
+            actor=actor,
+            strategy=preview.strategy,
+            options=options,
+            preview=preview,
+            customers_classified=preview.customers_classified,
+            customers_placed=preview.customers_placed,
+            customers_moved=preview.customers_moved,
+            customers_unassigned=preview.customers_unassigned,
+            fallbacks=preview.fallbacks,
+            total_score=preview.total_score,
+        )
+        if transfer_of:
+            ManagerProfile.objects.filter(pk=transfer_of).update(accepting_customers=False, updated_at=timezone.now())
+        now = timezone.now()
+        planned = list(preview.planned_changes.all())
+        profile_rows = []
+        assignments = []
+        for change in planned:
+            row = (change.customer_id, change.new_manager_id, change.customer_class, now)
+            profile_rows.append((*row, False) if transfer_of else row)
+            assignments.append(
+                Assignment(
+                    run=run,
+                    actor=actor,
+                    customer_id=change.customer_id,
+                    previous_manager_id=change.previous_manager_id,
+                    new_manager_id=change.new_manager_id,
+                    needs_match=change.needs_match,
+                    hobbies_match=change.hobbies_match,
+                    total=change.total,
+                    customer_class=change.customer_class,
+                    reason=change.reason,
+                    note=_("Applied from preview %(id)s") % {"id": preview.pk},
+                )
+            )
+        fields = ["manager", "customer_class", "updated_at"] + (["manager_locked"] if transfer_of else [])
+        bulk_set(CustomerProfile, fields=fields, rows=profile_rows)
+        bulk_insert(assignments)
+        run.summary = {**preview.summary, "preview": preview.pk, "applied_changes": len(planned)}
+        run.status = RunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+        audit_record(
+            actor=actor,
+            action="matching.plan_applied",
+            target=run,
+            summary=str(run),
+            data={"preview": preview.pk, "changes": len(planned), "total_score": run.total_score},
+        )
+        for _rest in phases:
+            pass
+    return run
