@@ -16,11 +16,11 @@ from .read import (
     split_terms,
     table_from,
 )
-from .results import ImportResult, RowError, sorted_errors
+from .results import ImportResult, RowError, shorten, shorten_list, sorted_errors
 from .write import csv_chunks, escape_formula, unescape_formula, write_csv, write_xlsx
 
 __all__ = [
     "TERM_SEPARATOR", "ImportResult", "Row", "RowError", "Source", "Table", "cell_to_field", "csv_chunks",
     "escape_formula", "join_terms", "model_errors", "read_table", "rows_from_mappings", "sorted_errors",
-    "split_terms", "table_from", "unescape_formula", "write_csv", "write_xlsx",
+    "shorten", "shorten_list", "split_terms", "table_from", "unescape_formula", "write_csv", "write_xlsx",
 ]

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from .results import shorten
+
 
 def model_errors(instance: models.Model, *, exclude: Iterable[str]) -> list[tuple[str, str]]:
     """Run the model's own field validation and `clean()` on an unsaved (or changed) instance.
@@ -50,11 +52,11 @@ def cell_to_field(instance: models.Model, name: str, text: str) -> str | None:
         return None
     if isinstance(model_field, models.DecimalField):
         if not _DECIMAL_RE.fullmatch(text):
-            return str(model_field.error_messages["invalid"] % {"value": text})
+            return str(model_field.error_messages["invalid"] % {"value": shorten(text)})
         setattr(instance, model_field.attname, Decimal(text))
         return None
     if isinstance(model_field, models.IntegerField) and not _INTEGER_RE.fullmatch(text):
-        return str(model_field.error_messages["invalid"] % {"value": text})
+        return str(model_field.error_messages["invalid"] % {"value": shorten(text)})
     setattr(instance, model_field.attname, text)  # full_clean() converts it with the field's to_python()
     return None
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any, Union
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .results import RowError
+from .results import RowError, shorten
 from .write import unescape_formula
 
 Source = Union[str, os.PathLike, bytes, IO[bytes]]
@@ -26,6 +27,28 @@ TERM_SEPARATOR = ";"
 # Chinese input methods type the full-width semicolon; accept it as the same separator.
 _TERM_SPLIT_RE = re.compile(r"[;\uff1b]")
 _XLSX_MAGIC = b"PK\x03\x04"
+# Characters no name or term has: refused on import (the .xlsx export could not keep them anyway).
+# Tab, line feed and carriage return stay allowed (a quoted cell may span lines).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Limits a file must keep before any row is built (settings may lower or raise them).
+DEFAULT_LIMITS = {
+    "PORTRAIT_IMPORT_MAX_BYTES": 20 * 1024 * 1024,   # the file as uploaded
+    "PORTRAIT_IMPORT_MAX_ROWS": 500_000,             # data rows, header excluded
+    "PORTRAIT_IMPORT_MAX_COLUMNS": 100,
+    "PORTRAIT_IMPORT_MAX_CELL_CHARS": 5_000,
+}
+# An .xlsx is a zip: its unpacked parts may be this many times the upload limit, no more.
+_XLSX_UNPACKED_FACTOR = 5
+
+
+def _limit(name: str) -> int:
+    return int(getattr(settings, name, DEFAULT_LIMITS[name]))
+
+
+class _TooBig(Exception):
+    def __init__(self, error: RowError):
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,8 @@ def read_table(
     cannot be read.
     """
     data = _read_bytes(source)
+    if data is None or len(data) > _limit("PORTRAIT_IMPORT_MAX_BYTES"):
+        return Table(columns=[], rows=[], errors=[_too_big_error()])
     if data.startswith(_XLSX_MAGIC):
         raw_rows, errors = _xlsx_rows(data)
     else:
@@ -137,14 +162,46 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_bytes(source: Source) -> bytes:
+def _read_bytes(source: Source) -> bytes | None:
+    """The file's bytes, or None when it is larger than the upload limit (read no further than that)."""
+    most = _limit("PORTRAIT_IMPORT_MAX_BYTES")
     if isinstance(source, bytes):
-        return source
+        return source if len(source) <= most else None
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as handle:
-            return handle.read()
-    data = source.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
+            data = handle.read(most + 1)
+    else:
+        data = source.read(most + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    return data if len(data) <= most else None
+
+
+def _too_big_error() -> RowError:
+    megabytes = _limit("PORTRAIT_IMPORT_MAX_BYTES") / (1024 * 1024)
+    message = _("the file is too large: at most %(size).1f MB can be imported; split it into smaller files") % {
+        "size": megabytes
+    }
+    return RowError(1, "file", message, "too_big")
+
+
+def _too_many_rows_error(line: int) -> RowError:
+    message = _("the file has more than %(count)d data rows: split it into smaller files") % {
+        "count": _limit("PORTRAIT_IMPORT_MAX_ROWS")
+    }
+    return RowError(line, "file", message, "too_many_rows")
+
+
+def _too_many_columns_error(line: int) -> RowError:
+    message = _("the row has more than %(count)d columns") % {"count": _limit("PORTRAIT_IMPORT_MAX_COLUMNS")}
+    return RowError(line, "row", message, "too_many_columns")
+
+
+def _cell_too_long_error(line: int, column: str, length: int) -> RowError:
+    message = _("the cell has %(length)d characters, at most %(most)d are allowed") % {
+        "length": length, "most": _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS"),
+    }
+    return RowError(line, column, message, "cell_too_long")
 
 
 def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
@@ -167,6 +224,7 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]
         return [], [_not_utf8_error(data, exc)]
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
+    max_rows, max_columns = _limit("PORTRAIT_IMPORT_MAX_ROWS"), _limit("PORTRAIT_IMPORT_MAX_COLUMNS")
     try:
         while True:
             start = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
@@ -174,27 +232,91 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]
                 cells = next(reader)
             except StopIteration:
                 break
+            if len(rows) > max_rows:  # the header and max_rows data rows are in already
+                return [], [_too_many_rows_error(start)]
+            if len(cells) > max_columns:
+                return [], [_too_many_columns_error(start)]
             rows.append((start, cells))
     except csv.Error as exc:
-        return [], [RowError(reader.line_num, "file", _("unreadable CSV: %(error)s") % {"error": exc}, "bad_csv")]
+        message = _("unreadable CSV: %(error)s") % {"error": shorten(str(exc))}
+        return [], [RowError(reader.line_num, "file", message, "bad_csv")]
     return rows, []
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+    """The cells of the first sheet, streamed from its XML: declared dimensions are ignored, so a sheet
+    claiming `A1:XFD1048576` costs only its real cells; the limits are checked cell by cell, before a
+    row is built. A formula saved without its computed value becomes `_NO_VALUE`."""
+    import zipfile
+
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except Exception as exc:  # a damaged zip
+        message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
+        return [], [RowError(1, "file", message, "bad_xlsx")]
+    if unpacked > _XLSX_UNPACKED_FACTOR * _limit("PORTRAIT_IMPORT_MAX_BYTES"):
+        return [], [_too_big_error()]
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        return [], [RowError(1, "file", _("unreadable XLSX file: %(error)s") % {"error": exc}, "bad_xlsx")]
+        message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
+        return [], [RowError(1, "file", message, "bad_xlsx")]
     try:
-        # Read-only sheets yield every row from 1 on, empty ones included, so the index is the row number.
-        rows = [
-            (number, [_xlsx_text(value) for value in values])
-            for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-        ]
+        return _sheet_rows(workbook, workbook.worksheets[0])
+    except _TooBig as exc:
+        return [], [exc.error]
+    except Exception as exc:  # a damaged sheet
+        message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
+        return [], [RowError(1, "file", message, "bad_xlsx")]
     finally:
         workbook.close()
+
+
+class _NoValue(str):
+    """A formula cell saved without its computed value (openpyxl, LibreOffice headless...)."""
+
+
+_NO_VALUE = _NoValue("")
+
+
+def _sheet_rows(workbook, sheet) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = _NO_VALUE
+            return cell
+
+    max_rows, max_columns = _limit("PORTRAIT_IMPORT_MAX_ROWS"), _limit("PORTRAIT_IMPORT_MAX_COLUMNS")
+    rows: list[tuple[int, list[str]]] = []
+    header_width = 0
+    with sheet._get_source() as source:
+        parser = Parser(
+            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if len(rows) > max_rows:
+                raise _TooBig(_too_many_rows_error(number))
+            values: dict[int, str] = {}
+            for cell in cells:
+                if cell["value"] is None:
+                    continue
+                if cell["column"] > max_columns:
+                    raise _TooBig(_too_many_columns_error(number))
+                values[cell["column"]] = (
+                    cell["value"] if isinstance(cell["value"], _NoValue) else _xlsx_text(cell["value"])
+                )
+            if values and not header_width:
+                header_width = max(values)
+            # Empty trailing cells are not stored: pad to the header, as a CSV row would be.
+            width = max(max(values, default=0), header_width)
+            rows.append((number, [values.get(column, "") for column in range(1, width + 1)]))
     return rows, []
 
 
@@ -218,7 +340,9 @@ def _table_from_raw(
     optional: Sequence[str],
     ignored: Sequence[str],
 ) -> Table:
-    raw_rows = [(line, cells) for line, cells in raw_rows if any(cell.strip() for cell in cells)]
+    raw_rows = [
+        (line, cells) for line, cells in raw_rows if any(cell.strip() or cell is _NO_VALUE for cell in cells)
+    ]
     expected = ", ".join((*required, *optional))
     if not raw_rows:
         message = _("the file is empty: expected a header row: %(columns)s") % {"columns": expected}
@@ -267,7 +391,29 @@ def _table_from_raw(
                 )
             )
             continue
+        problems = [problem for index, name in keep if (problem := _cell_problem(line, name, cells[index]))]
+        if problems:
+            errors += problems
+            continue
         rows.append(Row(line=line, values={name: unescape_formula(cells[index].strip()) for index, name in keep}))
     return Table(columns=[name for _index, name in keep], rows=rows, errors=errors)
 
 
+
+
+def _cell_problem(line: int, column: str, text: str) -> RowError | None:
+    """What makes a cell unusable whatever its column: a formula without a value, a size, a control character."""
+    if text is _NO_VALUE:
+        message = _(
+            "the cell holds a formula saved without its value: open the file in Excel, save it again "
+            "(or paste the values instead of the formulas)"
+        )
+        return RowError(line, column, message, "formula_without_value")
+    most = _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS")
+    if len(text) > most:
+        return _cell_too_long_error(line, column, len(text))
+    control = _CONTROL_RE.search(text)
+    if control:
+        message = _("the cell contains the control character U+%(code)04X: remove it") % {"code": ord(control.group())}
+        return RowError(line, column, message, "control_character")
+    return None

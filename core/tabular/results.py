@@ -15,6 +15,25 @@ _PSEUDO_FIELDS = {
 }
 
 
+QUOTE_LIMIT = 60
+MESSAGE_LIMIT = 300
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A value quoted in a message, cut to `limit` characters with an ellipsis: an error never echoes a
+    whole cell (a 200 MB cell must not make a 200 MB report)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shorten_list(names: Sequence[str], *, first: int = 10) -> str:
+    """`a, b, c` for a short list; the first `first` and how many more for a long one."""
+    names = [shorten(name) for name in names]
+    if len(names) <= first:
+        return ", ".join(names)
+    return _("%(names)s and %(count)d more") % {"names": ", ".join(names[:first]), "count": len(names) - first}
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in an input file: the physical line (header = 1), the column and what is wrong."""
@@ -23,6 +42,12 @@ class RowError:
     field: str
     message: str
     code: str = ""
+
+    def __post_init__(self):
+        # Every message quotes its values through `shorten`; this is the backstop for one that does not
+        # (a validator echoing the value, a library's error text).
+        object.__setattr__(self, "field", shorten(self.field))
+        object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_LIMIT))
 
     def __str__(self) -> str:
         return _("line %(line)d: %(field)s: %(message)s") % {

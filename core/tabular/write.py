@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/DDE injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A leading tab or carriage return is also escaped: some spreadsheets strip it and then run what follows.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE_PREFIX = "'"
 # Control characters that XML 1.0 (and so openpyxl) refuses.
 _ILLEGAL_XLSX_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

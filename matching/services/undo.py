@@ -16,6 +16,7 @@ from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from core.bulk import bulk_insert, bulk_set
+from core.tabular import shorten_list
 
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
@@ -33,17 +34,6 @@ class UndoRefused(core_errors.UndoRefused):
     def __init__(self, message: str, conflicts: list[UndoConflict]):
         super().__init__(message, details=conflicts)
         self.conflicts = conflicts
-
-
-FIRST_FEW = 5
-
-
-def _first_few(names: list[str]) -> str:
-    """A long list as a count: the first few names and how many more."""
-    shown = ", ".join(names[:FIRST_FEW])
-    if len(names) <= FIRST_FEW:
-        return shown
-    return _("%(names)s and %(count)d more") % {"names": shown, "count": len(names) - FIRST_FEW}
 
 
 @transaction.atomic
@@ -84,7 +74,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     if conflicts:
         raise UndoRefused(
             _("Cannot undo run %(id)s: %(count)d customer(s) changed again since: %(names)s.")
-            % {"id": run.pk, "count": len(conflicts), "names": _first_few([c.customer for c in conflicts])},
+            % {"id": run.pk, "count": len(conflicts), "names": shorten_list([c.customer for c in conflicts])},
             conflicts,
         )
 
@@ -105,7 +95,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
         raise UndoRefused(
             _("Cannot undo run %(id)s: %(count)d customer(s) would go back to managers who are inactive or "
               "not accepting customers: %(names)s. The next run will place them.")
-            % {"id": run.pk, "count": len(ineligible), "names": _first_few(managers)},
+            % {"id": run.pk, "count": len(ineligible), "names": shorten_list(managers)},
             [UndoConflict(a.customer.user.username, _("manager inactive or not accepting")) for a in ineligible],
         )
 
@@ -122,7 +112,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     if full:
         raise UndoRefused(
             _("Cannot undo run %(id)s: these managers would exceed their capacity: %(names)s.")
-            % {"id": run.pk, "names": _first_few(sorted(full))},
+            % {"id": run.pk, "names": shorten_list(sorted(full))},
             [],
         )
 

@@ -303,3 +303,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 PORTRAIT_VERSION = os.environ.get("PORTRAIT_VERSION", SPECTACULAR_SETTINGS["VERSION"])
+
+# Imports (core.tabular): with PORTRAIT_IMPORT_MAX_BYTES above, limits checked before any row is built
+# (an .xlsx may unpack to 5x the upload).
+PORTRAIT_IMPORT_MAX_ROWS = int(os.environ.get("PORTRAIT_IMPORT_MAX_ROWS", "500000"))
+PORTRAIT_IMPORT_MAX_COLUMNS = int(os.environ.get("PORTRAIT_IMPORT_MAX_COLUMNS", "100"))
+PORTRAIT_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PORTRAIT_IMPORT_MAX_CELL_CHARS", "5000"))
