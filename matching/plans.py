@@ -31,6 +31,7 @@ from core.bulk import bulk_insert, bulk_set
 from . import engine
 from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
+from .planning import shared_terms
 from .scoring import portrait_scores
 from .selectors import portrait_snapshot
 from .services import acquire_run_lock
@@ -369,9 +370,14 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
             ManagerProfile.objects.filter(pk=transfer_of).update(accepting_customers=False, updated_at=timezone.now())
         now = timezone.now()
         planned = list(preview.planned_changes.all())
+        # The "why" staff read in the history: terms shared now (the portraits are as previewed, checked above).
+        snapshot = portrait_snapshot(customer_ids=[change.customer_id for change in planned])
+        rows = {customer_id: row for row, customer_id in enumerate(snapshot.customer_ids.tolist())}
+        columns = {manager_id: column for column, manager_id in enumerate(snapshot.manager_ids.tolist())}
         profile_rows = []
         assignments = []
         for change in planned:
+            needs, hobbies = shared_terms(snapshot, rows[change.customer_id], columns.get(change.new_manager_id, -1))
             row = (change.customer_id, change.new_manager_id, change.customer_class, now)
             profile_rows.append((*row, False) if transfer_of else row)
             assignments.append(
@@ -386,6 +392,8 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
                     total=change.total,
                     customer_class=change.customer_class,
                     reason=change.reason,
+                    shared_needs=needs,
+                    shared_hobbies=hobbies,
                     note=_("Applied from preview %(id)s") % {"id": preview.pk},
                 )
             )

@@ -74,6 +74,16 @@ def test_apply_matches_what_a_direct_run_would_do(bank):
     assert managers_of(customers) == applied
 
 
+def test_an_applied_plan_records_the_shared_terms_like_a_direct_run(bank):
+    _m1, _m2, customers = bank
+    applied_run = plan_apply(preview=plan_preview(actor=None), actor=None)
+    applied = {(a.customer_id, tuple(a.shared_needs), tuple(a.shared_hobbies)) for a in applied_run.assignments.all()}
+    CustomerProfile.objects.update(manager=None)
+    direct = run_automatic().run.assignments.all()
+    assert applied == {(a.customer_id, tuple(a.shared_needs), tuple(a.shared_hobbies)) for a in direct}
+    assert any(needs for _customer, needs, _hobbies in applied)
+
+
 def test_apply_twice_is_refused(bank):
     preview = plan_preview(actor=None)
     plan_apply(preview=preview, actor=None)
