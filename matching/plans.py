@@ -29,12 +29,13 @@ from managers.models import ManagerProfile
 from core.bulk import bulk_insert, bulk_set
 
 from . import engine
-from .models import Assignment, MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
+from .models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
-from .planning import shared_terms
+from .planning import Change, shared_terms
 from .scoring import portrait_scores
 from .selectors import portrait_snapshot
 from .services import acquire_run_lock
+from .services.history import assignment_rows
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -375,28 +376,31 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
         rows = {customer_id: row for row, customer_id in enumerate(snapshot.customer_ids.tolist())}
         columns = {manager_id: column for column, manager_id in enumerate(snapshot.manager_ids.tolist())}
         profile_rows = []
-        assignments = []
+        changes = []
         for change in planned:
             needs, hobbies = shared_terms(snapshot, rows[change.customer_id], columns.get(change.new_manager_id, -1))
             row = (change.customer_id, change.new_manager_id, change.customer_class, now)
             profile_rows.append((*row, False) if transfer_of else row)
-            assignments.append(
-                Assignment(
-                    run=run,
-                    actor=actor,
+            changes.append(
+                Change(
                     customer_id=change.customer_id,
+                    customer="",
                     previous_manager_id=change.previous_manager_id,
+                    previous_manager=None,
                     new_manager_id=change.new_manager_id,
+                    new_manager=None,
+                    reason=change.reason,
+                    customer_class=change.customer_class,
                     needs_match=change.needs_match,
                     hobbies_match=change.hobbies_match,
                     total=change.total,
-                    customer_class=change.customer_class,
-                    reason=change.reason,
-                    shared_needs=needs,
-                    shared_hobbies=hobbies,
-                    note=_("Applied from preview %(id)s") % {"id": preview.pk},
+                    shared_needs=tuple(needs),
+                    shared_hobbies=tuple(hobbies),
                 )
             )
+        assignments = assignment_rows(
+            changes, run=run, actor=actor, note=_("Applied from preview %(id)s") % {"id": preview.pk}
+        )
         fields = ["manager", "customer_class", "updated_at"] + (["manager_locked"] if transfer_of else [])
         bulk_set(CustomerProfile, fields=fields, rows=profile_rows)
         bulk_insert(assignments)
