@@ -4,7 +4,7 @@
 `cells` (a cell's text onto a Django model field, validated by the model), `results` (`RowError`,
 `ImportResult`). The wording for people (commands, pages) lives with the imports, not here.
 """
-from .cells import cell_to_field, model_errors
+from .cells import CellValues, cell_to_field, field_problems, model_errors
 from .read import (
     TERM_SEPARATOR,
     Row,
@@ -20,7 +20,8 @@ from .results import ImportResult, RowError, shorten, shorten_list, sorted_error
 from .write import csv_chunks, escape_formula, unescape_formula, write_csv, write_xlsx
 
 __all__ = [
-    "TERM_SEPARATOR", "ImportResult", "Row", "RowError", "Source", "Table", "cell_to_field", "csv_chunks",
-    "escape_formula", "join_terms", "model_errors", "read_table", "rows_from_mappings", "sorted_errors",
-    "shorten", "shorten_list", "split_terms", "table_from", "unescape_formula", "write_csv", "write_xlsx",
+    "TERM_SEPARATOR", "CellValues", "ImportResult", "Row", "RowError", "Source", "Table", "cell_to_field",
+    "csv_chunks", "escape_formula", "field_problems", "join_terms", "model_errors", "read_table",
+    "rows_from_mappings", "sorted_errors", "shorten", "shorten_list", "split_terms", "table_from",
+    "unescape_formula", "write_csv", "write_xlsx",
 ]
