@@ -14,6 +14,15 @@ def capacity_below_book_warning(*, manager, served: int, capacity: int) -> str:
     ) % {"manager": manager, "served": served, "capacity": capacity}
 
 
+def capacity_below_book_refusal(*, manager, served: int, capacity: int) -> str:
+    """Why lowering a capacity below the book waits for the changer's confirmation, and what confirming does."""
+    return gettext(
+        "%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Confirm to "
+        "keep them all: automatic runs will assign this manager no one new until the book is below the "
+        "capacity; move the book or run a rebalance to bring it down."
+    ) % {"manager": manager, "load": served, "capacity": capacity}
+
+
 def capacity_below_book_warnings(managers, *, book_sizes: dict[int, int]) -> list[str]:
     """The warning for each of `managers` (with their new capacity set) whose book exceeds it."""
     return [

@@ -1,13 +1,24 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
 
+#: The most customers one manager may serve: far above any real book, low enough that sums of
+#: capacities stay exact on every backend (imports, the console, the API and the admin share it).
+MAX_CAPACITY = 100_000
+
+
 def default_capacity() -> int:
     return settings.PORTRAIT_DEFAULT_MANAGER_CAPACITY
+
+
+def capacity_needs_confirmation(*, capacity: int, previous: int | None, served: int) -> bool:
+    """A capacity lowered below the customers already served is kept only on the changer's explicit word:
+    the customers stay, and automatic runs give the manager no one new. Unchanged capacities pass."""
+    return capacity != previous and capacity < served
 
 
 class ManagerProfile(models.Model):
@@ -29,7 +40,7 @@ class ManagerProfile(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"),
         default=default_capacity,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
         help_text=_("The most customers this manager may serve."),
     )
     accepting_customers = models.BooleanField(
@@ -51,6 +62,7 @@ class ManagerProfile(models.Model):
                 name="manager_capacity_positive",
                 violation_error_message=_("Capacity must be at least 1."),
             ),
+
         ]
 
     def __str__(self) -> str:

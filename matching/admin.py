@@ -11,22 +11,24 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import access
+from accounts.admin import register_profile_inline
+from accounts.models import Role
 from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
 from customers.models import CustomerProfile
-from managers.admin import ManagerProfileAdmin
-from managers.models import ManagerProfile
+from managers.admin import ManagerProfileAdmin, ManagerProfileInline
+from managers.messages import capacity_below_book_warnings
+from managers.models import ManagerProfile, capacity_needs_confirmation
+from managers.selectors import manager_load, manager_loads
 
 from .forms import ManualAssignmentForm
 from .models import Assignment, MatchingRun, RunLock, Segment
-from managers.messages import capacity_below_book_warnings
-from managers.selectors import manager_load, manager_loads
-
 from .services import customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, run_undo
 
 
@@ -65,8 +67,9 @@ class MatchingRunAdmin(ReadOnlyAdmin):
         return f"{obj.mean_score:.2f}"
 
     def has_undo_permission(self, request) -> bool:
-        """Undoing moves customers: it takes the right to change customer profiles."""
-        return request.user.has_perm("customers.change_customerprofile")
+        """Undoing moves customers: an administrator's decision, as in the console and the API, not a
+        data clerk's who may change customer profiles."""
+        return access.can_run_matching(request.user)
 
 
 @admin.register(Assignment)
@@ -96,7 +99,7 @@ class RunLockAdmin(ReadOnlyAdmin):
 
 # --- actions on the customer and manager admins --------------------------------------------------
 
-@admin.action(description=_("Assign to a manager…"), permissions=["change"])
+@admin.action(description=_("Assign to a manager…"), permissions=["assign"])
 def assign_manager(modeladmin, request, queryset):
     """Ask for the manager and a reason, then assign through the service (all or nothing)."""
     form = ManualAssignmentForm(request.POST if "apply" in request.POST else None)
@@ -126,7 +129,7 @@ def assign_manager(modeladmin, request, queryset):
     })
 
 
-@admin.action(description=_("Unlock: let rebalancing move them again"), permissions=["change"])
+@admin.action(description=_("Unlock: let rebalancing move them again"), permissions=["assign"])
 def unlock_manager(modeladmin, request, queryset):
     count = customers_unlock(customer_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
     modeladmin.message_user(request, _("%(count)d customer(s) unlocked.") % {"count": count}, messages.SUCCESS)
@@ -161,6 +164,11 @@ class CustomerAssignmentAdmin(CustomerProfileAdmin):
 
     actions = [*(CustomerProfileAdmin.actions or []), assign_manager, unlock_manager]
 
+    def has_assign_permission(self, request) -> bool:
+        """Choosing a customer's manager (and unlocking) is an administrator's decision, as in the console
+        and the API; a data clerk who may change portraits does not get it with that permission."""
+        return access.can_assign_by_hand(request.user)
+
 
 class ManagerAvailabilityForm(forms.ModelForm):
     """Capacity below the current book needs the explicit confirmation the service asks for."""
@@ -174,10 +182,11 @@ class ManagerAvailabilityForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("capacity")
-        if self.instance.pk is None or capacity is None or "capacity" not in self.changed_data:
+        if self.instance.pk is None or capacity is None or cleaned.get("confirm_overflow"):
             return cleaned
         load = manager_load(self.instance)
-        if capacity < load and not cleaned.get("confirm_overflow"):
+        # Before _post_clean, the instance still holds the stored capacity.
+        if capacity_needs_confirmation(capacity=capacity, previous=self.instance.capacity, served=load):
             self.add_error("capacity", _(
                 "%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Tick “Keep the "
                 "customers above the new capacity” to confirm, or move the book first."
@@ -185,8 +194,69 @@ class ManagerAvailabilityForm(forms.ModelForm):
         return cleaned
 
 
+def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
+    """Save an existing manager from an admin form: capacity and the accepting flag through
+    `manager_availability_update` (run lock, confirmation below the book, audit), the rest as usual."""
+    capacity, accepting = manager.capacity, manager.accepting_customers
+    stored = ManagerProfile.objects.get(pk=manager.pk)
+    manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
+    manager.save()  # the other fields
+    try:
+        updated = manager_availability_update(
+            manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
+            confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
+        )
+    except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
+        messages.error(request, " ".join(exc.messages))
+        return
+    manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
+    for warning in capacity_below_book_warnings([manager], book_sizes=manager_loads([manager.pk])):
+        messages.warning(request, warning)
+
+
+class ManagerAvailabilityFormSet(BaseInlineFormSet):
+    request = None  # set by ManagerAvailabilityInline.get_formset
+
+    def save_existing(self, form, obj, commit=True):
+        manager = form.save(commit=False)
+        _availability_save(self.request, manager, form)
+        form.save_m2m()
+        return manager
+
+
+class CapacityForAdministrators:
+    """Capacity is an administrator's decision (`can_set_capacity`), not a data clerk's who may change
+    managers: read-only for anyone else, who is not offered the confirmation box either."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and "confirm_overflow" not in fields and access.can_set_capacity(request.user):
+            fields.insert(fields.index("capacity") + 1, "confirm_overflow")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if access.can_set_capacity(request.user) else (*fields, "capacity")
+
+
+class ManagerAvailabilityInline(CapacityForAdministrators, ManagerProfileInline):
+    """The manager profile on its user's page, with capacity and the accepting flag changed as on the manager's
+    own page (the inline of the managers app knows nothing of matching's run lock)."""
+
+    form = ManagerAvailabilityForm
+    formset = ManagerAvailabilityFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
+        formset.request = request
+        return formset
+
+
+register_profile_inline(Role.MANAGER, ManagerAvailabilityInline)
+
+
 @admin.register(ManagerProfile)
-class ManagerBookAdmin(ManagerProfileAdmin):
+class ManagerBookAdmin(CapacityForAdministrators, ManagerProfileAdmin):
     """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers.
 
     Capacity and the accepting flag of an existing manager change through `manager_availability_update`
@@ -196,30 +266,10 @@ class ManagerBookAdmin(ManagerProfileAdmin):
     actions = [*(ManagerProfileAdmin.actions or []), move_book]
     form = ManagerAvailabilityForm
 
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if obj is not None and "confirm_overflow" not in fields:
-            fields.insert(fields.index("capacity") + 1, "confirm_overflow")
-        return fields
-
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        capacity, accepting = obj.capacity, obj.accepting_customers
-        stored = ManagerProfile.objects.get(pk=obj.pk)
-        obj.capacity, obj.accepting_customers = stored.capacity, stored.accepting_customers
-        admin.ModelAdmin.save_model(self, request, obj, form, change)  # the other fields, without the warning
-        try:
-            updated = manager_availability_update(
-                manager=obj, actor=request.user, capacity=capacity, accepting_customers=accepting,
-                confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
-            )
-        except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return
-        obj.capacity, obj.accepting_customers = updated.capacity, updated.accepting_customers
-        for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
-            self.message_user(request, warning, messages.WARNING)
+        _availability_save(request, obj, form)
 
     def has_move_book_permission(self, request) -> bool:
         """Moving a whole book is an administrator's decision (the admin role), not a data clerk's."""

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
-
 from accounts.models import User
 from audit.services import audit_record, field_changes
 from core.errors import CapacityExceeded
-from managers.models import ManagerProfile
+from managers.messages import capacity_below_book_refusal
+from managers.models import ManagerProfile, capacity_needs_confirmation
 from managers.selectors import manager_load
 
 from .lock import acquire_run_lock
@@ -37,12 +36,13 @@ def manager_availability_update(
         manager.accepting_customers = accepting_customers
     manager.full_clean(exclude=["user"])
     load = manager_load(manager)
-    if capacity is not None and capacity < load and capacity != before["capacity"] and not confirm_overflow:
+    if (
+        capacity is not None
+        and capacity_needs_confirmation(capacity=capacity, previous=before["capacity"], served=load)
+        and not confirm_overflow
+    ):
         raise CapacityExceeded(
-            _("%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Confirm to "
-              "keep them all: automatic runs will assign this manager no one new until the book is below the "
-              "capacity; move the book or run a rebalance to bring it down.")
-            % {"manager": manager.user, "load": load, "capacity": capacity},
+            capacity_below_book_refusal(manager=manager.user, served=load, capacity=capacity),
             code="capacity_below_book",
         )
     manager.save(update_fields=["capacity", "accepting_customers", "updated_at"])

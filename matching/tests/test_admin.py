@@ -190,3 +190,71 @@ class TestCapacityInTheManagerAdmin:
         assert refreshed(manager).capacity == 1
         event = AuditEvent.objects.get(action="manager.availability_updated")
         assert (event.actor, event.changes["capacity"]) == (admin_user, [5, 1])
+
+
+class TestCapacityInTheInlineOnTheUserPage:
+    """The manager profile edited on its user's page follows the same capacity rule as the manager page."""
+
+    def post(self, client, manager, **profile):
+        user = manager.user
+        data = {
+            "username": user.username, "role": user.role, "name": user.name, "is_active": "on",
+            "manager_profile-TOTAL_FORMS": "1", "manager_profile-INITIAL_FORMS": "1",
+            "manager_profile-MIN_NUM_FORMS": "0", "manager_profile-MAX_NUM_FORMS": "1",
+            "manager_profile-0-id": manager.pk, "manager_profile-0-user": user.pk,
+            "manager_profile-0-accepting_customers": "on",
+            **{f"manager_profile-0-{name}": value for name, value in profile.items()},
+        }
+        return client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+
+    @pytest.fixture
+    def busy(self, portraits):
+        manager = portraits.manager("m1", capacity=5)
+        for _ in range(3):
+            portraits.customer(manager=manager)
+        return manager
+
+    def test_a_capacity_below_the_book_is_refused_without_confirmation(self, admin_client, busy):
+        response = self.post(admin_client, busy, capacity=1)
+
+        assert response.status_code == 200
+        assert "serves 3 customers" in str(response.context["inline_admin_formsets"][0].formset.errors)
+        assert refreshed(busy).capacity == 5
+
+    def test_with_confirmation_it_goes_through_the_service_with_its_lock_and_audit(
+        self, admin_client, admin_user, busy
+    ):
+        from audit.models import AuditEvent
+        from matching.models import RunLock
+
+        response = self.post(admin_client, busy, capacity=1, confirm_overflow="on")
+
+        assert response.status_code == 302
+        assert refreshed(busy).capacity == 1
+        event = AuditEvent.objects.get(action="manager.availability_updated")
+        assert (event.actor, event.changes["capacity"]) == (admin_user, [5, 1])
+        assert RunLock.objects.get().holder.startswith("availability of m1")
+
+    def test_a_capacity_that_fits_is_saved_with_the_capabilities(self, admin_client, busy):
+        from vocabularies.models import Service
+
+        funds = Service.objects.get(name=SERVICES[0])
+        response = self.post(admin_client, busy, capacity=4, capabilities=[funds.pk])
+
+        assert response.status_code == 302
+        busy = refreshed(busy)
+        assert busy.capacity == 4 and list(busy.capabilities.all()) == [funds]
+
+    def test_when_a_run_holds_the_lock_the_admin_says_so_and_keeps_the_capacity(self, admin_client, busy, monkeypatch):
+        from core.errors import RunInProgress
+
+        def run_in_progress(holder):
+            raise RunInProgress("Another matching run is in progress; try again when it has finished.")
+
+        monkeypatch.setattr("matching.services.availability.acquire_run_lock", run_in_progress)
+
+        response = self.post(admin_client, busy, capacity=4)
+
+        assert refreshed(busy).capacity == 5
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("Another matching run is in progress" in m for m in messages)
