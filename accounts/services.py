@@ -1,55 +1,78 @@
 """Writes on users. Bulk upsert by username for the imports; the rules come from the User model."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.apps import apps
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from core.bulk import bulk_create_with_ids
-from core.tabular import Row, RowError, model_errors
+from core.bulk import BATCH_SIZE, bulk_insert_with_ids, bulk_update_rows
+from core.tabular import CellValues, Row, RowError, field_problems
 
 from .models import Role, User, username_key
 
-# Fields an unsaved user built from a file row cannot be checked on: it has no password yet.
-_USER_EXCLUDE = ("password",)
+# What an import says about a user: the cells it gives (username, name) and the role it creates.
+_USER_CHECKED = ("username", "role", "name")
 
 
 def users_by_username(*, usernames: Iterable[str]) -> dict[str, User]:
-    """Existing users for these usernames, in one query, keyed by the username as asked for.
+    """Existing users for these usernames, a query per 5,000, keyed by the username as asked for.
 
     Usernames ignore case (`accounts.models.username_key`): `Bob` in a file is the existing user `bob`.
     """
-    wanted = list(dict.fromkeys(usernames))
-    if not wanted:
+    keys = {username: username_key(username) for username in usernames}
+    if not keys:
         return {}
-    keys = {username_key(username) for username in wanted}
-    by_key = {user.username_key: user for user in User.objects.filter(username_key__in=keys)}
-    return {username: by_key[username_key(username)] for username in wanted if username_key(username) in by_key}
+    wanted = list(set(keys.values()))
+    by_key = {}
+    for start in range(0, len(wanted), BATCH_SIZE):  # an IN list within every database's limits
+        chunk = wanted[start : start + BATCH_SIZE]
+        by_key.update((user.username_key, user) for user in User.objects.filter(username_key__in=chunk))
+    return {username: by_key[key] for username, key in keys.items() if key in by_key}
 
 
 def user_problems(*, username: str, name: str, role: str, existing: User | None = None) -> list[tuple[str, str]]:
     """What is wrong with creating or updating this user: `(field, message)` pairs, no query.
 
-    The username and name rules are the User model's (validators, lengths); a username that belongs to
-    a user of another role is refused, so an import never turns a manager into a customer.
+    The username and name rules are the User model's fields' (validators, lengths), checked as
+    `full_clean()` checks a new user with this username, name and role: its other fields keep their
+    (valid) defaults and `User.clean()` only normalises, so the three fields are all there is to check,
+    without building a user per row (`test_user_problems_agree_with_full_clean`). A username that
+    belongs to a user of another role is refused, so an import never turns a manager into a customer.
     """
-    if not username:
-        return [("username", str(User._meta.get_field("username").error_messages["blank"]))]
-    problems = []
-    if existing is not None and existing.role != role:
-        problems.append((
-            "username",
-            _("“%(username)s” is already a user with the role “%(role)s”, not “%(expected)s”")
-            % {"username": username, "role": Role(existing.role).label, "expected": Role(role).label},
-        ))
-    problems += model_errors(User(username=username, name=name, role=role), exclude=_USER_EXCLUDE)
-    return problems
+    return _UserRules().problems(username=username, name=name, role=role, existing=existing)
+
+
+class _UserRules:
+    """`user_problems` for the rows of one file: the role and the display names (which repeat) are checked
+    once per value; the username, different on every row, each time."""
+
+    def __init__(self):
+        self._cells = CellValues(User, _USER_CHECKED)
+
+    def problems(self, *, username: str, name: str, role: str, existing: User | None = None) -> list[tuple[str, str]]:
+        fields = self._cells.fields
+        if not username:
+            return [("username", str(fields["username"].error_messages["blank"]))]
+        problems = []
+        if existing is not None and existing.role != role:
+            problems.append((
+                "username",
+                _("“%(username)s” is already a user with the role “%(role)s”, not “%(expected)s”")
+                % {"username": username, "role": Role(existing.role).label, "expected": Role(role).label},
+            ))
+        problems += [("username", message) for message in field_problems(fields["username"], username)]
+        problems += [("role", message) for message in self._cells.problems("role", role)]
+        problems += [("name", message) for message in self._cells.problems("name", name)]
+        return problems
 
 
 @dataclass
@@ -93,11 +116,12 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
         candidates[row.line] = username
 
     check.existing = users_by_username(usernames=candidates.values())
+    rules = _UserRules()
     for row in rows:
         username = candidates.get(row.line)
         if username is None:
             continue
-        problems = user_problems(
+        problems = rules.problems(
             username=username,
             name=row.values.get("name", ""),
             role=role,
@@ -111,47 +135,84 @@ def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
 
 @dataclass
 class UserUpsertResult:
-    users: dict[str, User]  # username -> saved user (with its id), for every username given
+    ids: dict[str, int]  # username -> the user's id, for every username given
     created: list[str]
     updated: list[str]  # existing users whose name changed
+
+    @cached_property
+    def users(self) -> dict[str, User]:
+        """The users themselves (username -> user), read a query per `BATCH_SIZE`: an import needs only ids."""
+        by_id = {}
+        ids = list(self.ids.values())
+        for start in range(0, len(ids), BATCH_SIZE):
+            by_id.update(User.objects.in_bulk(ids[start : start + BATCH_SIZE]))
+        return {username: by_id[pk] for username, pk in self.ids.items()}
+
+
+def unusable_password() -> str:
+    """What `set_unusable_password()` stores (the unusable prefix, then 40 random characters), drawn in one
+    call instead of one per character: for 100k new users that draw was seconds."""
+    return unusable_passwords(1)[0]
+
+
+def unusable_passwords(count: int) -> list[str]:
+    """`count` unusable passwords, from one draw of random bytes."""
+    size = UNUSABLE_PASSWORD_SUFFIX_LENGTH  # hex characters: two per byte
+    drawn = secrets.token_hex(size // 2 * count)
+    return [UNUSABLE_PASSWORD_PREFIX + drawn[start : start + size] for start in range(0, size * count, size)]
 
 
 @transaction.atomic(savepoint=False)
 def users_upsert(
-    *, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None
+    *, names: Mapping[str, str], role: str, existing: Mapping[str, User] | None = None, checked: bool = False
 ) -> UserUpsertResult:
-    """Create or update users by username, in bulk, in a constant number of queries.
+    """Create or update users by username, in bulk: a few queries per 5,000 users.
 
     `names` maps username -> display name. Existing users get the name (nothing else changes); new ones
-    are created with `role` and an unusable password, so nobody can sign in until a password is set.
-    `existing` is what `users_by_username` returned, when the caller has it already. Raises
-    `ValidationError` (nothing written) when a username belongs to another role or the model refuses it.
+    are created with `role` and an unusable password, so nobody can sign in until a password is set; their
+    other fields get the model's defaults. `existing` is what `users_by_username` returned, when the caller
+    has it already. Raises `ValidationError` (nothing written) when a username belongs to another role or
+    the model refuses it; `checked` skips that check when the caller made it on these names and `existing`
+    (`user_rows_check`). No `User` instance is built for new users: the rows go in as tuples.
     """
     if existing is None:
         existing = users_by_username(usernames=names)
-    problems = {
-        username: [f"{name}: {message}" for name, message in found]
-        for username, display_name in names.items()
-        if (found := user_problems(username=username, name=display_name, role=role, existing=existing.get(username)))
-    }
-    if problems:
-        raise ValidationError(problems)
+    if not checked:
+        rules = _UserRules()
+        problems = {
+            username: [f"{name}: {message}" for name, message in found]
+            for username, display_name in names.items()
+            if (found := rules.problems(username=username, name=display_name, role=role,
+                                        existing=existing.get(username)))
+        }
+        if problems:
+            raise ValidationError(problems)
 
-    users, new, changed = {}, [], []
+    ids, new, changed = {}, [], []
     for username, display_name in names.items():
         user = existing.get(username)
         if user is None:
-            user = User(username=username, name=display_name, role=role, is_staff=role == Role.ADMIN)
-            user.set_unusable_password()
-            new.append(user)
-        elif user.name != display_name:
+            new.append(username)
+            continue
+        if user.name != display_name:
             user.name = display_name
             changed.append(user)
-        users[username] = user
+        ids[username] = user.pk
 
-    bulk_create_with_ids(User, new, key_field="username")
-    User.objects.bulk_update(changed, ["name"])
-    return UserUpsertResult(users=users, created=[u.username for u in new], updated=[u.username for u in changed])
+    new_ids = bulk_insert_with_ids(
+        User,
+        fields=["username", "username_key", "name", "password"],
+        rows=[
+            (username, username_key(username), names[username], password)
+            for username, password in zip(new, unusable_passwords(len(new)))
+        ],
+        key_field="username_key",
+        values={"role": role, "is_staff": role == Role.ADMIN},
+    )
+    ids.update(zip(new, new_ids))
+    ids = {username: ids[username] for username in names}
+    bulk_update_rows(User, fields=["name"], rows=[(user.pk, user.name) for user in changed])
+    return UserUpsertResult(ids=ids, created=new, updated=[user.username for user in changed])
 
 
 @transaction.atomic

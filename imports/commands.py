@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
 from core.tabular import ImportResult
 
-from .messages import COMMAND_UNKNOWN_TERMS_HINT, import_errors_message, import_summary
+from .messages import COMMAND_HINTS, import_errors_message, import_summary
 
 
 class ImportCommand(BaseCommand):
@@ -30,13 +31,18 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help=_("Only validate the file and print what would change.")
         )
 
+    def service_options(self, options) -> dict:
+        """Keyword arguments of this import's own options for the service (none by default)."""
+        return {}
+
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": path})
         try:
             result = self.import_file(
-                file=path, actor=None, create_terms=options["create_terms"], dry_run=options["dry_run"]
+                file=path, actor=None, create_terms=options["create_terms"], dry_run=options["dry_run"],
+                **self.service_options(options),
             )
         except OSError as exc:
             raise CommandError(
@@ -47,9 +53,11 @@ class ImportCommand(BaseCommand):
                 _("The database changed during the import, nothing was imported: %(error)s. Run it again.")
                 % {"error": exc}
             ) from exc
+        except ApplicationError as exc:  # a matching run holds the lock
+            raise CommandError(" ".join(exc.messages)) from exc
         if result.errors:
             raise CommandError(
-                import_errors_message(result, source=str(path), unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT)
+                import_errors_message(result, source=str(path), hints=COMMAND_HINTS)
             )
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))

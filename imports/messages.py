@@ -1,12 +1,13 @@
 """What an import says to people, worded so a command and a web page can each say it right.
 
-The counts and problems are the same everywhere; only the hint for unknown terms differs with where
-the user is: a command names its `--create-terms` option, an upload page its "create missing terms"
-box. Callers pick the hint (`COMMAND_UNKNOWN_TERMS_HINT`, `PAGE_UNKNOWN_TERMS_HINT`) or build the
+The counts and problems are the same everywhere; only the hints for problems an option fixes differ
+with where the user is: a command names its `--create-terms` option, an upload page its "create missing
+terms" box. Callers pick the hints (`COMMAND_HINTS`, `PAGE_HINTS`: hint by problem code) or build the
 page from `import_errors_report` themselves.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -20,6 +21,19 @@ COMMAND_UNKNOWN_TERMS_HINT = gettext_lazy(
 PAGE_UNKNOWN_TERMS_HINT = gettext_lazy(
     "Add the unknown terms in the admin, or tick “create missing terms” and upload the file again."
 )
+COMMAND_HINTS = {
+    "unknown_term": COMMAND_UNKNOWN_TERMS_HINT,
+    "capacity_below_book": gettext_lazy(
+        "Move those managers' books first, or import again with --confirm-overflow to keep their customers."
+    ),
+}
+PAGE_HINTS = {
+    "unknown_term": PAGE_UNKNOWN_TERMS_HINT,
+    "capacity_below_book": gettext_lazy(
+        "Move those managers' books first, or tick “keep customers above a lowered capacity” and upload the "
+        "file again."
+    ),
+}
 
 
 def import_summary(result: ImportResult, *, noun: str) -> str:
@@ -48,12 +62,24 @@ def import_summary(result: ImportResult, *, noun: str) -> str:
 
 @dataclass(frozen=True)
 class ErrorReport:
-    """A rejected file, in parts: a heading, the problems in file order, and whether terms were unknown
-    (then the surface adds its own hint: an option to pass, a box to tick)."""
+    """A rejected file, in parts: a heading and the problems in file order; the surface adds its own hints
+    for the kinds of problem an option fixes (an option to pass, a box to tick)."""
 
     heading: str
     problems: list[RowError]
-    unknown_terms: bool
+
+    @property
+    def unknown_terms(self) -> bool:
+        return any(problem.code == "unknown_term" for problem in self.problems)
+
+    def hints(self, hints_by_code: dict[str, str]) -> list[str]:
+        return hints_for((problem.code for problem in self.problems), hints_by_code)
+
+
+def hints_for(codes: Iterable[str], hints_by_code: dict[str, str]) -> list[str]:
+    """The hints for these kinds of problem (codes may repeat), in the order of `hints_by_code`."""
+    present = set(codes)
+    return [str(hint) for code, hint in hints_by_code.items() if code in present]
 
 
 def import_errors_report(result: ImportResult, *, source: str) -> ErrorReport:
@@ -63,17 +89,10 @@ def import_errors_report(result: ImportResult, *, source: str) -> ErrorReport:
         "%(source)s: %(count)d problems; nothing was imported.",
         count,
     ) % {"source": source, "count": count}
-    return ErrorReport(
-        heading=heading,
-        problems=list(result.errors),
-        unknown_terms=any(error.code == "unknown_term" for error in result.errors),
-    )
+    return ErrorReport(heading=heading, problems=list(result.errors))
 
 
-def import_errors_message(result: ImportResult, *, source: str, unknown_terms_hint: str) -> str:
-    """Every problem of a rejected file, one per line, then `unknown_terms_hint` if a term was unknown."""
+def import_errors_message(result: ImportResult, *, source: str, hints: dict[str, str]) -> str:
+    """Every problem of a rejected file, one per line, then the hints (`COMMAND_HINTS`…) for its kinds of problem."""
     report = import_errors_report(result, source=source)
-    lines = [report.heading, *map(str, report.problems)]
-    if report.unknown_terms:
-        lines.append(str(unknown_terms_hint))
-    return "\n".join(lines)
+    return "\n".join([report.heading, *map(str, report.problems), *report.hints(hints)])

@@ -3,6 +3,10 @@
 A `ProfileImport` says which model, role and columns; the pipeline does the rest the same way for
 each: rows checked with the model's own validators, terms resolved against the vocabularies, every
 problem reported as `line N: column: problem`, and nothing written unless the whole file is right.
+
+It is built for files of 100k rows: cells are checked through the fields' own rules once per distinct
+text (`core.tabular.CellValues`) rather than a `full_clean()` per row, profiles are read and written as
+tuples rather than model instances, and every read and write is a bulk query (a few per 5,000 rows).
 """
 from __future__ import annotations
 
@@ -15,13 +19,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_rows_check, users_upsert
-from core.bulk import bulk_create_with_ids, m2m_links_load, m2m_links_replace
+from core.bulk import BATCH_SIZE, bulk_insert_with_ids, bulk_update_rows, m2m_links_load, m2m_links_replace
 from core.tabular import (
+    CellValues,
     ImportResult,
     Row,
     RowError,
     Source,
-    cell_to_field,
     model_errors,
     sorted_errors,
     split_terms,
@@ -47,14 +51,10 @@ class ProfileImport:
     optional: tuple[str, ...] = ()               # may be missing or empty: empty keeps the current/default value
     ignored: tuple[str, ...] = ()                # accepted and skipped (the computed columns of an export)
     after_write: Callable[[list[int]], None] | None = None  # ids of created or changed profiles, in the transaction
-    # Things to tell about valid rows that are not errors (a capacity below the current book): gets the
-    # existing profiles the file changes, with their new values set but not saved; dry runs warn too.
-    warnings: Callable[[list[models.Model]], list[str]] | None = None
-
-    @property
-    def not_in_file(self) -> tuple[str, ...]:
-        """Fields the file does not carry (user, manager, class...): full_clean() leaves them alone."""
-        return tuple(f.name for f in self.model._meta.fields if f.name not in self.profile_columns)
+    # Changes that only the importer's explicit word lets through (a capacity lowered below the current book):
+    # gets the existing profiles the file changes (new values set, not saved) and whether the importer
+    # confirmed; returns the problems (they refuse the file) and the warnings. Dry runs check the same.
+    confirmation_check: Callable[[list[ProfileChange], bool], tuple[list[RowError], list[str]]] | None = None
 
     def run(
         self,
@@ -63,40 +63,47 @@ class ProfileImport:
         file: Source | None = None,
         create_terms: bool = False,
         dry_run: bool = False,
+        confirmed: bool = False,
     ) -> ImportResult:
-        """Validate everything; unless there are errors or it is a dry run, write it all in one transaction."""
+        """Validate everything; unless there are errors or it is a dry run, write it all in one transaction.
+
+        `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
+        """
         required = tuple(column for column in self.columns if column not in self.optional)
         table = table_from(rows=rows, file=file, required=required, optional=self.optional, ignored=self.ignored)
         errors = list(table.errors)
         users = user_rows_check(rows=table.rows, role=self.role)
         errors += users.errors
-        profiles = {
-            profile.user_id: profile
-            for profile in self.model.objects.filter(user_id__in=[user.pk for user in users.existing.values()])
-        }
-        for user in users.existing.values():
-            if user.pk in profiles:
-                profiles[user.pk].user = user  # already read: str(profile) costs no query
+        stored = self._stored(user_ids=[user.pk for user in users.existing.values()])
         relations = {column: self.model._meta.get_field(column) for column, _model in self.term_columns}
         current = {
-            column: m2m_links_load(relation, owner_ids=[profile.pk for profile in profiles.values()])
+            column: m2m_links_load(relation, owner_ids=[pk for pk, *_rest in stored.values()])
             for column, relation in relations.items()
+        }
+        # Term cells repeat ("基金投资;保险保障" on thousands of rows): each distinct one is split once, in file
+        # order (a new term is created with its first spelling).
+        names = {
+            column: {text: split_terms(text) for text in dict.fromkeys(row.values[column] for row in table.rows)}
+            for column in relations
         }
         resolutions = {
             column: terms_resolve(
-                model=model, names=(name for row in table.rows for name in split_terms(row.values[column])),
-                create=create_terms,
+                model=model, names=(name for split in names[column].values() for name in split), create=create_terms
             )
             for column, model in self.term_columns
         }
+        term_cells = {column: _TermCells(resolutions[column], names[column]) for column in relations}
 
+        cells = CellValues(self.model, self.profile_columns)
+        defaults = tuple(cells.fields[column].get_default() for column in self.profile_columns)
         plans = []
         for row in table.rows:
             username = users.usernames.get(row.line)
             user = users.existing.get(username) if username else None
-            profile = profiles.get(user.pk) if user is not None else None
             plan, row_errors = self._plan_row(
-                row, username=username, profile=profile, current=current, resolutions=resolutions
+                row, username=username, stored=stored.get(user.pk) if user is not None else None,
+                cells=cells, defaults=defaults, current=current, resolutions=resolutions,
+                terms={column: term_cells[column](row.values[column]) for column in relations},
             )
             if user is not None and plan is not None and user.name != plan.name:
                 plan.changed = True
@@ -104,6 +111,10 @@ class ProfileImport:
             if plan is not None and not row_errors:
                 plans.append(plan)
 
+        warnings = []
+        if self.confirmation_check is not None:
+            unconfirmed, warnings = self.confirmation_check(self._changes(plans, users.existing), confirmed)
+            errors += unconfirmed
         if errors:
             return ImportResult(errors=sorted_errors(errors, columns=self.columns), dry_run=dry_run)
         result = ImportResult(
@@ -116,65 +127,106 @@ class ProfileImport:
                 for column, resolution in resolutions.items()
                 for name in resolution.missing.values()
             ],
+            warnings=warnings,
         )
-        if self.warnings is not None:
-            result.warnings = self.warnings([plan.profile for plan in plans if plan.changed and not plan.created])
         if not dry_run:
             self._write(plans, users_existing=users.existing, resolutions=resolutions, relations=relations)
         return result
+
+    def _stored(self, *, user_ids: list[int]) -> dict[int, tuple[int, tuple, models.Model | None]]:
+        """The profiles these users have: {user id: (profile id, values of `profile_columns`, instance)}.
+
+        Read as plain values; as instances only for an import with a `confirmation_check`, which is given
+        the changed profiles themselves (managers: thousands at most, where customers may be 100k).
+        """
+        stored = {}
+        for start in range(0, len(user_ids), BATCH_SIZE):
+            chunk = self.model.objects.filter(user_id__in=user_ids[start : start + BATCH_SIZE])
+            if self.confirmation_check is None:
+                for pk, user_id, *values in chunk.values_list("pk", "user_id", *self.profile_columns):
+                    stored[user_id] = (pk, tuple(values), None)
+            else:
+                for profile in chunk:
+                    values = tuple(getattr(profile, column) for column in self.profile_columns)
+                    stored[profile.user_id] = (profile.pk, values, profile)
+        return stored
 
     def _plan_row(
         self,
         row: Row,
         *,
         username: str | None,
-        profile: models.Model | None,
+        stored: tuple[int, tuple, models.Model | None] | None,
+        cells: CellValues,
+        defaults: tuple,
+        terms: dict[str, _TermCell],
         current: dict[str, dict[int, set[int]]],
         resolutions: dict[str, TermResolution],
     ) -> tuple[_Plan | None, list[RowError]]:
-        """Validate one row's portrait cells with the model and its terms; the plan is None without a username."""
+        """Validate one row's portrait cells with the model's rules and its terms; the plan is None without a
+        username. A new profile starts from the fields' defaults, an existing one from its stored values."""
         errors = []
-        instance = profile if profile is not None else self.model()
-        before = [getattr(instance, column) for column in self.profile_columns]
-        bad_cells = []
-        for column in self.profile_columns:
-            text = row.values.get(column, "")
-            if column in self.optional and not text:
-                continue
-            if problem := cell_to_field(instance, column, text):
-                errors.append(RowError(row.line, column, problem, "invalid"))
-                bad_cells.append(column)
-        errors += [
-            RowError(row.line, name, message, "invalid")
-            for name, message in model_errors(instance, exclude=[*self.not_in_file, *bad_cells])
-        ]
+        pk, before, profile = stored if stored is not None else (None, defaults, None)
+        values = list(before)
+        cells_of_row = row.values
+        for position, column in enumerate(self.profile_columns):
+            text = cells_of_row.get(column, "")
+            if not text and column in self.optional:
+                problems = cells.problems(column, values[position])  # kept, and checked like the others
+            else:
+                value, problems = cells.read(column, text)
+                if not problems:
+                    values[position] = value
+            if problems:
+                errors += [RowError(row.line, column, problem, "invalid") for problem in problems]
+        if cells.has_row_rules:  # the model's own clean(): needs an instance
+            instance = self.model(pk=pk, **dict(zip(self.profile_columns, values)))
+            everything = [f.name for f in self.model._meta.fields]
+            errors += [
+                RowError(row.line, name, message, "invalid")
+                for name, message in model_errors(instance, exclude=everything)
+            ]
 
-        terms, term_changes = {}, set()
+        term_changes = set()
         for column, resolution in resolutions.items():
-            linked = current[column].get(profile.pk, set()) if profile is not None else set()
-            terms[column] = split_terms(row.values[column])
-            for name in terms[column]:
-                if problem := resolution.problem(name, allowed_ids=linked):
-                    errors.append(RowError(row.line, column, problem[1], problem[0]))
-            if not errors and (
-                any(term_key(name) in resolution.missing for name in terms[column])
-                or resolution.ids_for(terms[column]) != linked
-            ):
+            linked = current[column].get(pk, _NONE) if pk is not None else _NONE
+            cell = terms[column]
+            problems = cell.problems
+            if problems:
+                if linked:  # inactive terms may stay on a portrait that has them
+                    problems = [found for name in cell.names if (found := resolution.problem(name, allowed_ids=linked))]
+                errors += [RowError(row.line, column, message, code) for code, message in problems]
+            if not errors and (cell.ids is None or cell.ids != linked):
                 term_changes.add(column)
         if username is None or errors:
             return None, errors
-        plan = _Plan(
+        values = tuple(values)
+        return _Plan(
+            line=row.line,
             username=username,
             name=row.values["name"],
-            profile=instance,
-            created=profile is None,
+            pk=pk,
+            profile=profile,
+            created=pk is None,
+            values=values,
+            before=before,
             terms=terms,
             term_changes=term_changes,
-        )
-        plan.changed = (
-            plan.created or bool(term_changes) or before != [getattr(instance, c) for c in self.profile_columns]
-        )
-        return plan, errors
+            changed=pk is None or bool(term_changes) or values != before,
+        ), errors
+
+    def _changes(self, plans: list[_Plan], users: dict[str, User]) -> list[ProfileChange]:
+        """The existing profiles the file changes, with the new values set (not saved)."""
+        changes = []
+        for plan in plans:
+            if plan.changed and not plan.created:
+                profile = plan.profile
+                profile.user = users[plan.username]  # already read: str(profile) costs no query
+                for column, value in zip(self.profile_columns, plan.values):
+                    setattr(profile, column, value)
+                before = dict(zip(self.profile_columns, plan.before))
+                changes.append(ProfileChange(line=plan.line, profile=profile, before=before))
+        return changes
 
     def _write(
         self,
@@ -187,47 +239,105 @@ class ProfileImport:
         with transaction.atomic(savepoint=False):  # the service's transaction, when it has one
             for resolution in resolutions.values():
                 terms_create_missing(resolution=resolution)
-            users = users_upsert(
+            user_ids = users_upsert(
                 names={plan.username: plan.name for plan in plans},
                 role=self.role,
                 existing=users_existing,
-            ).users
+                checked=True,  # user_rows_check did, on the same rows and users
+            ).ids
 
-            new = [plan.profile for plan in plans if plan.created]
-            for plan in plans:
-                if plan.created:
-                    plan.profile.user = users[plan.username]
-            bulk_create_with_ids(self.model, new, key_field="user")
+            new = [plan for plan in plans if plan.created]
+            ids = bulk_insert_with_ids(
+                self.model,
+                fields=["user", *self.profile_columns],
+                rows=[(user_ids[plan.username], *plan.values) for plan in new],
+                key_field="user",
+            )
+            for plan, pk in zip(new, ids):
+                plan.pk = pk
 
-            updated = [plan.profile for plan in plans if plan.changed and not plan.created]
-            now = timezone.now()
-            for profile in updated:
-                profile.updated_at = now  # bulk_update() does not run auto_now
-            self.model.objects.bulk_update(updated, [*self.profile_columns, "updated_at"])
+            updated = [plan for plan in plans if plan.changed and not plan.created]
+            now = timezone.now()  # bulk_set() does not run auto_now
+            bulk_update_rows(
+                self.model, fields=[*self.profile_columns, "updated_at"],
+                rows=[(plan.pk, *plan.values, now) for plan in updated],
+            )
 
             for column, relation in relations.items():
+                resolution = resolutions[column]
                 m2m_links_replace(
                     relation,
                     {
-                        plan.profile.pk: resolutions[column].ids_for(plan.terms[column])
+                        plan.pk: plan.terms[column].ids if plan.terms[column].ids is not None
+                        else resolution.ids_for(plan.terms[column].names)
                         for plan in plans
-                        if column in plan.term_changes
+                        if plan.created or column in plan.term_changes
                     },
+                    created=[plan.pk for plan in new],
                 )
-            changed_ids = [plan.profile.pk for plan in plans if plan.changed]
+            changed_ids = [plan.pk for plan in plans if plan.changed]
             if changed_ids and self.after_write:
                 # Inside the transaction: if what follows fails, the import is rolled back with it.
                 self.after_write(changed_ids)
 
 
-@dataclass
-class _Plan:
-    """One valid row: the portrait to save and what would change."""
+@dataclass(frozen=True)
+class ProfileChange:
+    """An existing profile a row changes: its line, the profile with the new values (unsaved), the old values."""
 
+    line: int
+    profile: models.Model
+    before: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """One valid row: the portrait to write and what would change."""
+
+    line: int
     username: str
     name: str
-    profile: models.Model  # unsaved when `created`
+    pk: int | None  # the profile's id; a new one's once written
+    profile: models.Model | None  # the stored profile, when `_stored` read instances
     created: bool
-    terms: dict[str, list[str]]
-    changed: bool = False
+    values: tuple  # of `profile_columns`, as they will be stored
+    before: tuple  # the stored values (the defaults for a new profile)
+    terms: dict[str, _TermCell]  # by column
     term_changes: set[str] = field(default_factory=set)  # columns whose term set changes
+    changed: bool = False
+
+
+_NONE: frozenset[int] = frozenset()  # the links of a new profile
+
+
+@dataclass(frozen=True, slots=True)
+class _TermCell:
+    """One distinct term cell of a column: its names, what is wrong with them for a portrait that has none of
+    them yet, and their ids (None while some are terms to create)."""
+
+    names: list[str]
+    problems: list[tuple[str, str]]  # (code, message)
+    ids: frozenset[int] | None
+
+
+class _TermCells:
+    """The term cells of one column, each distinct text resolved and checked once (`TermResolution`'s rules)."""
+
+    def __init__(self, resolution: TermResolution, names: dict[str, list[str]]):
+        self.resolution = resolution
+        self._names = names
+        self._seen: dict[str, _TermCell] = {}
+
+    def __call__(self, text: str) -> _TermCell:
+        try:
+            return self._seen[text]
+        except KeyError:
+            pass
+        resolution, names = self.resolution, self._names[text]
+        known = all(term_key(name) in resolution.ids for name in names)  # not unknown, nor still to create
+        cell = self._seen[text] = _TermCell(
+            names=names,
+            problems=[found for name in names if (found := resolution.problem(name))],
+            ids=frozenset(resolution.ids_for(names)) if known else None,
+        )
+        return cell

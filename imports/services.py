@@ -13,16 +13,18 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.services import audit_record
-from core.tabular import ImportResult, Row, Source
+from core.tabular import ImportResult, Row, RowError, Source
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS
 from customers.signals import portraits_changed
-from managers.messages import capacity_below_book_warnings
-from managers.models import ManagerProfile
+from managers.messages import capacity_below_book_refusal, capacity_below_book_warnings
+from managers.models import ManagerProfile, capacity_needs_confirmation
 from managers.selectors import manager_loads
 from vocabularies.models import Hobby, Service
 
-from .pipeline import ProfileImport
+from matching.services import acquire_run_lock
+
+from .pipeline import ProfileChange, ProfileImport
 
 MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity")
 
@@ -31,9 +33,28 @@ def _announce(customer_ids: list[int]) -> None:
     portraits_changed.send(sender=CustomerProfile, customer_ids=customer_ids)
 
 
-def _capacity_warnings(managers: list[ManagerProfile]) -> list[str]:
-    sizes = manager_loads([manager.pk for manager in managers])
-    return capacity_below_book_warnings(managers, book_sizes=sizes)
+def _capacities_below_book(changes: list[ProfileChange], confirmed: bool) -> tuple[list[RowError], list[str]]:
+    """A capacity lowered below the manager's book refuses the file unless confirmed (then it warns), as on
+    every other surface (`managers.models.capacity_needs_confirmation`)."""
+    sizes = manager_loads([change.profile.pk for change in changes])
+    overflowing = [
+        change for change in changes
+        if capacity_needs_confirmation(
+            capacity=change.profile.capacity, previous=change.before["capacity"], served=sizes.get(change.profile.pk, 0)
+        )
+    ]
+    if confirmed:
+        return [], capacity_below_book_warnings([change.profile for change in overflowing], book_sizes=sizes)
+    return [
+        RowError(
+            change.line, "capacity",
+            capacity_below_book_refusal(
+                manager=change.profile, served=sizes[change.profile.pk], capacity=change.profile.capacity
+            ),
+            "capacity_below_book",
+        )
+        for change in overflowing
+    ], []
 
 
 CUSTOMER_IMPORT = ProfileImport(
@@ -53,7 +74,7 @@ MANAGER_IMPORT = ProfileImport(
     profile_columns=("capacity",),
     term_columns=(("capabilities", Service), ("hobbies", Hobby)),
     optional=("capacity",),
-    warnings=_capacity_warnings,
+    confirmation_check=_capacities_below_book,
 )
 
 
@@ -74,13 +95,21 @@ def _audited(
     file: Source | None,
     create_terms: bool,
     dry_run: bool,
+    confirmed: bool = False,
+    run_lock: bool = False,
 ) -> ImportResult:
     """Run an import and record it (a rejected file writes nothing and is not recorded).
 
     A dry run is recorded too, as `<action>_checked`: one row, and it tells who looked at which file.
+    `run_lock`: the import changes what matching runs read (capacities, the accepting flag), so a real one
+    takes the run lock first, like every other such writer, and checks the books while holding it.
     """
     with transaction.atomic():
-        result = profile_import.run(rows=rows, file=file, create_terms=create_terms, dry_run=dry_run)
+        if run_lock and not dry_run:
+            acquire_run_lock(f"{action} by {actor or 'system'}")
+        result = profile_import.run(
+            rows=rows, file=file, create_terms=create_terms, dry_run=dry_run, confirmed=confirmed
+        )
         if result.ok:
             audit_record(
                 actor=actor,
@@ -112,9 +141,10 @@ def customers_import(
 
     Everything is validated first, with the models' rules; if any row is wrong, nothing is written and
     `errors` lists every problem as `line N: column: problem`. Unknown terms are errors unless
-    `create_terms`. A `dry_run` stops before writing. Otherwise one transaction writes it all in a
-    constant number of queries and sends `portraits_changed` with the ids of created and updated
-    customers (unchanged ones are counted apart and not sent), so matching reclassifies them.
+    `create_terms`. A `dry_run` stops before writing. Otherwise one transaction writes it all in a few
+    queries per 5,000 rows, whatever the number of terms, and sends `portraits_changed` with the ids of
+    created and updated customers (unchanged ones are counted apart and not sent), so matching
+    reclassifies them (in bulk, when the transaction commits).
     Recorded in the audit log as "customers.imported" by `actor` (None: the system).
     """
     return _audited(
@@ -130,16 +160,18 @@ def managers_import(
     file: Source | None = None,
     create_terms: bool = False,
     dry_run: bool = False,
+    confirm_overflow: bool = False,
 ) -> ImportResult:
     """Create or update relationship managers (user + profile + capabilities + hobbies).
 
     Columns `MANAGER_IMPORT_COLUMNS`; `capacity` may be left out or empty: a new manager then gets
     `PORTRAIT_DEFAULT_MANAGER_CAPACITY` and an existing one keeps theirs. `accepting_customers` is not
-    touched. A capacity below the customers a manager serves now is allowed, with a warning in
-    `warnings` (the admin says the same). Validation, dry run, errors and writes work as in
-    `customers_import`; recorded as "managers.imported".
+    touched. A capacity lowered below the customers a manager serves now is an error on its line unless
+    `confirm_overflow` (then the customers stay, with a warning in `warnings`, as in the admin). A real
+    import takes the run lock. Validation, dry run, errors and writes work as in `customers_import`;
+    recorded as "managers.imported".
     """
     return _audited(
         MANAGER_IMPORT, action="managers.imported", actor=actor, rows=rows, file=file,
-        create_terms=create_terms, dry_run=dry_run,
+        create_terms=create_terms, dry_run=dry_run, confirmed=confirm_overflow, run_lock=True,
     )

@@ -4,8 +4,8 @@ from django.utils import translation
 
 from core.tabular import ImportResult, RowError
 from imports.messages import (
-    COMMAND_UNKNOWN_TERMS_HINT,
-    PAGE_UNKNOWN_TERMS_HINT,
+    COMMAND_HINTS,
+    PAGE_HINTS,
     import_errors_message,
     import_errors_report,
     import_summary,
@@ -34,7 +34,7 @@ class TestMessages:
         )
 
         assert import_errors_message(
-            result, source="f.csv", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT
+            result, source="f.csv", hints=COMMAND_HINTS
         ).splitlines() == [
             "f.csv: 2 problems; nothing was imported.",
             "line 2: age: bad",
@@ -45,7 +45,7 @@ class TestMessages:
     def test_a_page_gets_its_own_hint_for_unknown_terms(self):
         result = ImportResult(errors=[RowError(3, "needs", "unknown term “x”", "unknown_term")])
 
-        message = import_errors_message(result, source="f.csv", unknown_terms_hint=PAGE_UNKNOWN_TERMS_HINT)
+        message = import_errors_message(result, source="f.csv", hints=PAGE_HINTS)
 
         assert "--create-terms" not in message
         assert message.splitlines()[-1] == (
@@ -65,7 +65,7 @@ class TestMessages:
         result = ImportResult(errors=[RowError(2, "age", "bad")])
 
         assert import_errors_message(
-            result, source="f", unknown_terms_hint=COMMAND_UNKNOWN_TERMS_HINT
+            result, source="f", hints=COMMAND_HINTS
         ).splitlines() == [
             "f: 1 problem; nothing was imported.",
             "line 2: age: bad",

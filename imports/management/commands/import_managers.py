@@ -12,6 +12,17 @@ class Command(ImportCommand):
         "Create capabilities and hobbies that are not in the vocabularies yet, instead of refusing them."
     )
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--confirm-overflow", action="store_true",
+            help=_("Lower a capacity below the customers a manager serves now: the customers stay, and automatic "
+                   "runs give that manager no one new until the book is below the capacity."),
+        )
+
+    def service_options(self, options) -> dict:
+        return {"confirm_overflow": options["confirm_overflow"]}
+
     @property
     def help(self) -> str:  # translated when the parser is built, in the active language
         return _(
