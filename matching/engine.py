@@ -5,6 +5,7 @@ username, so "lowest index" in a tie-break means "smallest username" and every
 result is reproducible from the database alone.
 """
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ DEFAULT_MAX_ARCS = 4_000_000
 
 _CLASS_E = len(CLASS_LABELS) - 1
 _MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
-_BLOCK_CELLS = 2**22
+_BLOCK_CELLS = 2**20  # cells per row block: a few MB, cache-sized temporaries
 _PRICE_ITERATIONS = 60
 _POLISH_ITERATIONS = 20
 # Managers are priced on at most this many customers (evenly spaced rows, room scaled to match): the
@@ -142,7 +143,7 @@ def distinct_rows(*matrices):
     return first[order].astype(np.intp), rank[inverse.ravel()].astype(np.intp)
 
 
-def overlap(customer_terms, manager_terms):
+def overlap(customer_terms, manager_terms, *, dtype=np.int16):
     """Count shared terms between every customer and every manager.
 
     Parameters
@@ -150,10 +151,12 @@ def overlap(customer_terms, manager_terms):
     customer_terms : ndarray of shape (n_customers, n_terms), 0/1
     manager_terms : ndarray of shape (n_managers, n_terms), 0/1
         Columns must be the same vocabulary as ``customer_terms``.
+    dtype : integer dtype, default int16
+        Of the result; must hold ``n_terms`` (uint8 halves the memory of a large result).
 
     Returns
     -------
-    ndarray of shape (n_customers, n_managers), dtype int16
+    ndarray of shape (n_customers, n_managers), dtype ``dtype``
     """
     customer_terms = _indicator_matrix("customer_terms", customer_terms)
     manager_terms = _indicator_matrix("manager_terms", manager_terms)
@@ -165,15 +168,34 @@ def overlap(customer_terms, manager_terms):
     n_terms = customer_terms.shape[1]
     if n_terms >= _MAX_TERMS:
         raise ValueError(f"at most {_MAX_TERMS - 1} terms, got {n_terms}")
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.integer) or np.iinfo(dtype).max < n_terms:
+        raise ValueError(f"dtype {dtype} cannot hold counts of up to {n_terms} terms")
+    out = np.empty((customer_terms.shape[0], manager_terms.shape[0]), dtype=dtype)
+    step = max(1, _BLOCK_CELLS // max(manager_terms.shape[0], 1))
+    if n_terms <= 64 and hasattr(np, "bitwise_count"):
+        # Each row's terms as the bits of one integer: the shared terms are the bits set in both. An AND and
+        # a popcount per pair, in row blocks, use a quarter of the CPU of the float product below.
+        customers, managers = _term_bits(customer_terms), _term_bits(manager_terms)
+        for start in range(0, customer_terms.shape[0], step):
+            out[start:start + step] = np.bitwise_count(customers[start:start + step, None] & managers)
+        return out
     # BLAS runs float products, numpy's integer matmul does not; counts this small are exact in float32.
     # Row blocks keep the float intermediate small; int16 halves the memory of the (large) result.
     managers = np.ascontiguousarray(manager_terms.T, dtype=np.float32)
-    out = np.empty((customer_terms.shape[0], manager_terms.shape[0]), dtype=np.int16)
-    step = max(1, _BLOCK_CELLS // max(manager_terms.shape[0], 1))
     for start in range(0, customer_terms.shape[0], step):
         block = customer_terms[start:start + step].astype(np.float32)
         out[start:start + step] = block @ managers
     return out
+
+
+def _term_bits(terms):
+    """Rows of a 0/1 matrix of at most 64 columns as unsigned integers, bit j set when column j is 1."""
+    packed = np.packbits(terms.astype(bool), axis=1, bitorder="little")
+    width = next(size for size in (1, 2, 4, 8) if size >= packed.shape[1])
+    padded = np.zeros((terms.shape[0], width), dtype=np.uint8)
+    padded[:, :packed.shape[1]] = packed
+    return padded.view(f"<u{width}").ravel()
 
 
 def best_managers(needs_match, hobbies_match):
@@ -191,6 +213,71 @@ def best_managers(needs_match, hobbies_match):
     """
     needs_match, hobbies_match = _overlap_pair(needs_match, hobbies_match)
     return _best_managers(needs_match, hobbies_match)
+
+
+def best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
+    """Overlaps of each customer with their best manager, without the customer x manager matrices.
+
+    The best manager is the one ``best_managers`` picks (highest total, then needs; which of several
+    such managers does not change the two counts), so ``classify`` of the result, as one-column
+    matrices, gives every customer the class it gets from the full overlaps. One float product per
+    block of customers (BLAS, exact for counts this small) whose row maximum encodes both counts:
+    classifying 100k customers reads no (100k, n_managers) matrix.
+
+    Parameters
+    ----------
+    customer_needs : ndarray of shape (n_customers, n_services), 0/1
+    customer_hobbies : ndarray of shape (n_customers, n_hobbies), 0/1
+    manager_capabilities : ndarray of shape (n_managers, n_services), 0/1
+    manager_hobbies : ndarray of shape (n_managers, n_hobbies), 0/1
+
+    Returns
+    -------
+    needs_best, hobbies_best : ndarray of shape (n_customers,), dtype int64
+        Shared needs and hobbies with the best manager; 0 when ``n_managers == 0``.
+    """
+    customer_needs = _indicator_matrix("customer_needs", customer_needs)
+    customer_hobbies = _indicator_matrix("customer_hobbies", customer_hobbies)
+    manager_capabilities = _indicator_matrix("manager_capabilities", manager_capabilities)
+    manager_hobbies = _indicator_matrix("manager_hobbies", manager_hobbies)
+    n_customers, n_services = customer_needs.shape
+    n_managers, n_hobbies = manager_hobbies.shape
+    if (
+        customer_hobbies.shape != (n_customers, n_hobbies)
+        or manager_capabilities.shape != (n_managers, n_services)
+    ):
+        raise ValueError(
+            f"customer_needs {customer_needs.shape}, customer_hobbies {customer_hobbies.shape}, "
+            f"manager_capabilities {manager_capabilities.shape} and manager_hobbies {manager_hobbies.shape} "
+            "must agree: (n_customers, n_services), (n_customers, n_hobbies), (n_managers, n_services), "
+            "(n_managers, n_hobbies)"
+        )
+    if n_services + n_hobbies >= _MAX_TERMS:
+        raise ValueError(f"at most {_MAX_TERMS - 1} terms, got {n_services + n_hobbies}")
+    return _best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
+
+
+def _best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
+    n_customers, n_services = customer_needs.shape
+    needs_best = np.zeros(n_customers, dtype=np.int64)
+    hobbies_best = np.zeros(n_customers, dtype=np.int64)
+    if n_customers == 0 or manager_capabilities.shape[0] == 0:
+        return needs_best, hobbies_best
+    # key = total * scale + needs = needs * (scale + 1) + hobbies * scale, with scale > any needs count:
+    # its maximum orders managers by total, then needs, as _best_managers does.
+    scale = n_services + 1
+    exact = 2**24  # float32 holds integers exactly up to here
+    dtype = np.float32 if (customer_hobbies.shape[1] + n_services + 1) * scale < exact else np.float64
+    managers = np.ascontiguousarray(np.hstack([manager_capabilities, manager_hobbies]).T, dtype=dtype)
+    weights = np.array([scale + 1] * n_services + [scale] * customer_hobbies.shape[1], dtype=dtype)
+    step = max(1, _BLOCK_CELLS // managers.shape[1])
+    keys = np.empty(n_customers, dtype=np.int64)
+    for start in range(0, n_customers, step):
+        block = np.hstack([customer_needs[start:start + step], customer_hobbies[start:start + step]]).astype(dtype)
+        keys[start:start + step] = ((block * weights) @ managers).max(axis=1)
+    needs_best = keys % scale
+    hobbies_best = keys // scale - needs_best
+    return needs_best, hobbies_best
 
 
 def classify(
@@ -287,15 +374,18 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
     return _placement(totals, best, assigned)
 
 
-def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS, target_gap=None):
+def place_optimal(
+    totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS, max_candidates=None, target_gap=None
+):
     """Place as many customers as room allows with the largest sum of totals.
 
     Solved as a min-cost flow. Priorities are strict: first the number placed
     (``min(n_customers, free room)``), then the sum of totals, then even final
     loads (the k-th new customer of manager j costs ``load[j] + k``). When
     ``n_customers * n_managers_with_room > max_arcs`` only the top
-    ``k = max(1, max_arcs // n_customers)`` managers per customer are kept,
-    plus a zero-score overflow route that keeps the number placed maximal.
+    ``k = max(1, max_arcs // n_customers)`` managers per customer are kept
+    (at most ``max_candidates``), plus a zero-score overflow route that keeps
+    the number placed maximal.
 
     Parameters
     ----------
@@ -308,6 +398,10 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     load : ndarray of shape (n_managers,), int >= 0
     max_arcs : int >= 1
         Customer-manager arcs allowed before pruning.
+    max_candidates : int >= 1 or None
+        When pruned, start with at most this many candidates per customer even
+        if ``max_arcs`` allows more (``target_gap`` widens them when the bound
+        asks for it). None: as many as ``max_arcs`` allows.
     target_gap : float or None
         When pruned and the proven gap exceeds this fraction, solve again with
         twice the candidates per customer (while that stays below every
@@ -323,6 +417,8 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     )
     if not isinstance(max_arcs, (int, np.integer)) or max_arcs < 1:
         raise ValueError(f"max_arcs must be a positive int, got {max_arcs!r}")
+    if max_candidates is not None and (not isinstance(max_candidates, (int, np.integer)) or max_candidates < 1):
+        raise ValueError(f"max_candidates must be a positive int or None, got {max_candidates!r}")
     if target_gap is not None and not 0 <= target_gap < 1:
         raise ValueError(f"target_gap must lie in [0, 1), got {target_gap!r}")
     n_customers = totals.shape[0]
@@ -332,14 +428,20 @@ def place_optimal(totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MA
     assigned = np.full(n_customers, -1, dtype=np.intp)
     if n_place == 0:
         return _placement(totals, best, assigned)
-    # Column selection returns Fortran order; every later pass works along rows.
-    candidates_totals = np.ascontiguousarray(totals[:, open_])
+    # Column selection returns Fortran order; every later pass works along rows. With room everywhere (a
+    # rebalance) the totals are used as they are: no 100k x 1,000 copy.
+    if open_.size == totals.shape[1]:
+        candidates_totals = np.ascontiguousarray(totals)
+    else:
+        candidates_totals = np.ascontiguousarray(totals[:, open_])
     if n_customers * open_.size <= max_arcs:
         local = _min_cost_flow(candidates_totals, free[open_], load[open_], n_place, None)
         assigned[local >= 0] = open_[local[local >= 0]]
         return _placement(totals, best, assigned)
 
     k = max(1, max_arcs // n_customers)
+    if max_candidates is not None:
+        k = min(k, max_candidates)
     local, bound, k = _pruned_min_cost_flow(
         candidates_totals, free[open_], load[open_], n_place, k, target_gap=target_gap
     )
@@ -355,12 +457,19 @@ def _best_managers(needs_match, hobbies_match):
     if needs_match.shape[0] == 0:
         return np.empty(0, dtype=np.intp)
     # One key orders by total, then needs; argmax returns the first maximum: the lowest-index tie-break.
+    # The smallest integer type that holds it, a row block at a time: no full-size temporaries.
     scale = int(needs_match.max()) + 1
-    key_type = np.int32 if (int(needs_match.max()) + int(hobbies_match.max()) + 1) * scale < 2**31 else np.int64
-    key = needs_match.astype(key_type) + hobbies_match
-    key *= scale
-    key += needs_match
-    return np.argmax(key, axis=1).astype(np.intp)
+    top = (int(needs_match.max()) + int(hobbies_match.max()) + 1) * scale
+    key_type = np.int16 if top < 2**15 else np.int32 if top < 2**31 else np.int64
+    out = np.empty(needs_match.shape[0], dtype=np.intp)
+    for start, block in _row_blocks(needs_match):
+        stop = start + len(block)
+        key = block.astype(key_type)
+        np.add(key, hobbies_match[start:stop], out=key, casting="unsafe")
+        key *= scale
+        np.add(key, block, out=key, casting="unsafe")
+        out[start:stop] = key.argmax(axis=1)
+    return out
 
 
 def _place_greedy(totals, best, classes, free, load):
@@ -370,20 +479,27 @@ def _place_greedy(totals, best, classes, free, load):
         return assigned
     best_total = _at_columns(totals, best)
     order = np.lexsort((np.arange(n_customers), -best_total, classes))
-    room = free.copy()
-    full = _INT64_MAX
-    # Current load of managers with room; `full` keeps the others out of argmin.
-    current = np.where(room > 0, load, full)
-    for i in order:
+    # Plain lists and a heap of (current load, column) over managers with room: the lowest load, lowest
+    # column on ties, as argmin would give, without an O(n_managers) scan per fallback. Entries whose
+    # load is stale or whose manager is full are dropped when they reach the top.
+    room, current, best = free.tolist(), load.tolist(), best.tolist()
+    lightest = [(current[j], j) for j in range(len(room)) if room[j] > 0]
+    heapq.heapify(lightest)
+    out = assigned.tolist()
+    for i in order.tolist():
         j = best[i]
         if j < 0 or room[j] == 0:
-            j = np.argmin(current)
-            if current[j] == full:
+            while lightest and (room[lightest[0][1]] == 0 or current[lightest[0][1]] != lightest[0][0]):
+                heapq.heappop(lightest)
+            if not lightest:
                 break
-        assigned[i] = j
+            j = lightest[0][1]
+        out[i] = j
         room[j] -= 1
-        current[j] = current[j] + 1 if room[j] else full
-    return assigned
+        current[j] += 1
+        if room[j]:
+            heapq.heappush(lightest, (current[j], j))
+    return np.asarray(out, dtype=np.intp)
 
 
 def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
@@ -405,13 +521,14 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     quick = _place_greedy(
         sample_totals, sample_totals.argmax(axis=1), np.zeros(sample_totals.shape[0], np.int8), sample_free, load
     )
-    prices, _ = _dual_prices(sample_totals, free * share, target=_total(sample_totals, quick))
+    sample_scores = sample_totals.astype(np.float32)  # converted once for both rounds of steps
+    prices, _ = _dual_prices(sample_scores, free * share, target=_total(sample_totals, quick))
     bound = _dual_bound(totals, free, prices)
     while True:
         assigned = _min_cost_flow(totals, free, load, n_place, _top_k_by_price(totals, prices, k))
         total = _total(totals, assigned)
         polished, _ = _dual_prices(
-            sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
+            sample_scores, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
         )
         bound = min(bound, _dual_bound(totals, free, polished))
         gap = (bound - total) / bound if bound > 0 else 0.0
@@ -458,7 +575,9 @@ def _top_k_by_price(totals, prices, k):
 
 def _top_k(key, k):
     """Columns of each row's k largest keys; argpartition is deterministic for a given input."""
-    return np.argpartition(-key, k - 1, axis=1)[:, :k]
+    if k >= key.shape[1]:
+        return np.broadcast_to(np.arange(key.shape[1]), key.shape).copy()
+    return np.argpartition(key, key.shape[1] - k, axis=1)[:, key.shape[1] - k:]
 
 
 def _total(totals, assigned):
@@ -473,7 +592,7 @@ def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=N
     unimodular, so the LP optimum is the integer one). Polyak steps aim at `target`, a total that
     some placement reaches, halving the step when the bound stalls.
     """
-    scores = totals.astype(np.float32)
+    scores = np.asarray(totals, dtype=np.float32)
     free = free.astype(np.float64)
     rows = np.arange(scores.shape[0])
     prices = np.zeros(scores.shape[1], dtype=np.float32) if prices is None else prices

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -31,11 +32,12 @@ from core.bulk import bulk_insert, bulk_set
 from . import engine
 from .models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
-from .planning import Change, shared_terms
+from .planning import Change, RunFigures, shared_terms
 from .scoring import portrait_scores
 from .selectors import portrait_snapshot
 from .services import acquire_run_lock
 from .services.history import assignment_rows
+from .services.lock import failure_recorded
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -314,12 +316,14 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
     """Write exactly the stored plan of `preview` as a new run, under the run lock.
 
     Refused with `StalePlan` (naming each customer and manager and why) when anything the plan touches
-    changed since the preview, and with `Conflict` when the preview was already applied.
+    changed since the preview, and with `Conflict` when the preview was already applied. A failure once
+    it started writing writes nothing and leaves the run FAILED; the preview can be applied again.
     """
     phases = iter(progress(list(APPLY_PHASES), desc=_("apply"), unit="phase"))
     next(phases, None)
-    with transaction.atomic():
-        transfer_of = preview.options.get("transfer_of")
+    transfer_of = preview.options.get("transfer_of")
+    run = MatchingRun(kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC, actor=actor, preview=preview)
+    with failure_recorded(run), transaction.atomic():
         acquire_run_lock(f"apply of preview {preview.pk} by {actor or 'system'}")
         preview = MatchingRun.objects.select_for_update().get(pk=preview.pk)
         if preview.kind != RunKind.PREVIEW or preview.status != RunStatus.SUCCEEDED:
@@ -354,19 +358,10 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
                 .values_list("accepting_customers", flat=True)
                 .get(),
             )
-        run = MatchingRun.objects.create(
-            kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC,
-            actor=actor,
-            strategy=preview.strategy,
-            options=options,
-            preview=preview,
-            customers_classified=preview.customers_classified,
-            customers_placed=preview.customers_placed,
-            customers_moved=preview.customers_moved,
-            customers_unassigned=preview.customers_unassigned,
-            fallbacks=preview.fallbacks,
-            total_score=preview.total_score,
-        )
+        run.strategy, run.options = preview.strategy, options
+        for figure in dataclass_fields(RunFigures):
+            setattr(run, figure.name, getattr(preview, figure.name))
+        run.save()
         if transfer_of:
             ManagerProfile.objects.filter(pk=transfer_of).update(accepting_customers=False, updated_at=timezone.now())
         now = timezone.now()

@@ -18,15 +18,14 @@ from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from core.bulk import bulk_insert_rows, bulk_set
+from core.bulk import bulk_insert_columns, bulk_set_columns
 
 from .. import engine
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus, Strategy
-from ..planning import Change, Snapshot, placing_mask, plan_changes, plan_placement, run_figures
+from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import portrait_scores
 from ..selectors import portrait_snapshot
-from .classify import write_classes
-from .history import ASSIGNMENT_FIELDS, assignment_values
+from .history import assignment_columns
 from .lock import recorded_run
 
 ENGINE_REASONS = {
@@ -168,8 +167,8 @@ def _run(
     next(phases, None)
     clock = time.perf_counter()
     if not options.dry_run:
-        write_classes(snapshot, letters)
-        _write_changes(run, changes, unlock=unlock)
+        after = managers_after(snapshot, plan, keep_unplaced=keep_unplaced)
+        _write_changes(run, snapshot, letters, after, changes, unlock=unlock)
     seconds["write"] = time.perf_counter() - clock
     for _rest in phases:
         pass
@@ -195,16 +194,30 @@ def _run(
     return RunReport(run=run, changes=changes, class_counts=class_counts, seconds=seconds, warnings=warnings)
 
 
-def _write_changes(run: MatchingRun, changes: list[Change], *, unlock: bool) -> None:
-    """The new managers and one Assignment per change, in a constant number of queries."""
-    now = timezone.now()
+def _write_changes(
+    run: MatchingRun, snapshot: Snapshot, letters: list[str], after: np.ndarray, changes: list[Change], *, unlock: bool
+) -> None:
+    """Every customer whose class or manager changes, in one joined UPDATE; one Assignment per change.
+
+    A constant number of statements per megabyte written. Customers whose class alone changes keep the
+    manager (and lock) the snapshot read under the run lock.
+    """
+    moved = after != snapshot.customer_manager
+    reclassified = np.fromiter(
+        (old != new for old, new in zip(snapshot.customer_class, letters)), dtype=bool, count=snapshot.n_customers
+    )
+    rows = np.flatnonzero(moved | reclassified)
+    manager_ids = [*snapshot.manager_ids.tolist(), None]  # index -1: no manager
+    columns = {
+        "manager": [manager_ids[column] for column in after[rows].tolist()],
+        "customer_class": [letters[row] for row in rows.tolist()],
+    }
     if unlock:
-        rows = [(change.customer_id, change.new_manager_id, now, False) for change in changes]
-        bulk_set(CustomerProfile, fields=["manager", "updated_at", "manager_locked"], rows=rows)
-    else:
-        rows = [(change.customer_id, change.new_manager_id, now) for change in changes]
-        bulk_set(CustomerProfile, fields=["manager", "updated_at"], rows=rows)
-    bulk_insert_rows(Assignment, fields=ASSIGNMENT_FIELDS, rows=assignment_values(changes, run=run, actor=run.actor))
+        columns["manager_locked"] = (snapshot.customer_locked[rows] & ~moved[rows]).tolist()
+    bulk_set_columns(CustomerProfile, pks=snapshot.customer_ids[rows].tolist(), columns=columns,
+                     constants={"updated_at": timezone.now()})
+    history, constants = assignment_columns(changes, run=run, actor=run.actor)
+    bulk_insert_columns(Assignment, columns=history, constants=constants)
 
 
 def _warnings(snapshot: Snapshot, scores, plan) -> list[str]:

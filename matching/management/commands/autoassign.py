@@ -2,6 +2,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -22,6 +23,10 @@ PHASES = {
 
 
 class Command(BaseCommand):
+    # The models it reads, not the web surfaces: checking URLs and the admin imports every view (half a
+    # second of a run's start-up); `manage.py check` covers them.
+    requires_system_checks = [Tags.models, Tags.database]
+
     @property
     def help(self) -> str:  # translated when the parser is built, in the active language
         return _(
