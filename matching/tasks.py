@@ -99,19 +99,15 @@ def _segment(job, progress):
     }
 
 
-def _import_services():
-    """The import services the commands use, named in settings (the wiring layer): matching and imports
-    are sibling apps, so neither imports the other."""
-    services = {target: import_string(path) for target, path in settings.PORTRAIT_IMPORT_SERVICES.items()}
-    return services, True
-
-
 def _import(job, progress):
-    """Validate (dry run) or import an uploaded file kept in the default storage."""
+    """Validate (dry run) or import an uploaded file kept in the default storage.
+
+    The import services are named in settings (the wiring layer): imports sit above matching, which
+    runs their jobs without importing them. `confirm_overflow` is the managers import's own option.
+    """
     options = job.options
-    services, takes_actor = _import_services()
-    service = services[options["target"]]
-    extra = {"actor": job.actor} if takes_actor else {}
+    service = import_string(settings.PORTRAIT_IMPORT_SERVICES[options["target"]])
+    extra = {"confirm_overflow": True} if options.get("confirm_overflow") else {}
     phase = "validate" if options.get("dry_run") else "import"
     for _phase in progress([phase], desc=phase):
         with default_storage.open(options["path"], "rb") as stream:
@@ -119,6 +115,7 @@ def _import(job, progress):
                 file=stream,
                 create_terms=bool(options.get("create_terms")),
                 dry_run=bool(options.get("dry_run")),
+                actor=job.actor,
                 **extra,
             )
     if not options.get("dry_run") and result.ok:
@@ -132,7 +129,7 @@ def _import(job, progress):
         "created_terms": result.created_terms,
         "warnings": [str(w) for w in getattr(result, "warnings", [])],
         "errors": [
-            {"line": e.line, "field": str(e.field), "message": str(e.message), "text": str(e)}
+            {"line": e.line, "field": str(e.field), "message": str(e.message), "code": e.code, "text": str(e)}
             for e in result.errors[:1000]
         ],
         "error_count": len(result.errors),

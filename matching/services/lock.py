@@ -1,4 +1,5 @@
-"""The run lock, and `recorded_run()`: lock + transaction + a trace of a failed run, written once."""
+"""The run lock, and `recorded_run()`: lock + transaction + a trace of a failed run, written once
+(`failure_recorded()` for runs whose row is saved only once their checks pass)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,7 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,12 +26,23 @@ def acquire_run_lock(holder: str) -> None:
     if connection.vendor == "mysql":
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS])
+    holder = holder[:200]
     try:
-        updated = RunLock.objects.filter(pk=RunLock.SINGLETON).update(holder=holder[:200], acquired_at=timezone.now())
-        if not updated:
-            RunLock.objects.create(pk=RunLock.SINGLETON, holder=holder[:200], acquired_at=timezone.now())
+        if not _take_lock_row(holder):
+            try:
+                with transaction.atomic():  # a savepoint: this insert may lose a race
+                    RunLock.objects.create(pk=RunLock.SINGLETON, holder=holder, acquired_at=timezone.now())
+            except IntegrityError:
+                # The first lock ever, created by another at the same time: its insert made this one wait
+                # until it committed. The row exists now: queue on it like any later run.
+                _take_lock_row(holder)
     except (OperationalError, DatabaseError) as exc:
         raise RunInProgress(_("Another matching run is in progress; try again when it has finished.")) from exc
+
+
+def _take_lock_row(holder: str) -> bool:
+    """Update the lock row (waiting while another transaction holds it); False if it does not exist yet."""
+    return bool(RunLock.objects.filter(pk=RunLock.SINGLETON).update(holder=holder, acquired_at=timezone.now()))
 
 
 INTERRUPTED = "interrupted (process ended)"
@@ -52,13 +64,38 @@ def _fail_interrupted_runs(*, current: MatchingRun) -> int:
     Called while holding the run lock. A live run's row is RUNNING only while it waits for the lock
     (at most PORTRAIT_RUN_LOCK_WAIT_SECONDS) or holds it (not now: we do); so a RUNNING row older than
     the wait, other than ours, belongs to a dead process. Dry runs take no lock and are left alone.
+
+    The dead rows are found by a plain read, then updated by id: an UPDATE with the whole condition
+    locked (on MariaDB) the rows of live runs waiting for the lock, until this run ended, so a run
+    refused the lock then waited as long again to remove its own row.
     """
     cutoff = timezone.now() - timedelta(seconds=settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS + 60)
-    return (
+    dead = list(
         MatchingRun.objects.filter(status=RunStatus.RUNNING, dry_run=False, started_at__lt=cutoff)
         .exclude(pk=current.pk)
-        .update(status=RunStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now())
+        .values_list("pk", flat=True)
     )
+    if not dead:
+        return 0
+    return MatchingRun.objects.filter(pk__in=dead, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+    )
+
+
+@contextmanager
+def failure_recorded(run: MatchingRun) -> Iterator[MatchingRun]:
+    """Around a transaction that saves `run` only once its checks pass (an undo, applying a preview).
+
+    If the transaction fails after saving it, the rollback took the row with everything the run wrote:
+    the row is written again, FAILED with the error. A refusal before the row was saved records
+    nothing: no run happened.
+    """
+    try:
+        yield run
+    except Exception as exc:
+        if run.pk is not None:
+            _record_failure(run, exc, row_committed=False)
+        raise
 
 
 @contextmanager
@@ -68,8 +105,9 @@ def recorded_run(run: MatchingRun, *, lock_holder: str | None) -> Iterator[Match
     The RUNNING row is committed on its own first, so a process killed in the write phase leaves it
     behind; the next run marks it failed (`_fail_interrupted_runs`). If the block fails, everything it
     wrote is rolled back and the row says FAILED with the error. Failing to get the lock records
-    nothing: no run started. A dry run (`lock_holder` None) writes nothing but its own row, so it does
-    not wait for others and keeps everything in one transaction.
+    nothing (no run started), except on SQLite when another run took the lock just after this row
+    was written: the row cannot be removed then. A dry run (`lock_holder` None) writes nothing but
+    its own row, so it does not wait for others and keeps everything in one transaction.
     """
     if lock_holder is None:
         try:
@@ -91,7 +129,12 @@ def recorded_run(run: MatchingRun, *, lock_holder: str | None) -> Iterator[Match
             _fail_interrupted_runs(current=run)
             yield run
     except RunInProgress:
-        MatchingRun.objects.filter(pk=run.pk).delete()
+        try:
+            MatchingRun.objects.filter(pk=run.pk).delete()
+        except OperationalError:
+            # SQLite: the run holding the lock holds every write, this one too. The refusal still says
+            # why; the row stays RUNNING until a later run marks it failed (`_fail_interrupted_runs`).
+            pass
         raise
     except Exception as exc:
         _record_failure(run, exc, row_committed=True)

@@ -21,7 +21,7 @@ from core.tabular import shorten_list
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
 from .history import assignment_rows
-from .lock import acquire_run_lock
+from .lock import acquire_run_lock, failure_recorded
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,20 @@ class UndoRefused(core_errors.UndoRefused):
         self.conflicts = conflicts
 
 
-@transaction.atomic
 def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     """Restore the managers a run changed, if nobody was changed again since and capacity allows.
 
-    Undoing a book transfer also gives the manager back the "accepting customers" flag they had.
+    Undoing a book transfer also gives the manager back the "accepting customers" flag they had. An
+    undo that fails once it started writes nothing and is recorded FAILED; a refused one records nothing.
     """
+    undo = MatchingRun(kind=RunKind.UNDO, actor=actor, strategy=run.strategy, undo_of=run, options={"undo_of": run.pk})
+    with failure_recorded(undo):
+        _undo(run, undo=undo, actor=actor)
+    return undo
+
+
+@transaction.atomic
+def _undo(run: MatchingRun, *, undo: MatchingRun, actor: User | None) -> None:
     if run.dry_run:
         raise ValidationError(_("Run %(id)s was a dry run: it changed nothing.") % {"id": run.pk})
     # The lock first, then "already undone": two undos at once must not both pass the check.
@@ -116,13 +124,7 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
             [],
         )
 
-    undo = MatchingRun.objects.create(
-        kind=RunKind.UNDO,
-        actor=actor,
-        strategy=run.strategy,
-        undo_of=run,
-        options={"undo_of": run.pk},
-    )
+    undo.save()
     reverse = [
         Change(
             customer_id=a.customer_id,
@@ -163,4 +165,3 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
         changes=restored_flag,
         data={"undo_of": run.pk, "restored": len(changed)},
     )
-    return undo

@@ -191,15 +191,19 @@ class TestPlacement:
         assert set(run.summary["seconds"]) == {"load", "score", "place", "write"}
 
     def test_optimal_beats_greedy_where_greedy_is_short_sighted(self, portraits):
-        # greedy gives 'a' (class first) its best manager x, leaving 'b' only y (score 0);
-        # optimal sends 'a' to y (score 3) and 'b' to x (score 4): 7 against 5+0.
-        portraits.manager("x", capabilities=needs(5), capacity=1)
-        portraits.manager("y", capabilities=needs(3), capacity=1)
-        portraits.customer("a", needs=needs(5))
-        portraits.customer("b", needs=["S00", "S01", "S02", "S03"], hobbies=[])
-        greedy = run_automatic(strategy="greedy", dry_run=True).run
+        # 'a' (class C: 5 needs, no hobby) scores 5 with x and 4 with y; 'b' (class D) scores 4 with x, 0 with y.
+        # Greedy serves 'a' first and gives it x, leaving 'b' only y: 5 + 0. Optimal sends 'a' to y: 4 + 4.
+        portraits.manager("x", capabilities=needs(5), hobbies=hobbies(3), capacity=1)
+        portraits.manager("y", capabilities=needs(4), capacity=1)
+        a = portraits.customer("a", needs=needs(5))
+        b = portraits.customer("b", needs=["S04"], hobbies=hobbies(3))
+        greedy = run_automatic(strategy="greedy", dry_run=True)
+        assert {c.customer: (c.new_manager, c.total) for c in greedy.changes} == {"a": ("x", 5), "b": ("y", 0)}
+        assert (greedy.run.customers_placed, greedy.run.total_score, greedy.run.fallbacks) == (2, 5, 1)
         optimal = run_automatic(strategy="optimal").run
-        assert optimal.total_score >= greedy.total_score
+        assert (refreshed(a).manager.user.username, refreshed(b).manager.user.username) == ("y", "x")
+        assert (optimal.customers_placed, optimal.total_score) == (2, 8)
+        assert {c: refreshed(p).customer_class for c, p in (("a", a), ("b", b))} == {"a": "C", "b": "D"}
 
     def test_an_error_leaves_nothing_half_written(self, portraits, monkeypatch):
         portraits.manager("m1", capabilities=needs(3))
@@ -208,7 +212,7 @@ class TestPlacement:
         def explode(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("matching.services.runs.bulk_insert_rows", explode)
+        monkeypatch.setattr("matching.services.runs.bulk_insert_columns", explode)
         with pytest.raises(RuntimeError):
             run_automatic()
         customer = refreshed(customer)
@@ -442,18 +446,38 @@ def test_a_manual_assignment_waits_for_a_running_run_instead_of_being_overwritte
 
 @pytest.mark.parametrize(("strategy", "fingerprint"), [("optimal", "af4220eb109ab81c"), ("greedy", "7d52e1523b9b9320")])
 def test_the_same_pool_gets_the_same_managers_on_every_database(portraits, strategy, fingerprint):
-    """CI runs this on SQLite and on MariaDB: both must reach the one pinned result."""
+    """CI runs this on SQLite and on MariaDB: both must reach the one pinned result, and that result must
+    be right by an independent implementation of the rules (the pin alone only says it did not change)."""
     import hashlib
     import random
 
+    from .test_acceptance import best_manager, exact_optimal_total, expected_class, expected_greedy, overlaps
+
     rng = random.Random(11)
+    managers, customers = [], []
     for i in range(6):
-        portraits.manager(f"m{i}", capabilities=rng.sample(SERVICES, 6), hobbies=rng.sample(HOBBIES, 4), capacity=7)
+        capabilities, hobby_names = rng.sample(SERVICES, 6), rng.sample(HOBBIES, 4)
+        portraits.manager(f"m{i}", capabilities=capabilities, hobbies=hobby_names, capacity=7)
+        managers.append({"username": f"m{i}", "capabilities": set(capabilities), "hobbies": set(hobby_names),
+                         "capacity": 7, "accepting": True})
     for i in range(40):
-        portraits.customer(
-            f"c{i:02d}", needs=rng.sample(SERVICES, rng.randint(0, 6)), hobbies=rng.sample(HOBBIES, rng.randint(0, 5))
-        )
+        need_names, hobby_names = rng.sample(SERVICES, rng.randint(0, 6)), rng.sample(HOBBIES, rng.randint(0, 5))
+        portraits.customer(f"c{i:02d}", needs=need_names, hobbies=hobby_names)
+        customers.append({"username": f"c{i:02d}", "needs": set(need_names), "hobbies": set(hobby_names)})
     run_automatic(strategy=strategy)
     result = sorted(CustomerProfile.objects.values_list("user__username", "manager__user__username", "customer_class"))
     digest = hashlib.sha256(repr(result).encode()).hexdigest()[:16]
     assert digest == fingerprint, result
+
+    placed = {username: manager for username, manager, _class in result}
+    for customer, (_username, _manager, letter) in zip(customers, result):
+        _key, _best, best_needs, best_hobbies = best_manager(customer, managers)
+        assert letter == expected_class(best_needs, best_hobbies), customer["username"]
+    if strategy == "greedy":
+        assert placed == expected_greedy(customers, managers)
+    else:
+        by_name = {m["username"]: m for m in managers}
+        assert all(placed.values())  # 40 customers, 42 places
+        assert max(list(placed.values()).count(m["username"]) for m in managers) <= 7
+        total = sum(sum(overlaps(c, by_name[placed[c["username"]]])) for c in customers)
+        assert total == exact_optimal_total(customers, managers)
