@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import username_key
 from customers.models import CustomerClass
-from managers.models import ManagerProfile
+from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 from vocabularies.models import Hobby, Service
 
@@ -67,13 +68,39 @@ class StyledForm(forms.Form):
             widget.attrs.setdefault("class", css)
 
 
-class ManagerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.user.name or obj.user.username} ({obj.user.username})"
-
-
 def _managers() -> QuerySet[ManagerProfile]:
     return ManagerProfile.objects.select_related("user").order_by("user__username")
+
+
+class ManagerSearchInput(forms.TextInput):
+    """A username box that suggests managers as one types (`console:manager_suggestions`)."""
+
+    template_name = "console/widgets/manager_search.html"
+
+
+class ManagerByUsernameField(forms.ModelChoiceField):
+    """A manager given by username (case as the username rule says: `accounts.models.username_key`).
+
+    Not a <select>: a bank has thousands of managers, and every list page would render them all.
+    """
+
+    widget = ManagerSearchInput
+    default_error_messages = {"invalid_choice": _("No manager has this username.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=_managers(), **kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return self.queryset.get(user__username_key=username_key(value))
+        except ManagerProfile.DoesNotExist:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def prepare_value(self, value):
+        return value.user.username if isinstance(value, ManagerProfile) else value
 
 
 class CustomerFilterForm(StyledForm):
@@ -142,7 +169,7 @@ class CustomerFilterForm(StyledForm):
 
 
 class ReassignForm(StyledForm):
-    manager = ManagerChoiceField(label=_("Manager"), queryset=_managers())
+    manager = ManagerByUsernameField(label=_("Manager"))
     reason = forms.CharField(
         label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")})
     )
@@ -170,7 +197,7 @@ class ConfirmForm(StyledForm):
 
 
 class AvailabilityForm(StyledForm):
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=MAX_CAPACITY)
     accepting_customers = forms.BooleanField(label=_("Accepting customers"), required=False)
     confirm_overflow = forms.BooleanField(
         label=_("Keep every customer even though the book is above the capacity"), required=False
@@ -220,6 +247,10 @@ class ImportForm(StyledForm):
     create_terms = forms.BooleanField(
         label=_("Create needs and hobbies the vocabularies do not have yet"), required=False
     )
+    confirm_overflow = forms.BooleanField(
+        label=_("Keep customers above a lowered capacity"), required=False,
+        help_text=_("Managers only: a capacity below the customers a manager serves now is refused unless ticked."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -229,6 +260,12 @@ class ImportForm(StyledForm):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("confirm_overflow") and cleaned.get("target") != "managers":
+            cleaned["confirm_overflow"] = False  # customers have no capacity
+        return cleaned
 
 
 class AuditFilterForm(StyledForm):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/<int:pk>/unlock/", customers.customer_unlock, name="customer_unlock"),
     path("customers/<int:pk>/deactivate/", customers.customer_deactivate_view, name="customer_deactivate"),
     path("managers/", managers.manager_list, name="managers"),
+    path("managers/suggestions/", managers.manager_suggestions, name="manager_suggestions"),
     path("managers/<int:pk>/", managers.manager_edit, name="manager"),
     path("managers/<int:pk>/move-book/", managers.manager_transfer_preview, name="manager_transfer"),
     path("matching/", matching.matching_home, name="matching"),

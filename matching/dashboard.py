@@ -8,9 +8,11 @@ of customers (GROUP BY in the database; Python only reshapes the few grouped row
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q
@@ -26,11 +28,16 @@ TOP_OCCUPATIONS = 8
 MONTHS = 12
 
 
-def _score_sql() -> tuple[str, list]:
-    """SQL of (customer id, manager id, score with the current manager) for every assigned customer.
+_SCORE_FILTERS = {"customer": "c.id", "manager": "c.manager_id"}
+
+
+def _score_sql(*, only: str | None = None, ids: list[int] = ()) -> tuple[str, list]:
+    """SQL of (customer id, manager id, score with the current manager) for every assigned customer, or
+    `only` those of the customers or managers ("customer", "manager") whose ids are in `ids`.
 
     The score is the number of needs the manager offers plus the hobbies they share (the engine's total),
-    counted by correlated subqueries on the indexed through tables.
+    counted by correlated subqueries on the indexed through tables. The filter goes inside, where the
+    database uses it to pick rows first: outside, SQLite would score every customer for a page of them.
     """
     quote = connection.ops.quote_name
     customers = quote(CustomerProfile._meta.db_table)
@@ -38,15 +45,18 @@ def _score_sql() -> tuple[str, list]:
     c_hobbies = quote(CustomerProfile.hobbies.through._meta.db_table)
     m_caps = quote(ManagerProfile.capabilities.through._meta.db_table)
     m_hobbies = quote(ManagerProfile.hobbies.through._meta.db_table)
+    where, params = "", []
+    if only is not None:
+        where, params = f" AND {_SCORE_FILTERS[only]} IN ({', '.join(['%s'] * len(ids))})", list(ids)
     sql = (
         f"SELECT c.id AS customer_id, c.manager_id AS manager_id, "
         f"(SELECT COUNT(*) FROM {c_needs} cn JOIN {m_caps} mc ON mc.service_id = cn.service_id "
         f" AND mc.managerprofile_id = c.manager_id WHERE cn.customerprofile_id = c.id) + "
         f"(SELECT COUNT(*) FROM {c_hobbies} ch JOIN {m_hobbies} mh ON mh.hobby_id = ch.hobby_id "
         f" AND mh.managerprofile_id = c.manager_id WHERE ch.customerprofile_id = c.id) AS score "
-        f"FROM {customers} c WHERE c.manager_id IS NOT NULL"
+        f"FROM {customers} c WHERE c.manager_id IS NOT NULL{where}"
     )
-    return sql, []
+    return sql, params
 
 
 def score_histogram() -> dict[int, int]:
@@ -58,16 +68,12 @@ def score_histogram() -> dict[int, int]:
 
 
 def manager_mean_scores(manager_ids: list[int] | None = None) -> dict[int, float]:
-    """{manager id: mean score of their customers}: one query."""
-    sql, params = _score_sql()
-    where = ""
-    if manager_ids is not None:
-        if not manager_ids:
-            return {}
-        where = f" WHERE s.manager_id IN ({', '.join(['%s'] * len(manager_ids))})"
-        params = [*params, *manager_ids]
+    """{manager id: mean score of their customers}: one query (none for an empty list)."""
+    if manager_ids is not None and not manager_ids:
+        return {}
+    sql, params = _score_sql() if manager_ids is None else _score_sql(only="manager", ids=manager_ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.manager_id, AVG(s.score) FROM ({sql}) s{where} GROUP BY s.manager_id", params)
+        cursor.execute(f"SELECT s.manager_id, AVG(s.score) FROM ({sql}) s GROUP BY s.manager_id", params)
         return {int(manager_id): round(float(mean), 2) for manager_id, mean in cursor.fetchall()}
 
 
@@ -75,14 +81,10 @@ def customer_scores(customer_ids: list[int]) -> dict[int, int]:
     """{customer id: score with their current manager} for a page of customers: one query."""
     if not customer_ids:
         return {}
-    sql, params = _score_sql()
-    placeholders = ", ".join(["%s"] * len(customer_ids))
+    sql, params = _score_sql(only="customer", ids=customer_ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.customer_id, s.score FROM ({sql}) s WHERE s.customer_id IN ({placeholders})",
-            [*params, *customer_ids],
-        )
-        return {int(customer_id): int(score) for customer_id, score in cursor.fetchall()}
+        cursor.execute(sql, params)
+        return {int(customer_id): int(score) for customer_id, _manager_id, score in cursor.fetchall()}
 
 
 @dataclass
@@ -108,17 +110,29 @@ def _month_start(day: dt.date, back: int) -> dt.date:
 
 # A backstop for changes nobody audits (raw edits in the Django admin): the dashboard is at most this old.
 DASHBOARD_CACHE_SECONDS = 300
+_DASHBOARD_KEY = "portrait:dashboard"
 
 
 def dashboard_cached() -> Dashboard:
-    """`dashboard_data()`, computed again only when something was audited since, or after five minutes.
+    """`dashboard_data()`, computed again when something was audited since, at most once every
+    `PORTRAIT_DASHBOARD_REFRESH_SECONDS`, and after five minutes whatever happened.
 
     At 100k customers the aggregates take seconds; every write service records an audit event, so the
-    newest event's id (one indexed query) tells whether the figures can have changed.
+    newest event's id (one indexed query) tells whether the figures can have changed. Customers edit
+    their portraits all day, each edit an event: without the refresh interval every dashboard view
+    would compute the figures again.
     """
     latest = AuditEvent.objects.aggregate(latest=Max("id"))["latest"] or 0
-    key = f"portrait:dashboard:{latest}:{timezone.localdate().isoformat()}"
-    return cache.get_or_set(key, dashboard_data, DASHBOARD_CACHE_SECONDS)
+    today = timezone.localdate().isoformat()
+    now = time.monotonic()
+    stored = cache.get(_DASHBOARD_KEY)
+    if stored is not None and stored["day"] == today and (
+        stored["latest"] == latest or now - stored["at"] < settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS
+    ):
+        return stored["data"]
+    data = dashboard_data()
+    cache.set(_DASHBOARD_KEY, {"latest": latest, "day": today, "at": now, "data": data}, DASHBOARD_CACHE_SECONDS)
+    return data
 
 
 def dashboard_data(*, today: dt.date | None = None) -> Dashboard:

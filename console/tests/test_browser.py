@@ -1,5 +1,6 @@
 """The console in headless Chromium against a live server: charts draw, a preview is applied, a bad
-import file is reported. Screenshots land in screenshots/console-*.png for a look.
+import file is reported, and the Content-Security-Policy refuses nothing on the way. Screenshots land in
+screenshots/console-*.png for a look.
 """
 
 import pytest
@@ -7,8 +8,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from core.testing.browser import screenshot
+from core.testing.csp import csp_violations, watch_csp
 from customers.models import CustomerProfile
 from matching.models import MatchingRun, PlannedChange
+from matching.services import run_automatic
 from accounts.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +24,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def console_page(live_server, page, bank):
-    """The shared Chromium page, signed in as an administrator, collecting script errors."""
+    """The shared Chromium page, signed in as an administrator, collecting script errors and CSP violations."""
     client = Client()
     client.force_login(UserFactory(username="boss", admin=True))
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
@@ -29,6 +32,7 @@ def console_page(live_server, page, bank):
     page.set_default_timeout(15_000)
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    watch_csp(page)
     page.base_url = live_server.url
     return page
 
@@ -47,6 +51,7 @@ def test_dashboard_charts_render(console_page):
     counts = page.evaluate("window.portraitCharts['chart-classes'].data.datasets[0].data")
     assert sum(counts) == CustomerProfile.objects.count()
     assert page.js_errors == []
+    assert csp_violations(page) == []  # the production policy: no inline script, chart data as JSON
     shot(page, "dashboard")
 
 
@@ -67,6 +72,7 @@ def test_preview_then_apply_in_the_browser(console_page):
     page.goto(page.base_url + f"/console/matching/previews/{preview.pk}/")
     assert page.is_visible("[data-testid=applied]")
     assert page.js_errors == []
+    assert csp_violations(page) == []
 
 
 def test_import_with_a_bad_file_shows_every_problem(console_page, settings, tmp_path):
@@ -98,3 +104,28 @@ def test_customer_pages_filter_and_show_candidates(console_page, bank):
     page.goto(page.base_url + f"/console/managers/{bank['m1'].pk}/")
     shot(page, "manager")
     assert page.js_errors == []
+    assert csp_violations(page) == []
+
+
+def test_select_all_and_the_undo_question_work_under_the_csp(console_page):
+    """Both were inline handlers, which the policy refuses: select-all did nothing, and Undo went
+    ahead without asking."""
+    page = console_page
+    page.goto(page.base_url + "/console/customers/")
+    page.check("[data-testid=select-all]")
+    boxes = page.locator("input[name=ids]")
+    assert boxes.count() == 5 and all(boxes.nth(i).is_checked() for i in range(5))
+
+    run = run_automatic().run
+    page.goto(page.base_url + "/console/matching/")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click(f"[data-testid=undo-{run.pk}]")
+    assert page.url.endswith("/console/matching/")
+    assert not MatchingRun.objects.filter(kind="undo").exists()  # the question was asked, and declined
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"[data-testid=undo-{run.pk}]")
+    page.wait_for_selector("[data-testid=job-status]")
+    assert MatchingRun.objects.filter(kind="undo").count() == 1
+    assert page.js_errors == []
+    assert csp_violations(page) == []

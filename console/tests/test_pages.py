@@ -95,7 +95,7 @@ def test_selected_rows_export_and_reassign(admin_client, bank):
         {
             "ids": ids,
             "action": "reassign",
-            "manager": bank["m2"].pk,
+            "manager": "m2",
             "reason": "closer to their needs",
         },
         follow=True,
@@ -113,13 +113,41 @@ def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(admin_client,
         {
             "ids": ids,
             "action": "reassign",
-            "manager": bank["m1"].pk,
+            "manager": "m1",
             "reason": "x",
         },
         follow=True,
     )
     assert "has room for 0 more" in " ".join(messages_of(response))
     assert not CustomerProfile.objects.filter(pk__in=ids, manager__isnull=False).exists()
+
+
+def test_a_manager_is_typed_by_username_in_any_case_and_an_unknown_one_is_refused(admin_client, bank):
+    dave = bank["customers"]["dave"]
+    url = reverse("console:customer_assign", args=[dave.pk])
+
+    response = admin_client.post(url, {"manager": "nobody", "reason": "x"}, follow=True)
+    assert "No manager has this username." in messages_of(response)
+    assert refreshed(dave).manager is None
+
+    admin_client.post(url, {"manager": " M2 ", "reason": "x"})
+    assert refreshed(dave).manager == bank["m2"]
+
+
+def test_the_manager_box_suggests_matching_active_managers_with_their_load(admin_client, bank):
+    response = admin_client.get(reverse("console:manager_suggestions"), {"manager": "m2"})
+
+    html = response.content.decode()
+    assert '<option value="m2">' in html and "0/3" in html and 'value="m1"' not in html
+
+
+def test_the_customer_list_renders_no_manager_options_however_many_managers(admin_client, bank):
+    for index in range(30):
+        bank["portraits"].manager(f"extra{index:02d}")
+
+    html = admin_client.get(reverse("console:customers")).content.decode()
+
+    assert 'list="id_bulk_manager-suggestions"' in html and "extra29" not in html
 
 
 def test_customer_page_shows_candidates_and_history(admin_client, bank, django_assert_max_num_queries):
@@ -137,15 +165,15 @@ def test_customer_page_shows_candidates_and_history(admin_client, bank, django_a
 def test_manual_assignment_locks_and_over_capacity_is_refused(admin_client, bank):
     carol, dave = bank["customers"]["carol"], bank["customers"]["dave"]
     url = reverse("console:customer_assign", args=[carol.pk])
-    response = admin_client.post(url, {"manager": bank["m1"].pk, "reason": "asked for"}, follow=True)
+    response = admin_client.post(url, {"manager": "m1", "reason": "asked for"}, follow=True)
     assert "room for 0 more" in " ".join(messages_of(response))
     assert refreshed(carol).manager is None
-    admin_client.post(url, {"manager": bank["m2"].pk, "reason": "asked for"})
+    admin_client.post(url, {"manager": "m2", "reason": "asked for"})
     assert refreshed(carol).manager == bank["m2"] and carol.manager_locked
     admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
     assert not refreshed(carol).manager_locked
     response = admin_client.post(
-        reverse("console:customer_assign", args=[dave.pk]), {"manager": bank["m2"].pk, "reason": ""}, follow=True
+        reverse("console:customer_assign", args=[dave.pk]), {"manager": "m2", "reason": ""}, follow=True
     )
     assert refreshed(dave).manager is None  # a reason is required
 
@@ -260,12 +288,13 @@ def test_job_page_polls_with_htmx_until_done(admin_client, bank):
 HEADER = "username,name,age,occupation,total_assets,needs,hobbies\n"
 
 
-def upload(client, text, name="people.csv", target="customers"):
+def upload(client, text, name="people.csv", target="customers", **options):
     return client.post(
         reverse("console:import"),
         {
             "target": target,
             "file": SimpleUploadedFile(name, text.encode()),
+            **options,
         },
         follow=True,
     )
@@ -298,6 +327,37 @@ def test_import_refuses_other_files_and_large_ones(admin_client, bank, settings,
     response = upload(admin_client, HEADER + "x" * (1024 * 1024))
     assert "larger than 1 MB" in response.content.decode()
     assert not BackgroundJob.objects.filter(kind="import").exists()
+
+
+MANAGERS_HEADER = "username,name,capabilities,hobbies,capacity\n"
+
+
+def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_the_pages_hint(
+    admin_client, bank, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers")
+
+    result = response.context["result"]
+    assert not result["ok"] and [(e["line"], e["field"]) for e in result["errors"]] == [(2, "capacity")]
+    assert "serves 2 customers" in result["errors"][0]["message"]
+    assert "keep customers above a lowered capacity" in response.content.decode()
+    bank["m1"].refresh_from_db()
+    assert bank["m1"].capacity == 2
+
+
+def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(admin_client, bank, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(
+        admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers", confirm_overflow="on"
+    )
+    assert response.context["result"]["ok"] and len(response.context["result"]["warnings"]) == 1
+
+    response = admin_client.post(reverse("console:import_confirm", args=[response.context["job"].pk]), follow=True)
+
+    assert response.context["result"]["updated"] == 1
+    bank["m1"].refresh_from_db()
+    assert bank["m1"].capacity == 1 and bank["m1"].customers.count() == 2
 
 
 # --- audit -------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def customer_list(request):
             "page": page,
             "rows": rows,
             "query": query_without_page(request),
-            "bulk": BulkForm(),
+            "bulk": BulkForm(auto_id="id_bulk_%s"),
             "segments": Segment.objects.order_by("label"),
         },
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_import
+from imports.messages import PAGE_HINTS, hints_for
 from matching.jobs import job_enqueue
 from matching.models import BackgroundJob, JobKind
 
@@ -40,6 +41,7 @@ def import_home(request):
                 "name": upload.name[:200],
                 "dry_run": True,
                 "create_terms": form.cleaned_data["create_terms"],
+                "confirm_overflow": form.cleaned_data["confirm_overflow"],
             },
         )
         return redirect("console:job", pk=job.pk)
@@ -54,7 +56,11 @@ def import_report(request, pk: int):
     confirmed = (
         BackgroundJob.objects.filter(kind=JobKind.IMPORT, options__validated=job.pk).order_by("-created_at").first()
     )
-    return render(request, "console/import_report.html", {"job": job, "result": job.result, "confirmed": confirmed})
+    hints = hints_for((error.get("code", "") for error in job.result.get("errors", [])), PAGE_HINTS)
+    return render(
+        request, "console/import_report.html",
+        {"job": job, "result": job.result, "confirmed": confirmed, "hints": hints},
+    )
 
 
 @console_page

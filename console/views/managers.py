@@ -4,32 +4,59 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_move_book, can_set_capacity, managers_visible_to
+from accounts.access import can_assign_by_hand, can_move_book, can_set_capacity, managers_visible_to
 from core.errors import CapacityExceeded
 from matching.dashboard import manager_mean_scores
 from matching.jobs import job_enqueue
 from matching.models import JobKind
+from managers.selectors import manager_loads, managers_with_load
 from matching.services import manager_availability_update
 
 from ..forms import AvailabilityForm
 from .common import allow, client_ip, console_page, paginate, query_without_page, refusal
 
 
+#: How many managers the username box suggests at once.
+SUGGESTIONS = 20
+
+
 def _managers(user):
-    return managers_visible_to(user).select_related("user").annotate(load=Count("customers")).order_by("user__username")
+    return managers_with_load(managers_visible_to(user)).select_related("user").order_by("user__username")
+
+
+def _with_loads(managers: list) -> list:
+    """A page of managers with `load` set: one grouped query for the page, not a count per manager sorted."""
+    loads = manager_loads([manager.pk for manager in managers])
+    for manager in managers:
+        manager.load = loads[manager.pk]
+    return managers
 
 
 @console_page
 def manager_list(request):
-    page = paginate(request, _managers(request.user))
+    page = paginate(
+        request, managers_visible_to(request.user).select_related("user").order_by("user__username")
+    )
+    page.object_list = _with_loads(list(page.object_list))
     means = manager_mean_scores([manager.pk for manager in page.object_list])
     rows = [(manager, means.get(manager.pk)) for manager in page.object_list]
     return render(request, "console/managers.html", {"page": page, "rows": rows, "query": query_without_page(request)})
+
+
+@console_page
+def manager_suggestions(request):
+    """The managers whose username or name holds what was typed in a manager box (htmx fills its datalist)."""
+    allow(can_assign_by_hand, request.user)
+    text = request.GET.get("manager", "").strip()
+    managers = _managers(request.user).filter(user__is_active=True)
+    if text:
+        managers = managers.filter(Q(user__username__icontains=text) | Q(user__name__icontains=text))
+    return render(request, "console/_manager_suggestions.html", {"managers": managers[:SUGGESTIONS]})
 
 
 @console_page

@@ -84,13 +84,34 @@ def test_empty_bank_has_no_figures(db):
     assert kpis["customers"] == 0 and kpis["share_assigned"] is None and kpis["mean_score"] is None
 
 
-def test_the_cached_dashboard_follows_every_audited_write(manager, customer, superuser):
+def test_the_cached_dashboard_follows_every_audited_write(manager, customer, superuser, settings):
     from audit.services import audit_record
     from matching.dashboard import dashboard_cached
+
+    settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 0
 
     assert dashboard_cached().kpis["unassigned"] == 1
     CustomerProfile.objects.filter(pk=customer.pk).update(manager=manager)  # unaudited: still cached
     assert dashboard_cached().kpis["unassigned"] == 1
 
     audit_record(actor=superuser, action="customer.assigned", target=customer)  # what every write service does
+    assert dashboard_cached().kpis["unassigned"] == 0
+
+
+def test_a_burst_of_audited_writes_is_summed_up_at_most_once_per_refresh_interval(
+    manager, customer, superuser, settings, django_assert_num_queries
+):
+    """Customers edit portraits all day: each edit must not make the next dashboard view compute it all."""
+    from audit.services import audit_record
+    from matching.dashboard import dashboard_cached
+
+    settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 3600
+    assert dashboard_cached().kpis["unassigned"] == 1
+    CustomerProfile.objects.filter(pk=customer.pk).update(manager=manager)
+    audit_record(actor=superuser, action="customer.assigned", target=customer)
+
+    with django_assert_num_queries(1):  # the newest event's id, nothing recomputed
+        assert dashboard_cached().kpis["unassigned"] == 1
+
+    settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 0
     assert dashboard_cached().kpis["unassigned"] == 0
