@@ -26,10 +26,11 @@ def lockout_message() -> str:
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """429 Too Many Requests: JSON for the API, a short page elsewhere; Retry-After in seconds."""
+    """429 Too Many Requests: JSON in the API's error shape for the API, a short page elsewhere; Retry-After
+    in seconds."""
     message = lockout_message()
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+        response = JsonResponse({"detail": message, "errors": {}}, status=429)
     else:
         response = HttpResponse(
             render_to_string("accounts/locked_out.html", {"message": message}, request=request), status=429,

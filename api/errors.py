@@ -5,19 +5,22 @@ Status codes come from the kind of error, in this one place:
 - 401: no or bad credentials (a missing, expired or blacklisted token);
 - 403: signed in without the right; 404: not found, or not visible to this user;
 - 409: `core.errors.Conflict` (capacity exceeded, a run in progress, undo refused, a stale plan);
-- 429: too many requests (`Retry-After` says when to try again).
+- 429: too many requests (`Retry-After` says when to try again);
+- 400 too for what Django refuses before a view runs (an oversized body): `bad_request`.
 Anything else is a defect and is left to Django's 500 handling (and its logging).
 """
 from __future__ import annotations
 
 import dataclasses
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -112,3 +115,17 @@ def api_exception_handler(exc, context):
     elif isinstance(detail, list):
         detail = " ".join(force_str(item) for item in detail)
     return error_response(exc.status_code, force_str(detail), errors, headers)
+
+
+def bad_request(request, exception):
+    """Django's own 400s (a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, too many fields), raised before any
+    view runs: on the API in its one error shape, elsewhere Django's page (`handler400` in portrait.urls)."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = _("The request body is larger than %(size)d KB.") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        }
+    else:
+        detail = _("The request could not be read.")
+    return JsonResponse({"detail": detail, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)

@@ -1,6 +1,6 @@
 """/api/: version 1 of the JSON API, its OpenAPI schema and the Swagger UI (served from local files)."""
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .v1 import admin, auth, customers, managers, system
 from .v1.common import IdConverter
@@ -30,5 +30,7 @@ urlpatterns = [
     path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
     path("health", system.HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file of its own (`?script`): the policy
+    # allows no inline script, and the one-page view's inline script was refused (a blank page).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -8,3 +8,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("portal.urls")),
 ]
+
+# Django's 400 (an oversized body, too many fields): JSON in the API's error shape under /api/.
+handler400 = "api.errors.bad_request"

@@ -91,6 +91,36 @@ def test_bad_json_is_400_in_the_error_shape(people, api):
     assert set(response.json()) == {"detail", "errors"} and response.json()["detail"]
 
 
+def test_an_oversized_body_is_400_in_the_error_shape_and_nothing_is_stored(people, api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    body = '{"occupation": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
+
+    response = api(people.customer.user).generic(
+        "PATCH", f"/api/customers/{people.customer.user_id}/profile", body, content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is larger than 64 KB.", "errors": {}}
+    people.customer.refresh_from_db()
+    assert not people.customer.occupation.startswith("xxx")
+
+
+def test_an_unsupported_content_type_is_415_in_the_error_shape(people, api):
+    response = api(people.customer.user).generic(
+        "PATCH", f"/api/customers/{people.customer.user_id}/profile", "age=30", content_type="text/plain",
+    )
+
+    assert response.status_code == 415 and set(response.json()) == {"detail", "errors"}
+
+
+def test_pages_keep_djangos_own_400_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.post("/accounts/login/", {"username": "x" * 2048, "password": "y"})
+
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+
+
 def test_a_bad_bearer_token_is_401_with_a_challenge(people):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Bearer nonsense")

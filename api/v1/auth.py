@@ -71,7 +71,9 @@ class LoginView(PublicView):
     )
     def post(self, request):
         LoginSerializer(data=request.data).is_valid(raise_exception=True)
-        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request})
+        # Django's request, not DRF's wrapper: django-axes marks a locked-out attempt on the request it is
+        # given, and its middleware (which sees only Django's request) then answers the lockout's 429.
+        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)  # wrong credentials: AuthenticationFailed (401)
         user = serializer.user
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
@@ -151,7 +153,12 @@ class VerifyView(APIView):
 
 
 class RegisterSerializer(ProtectedFieldsMixin, serializers.Serializer):
-    protected_fields = {"is_staff": None, "is_superuser": None, "groups": None, "user_permissions": None}
+    # Privileges, and what matching decides: refused, so nobody believes they chose a manager or a class.
+    protected_fields = {
+        name: None
+        for name in ("is_staff", "is_superuser", "groups", "user_permissions", "manager", "manager_id",
+                     "manager_locked", "customer_class", "segment", "capacity")
+    }
 
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)

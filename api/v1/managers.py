@@ -18,7 +18,7 @@ from accounts.access import (
     api_permission, can_edit_manager_profile, can_list_managers, can_set_capacity, can_view_manager, is_signed_in,
     managers_visible_to,
 )
-from managers.models import ManagerProfile
+from managers.models import MAX_CAPACITY, ManagerProfile
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
 from vocabularies.models import Hobby, Service
@@ -26,7 +26,6 @@ from vocabularies.models import Hobby, Service
 from .common import ProtectedFieldsMixin, error_responses, id_parameter
 from .customers import TermListField
 
-MAX_CAPACITY = 100_000
 
 
 class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
