@@ -229,6 +229,9 @@ PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER
 # How long a matching run waits for another to finish before it stops with a message (MySQL).
 PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))
 
+# The dashboard's figures follow every audited write, but are computed at most this often (seconds).
+PORTRAIT_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("PORTRAIT_DASHBOARD_REFRESH_SECONDS", "30"))
+
 # The import services background import jobs call (the same as the commands').
 PORTRAIT_IMPORT_SERVICES = {
     "customers": "imports.services.customers_import",
@@ -239,6 +242,19 @@ PORTRAIT_IMPORT_MAX_BYTES = int(os.environ.get("PORTRAIT_IMPORT_MAX_BYTES", str(
 
 # How many reverse proxies in front of the site may be trusted to set X-Forwarded-For (0: use REMOTE_ADDR).
 PORTRAIT_TRUSTED_PROXIES = int(os.environ.get("PORTRAIT_TRUSTED_PROXIES", "0"))
+
+# --- Cache ------------------------------------------------------------------------------------
+# The dashboard's figures, the API's rate limits and the job progress live here. One process alone
+# (`make run`) keeps them in memory; several app servers must share one cache, so set CACHE_URL to
+# Redis (redis://127.0.0.1:6379/1) there, or each server counts its own rate limits.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Background tasks (Celery) -------------------------------------------------------------------
 # With a broker (redis://127.0.0.1:6379/0) runs, previews, segmentation and big imports go to workers;

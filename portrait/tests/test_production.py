@@ -73,3 +73,16 @@ class TestSecurityHeaders:
 
         expected = ["True", "True", "True", "True", "31536000", "True", "True", "False"]
         assert result.stdout.split() == expected, result.stderr
+
+
+@pytest.mark.worker
+def test_with_cache_url_every_server_process_shares_one_cache(tmp_path):
+    """Rate limits, job progress and the dashboard's figures must be the same on every app server."""
+    url, key = "redis://127.0.0.1:6379/6", f"portrait-shared-{os.getpid()}"
+    script = "import django; django.setup(); from django.core.cache import cache; {}"
+
+    written = run(["-c", script.format(f"cache.set('{key}', 'seen', 30)")], **REQUIRED, CACHE_URL=url)
+    read = run(["-c", script.format(f"print(cache.get('{key}')); cache.delete('{key}')")], **REQUIRED, CACHE_URL=url)
+
+    assert written.returncode == 0, written.stderr
+    assert read.stdout.strip() == "seen", read.stderr
