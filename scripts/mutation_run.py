@@ -1,0 +1,800 @@
+#!/usr/bin/env python
+"""Mutation run: would the suite notice if the matching rules or the import pipeline were subtly wrong?
+
+Each mutant is one small, realistic slip (a flipped comparison, an off-by-one, a dropped condition or
+lock, swapped arguments, a removed filter, a wrong default), written as (file, exact original snippet,
+replacement, what it breaks, tests). The script copies the working tree's tracked and untracked
+(not ignored) files to a temporary directory, applies one mutant at a time there (never in the
+repository), runs the tests that cover that code with `pytest -x` on SQLite, and restores the file. A
+mutant is *caught* when a test fails (or the run times out), *survived* when every test passes.
+
+Before any run it checks that every snippet occurs exactly once in its file and that the mutated file
+still compiles: a snippet that no longer matches the source stops the run (exit 2), so the list stays
+honest as the code changes. It then runs every selected test module once unmutated (a failure there
+would make every mutant look caught; exit 3).
+
+    .venv/bin/python scripts/mutation_run.py                    # every mutant, one at a time
+    .venv/bin/python scripts/mutation_run.py --jobs 2           # two copies side by side
+    .venv/bin/python scripts/mutation_run.py --only undo        # ids, files or descriptions matching a regex
+    .venv/bin/python scripts/mutation_run.py --list             # the mutants, nothing run
+
+Exit 0 when at least --fail-under percent (default 90) are caught, 1 below it. Not part of `make test`:
+it takes minutes (docs/testing.md).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    file: str
+    original: str
+    replacement: str
+    description: str
+    tests: tuple[str, ...]
+
+
+# --- the tests that cover each part of the code, most targeted (and fastest to fail) first ----------
+
+T_ENGINE = (
+    "matching/tests/test_engine_survivors.py", "matching/tests/test_engine.py",
+    "matching/tests/test_engine_performance.py",
+)
+T_PLANNING = (
+    "matching/tests/test_planning.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
+    "matching/tests/test_acceptance.py",
+)
+T_SCORING = (
+    "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
+    "matching/tests/test_acceptance.py",
+)
+T_SERVICES = (
+    "matching/tests/test_survivors.py", "matching/tests/test_services.py", "matching/tests/test_trust.py",
+    "matching/tests/test_undo_messages.py", "matching/tests/test_commands.py",
+)
+T_PLANS = ("matching/tests/test_plans.py", "matching/tests/test_survivors.py")
+T_AVAILABILITY = (
+    "managers/tests/test_profile_service.py", "matching/tests/test_survivors.py", "matching/tests/test_plans.py",
+)
+T_SEGMENTS = (
+    "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_segmentation.py",
+    "matching/tests/test_commands.py",
+)
+T_SIGNALS = (
+    "imports/tests/test_reclassify_end_to_end.py", "matching/tests/test_survivors.py",
+    "matching/tests/test_services.py",
+)
+T_IMPORTS = (
+    "imports/tests/test_import_counts.py", "imports/tests/test_reclassify_end_to_end.py",
+    "imports/tests/test_customers_import_export.py",
+    "imports/tests/test_managers_import.py", "imports/tests/test_audit_and_warnings.py",
+)
+# The one capacity rule (managers.models.capacity_needs_confirmation) and the surfaces that apply it.
+T_CAPACITY_RULE = (*T_AVAILABILITY, "imports/tests/test_audit_and_warnings.py", "matching/tests/test_admin.py")
+T_TABULAR = (
+    "core/tests/test_tabular_edges.py", "core/tests/test_tabular.py", "core/tests/test_tabular_limits.py",
+    "imports/tests/test_customers_import_export.py",
+)
+
+# --- the mutants ----------------------------------------------------------------------------------
+
+MUTANTS = [
+    # matching/engine.py: classes, best manager, greedy and optimal placement
+    Mutant("engine-class-threshold", "matching/engine.py",
+           "passed = sum((needs + hobbies >= t)", "passed = sum((needs + hobbies > t)",
+           "a total equal to a class threshold falls one class short", T_ENGINE),
+    Mutant("engine-upgrade-margin", "matching/engine.py",
+           "upgrade = needs >= hobbies + upgrade_margin", "upgrade = needs > hobbies + upgrade_margin",
+           "needs leading hobbies by exactly the margin no longer upgrade", T_ENGINE),
+    Mutant("engine-no-manager-is-e", "matching/engine.py",
+           "    codes[best < 0] = _CLASS_E\n", "",
+           "customers without any active manager are not forced to class E", T_ENGINE),
+    Mutant("engine-best-needs-tiebreak", "matching/engine.py",
+           "        key *= scale\n        np.add(key, block, out=key, casting=\"unsafe\")\n", "        key *= scale\n",
+           "a tie on total no longer goes to the manager with more needs matched", T_ENGINE),
+    Mutant("engine-greedy-order", "matching/engine.py",
+           "order = np.lexsort((np.arange(n_customers), -best_total, classes))",
+           "order = np.lexsort((np.arange(n_customers), best_total, classes))",
+           "greedy serves the lowest best total first within a class", T_ENGINE),
+    Mutant("engine-greedy-full-best", "matching/engine.py",
+           "if j < 0 or room[j] == 0:", "if j < 0:",
+           "greedy gives a customer their best manager even when that manager is full", T_ENGINE),
+    Mutant("engine-greedy-full-fallback", "matching/engine.py",
+           # Either guard alone is enough (a full manager's heap entries are all stale): drop both.
+           "            while lightest and (room[lightest[0][1]] == 0 or current[lightest[0][1]] != lightest[0][0]):\n"
+           "                heapq.heappop(lightest)\n"
+           "            if not lightest:\n"
+           "                break\n"
+           "            j = lightest[0][1]\n"
+           "        out[i] = j\n"
+           "        room[j] -= 1\n"
+           "        current[j] += 1\n"
+           "        if room[j]:\n",
+           "            while lightest and current[lightest[0][1]] != lightest[0][0]:\n"
+           "                heapq.heappop(lightest)\n"
+           "            if not lightest:\n"
+           "                break\n"
+           "            j = lightest[0][1]\n"
+           "        out[i] = j\n"
+           "        room[j] -= 1\n"
+           "        current[j] += 1\n"
+           "        if True:\n",
+           "a manager who just filled up stays a fallback candidate", T_ENGINE),
+    Mutant("engine-free-room-eligible", "matching/engine.py",
+           "return np.where(eligible, np.maximum(capacity - load, 0), 0).astype(np.int64)",
+           "return np.maximum(capacity - load, 0).astype(np.int64)",
+           "managers not accepting customers are given room", T_ENGINE),
+    Mutant("engine-evenness-load", "matching/engine.py",
+           "np.repeat(load, slots) + rank,", "rank,",
+           "the evenness cost ignores the load a manager already has", T_ENGINE),
+    Mutant("engine-score-unscaled", "matching/engine.py",
+           "-scale * totals[rows, cols].astype(np.int64),", "-totals[rows, cols].astype(np.int64),",
+           "scores are not scaled above the evenness cost, so evenness can outweigh a point of total", T_ENGINE),
+    Mutant("engine-dual-bound-clip", "matching/engine.py",
+           "gain += float(np.maximum(reduced.max(axis=1), 0).sum(dtype=np.float64))",
+           "gain += float(reduced.max(axis=1).sum(dtype=np.float64))",
+           "the proven upper bound counts customers who would rather stay unplaced as negative gain", T_ENGINE),
+    Mutant("engine-reason-no-capacity", "matching/engine.py",
+           "    reasons[assigned < 0] = REASON_NO_CAPACITY\n", "",
+           "an unplaced customer is recorded as a fallback, not as 'no capacity'", T_ENGINE),
+    Mutant("engine-multi-hot-bound", "matching/engine.py",
+           "if idx.size and (idx.min() < 0 or idx.max() >= bound):",
+           "if idx.size and (idx.min() < 0 or idx.max() > bound):",
+           "an index one past the shape is not refused with a clear message", T_ENGINE),
+
+    # matching/planning.py: who is placed, with what load, and what is recorded
+    Mutant("planning-locked-placed", "matching/planning.py",
+           "    return movable & ~has_active_manager\n", "    return ~has_active_manager\n",
+           "a default run places locked customers who have no active manager", T_PLANNING),
+    Mutant("planning-rebalance-load", "matching/planning.py",
+           "staying_managers = snapshot.customer_manager[~placing]",
+           "staying_managers = snapshot.customer_manager",
+           "customers being placed still count in their manager's load during a rebalance", T_PLANNING),
+    Mutant("planning-needs-hobbies-swapped", "matching/planning.py",
+           "needs=at_assigned(scores.needs_match),\n        hobbies=at_assigned(scores.hobbies_match),",
+           "needs=at_assigned(scores.hobbies_match),\n        hobbies=at_assigned(scores.needs_match),",
+           "the recorded needs and hobbies overlaps are swapped", T_PLANNING),
+    Mutant("planning-keep-unplaced", "matching/planning.py",
+           "        kept = new >= 0\n", "        kept = new >= -1\n",
+           "a book transfer leaves the customers who fit nowhere without a manager", T_PLANNING),
+    Mutant("planning-moved-or", "matching/planning.py",
+           "return self.previous_manager_id is not None and self.new_manager_id is not None",
+           "return self.previous_manager_id is not None or self.new_manager_id is not None",
+           "first placements are counted as moves", T_PLANNING),
+    Mutant("planning-fallback-count", "matching/planning.py",
+           "fallbacks=int((plan.reasons == engine.REASON_FALLBACK).sum()),",
+           "fallbacks=int((plan.reasons != engine.REASON_BEST).sum()),",
+           "customers left without room are counted as fallbacks", T_PLANNING),
+
+    # matching/scoring.py and selectors.py
+    Mutant("scoring-margin-setting", "matching/scoring.py",
+           '"upgrade_margin": settings.PORTRAIT_UPGRADE_MARGIN,', '"upgrade_margin": engine.DEFAULT_UPGRADE_MARGIN,',
+           "the upgrade margin setting is ignored (the built-in default is used)", T_SCORING),
+    Mutant("scoring-inactive-scored", "matching/scoring.py",
+           "active = np.flatnonzero(snapshot.manager_active)", "active = np.arange(len(snapshot.manager_ids))",
+           "inactive managers count when choosing the best manager and the class", T_SCORING),
+    Mutant("selectors-sort-by-id", "matching/selectors.py",
+           "        key=lambda row: row[1],\n    )\n    manager_index",
+           "        key=lambda row: row[0],\n    )\n    manager_index",
+           "managers are ordered by id, not username, so ties no longer go to the smaller username", T_PLANNING),
+    Mutant("selectors-active-accepting-swapped", "matching/selectors.py",
+           "manager_active=np.array([row[2] for row in manager_rows], dtype=bool),\n"
+           "        manager_accepting=np.array([row[3] for row in manager_rows], dtype=bool),",
+           "manager_active=np.array([row[3] for row in manager_rows], dtype=bool),\n"
+           "        manager_accepting=np.array([row[2] for row in manager_rows], dtype=bool),",
+           "an account's active flag and the accepting flag are read into each other's place", T_PLANNING),
+    Mutant("selectors-id-list", "matching/selectors.py",
+           "if pk in wanted])", "if pk not in wanted])",
+           "a long targeted load keeps the customers not asked for", T_PLANNING),
+
+    # matching/signals.py: a portrait saved anywhere is reclassified
+    Mutant("signals-bulk-reclassify", "matching/signals.py",
+           "def reclassify_after_bulk_write(sender, customer_ids, **kwargs):\n    _reclassify_on_commit(customer_ids)",
+           "def reclassify_after_bulk_write(sender, customer_ids, **kwargs):\n    _reclassify_on_commit([])",
+           "an import (portraits_changed) no longer reclassifies the customers it changed", T_SIGNALS),
+    Mutant("signals-term-side", "matching/signals.py",
+           "_reclassify_on_commit((pk_set or ()) if reverse else [instance.pk])",
+           "_reclassify_on_commit([instance.pk])",
+           "adding customers from a term's side reclassifies the term's id instead of the customers", T_SIGNALS),
+
+    # matching/services: lock, manual, undo, runs, availability, segments, history
+    Mutant("lock-interrupted-runs", "matching/services/lock.py",
+           "            _fail_interrupted_runs(current=run)\n", "",
+           "runs left RUNNING by a dead process are never marked failed", T_SERVICES),
+    Mutant("runs-no-lock", "matching/services/runs.py",
+           'holder = None if dry_run else f"autoassign by {actor or \'system\'}"', "holder = None",
+           "automatic runs no longer take the run lock", T_SERVICES),
+    Mutant("runs-transfer-no-lock", "matching/services/runs.py",
+           'with recorded_run(run, lock_holder=f"transfer of {manager.user.username}"):',
+           "with recorded_run(run, lock_holder=None):",
+           "a book move no longer takes the run lock", T_SERVICES),
+    Mutant("runs-transfer-keeps-lock-flag", "matching/services/runs.py",
+           "placing=book, eligible_override=others, unlock=True,",
+           "placing=book, eligible_override=others, unlock=False,",
+           "customers moved with a leaving manager's book stay locked", T_SERVICES),
+    Mutant("runs-rebalance-ignored", "matching/services/runs.py",
+           "placing=lambda s: placing_mask(s, rebalance=options.rebalance)",
+           "placing=lambda s: placing_mask(s, rebalance=False)",
+           "--rebalance places only customers without a manager", T_SERVICES),
+    Mutant("manual-no-lock", "matching/services/manual.py",
+           "    acquire_run_lock(f\"manual assignment by {actor or 'system'}\")", "    pass",
+           "manual assignment no longer waits for a running run", T_SERVICES),
+    Mutant("manual-capacity-one-past", "matching/services/manual.py",
+           "if load + len(moving) > manager.capacity:", "if load + len(moving) > manager.capacity + 1:",
+           "manual assignment may fill a manager one past capacity", T_SERVICES),
+    Mutant("manual-capacity-last-slot", "matching/services/manual.py",
+           "if load + len(moving) > manager.capacity:", "if load + len(moving) >= manager.capacity:",
+           "manual assignment refuses the last free slot", T_SERVICES),
+    Mutant("manual-not-accepting", "matching/services/manual.py",
+           "    if not manager.accepting_customers:\n", "    if False:\n",
+           "manual assignment to a manager not accepting customers is allowed", T_SERVICES),
+    Mutant("manual-already-served", "matching/services/manual.py",
+           "moving = np.flatnonzero(snapshot.customer_manager != column)",
+           "moving = np.arange(snapshot.n_customers)",
+           "customers already served by the manager count again against the capacity and the history", T_SERVICES),
+    Mutant("manual-unlock-filter", "matching/services/manual.py",
+           "CustomerProfile.objects.filter(id__in=list(customer_ids), manager_locked=True)",
+           "CustomerProfile.objects.filter(id__in=list(customer_ids))",
+           "unlocking counts (and audits) customers who were not locked", T_SERVICES),
+    Mutant("undo-no-lock", "matching/services/undo.py",
+           '    acquire_run_lock(f"undo of run {run.pk}")\n', "",
+           "undo no longer takes the run lock", T_SERVICES),
+    Mutant("undo-no-later-check", "matching/services/undo.py",
+           "if a.customer_id in later or a.customer.manager_id != a.new_manager_id",
+           "if a.customer.manager_id != a.new_manager_id",
+           "undo ignores customers changed by a later assignment", T_SERVICES),
+    Mutant("undo-no-current-check", "matching/services/undo.py",
+           "if a.customer_id in later or a.customer.manager_id != a.new_manager_id",
+           "if a.customer_id in later",
+           "undo ignores customers whose manager changed without a history row", T_SERVICES),
+    Mutant("undo-capacity-off", "matching/services/undo.py",
+           "    if full:\n        raise UndoRefused(", "    if False:\n        raise UndoRefused(",
+           "undo never refuses for capacity", T_SERVICES),
+    Mutant("undo-capacity-last-slot", "matching/services/undo.py",
+           "        > capacities[a.previous_manager_id]", "        >= capacities[a.previous_manager_id]",
+           "undo refuses when the customers exactly fit", T_SERVICES),
+    Mutant("undo-capacity-leaving", "matching/services/undo.py",
+           "if loads[a.previous_manager_id] - leaving.get(a.previous_manager_id, 0) + restoring[a.previous_manager_id]",
+           "if loads[a.previous_manager_id] + restoring[a.previous_manager_id]",
+           "undo's capacity check forgets the customers that leave a manager in the same undo", T_SERVICES),
+    Mutant("undo-transfer-exempt", "matching/services/undo.py",
+           "(not a.previous_manager.accepting_customers and a.previous_manager_id != exempt)",
+           "not a.previous_manager.accepting_customers",
+           "undoing a book transfer is refused because the leaving manager is not accepting", T_SERVICES),
+    Mutant("undo-flag-default", "matching/services/undo.py",
+           'bool(run.options["was_accepting"])', "True",
+           "undoing a transfer always reopens the manager, even one who was closed", T_SERVICES),
+    Mutant("history-needs-hobbies-swapped", "matching/services/history.py",
+           '"needs_match": [change.needs_match for change in changes],',
+           '"needs_match": [change.hobbies_match for change in changes],',
+           "a run's history rows swap the needs and hobbies overlaps", T_SERVICES),
+    Mutant("availability-equal-capacity", "managers/models.py",
+           "return capacity != previous and capacity < served", "return capacity != previous and capacity <= served",
+           "a capacity equal to the book needs confirming", T_CAPACITY_RULE),
+    Mutant("availability-no-lock", "matching/services/availability.py",
+           "    acquire_run_lock(f\"availability of {manager.user.username} by {actor or 'system'}\")\n", "",
+           "changing a capacity no longer waits for a running run", T_AVAILABILITY),
+
+    # matching/plans.py: previews and applying them
+    Mutant("plans-rebalance-load", "matching/plans.py",
+           "staying = snapshot.customer_manager[~placing]", "staying = snapshot.customer_manager",
+           "a rebalance preview counts the customers being placed in their manager's load", T_PLANS),
+    Mutant("plans-transfer-orphans", "matching/plans.py",
+           "            changed = changed[new_manager[changed] >= 0]\n", "            pass\n",
+           "a book-move preview plans to leave customers who fit nowhere without a manager", T_PLANS),
+    Mutant("plans-moved-counts-first-placements", "matching/plans.py",
+           '"moved": int(((previous >= 0) & placed & (previous != new_manager)).sum()),',
+           '"moved": int((placed & (previous != new_manager)).sum()),',
+           "a preview counts first placements as moves", T_PLANS),
+    Mutant("plans-stale-capacity", "matching/plans.py",
+           "elif load - leaving[manager_id] + arriving[manager_id] > capacity:",
+           "elif load + arriving[manager_id] > capacity:",
+           "applying a plan that swaps customers between full managers is refused as over capacity", T_PLANS),
+    Mutant("plans-stale-locked-transfer", "matching/plans.py",
+           "elif locked and not transfer:", "elif locked:",
+           "a book move's plan is refused because a customer of the book is locked", T_PLANS),
+    Mutant("plans-apply-no-lock", "matching/plans.py",
+           "        acquire_run_lock(f\"apply of preview {preview.pk} by {actor or 'system'}\")\n", "",
+           "applying a preview no longer takes the run lock", T_PLANS),
+
+    # matching/segmentation.py and the segments service
+    Mutant("segmentation-k-range-top", "matching/segmentation.py",
+           "_K_RANGE = range(MIN_K, 9)", "_K_RANGE = range(MIN_K, 8)",
+           "choosing k by silhouette never tries 8 segments", T_SEGMENTS),
+    Mutant("segmentation-requested-k-equal", "matching/segmentation.py",
+           "if k < MIN_K or (n_customers and k > n_customers):", "if k < MIN_K or (n_customers and k >= n_customers):",
+           "asking for as many segments as customers is refused", T_SEGMENTS),
+    Mutant("segmentation-min-k", "matching/segmentation.py",
+           "if k < MIN_K or (n_customers and k > n_customers):", "if k < 1 or (n_customers and k > n_customers):",
+           "one segment may be asked for", T_SEGMENTS),
+    Mutant("segmentation-clip-k", "matching/segmentation.py",
+           "    k = min(k, n)\n", "",
+           "a k above the number of customers is not clipped", T_SEGMENTS),
+    Mutant("segmentation-age-band", "matching/segmentation.py",
+           "    if age < 55:\n", "    if age <= 55:\n",
+           "a segment with median age 55 is named middle-aged", T_SEGMENTS),
+    Mutant("segmentation-renumber", "matching/segmentation.py",
+           'order = np.argsort(-counts, kind="stable")\n    order = order[counts[order] > 0]',
+           'order = np.argsort(counts, kind="stable")\n    order = order[counts[order] > 0]',
+           "segment 0 is the smallest segment, not the largest", T_SEGMENTS),
+    Mutant("segments-service-unchecked-k", "matching/services/segments.py",
+           "        k = _checked_k(k, n_customers)\n", "        pass\n",
+           "the segments service no longer checks the k asked for", T_SEGMENTS),
+
+    # more of matching/: written after the first run, before any new test
+    Mutant("runs-warning-inactive-accepting", "matching/services/runs.py",
+           "elif not snapshot.manager_accepting[scores.active].any():", "elif not snapshot.manager_accepting.any():",
+           "no warning when only inactive managers are accepting customers", T_SERVICES),
+    Mutant("plans-preview-places-locked", "matching/plans.py",
+           "    return movable & ~has_active_manager\n", "    return ~has_active_manager\n",
+           "a preview plans to move locked customers who have no active manager", T_PLANS),
+    Mutant("plans-stale-leaving-manager", "matching/plans.py",
+           "        if manager_id not in arriving:\n            continue\n", "",
+           "a plan is refused because a manager customers only leave has changed since", T_PLANS),
+    Mutant("selectors-term-order", "matching/selectors.py",
+           'model.objects.order_by("order", "name")', 'model.objects.order_by("name")',
+           "shared needs and hobbies are listed by name, not in the vocabulary's order", T_PLANNING),
+    Mutant("segments-old-summaries-kept", "matching/services/segments.py",
+           "    )\n    Segment.objects.all().delete()\n    segments = Segment.objects.bulk_create(",
+           "    )\n    segments = Segment.objects.bulk_create(",
+           "segmenting again keeps the previous segments' summaries beside the new ones", T_SEGMENTS),
+    Mutant("segmentation-silhouette-limit", "matching/segmentation.py",
+           "        if k > limit:\n", "        if k >= limit:\n",
+           "k is never as large as the number of distinct sampled portraits allows", T_SEGMENTS),
+    Mutant("availability-unchanged-capacity", "managers/models.py",
+           "return capacity != previous and capacity < served", "return capacity < served",
+           "saving an over-full manager's unchanged capacity asks for confirmation again", T_CAPACITY_RULE),
+    Mutant("import-capacity-unconfirmed", "imports/services.py",
+           "    if confirmed:\n        return [], capacity_below_book_warnings(",
+           "    if True:\n        return [], capacity_below_book_warnings(",
+           "import_managers lowers a capacity below the book without the confirmation", T_IMPORTS),
+    Mutant("import-no-run-lock", "imports/services.py",
+           "        if run_lock and not dry_run:\n", "        if False:\n",
+           "a managers import changes capacities while a run is placing", T_IMPORTS),
+
+    # imports/pipeline.py (not its `warnings` hook, which is being changed on main)
+    Mutant("pipeline-errors-written", "imports/pipeline.py",
+           "        if errors:\n            return ImportResult(",
+           "        if False:\n            return ImportResult(",
+           "a file with errors is written anyway", T_IMPORTS),
+    Mutant("pipeline-dry-run-writes", "imports/pipeline.py",
+           "        if not dry_run:\n            self._write(", "        if True:\n            self._write(",
+           "a dry run writes", T_IMPORTS),
+    Mutant("pipeline-updated-count", "imports/pipeline.py",
+           "updated=sum(plan.changed and not plan.created for plan in plans),",
+           "updated=sum(plan.changed for plan in plans),",
+           "created profiles are also counted as updated", T_IMPORTS),
+    Mutant("pipeline-term-changes", "imports/pipeline.py",
+           "(cell.ids is None or cell.ids != linked)", "(cell.ids is None)",
+           "a changed list of known terms is not written for an existing profile", T_IMPORTS),
+    Mutant("pipeline-rename-unchanged", "imports/pipeline.py",
+           "            if user is not None and plan is not None and user.name != plan.name:\n"
+           "                plan.changed = True\n", "",
+           "a row that only renames the user counts as unchanged", T_IMPORTS),
+    Mutant("pipeline-announce-unchanged", "imports/pipeline.py",
+           "changed_ids = [plan.pk for plan in plans if plan.changed]",
+           "changed_ids = [plan.pk for plan in plans]",
+           "unchanged profiles are announced (and reclassified) too", T_IMPORTS),
+    Mutant("pipeline-no-announce", "imports/pipeline.py",
+           "                self.after_write(changed_ids)\n", "                pass\n",
+           "an import no longer announces the profiles it changed", T_IMPORTS),
+    Mutant("pipeline-updated-at", "imports/pipeline.py",
+           'fields=[*self.profile_columns, "updated_at"],\n'
+           "                rows=[(plan.pk, *plan.values, now) for plan in updated],",
+           "fields=[*self.profile_columns],\n                rows=[(plan.pk, *plan.values) for plan in updated],",
+           "an imported change does not move updated_at (a stored plan does not see it)", T_IMPORTS),
+    Mutant("pipeline-optional-empty", "imports/pipeline.py",
+           "if not text and column in self.optional:", "if column in self.optional:",
+           "an optional column (a manager's capacity) is never read", T_IMPORTS),
+
+    # core/tabular: reading files and rows
+    Mutant("tabular-casefold", "core/tabular/read.py",
+           "if name and name.casefold() not in seen:", "if name and name not in seen:",
+           "the same term in another case is kept twice", T_TABULAR),
+    Mutant("tabular-fullwidth-semicolon", "core/tabular/read.py",
+           '_TERM_SPLIT_RE = re.compile(r"[;\\uff1b]")', '_TERM_SPLIT_RE = re.compile(r";")',
+           "the full-width semicolon no longer separates terms", T_TABULAR),
+    Mutant("tabular-max-rows", "core/tabular/read.py",
+           "            if len(rows) > max_rows:  # the header", "            if len(rows) >= max_rows:  # the header",
+           "a CSV with exactly the row limit is refused", T_TABULAR),
+    Mutant("tabular-max-columns", "core/tabular/read.py",
+           "            if len(cells) > max_columns:\n                return [], [_too_many_columns_error(start)]",
+           "            if len(cells) >= max_columns:\n                return [], [_too_many_columns_error(start)]",
+           "a CSV with exactly the column limit is refused", T_TABULAR),
+    Mutant("tabular-cell-length", "core/tabular/read.py",
+           "if any(len(cell) > most or", "if any(len(cell) >= most or",
+           "a cell of exactly the length limit is refused", T_TABULAR),
+    Mutant("tabular-del-control", "core/tabular/read.py",
+           '_CONTROL_RE = re.compile(r"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]")',
+           '_CONTROL_RE = re.compile(r"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]")',
+           "the DEL control character is let through", T_TABULAR),
+    Mutant("tabular-header-case", "core/tabular/read.py",
+           'header = [cell.strip().lstrip("\\ufeff").lower() for cell in header]',
+           'header = [cell.strip().lstrip("\\ufeff") for cell in header]',
+           "header names are matched case-sensitively", T_TABULAR),
+    Mutant("tabular-trailing-separators", "core/tabular/read.py",
+           "    while header and not header[-1]:\n        header.pop()", "    while False:\n        header.pop()",
+           "a header with trailing separators (Excel) is refused", T_TABULAR),
+    Mutant("tabular-extra-cells", "core/tabular/read.py",
+           'if len(cells) < width or (len(cells) > width and "".join(cells[width:]).strip()):',
+           "if len(cells) < width:",
+           "extra cells beyond the header are silently dropped", T_TABULAR),
+    Mutant("tabular-mapping-lines", "core/tabular/read.py",
+           "else (index + 2, item)", "else (index + 1, item)",
+           "rows given in code are numbered from line 1, as if there were no header", T_TABULAR),
+    Mutant("tabular-escape-quote", "core/tabular/write.py",
+           "if value and (value[0] in FORMULA_PREFIXES or value[0] == ESCAPE_PREFIX):",
+           "if value and value[0] in FORMULA_PREFIXES:",
+           "a text starting with ' is not escaped, so it does not round-trip", T_TABULAR),
+    Mutant("tabular-decimal-partial", "core/tabular/cells.py",
+           "if not _DECIMAL_RE.fullmatch(text):", "if not _DECIMAL_RE.match(text):",
+           "a decimal cell only has to start like a number", T_TABULAR),
+    Mutant("tabular-size-limit", "core/tabular/read.py",
+           "return source if len(source) <= most else None", "return source if len(source) < most else None",
+           "an upload of exactly the size limit is refused", T_TABULAR),
+    Mutant("tabular-xlsx-whole-float", "core/tabular/read.py",
+           "return str(int(value)) if value.is_integer() else repr(value)", "return repr(value)",
+           "a whole number typed in Excel reads as '35.0'", T_TABULAR),
+    Mutant("tabular-error-order", "core/tabular/results.py",
+           "position.get(error.field, -1)", "position.get(error.field, len(position))",
+           "problems with a whole row are listed after its cells' problems", T_TABULAR),
+    Mutant("tabular-shorten-list", "core/tabular/results.py",
+           "    if len(names) <= first:\n", "    if len(names) < first:\n",
+           "a list of exactly ten names is shown as 'and 0 more'", T_TABULAR + ("matching/tests/test_trust.py",)),
+]
+
+
+# --- running ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    status: str  # "caught", "survived", "timeout", "error"
+    seconds: float
+    detail: str = ""
+
+
+def project_files() -> list[str]:
+    """Tracked and untracked (not ignored) files of the working tree, as the developer has them now."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout.decode()
+    return [name for name in out.split("\0") if name and (ROOT / name).is_file()]
+
+
+def copy_tree(files: list[str], target: Path) -> None:
+    for name in files:
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, destination)
+
+
+def check_mutants(mutants: list[Mutant]) -> list[str]:
+    """Every snippet occurs exactly once, every mutant differs and compiles, every test module exists."""
+    problems = []
+    seen = set()
+    for mutant in mutants:
+        if mutant.id in seen:
+            problems.append(f"{mutant.id}: duplicate id")
+        seen.add(mutant.id)
+        path = ROOT / mutant.file
+        if not path.is_file():
+            problems.append(f"{mutant.id}: {mutant.file} does not exist")
+            continue
+        source = path.read_text(encoding="utf-8")
+        count = source.count(mutant.original)
+        if count != 1:
+            problems.append(f"{mutant.id}: the snippet occurs {count} times in {mutant.file} (expected once): "
+                            f"{mutant.original!r}")
+            continue
+        if mutant.original == mutant.replacement:
+            problems.append(f"{mutant.id}: the replacement equals the original")
+        try:
+            compile(source.replace(mutant.original, mutant.replacement), mutant.file, "exec")
+        except SyntaxError as exc:
+            problems.append(f"{mutant.id}: the mutated {mutant.file} does not compile: {exc}")
+        for test in mutant.tests:
+            if not (ROOT / test.split("::")[0]).exists():
+                problems.append(f"{mutant.id}: test {test} does not exist")
+    return problems
+
+
+def pytest_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL="sqlite://:memory:",
+        # No .pyc: a mutant and its restored original can share size and mtime second, and a stale
+        # cached module would then run instead of the source on disk.
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONHASHSEED="0",
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest.ini's test settings
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def pytest_args(tests, extra=()) -> list[str]:
+    # pytest.ini adds -q. Plugins the fork server imported before pytest cannot have their asserts rewritten:
+    # that warning is about them, not about the tests.
+    return ["-x", "-rf", "-p", "no:cacheprovider", "-n", "0", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            *extra, *tests]
+
+
+# Third-party modules every test run imports, loaded once by the fork server. Nothing of the project:
+# its modules, the mutated one included, are imported fresh by each forked run.
+PRELOAD = (
+    "numpy", "scipy.optimize", "sklearn.cluster", "sklearn.metrics", "sklearn.preprocessing",
+    "ortools.graph.python.min_cost_flow", "openpyxl", "hypothesis", "hypothesis.extra.numpy", "faker",
+    "factory", "factory.django", "pytest", "pytest_django", "pytest_django.plugin", "xdist", "schemathesis",
+    "django", "django.db.models", "django.test", "django.contrib.auth.hashers", "rest_framework",
+)
+
+
+def serve() -> int:
+    """`--serve`: started in a copy, import the heavy libraries once, then fork one pytest run per request.
+
+    Python and its libraries take most of a short test run's time; a fork starts from them already
+    imported. The project itself is never imported here, so every run sees the files as they are now.
+    """
+    import importlib
+    import json as json_
+
+    sys.path.insert(0, os.getcwd())
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing optional library is imported (or not) by the run itself
+            pass
+    for request in sys.stdin:
+        job = json_.loads(request)
+        pid = os.fork()
+        if pid == 0:  # the run
+            os.setpgid(0, 0)
+            out = os.open(job["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(out, 1)
+            os.dup2(out, 2)
+            code = 4
+            try:
+                import pytest
+
+                code = int(pytest.main(job["args"]))
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        deadline = time.monotonic() + job["timeout"]
+        code = None
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                os.killpg(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.05)
+        print(json_.dumps({"code": code}), flush=True)
+    return 0
+
+
+class Runner:
+    """Runs pytest in one copy of the project: through a fork server, or a fresh process per run."""
+
+    def __init__(self, workdir: Path, *, fork: bool):
+        self.workdir = workdir
+        self.output = workdir / ".mutation-output.txt"
+        self.server = None
+        if fork:
+            self.server = subprocess.Popen(
+                [sys.executable, str(workdir / "scripts" / "mutation_run.py"), "--serve"],
+                cwd=workdir, env=pytest_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )
+
+    def run(self, tests, *, timeout: float, extra=()) -> tuple[int | None, str]:
+        """(exit code, or None on timeout; output)."""
+        if self.server is None:
+            return self._run_process(tests, timeout=timeout, extra=extra)
+        request = {"args": pytest_args(tests, extra), "output": str(self.output), "timeout": timeout}
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        reply = self.server.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the fork server in {self.workdir} stopped")
+        return json.loads(reply)["code"], self.output.read_text(errors="replace")
+
+    def _run_process(self, tests, *, timeout, extra) -> tuple[int | None, str]:
+        command = [sys.executable, "-m", "pytest", *pytest_args(tests, extra)]
+        process = subprocess.Popen(
+            command, cwd=self.workdir, env=pytest_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            output, _ = process.communicate(timeout=timeout)
+            return process.returncode, output.decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            return None, output.decode(errors="replace")
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stdin.close()
+            self.server.wait(timeout=30)
+
+
+def first_failure(output: str) -> str:
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split(" - ")[0]
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def run_mutant(mutant: Mutant, runner: Runner, *, timeout: float) -> Outcome:
+    path = runner.workdir / mutant.file
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace(mutant.original, mutant.replacement), encoding="utf-8")
+    started = time.monotonic()
+    try:
+        code, output = runner.run(mutant.tests, timeout=timeout)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    seconds = time.monotonic() - started
+    if code is None:
+        return Outcome(mutant, "timeout", seconds, f"no result within {timeout:.0f}s")
+    if code == 0:
+        return Outcome(mutant, "survived", seconds)
+    if code == 1:
+        return Outcome(mutant, "caught", seconds, first_failure(output))
+    # 2: interrupted (an error during collection, e.g. the mutant breaks an import), 3: internal error,
+    # 4: usage error, 5: no tests collected. Only an error the mutant causes counts as caught.
+    status = "caught" if code in (2, 3) else "error"
+    return Outcome(mutant, status, seconds, f"pytest exit {code}: {first_failure(output)}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="run the mutants whose id, file or description matches this regex")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run side by side, each in its own copy")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per mutant before it counts as caught")
+    parser.add_argument("--fail-under", type=float, default=90, help="exit 1 below this percentage caught")
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run the selected tests unmutated first")
+    parser.add_argument("--no-fork", action="store_true", help="a fresh Python per run instead of the fork server")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--json", type=Path, help="write the outcomes to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        return serve()
+
+    mutants = MUTANTS
+    if args.only:
+        pattern = re.compile(args.only)
+        mutants = [m for m in MUTANTS if pattern.search(f"{m.id} {m.file} {m.description}")]
+    problems = check_mutants(MUTANTS)
+    if problems:
+        print("Mutants that no longer match the source (update them with the code):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    if args.list:
+        for m in mutants:
+            print(f"{m.id:40} {m.file:38} {m.description}")
+        print(f"{len(mutants)} mutants")
+        return 0
+    if not mutants:
+        print("No mutant matches --only.", file=sys.stderr)
+        return 2
+
+    jobs = max(1, min(args.jobs, len(mutants)))
+    files = project_files()
+    base = Path(tempfile.mkdtemp(prefix="portrait-mutants-"))
+    started = time.monotonic()
+    runners: list[Runner] = []
+    outcomes: list[Outcome] = []
+    try:
+        for i in range(jobs):
+            copy_tree(files, base / f"copy{i}")
+            runners.append(Runner(base / f"copy{i}", fork=not args.no_fork))
+        print(f"{len(mutants)} mutants, {jobs} job(s), copies under {base}", flush=True)
+
+        if not args.skip_baseline:
+            clock = time.monotonic()
+            modules = list(dict.fromkeys(test for m in mutants for test in m.tests))
+            shares = [modules[i::jobs] for i in range(jobs)]
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(
+                    lambda pair: pair[0].run(pair[1], timeout=args.timeout * 4), zip(runners, shares)
+                ))
+            for code, output in results:
+                if code != 0:
+                    print(output[-4000:], file=sys.stderr)
+                    print(f"The selected tests fail without any mutant (exit {code}): fix them first.",
+                          file=sys.stderr)
+                    return 3
+            passed = sum(int(n) for _code, output in results for n in re.findall(r"(\d+) passed", output))
+            print(f"baseline: {passed} tests in {len(modules)} modules pass unmutated "
+                  f"({time.monotonic() - clock:.0f}s)", flush=True)
+
+        free = list(runners)
+        lock = threading.Lock()
+
+        def work(mutant: Mutant) -> Outcome:
+            with lock:
+                runner = free.pop()
+            try:
+                outcome = run_mutant(mutant, runner, timeout=args.timeout)
+            finally:
+                with lock:
+                    free.append(runner)
+            with lock:
+                outcomes.append(outcome)
+                mark = {"caught": "caught  ", "timeout": "timeout ", "survived": "SURVIVED", "error": "ERROR   "}
+                print(f"[{len(outcomes):3}/{len(mutants)}] {mark[outcome.status]} {outcome.seconds:5.1f}s "
+                      f"{mutant.id}: {mutant.description}" + (f"  <- {outcome.detail}" if outcome.detail else ""),
+                      flush=True)
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, mutants))
+    finally:
+        for runner in runners:
+            runner.close()
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+    elapsed = time.monotonic() - started
+    order = {m.id: i for i, m in enumerate(mutants)}
+    outcomes.sort(key=lambda o: order[o.mutant.id])
+    caught = [o for o in outcomes if o.status in ("caught", "timeout")]
+    survived = [o for o in outcomes if o.status == "survived"]
+    errors = [o for o in outcomes if o.status == "error"]
+    judged = len(caught) + len(survived)
+    percent = 100 * len(caught) / judged if judged else 0.0
+    print()
+    print(f"{len(caught)} of {judged} mutants caught ({percent:.1f}%) in {elapsed / 60:.1f} min")
+    for outcome in survived:
+        print(f"  survived: {outcome.mutant.id} ({outcome.mutant.file}): {outcome.mutant.description}")
+    for outcome in errors:
+        print(f"  not judged: {outcome.mutant.id}: {outcome.detail}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "caught": len(caught), "judged": judged, "percent": round(percent, 1), "seconds": round(elapsed),
+            "outcomes": [
+                {"id": o.mutant.id, "file": o.mutant.file, "status": o.status, "seconds": round(o.seconds, 1),
+                 "detail": o.detail, "description": o.mutant.description}
+                for o in outcomes
+            ],
+        }, indent=2, ensure_ascii=False))
+    if errors:
+        return 1
+    return 0 if percent >= args.fail_under else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
