@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT  # where the timed manage.py commands run from (--code: another checkout, same data)
 STRATEGIES = ("greedy", "optimal")
 
 
@@ -60,6 +61,14 @@ def _configure(args) -> None:
     django.setup()
 
 
+def _commit(path: Path) -> str:
+    """The commit a checkout is at, and whether it has changes (so figures say which code they timed)."""
+    def git(*command):
+        return subprocess.run(["git", *command], cwd=path, capture_output=True, text=True).stdout.strip()
+    modified = " (modified)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return git("rev-parse", "--short", "HEAD") + modified
+
+
 def _flush_allowed(args) -> bool:
     from django.db import connection
 
@@ -74,7 +83,7 @@ def _child(command: list[str], *, stdin=None) -> dict:
         # The child's own getrusage peak on Linux starts from the forking parent's resident size (this
         # harness holds the data set), so peak memory is read through /usr/bin/time, a small process.
         timer = ["/usr/bin/time", "-f", "PEAK_KB %M"] if Path("/usr/bin/time").exists() else []
-        process = subprocess.Popen([*timer, sys.executable, "manage.py", *command], cwd=ROOT, stdout=out,
+        process = subprocess.Popen([*timer, sys.executable, "manage.py", *command], cwd=CODE, stdout=out,
                                    stderr=err, stdin=stdin, env=os.environ.copy())
         _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
@@ -87,8 +96,11 @@ def _child(command: list[str], *, stdin=None) -> dict:
             if line.startswith("PEAK_KB "):
                 peak_kb = int(line.split()[1])
                 break
+        # CPU seconds (user + system) of the child and what it waited for: on a shared machine they vary
+        # far less than wall time, which counts the time other processes held the cores.
         result = {"command": "manage.py " + " ".join(command), "seconds": wall,
-                  "peak_mb": peak_kb / 1024, "returncode": process.returncode,
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kb / 1024,
+                  "returncode": process.returncode,
                   "stdout": out.read().decode(errors="replace"), "stderr": stderr}
     if result["returncode"] != 0:
         raise RuntimeError(f"{result['command']} failed ({result['returncode']}):\n{result['stderr'][-3000:]}")
@@ -137,6 +149,39 @@ def dataset_generate(args) -> dict:
     }
 
 
+def dataset_reused(args) -> dict | None:
+    """The data set a previous harness run left, if it has the sizes asked for (None: generate one).
+
+    seed_demo adds 20 named customers and 5 named managers to the synthetic ones.
+    """
+    from customers.models import CustomerProfile
+    from managers.models import ManagerProfile
+    from vocabularies.models import Hobby, Service
+
+    found = {
+        "seconds": 0.0, "seed_demo_seconds": 0.0, "reused": True,
+        "customers": CustomerProfile.objects.count(), "managers": ManagerProfile.objects.count(),
+        "services": Service.objects.count(), "hobbies": Hobby.objects.count(), "capacity": args.capacity,
+    }
+    wanted = (args.customers + 20, args.managers + 5, args.terms, args.terms)
+    if (found["customers"], found["managers"], found["services"], found["hobbies"]) != wanted:
+        print(f"no reusable data set ({found}); generating one", flush=True)
+        return None
+    if set(ManagerProfile.objects.values_list("capacity", flat=True)) != {args.capacity}:
+        ManagerProfile.objects.update(capacity=args.capacity, accepting_customers=True)
+    # Earlier runs' history would make this run's inserts land in a bigger table than a fresh data set's.
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from matching.models import Assignment, MatchingRun, PlannedChange
+
+    tables = [model._meta.db_table for model in (Assignment, PlannedChange, MatchingRun)]
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True))
+    print(f"reusing the data set in the database: {found['customers']} customers, {found['managers']} managers",
+          flush=True)
+    return found
+
+
 def assignments_reset() -> None:
     """Everyone unassigned and unclassified: each run places and writes every customer."""
     from customers.models import CustomerProfile
@@ -180,22 +225,30 @@ def quality(run) -> dict:
 def autoassign_time(strategy: str, *, floor: bool) -> dict:
     from matching.models import MatchingRun
 
-    from .floor import write_floor
+    from .floor import database_settle, write_floor
 
     assignments_reset()
+    settled = database_settle()
     last = MatchingRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    load_before = os.getloadavg()[0]
     child = _child(["autoassign", "--strategy", strategy, "--rebalance", "--verbosity", "1"])
+    load_after = os.getloadavg()[0]
     run = MatchingRun.objects.filter(pk__gt=last, dry_run=False).order_by("-pk").first()
     phases = dict(run.summary["seconds"])
     result = {
-        "strategy": strategy, "run_id": run.pk, "seconds": child["seconds"], "peak_mb": child["peak_mb"],
+        "strategy": strategy, "run_id": run.pk, "seconds": child["seconds"], "cpu_seconds": child["cpu_seconds"],
+        "peak_mb": child["peak_mb"],
         "phases": phases, "outside_phases": child["seconds"] - sum(phases.values()),
+        "load_average": [round(load_before, 1), round(load_after, 1)], "settle_seconds": settled,
         "quality": quality(run),
     }
     if floor:
+        database_settle()
         result["floor"] = write_floor(run.pk)
         floor_seconds = result["floor"]["seconds"]
         result["write_over_floor"] = phases["write"] / floor_seconds if floor_seconds else None
+        server = result["floor"].get("server_seconds")
+        result["write_over_server_floor"] = phases["write"] / server if server else None
     return result
 
 
@@ -265,17 +318,28 @@ def report_print(results: dict) -> None:
     print()
     print(f"== {results['database']} | {data['customers']} customers x {data['managers']} managers, capacity "
           f"{data['capacity']}, {data['services']} services, {data['hobbies']} hobbies | {results['machine']}")
-    print(f"generate (seed_demo + terms): {data['seconds']:.1f}s   start-up (autoassign --help): "
+    generated = "reused" if data.get("reused") else f"{data['seconds']:.1f}s"
+    print(f"generate (seed_demo + terms): {generated}   start-up (autoassign --help): "
           f"{results['startup']['seconds']:.2f}s, {results['startup']['peak_mb']:.0f} MB")
     print()
     phases = ["load", "score", "place", "write"]
-    print(f"{'autoassign --rebalance':<24}{'end to end':>11}{'peak MB':>9}" + "".join(f"{p:>8}" for p in phases)
-          + f"{'other':>8}{'floor':>8}{'write/floor':>12}")
+    print(f"{'autoassign --rebalance':<24}{'end to end':>11}{'CPU':>8}{'peak MB':>9}"
+          + "".join(f"{p:>8}" for p in phases) + f"{'other':>8}{'floor':>8}{'write/floor':>12}")
     for run in results["autoassign"]:
-        print(f"{run['strategy']:<24}{run['seconds']:>10.2f}s{run['peak_mb']:>9.0f}"
+        print(f"{run['strategy']:<24}{run['seconds']:>10.2f}s{run.get('cpu_seconds', 0):>7.2f}s{run['peak_mb']:>9.0f}"
               + "".join(f"{run['phases'].get(p, 0):>8.2f}" for p in phases)
               + f"{run['outside_phases']:>8.2f}{_fmt(run.get('floor', {}).get('seconds')):>8}"
-              + f"{_fmt(run.get('write_over_floor')):>12}")
+              + f"{_fmt(run.get('write_over_floor')):>12}"
+              + f"   load average {run['load_average'][0]:.1f} -> {run['load_average'][1]:.1f}"
+              + (f", database settled {run['settle_seconds']:.0f}s before" if run.get("settle_seconds") else ""))
+    for run in results["autoassign"]:
+        floor = run.get("floor") or {}
+        if floor.get("server_seconds"):
+            print(f"  {run['strategy']}: server floor (statements rendered beforehand) {floor['server_seconds']:.2f}s "
+                  f"(profiles {floor['server_profiles_seconds']:.2f}s, "
+                  f"history {floor['server_history_seconds']:.2f}s); "
+                  f"write / server floor {run['write_over_server_floor']:.2f}; floor with bound parameters: profiles "
+                  f"{floor['profiles_seconds']:.2f}s, history {floor['history_seconds']:.2f}s")
     legacy = results.get("legacy")
     if legacy:
         how = (f"extrapolated x{legacy['scale']:.1f} from {legacy['customers_run']} customers run in "
@@ -324,9 +388,17 @@ def main(argv=None) -> dict:
     parser.add_argument("--no-import", action="store_true")
     parser.add_argument("--page-repeat", type=int, default=30)
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the data set a previous run left in the database when it has these sizes "
+                             "(same --seed and --terms assumed) instead of generating it again")
     parser.add_argument("--allow-flush", action="store_true",
                         help="wipe a database whose name does not say bench, perf or test")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="run the timed commands from this checkout (e.g. a worktree of an older commit), "
+                             "to compare code on the same data and machine; the harness itself stays this one")
     args = parser.parse_args(argv)
+    global CODE
+    CODE = args.code.resolve()
     _configure(args)
 
     from django.core.management import call_command
@@ -342,19 +414,22 @@ def main(argv=None) -> dict:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average "
                    f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, Python {platform.python_version()}",
         "args": {k: str(v) for k, v in vars(args).items()},
+        "code": _commit(CODE),
     }
     if connection.vendor == "mysql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT VERSION()")
             results["database"] += f" ({cursor.fetchone()[0]})"
-    print(f"database: {results['database']}; machine: {results['machine']}")
+    print(f"database: {results['database']}; machine: {results['machine']}; code: {CODE} at {results['code']}")
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     from .legacy import legacy_tables_drop
 
     legacy_tables_drop()
-    print("generating the data set ...", flush=True)
-    results["dataset"] = dataset_generate(args)
+    results["dataset"] = dataset_reused(args) if args.reuse else None
+    if results["dataset"] is None:
+        call_command("flush", interactive=False, verbosity=0)
+        print("generating the data set ...", flush=True)
+        results["dataset"] = dataset_generate(args)
     results["startup"] = startup_time()
     results["autoassign"] = []
     for strategy in [s for s in args.strategies.split(",") if s]:

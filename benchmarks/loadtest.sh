@@ -26,9 +26,12 @@ export DEBUG=${DEBUG:-0}
 export SECRET_KEY=${SECRET_KEY:-loadtest-only-secret-key-not-for-production-use}
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export CONN_MAX_AGE=${CONN_MAX_AGE:-60}
+export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/8}
+# Every simulated user signs in from 127.0.0.1: lift the per-address sign-in rate limit for the test.
+export API_AUTH_THROTTLE_RATE=${API_AUTH_THROTTLE_RATE:-100000/minute}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
-export LOCUST_CUSTOMERS=${LOCUST_CUSTOMERS:-$("$PY" manage.py shell -c "from accounts.models import User; print(User.objects.filter(username__startswith='syn_c').count())")}
-export LOCUST_MANAGERS=${LOCUST_MANAGERS:-$("$PY" manage.py shell -c "from accounts.models import User; print(User.objects.filter(username__startswith='syn_m').count())")}
+export LOCUST_CUSTOMERS=${LOCUST_CUSTOMERS:-$("$PY" manage.py shell --verbosity 0 -c "from accounts.models import User; print(User.objects.filter(username__startswith='syn_c').count())")}
+export LOCUST_MANAGERS=${LOCUST_MANAGERS:-$("$PY" manage.py shell --verbosity 0 -c "from accounts.models import User; print(User.objects.filter(username__startswith='syn_m').count())")}
 mkdir -p "$(dirname "$OUT")"
 
 "$PY" manage.py collectstatic --noinput -v0 >/dev/null 2>&1 || true

@@ -20,7 +20,7 @@ PASSWORD = os.environ.get("LOCUST_PASSWORD", "123456")  # seed_demo's public dem
 ADMIN = (os.environ.get("LOCUST_ADMIN", "admin"), os.environ.get("LOCUST_ADMIN_PASSWORD", "admin123"))
 N_CUSTOMERS = int(os.environ.get("LOCUST_CUSTOMERS", "1000"))
 N_MANAGERS = int(os.environ.get("LOCUST_MANAGERS", "10"))
-LOGIN_PAGE = os.environ.get("LOCUST_LOGIN_PAGE", "/login/")
+LOGIN_PAGE = os.environ.get("LOCUST_LOGIN_PAGE", "/accounts/login/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -17,8 +17,12 @@ BIN=$(dirname "$PY")
 PORT_A=${PORT_A:-8011}
 PORT_B=${PORT_B:-8012}
 LOGS=${LOGS:-$(mktemp -d /tmp/portrait-scaleout-XXXX)}
+mkdir -p "$LOGS"
 export DATABASE_URL=${DATABASE_URL:-mysql://root:@127.0.0.1:3306/portrait_perf}
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7}
+export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/8}
+# A RUNNING run older than this wait + 60 s belongs to a dead process (the kill check waits that long).
+export PORTRAIT_RUN_LOCK_WAIT_SECONDS=${PORTRAIT_RUN_LOCK_WAIT_SECONDS:-10}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-portrait.settings.base}
 export DEBUG=${DEBUG:-0}
 export SECRET_KEY=${SECRET_KEY:-scaleout-only-secret-key-not-for-production-use}
@@ -46,7 +50,9 @@ for name in w1 w2; do
     pids+=($!)
 done
 for port in "$PORT_A" "$PORT_B"; do
-    for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break; sleep 1; done
+    up=0
+    for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && { up=1; break; }; sleep 1; done
+    [ "$up" = 1 ] || { echo "the instance on port $port did not answer /api/health; see $LOGS" >&2; exit 1; }
 done
 echo "instances on 127.0.0.1:$PORT_A and :$PORT_B, workers w1 and w2 on $CELERY_BROKER_URL; logs in $LOGS"
 "$PY" benchmarks/scaleout_check.py --a "http://127.0.0.1:$PORT_A" --b "http://127.0.0.1:$PORT_B" \

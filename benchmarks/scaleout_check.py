@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FINISHED = {"succeeded", "failed"}
+MID_RUN = {"score", "place", "write"}  # a run's phases once it holds the lock
 results: list[tuple[str, bool, str]] = []
 
 
@@ -99,20 +100,21 @@ def start_run(base: str, token: str, options: dict, out: list, index: int) -> No
     out[index] = (status, payload)
 
 
-def _run_id(payload: dict):
-    return payload.get("id") or payload.get("run_id") or (payload.get("run") or {}).get("id")
+def _job_id(payload: dict):
+    return payload.get("id")
 
 
-def wait_runs(run_ids, timeout):
-    from matching.models import MatchingRun
+def wait_jobs(job_ids, timeout):
+    """The BackgroundJob rows once all have finished (or the timeout passed), with their runs."""
+    from matching.models import BackgroundJob
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs = list(MatchingRun.objects.filter(pk__in=run_ids))
-        if len(runs) == len(run_ids) and all(run.status in FINISHED for run in runs):
-            return runs
+        jobs = list(BackgroundJob.objects.filter(pk__in=job_ids).select_related("run"))
+        if len(jobs) == len(job_ids) and all(job.status in FINISHED for job in jobs):
+            return jobs
         time.sleep(1)
-    return list(MatchingRun.objects.filter(pk__in=run_ids))
+    return list(BackgroundJob.objects.filter(pk__in=job_ids).select_related("run"))
 
 
 def capacity_holds() -> tuple[bool, str]:
@@ -125,6 +127,18 @@ def capacity_holds() -> tuple[bool, str]:
 
 
 def concurrent_runs_check(a: str, b: str, token: str, timeout: float) -> None:
+    """Two identical optimal rebalancing runs from an empty state, one from each instance at once.
+
+    Serialised, the first places everyone and the second, seeing the first's result, changes nothing
+    (the optimum is deterministic), or, when the first holds the lock longer than the second may wait
+    (PORTRAIT_RUN_LOCK_WAIT_SECONDS), the second is refused with a clear message and writes nothing.
+    Interleaved, both would have read the empty state and both would write every customer, so the
+    history rows per run tell the two apart without trusting timestamps.
+    """
+    from customers.models import CustomerProfile
+    from matching.models import Assignment
+
+    CustomerProfile.objects.update(manager=None, manager_locked=False)
     options = {"strategy": "optimal", "rebalance": True, "dry_run": False}
     out = [None, None]
     threads = [threading.Thread(target=start_run, args=(base, token, options, out, i)) for i, base in enumerate((a, b))]
@@ -135,15 +149,16 @@ def concurrent_runs_check(a: str, b: str, token: str, timeout: float) -> None:
     accepted = [payload for status, payload in out if status == 202]
     check("runs started from both instances at once are accepted", len(accepted) == 2,
           "; ".join(f"{status} {json.dumps(payload)[:120]}" for status, payload in out))
-    ids = [_run_id(payload) for payload in accepted if _run_id(payload)]
-    runs = wait_runs(ids, timeout)
-    check("every run recorded with a final status",
-          len(runs) == len(ids) == 2 and all(r.status in FINISHED for r in runs),
-          ", ".join(f"#{r.pk} {r.status}" for r in runs))
-    done = sorted((r for r in runs if r.status == "succeeded" and r.finished_at), key=lambda r: r.started_at)
-    overlap = any(later.started_at < earlier.finished_at for earlier, later in zip(done, done[1:]))
-    check("the runs never interleave", not overlap,
-          "; ".join(f"#{r.pk} {r.started_at:%H:%M:%S.%f}-{r.finished_at:%H:%M:%S.%f}" for r in done))
+    jobs = wait_jobs([_job_id(payload) for payload in accepted], timeout)
+    refused = [job for job in jobs if job.status == "failed" and job.run is None and job.error]
+    runs = [job.run for job in jobs if job.status == "succeeded" and job.run is not None]
+    check("every run recorded with a final status: both succeeded, or one succeeded and one was refused",
+          len(jobs) == 2 and len(runs) + len(refused) == 2 and len(runs) >= 1,
+          ", ".join(f"job #{job.pk} {job.status} run #{job.run_id} {job.error[:60]}" for job in jobs))
+    writes = sorted(Assignment.objects.filter(run=run).count() for run in runs)
+    check("the runs never interleave: one wrote, the other saw its result and changed nothing or was refused",
+          writes[-1:] and writes[-1] > 0 and all(count == 0 for count in writes[:-1]),
+          f"history rows per run: {writes}, refused: {len(refused)}")
     ok, detail = capacity_holds()
     check("capacity holds after both runs", ok, detail)
 
@@ -157,41 +172,65 @@ def _state_digest() -> str:
     return digest.hexdigest()
 
 
-def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, timeout: float) -> None:
-    from customers.models import CustomerProfile
-    from matching.models import Assignment
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
 
-    # Unassign everyone so the run has a full write phase to be killed in.
-    CustomerProfile.objects.update(manager=None)
+
+def _busy_worker(pids: dict[Path, int]) -> Path | None:
+    """The worker process that is using the CPU (a solo-pool worker running a task; idle ones sleep)."""
+    before = {name: _cpu_ticks(pid) for name, pid in pids.items()}
+    time.sleep(0.5)
+    used = {name: _cpu_ticks(pid) - before[name] for name, pid in pids.items()}
+    name, ticks = max(used.items(), key=lambda item: item[1])
+    return name if ticks > 0 else None
+
+
+def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, timeout: float) -> None:
+    """SIGKILL the worker running a run once it holds the lock: nothing half-written, and the next run (after the
+    wait that tells a dead run from one waiting for the lock) marks it failed, takes the lock and succeeds."""
+    from django.conf import settings
+
+    from customers.models import CustomerProfile
+    from matching.jobs import job_progress
+    from matching.models import Assignment, BackgroundJob, MatchingRun
+
+    CustomerProfile.objects.update(manager=None, manager_locked=False)
     before = _state_digest()
-    sizes = {pid: (logs / f"celery-{pid.stem}.log").stat().st_size for pid in worker_pids}
+    newest = MatchingRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     out = [None]
-    start_run(a, token, {"strategy": "optimal", "rebalance": True, "dry_run": False}, out, 0)
+    start_run(a, token, {"strategy": "greedy", "rebalance": True, "dry_run": False}, out, 0)
     status, payload = out[0]
-    run_id = _run_id(payload)
-    if status != 202 or not run_id:
+    if status != 202 or not _job_id(payload):
         check("kill a worker mid-run", False, f"could not start a run: {status} {payload}")
         return
-    victim = None
-    deadline = time.monotonic() + 30
-    while victim is None and time.monotonic() < deadline:
-        for pid_file, size in sizes.items():
-            log = (logs / f"celery-{pid_file.stem}.log").read_text(errors="replace")[size:]
-            if "received" in log or "Received" in log:
-                victim = pid_file
-        time.sleep(0.2)
-    if victim is None:
-        check("kill a worker mid-run", False, "no worker received the task within 30 s")
+    job_id = _job_id(payload)
+    deadline, seen = time.monotonic() + 120, []
+    while time.monotonic() < deadline:
+        state = job_progress(BackgroundJob.objects.get(pk=job_id))  # the shared cache has the live phase
+        seen.append(state["phase"])
+        if state["phase"] in MID_RUN or state["done"]:
+            break
+        time.sleep(0.02)
+    if state["done"] or state["phase"] not in MID_RUN:
+        check("kill a worker mid-run", False, f"job #{job_id} never seen mid-run ({state['status']}, {set(seen)})")
         return
-    time.sleep(float(os.environ.get("KILL_AFTER_SECONDS", "2")))
-    os.kill(int(victim.read_text().strip()), signal.SIGKILL)
-    print(f"      killed worker {victim.stem} (SIGKILL) while it ran #{run_id}", flush=True)
-    runs = wait_runs([run_id], timeout)
-    status = runs[0].status if runs else "missing"
-    check("the killed run is marked failed", status == "failed", f"#{run_id} status {status}")
+    pids = {path: int(path.read_text().strip()) for path in worker_pids}
+    victim = _busy_worker(pids)
+    if victim is None:
+        check("kill a worker mid-run", False, "no worker was busy")
+        return
+    os.kill(pids[victim], signal.SIGKILL)
+    run = MatchingRun.objects.filter(pk__gt=newest).order_by("pk").first()
+    print(f"      killed worker {victim.stem} (SIGKILL) in the {state['phase']} phase of job #{job_id}, "
+          f"run #{run and run.pk}", flush=True)
+    time.sleep(2)
     check("nothing half-written by the killed run",
-          _state_digest() == before and not Assignment.objects.filter(run_id=run_id).exists(),
-          f"{Assignment.objects.filter(run_id=run_id).count()} history rows")
+          _state_digest() == before and not Assignment.objects.filter(run=run).exists(),
+          f"{Assignment.objects.filter(run=run).count()} history rows")
+    wait = settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS + 61
+    print(f"      waiting {wait} s: a RUNNING run older than the lock wait belongs to a dead process", flush=True)
+    time.sleep(wait)
     from matching.services import run_automatic
 
     try:
@@ -199,6 +238,9 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
         check("the run lock is free for the next run", True, f"run #{report.run.pk} {report.run.status}")
     except Exception as exc:  # noqa: BLE001 - reported as a failed check
         check("the run lock is free for the next run", False, f"{type(exc).__name__}: {exc}")
+    run.refresh_from_db()
+    check("the killed run is marked failed by the next run", run.status == "failed",
+          f"run #{run.pk} {run.status}: {run.error}")
 
 
 def main() -> int:
