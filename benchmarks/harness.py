@@ -142,6 +142,9 @@ def dataset_generate(args) -> dict:
                         [(int(pk), term.pk) for pk in chosen],
                     )
     ManagerProfile.objects.update(capacity=args.capacity, accepting_customers=True)
+    from core.bulk import refresh_statistics
+
+    refresh_statistics([CustomerProfile, ManagerProfile], rows=args.customers + args.managers)
     return {
         "seconds": time.perf_counter() - started, "seed_demo_seconds": seeded,
         "customers": CustomerProfile.objects.count(), "managers": ManagerProfile.objects.count(),

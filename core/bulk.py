@@ -12,6 +12,7 @@ and many-to-many links. Knows no domain; every function runs inside the caller's
   key: imports of 100k rows, where building and compiling an instance per row cost more than the SQL.
 - `m2m_links_load`, `m2m_links_replace`, `m2m_links_add`: the through table of a many-to-many relation,
   read and written as plain (owner id, target id) pairs.
+- `refresh_statistics`: the planner's statistics of tables a bulk load just filled, after it commits.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
@@ -562,3 +563,37 @@ def m2m_links_replace(relation, links: Mapping[int, Collection[int]], *, created
     m2m_links_add(
         relation, ((owner_id, target_id) for owner_id, targets in links.items() for target_id in sorted(targets))
     )
+
+
+# Fewer rows written than this do not move the planner's estimates much; the database's own sampling covers them.
+STATISTICS_AFTER_ROWS = 1000
+
+
+def refresh_statistics(models_: Iterable[type[models.Model]], *, rows: int) -> bool:
+    """After `rows` were written in bulk, have the database re-read the statistics (ANALYZE) of these tables
+    and of their many-to-many tables; nothing below `STATISTICS_AFTER_ROWS`. True when it will.
+
+    After a bulk load the planner may still believe a table is nearly empty: on MariaDB, 100k customers
+    imported into an empty database left an index estimate of one row per service, and every page that
+    loads customers' needs then scanned the whole link table (1.1 s a query instead of 1 ms). Runs when
+    the transaction commits (at once outside one): MySQL's ANALYZE TABLE would commit the open one.
+    """
+    if rows < STATISTICS_AFTER_ROWS:
+        return False
+    tables = []
+    for model in models_:
+        tables.append(model._meta.db_table)
+        tables.extend(field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many)
+    transaction.on_commit(lambda: _analyze(dict.fromkeys(tables)))
+    return True
+
+
+def _analyze(tables: Iterable[str]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute("ANALYZE TABLE " + ", ".join(quote(table) for table in tables))
+            cursor.fetchall()
+        else:  # SQLite and PostgreSQL analyse one table per statement
+            for table in tables:
+                cursor.execute(f"ANALYZE {quote(table)}")

@@ -26,7 +26,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.services import audit_record
-from core.bulk import bulk_create_with_ids, m2m_links_add, m2m_links_load, m2m_links_replace
+from core.bulk import (
+    bulk_create_with_ids,
+    m2m_links_add,
+    m2m_links_load,
+    m2m_links_replace,
+    refresh_statistics,
+)
 from customers.models import CustomerProfile
 from customers.signals import portraits_changed
 from managers.models import ManagerProfile
@@ -255,4 +261,6 @@ def demo_seed(*, seed: int = 42, customers: int = 0, managers: int = 0, actor: U
             "customers_created": summary.customers_created, "managers_created": summary.managers_created,
         },
     )
+    written = summary.customers_created + summary.managers_created
+    refresh_statistics([User, CustomerProfile, ManagerProfile], rows=written)
     return summary

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.services import audit_record
+from core.bulk import refresh_statistics
 from core.tabular import ImportResult, Row, RowError, Source
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS
@@ -122,6 +123,8 @@ def _audited(
                     "warnings": len(result.warnings),
                 },
             )
+            if not dry_run:
+                refresh_statistics([User, profile_import.model], rows=result.created + result.updated)
     return result
 
 

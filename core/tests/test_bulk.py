@@ -1,4 +1,5 @@
 """core.bulk: many rows' columns in a constant number of queries, ids back on every backend, m2m links."""
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -7,7 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
-from core.bulk import bulk_create_with_ids, bulk_insert, bulk_set, m2m_links_add, m2m_links_load, m2m_links_replace
+from core.bulk import (
+    STATISTICS_AFTER_ROWS,
+    bulk_create_with_ids,
+    bulk_insert,
+    bulk_set,
+    m2m_links_add,
+    m2m_links_load,
+    m2m_links_replace,
+    refresh_statistics,
+)
 from customers.tests.factories import CustomerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 from managers.tests.factories import ManagerFactory
@@ -113,3 +123,49 @@ class TestManyToManyLinks:
 
         assert m2m_links_load(CustomerProfile.needs, owner_ids=[customer.pk]) == {}
         assert m2m_links_load(CustomerProfile.needs, owner_ids=[]) == {}
+
+
+# --- statistics after bulk loads -------------------------------------------------------------------------------
+
+
+def test_statistics_are_refreshed_only_after_enough_rows_and_only_at_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert refresh_statistics([CustomerProfile], rows=STATISTICS_AFTER_ROWS - 1) is False
+    assert callbacks == []
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert refresh_statistics([CustomerProfile], rows=STATISTICS_AFTER_ROWS) is True
+    assert len(callbacks) == 1  # ANALYZE would commit the caller's transaction on MySQL: it waits for the commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refreshed_statistics_reach_the_planner():
+    """ANALYZE runs on the profile table and its many-to-many tables, on every backend."""
+    CustomerFactory(needs=[ServiceFactory()], hobbies=[HobbyFactory()])
+    tables = ["customers_customerprofile", "customers_customerprofile_needs", "customers_customerprofile_hobbies"]
+    if connection.vendor == "sqlite" and _statistics_times(tables) != dict.fromkeys(tables):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM sqlite_stat1")  # an earlier test's ANALYZE: start from none
+    before = _statistics_times(tables)
+    time.sleep(1.1)  # MySQL keeps the time of the last analysis to the second
+
+    refresh_statistics([CustomerProfile], rows=STATISTICS_AFTER_ROWS)  # outside a transaction: now
+
+    after = _statistics_times(tables)
+    assert all(after[table] is not None and after[table] != before.get(table) for table in tables)
+
+
+def _statistics_times(tables):
+    """When each table's statistics were last computed (SQLite: whether it has any, as the stat row's text)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchall():
+                return dict.fromkeys(tables)
+            cursor.execute("SELECT tbl, group_concat(stat) FROM sqlite_stat1 GROUP BY tbl")
+        else:
+            cursor.execute(
+                "SELECT table_name, last_update FROM mysql.innodb_table_stats WHERE database_name = DATABASE()"
+            )
+        found = dict(cursor.fetchall())
+    return {table: found.get(table) for table in tables}
