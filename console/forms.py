@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import username_key
 from customers.models import CustomerClass
+from customers.selectors import customer_ordering
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 from vocabularies.models import Hobby, Service
@@ -165,7 +166,8 @@ class CustomerFilterForm(StyledForm):
             if data.get(field) is not None:
                 queryset = queryset.filter(**{lookup: data[field]})
         queryset = date_range(queryset, "created_at", data.get("created_from"), data.get("created_to"))
-        return queryset.order_by(CUSTOMER_SORTS.get(data.get("sort") or "username", "user__username"), "pk")
+        column = CUSTOMER_SORTS.get(data.get("sort") or "username", "user__username")
+        return queryset.order_by(*customer_ordering([column]))
 
 
 class ReassignForm(StyledForm):

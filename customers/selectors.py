@@ -1,16 +1,15 @@
 """Read queries on customer portraits."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.bulk import m2m_links_load
 from core.tabular import join_terms
-from vocabularies.models import Hobby, Service, Term
 
 from .models import CustomerProfile
 
@@ -19,16 +18,32 @@ CUSTOMER_IMPORT_COLUMNS = ("username", "name", "age", "occupation", "total_asset
 CUSTOMER_COMPUTED_COLUMNS = ("customer_class", "segment", "manager")
 CUSTOMER_EXPORT_COLUMNS = (*CUSTOMER_IMPORT_COLUMNS, *CUSTOMER_COMPUTED_COLUMNS)
 
-_TERM_COLUMNS = (("needs", Service), ("hobbies", Hobby))
+_TERM_COLUMNS = ("needs", "hobbies")
 _VALUES = (
     "pk", "user__username", "user__name", "age", "occupation", "total_assets",
     "customer_class", "segment", "manager__user__username",
 )
 
 
-def _term_names(model: type[Term]) -> dict[int, tuple[int, str]]:
-    """id -> (position in the vocabulary's order, name): one query, however many customers follow."""
-    return {pk: (position, name) for position, (pk, name) in enumerate(model.objects.values_list("pk", "name"))}
+def customer_term_names(customer_ids: Collection[int]) -> dict[str, dict[int, list[str]]]:
+    """Each customer's needs and hobbies by name, in vocabulary order: `{"needs": {id: [name, ...]}, ...}`.
+
+    One query per relation (its link table joined to the vocabulary) and no model instance per term:
+    on a 25-row API page, building the ~400 term instances of a prefetch was most of the time.
+    """
+    names: dict[str, dict[int, list[str]]] = {}
+    for column in _TERM_COLUMNS:
+        field = CustomerProfile._meta.get_field(column)
+        term = field.m2m_reverse_field_name()
+        links = (
+            field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}_id__in": list(customer_ids)})
+            .order_by(f"{term}__order", f"{term}__name")  # the vocabulary's order
+            .values_list(f"{field.m2m_field_name()}_id", f"{term}__name")
+        )
+        by_customer = names[column] = defaultdict(list)
+        for customer_id, name in links.iterator(chunk_size=10_000):
+            by_customer[customer_id].append(name)
+    return names
 
 
 def customer_export_rows(
@@ -42,9 +57,9 @@ def customer_export_rows(
     """Customers as export rows (keys: `CUSTOMER_EXPORT_COLUMNS`), ordered by username, filtered by class
     (`""` for unclassified), by their manager's username and by segment.
 
-    Reads `chunk_size` customers at a time (keyset on the username, so memory stays flat): two queries
-    for the vocabularies, then three per chunk (portraits with user and manager joined, and one per
-    many-to-many relation on its through table), whatever the number of terms per customer.
+    Reads `chunk_size` customers at a time (keyset on the username, so memory stays flat): three queries
+    per chunk (portraits with user and manager joined, and one per many-to-many relation on its through
+    table joined to the vocabulary), whatever the number of terms per customer.
     Terms are listed in their vocabulary's order; the manager is their username, or empty.
     `queryset` starts from an already filtered set of customers (the console's filtered list).
     """
@@ -57,16 +72,13 @@ def customer_export_rows(
         queryset = queryset.filter(segment=segment)
     queryset = queryset.order_by("user__username").values_list(*_VALUES)
 
-    vocabularies = {column: _term_names(model) for column, model in _TERM_COLUMNS}
-    relations = {column: CustomerProfile._meta.get_field(column) for column, _model in _TERM_COLUMNS}
     last_username = None
     while True:
         page = queryset if last_username is None else queryset.filter(user__username__gt=last_username)
         chunk = list(page[:chunk_size])
         if not chunk:
             return
-        ids = [values[0] for values in chunk]
-        links = {column: m2m_links_load(relations[column], owner_ids=ids) for column in relations}
+        terms = customer_term_names([values[0] for values in chunk])
         for pk, username, name, age, occupation, total_assets, customer_class_, segment_, manager in chunk:
             row = {
                 "username": username,
@@ -78,9 +90,8 @@ def customer_export_rows(
                 "segment": segment_,
                 "manager": manager or "",
             }
-            for column, names in vocabularies.items():
-                term_ids = sorted(links[column].get(pk, ()), key=names.__getitem__)  # vocabulary order
-                row[column] = join_terms(names[term_id][1] for term_id in term_ids)
+            for column, names in terms.items():
+                row[column] = join_terms(names.get(pk, ()))
             yield {column: row[column] for column in CUSTOMER_EXPORT_COLUMNS}
         if len(chunk) < chunk_size:
             return
@@ -133,6 +144,21 @@ CUSTOMER_SORTS = {
 }
 
 
+# A customer's username is unique: no tie to break after it.
+_UNIQUE_SORT_COLUMNS = {"user__username"}
+
+
+def customer_ordering(columns: Sequence[str]) -> list[str]:
+    """`columns` (each may start with "-"), then the primary key in the last one's direction, so that pages
+    never overlap; nothing after a unique column. Ordering by username alone lets MariaDB read the
+    username index and stop after one page (12 ms at 100k customers); with the key after it, it sorted
+    every customer first (1.4 s)."""
+    order = list(columns)
+    if order[-1].lstrip("-") not in _UNIQUE_SORT_COLUMNS:
+        order.append("-pk" if order[-1].startswith("-") else "pk")
+    return order
+
+
 def customer_list(
     *,
     queryset: QuerySet,
@@ -167,8 +193,7 @@ def customer_list(
             Q(user__username__icontains=filters.search) | Q(user__name__icontains=filters.search)
         )
     columns = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["username"])
-    order = [f"-{column}" if descending else column for column in columns]
-    order.append("-pk" if descending else "pk")
+    order = customer_ordering([f"-{column}" if descending else column for column in columns])
     return (
         queryset.select_related("user")
         .prefetch_related(_terms_in_order("needs"), _terms_in_order("hobbies"))

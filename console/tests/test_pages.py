@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -375,3 +377,16 @@ def test_audit_filters_newest_first_and_csv(admin_client, bank, django_assert_ma
         admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"})
     )
     assert [row["summary"] for row in rows] == ["second", "first"] and rows[1]["ip"] == "10.0.0.1"
+
+
+def test_the_customer_list_orders_by_the_username_alone(admin_client, bank):
+    """The username is unique: with the key after it, MariaDB sorted every customer for each page (1.4 s at
+    100k customers) instead of reading the username index and stopping after one page (12 ms)."""
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(reverse("console:customers"))
+
+    page = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "FROM `customers_customerprofile`" in
+            q["sql"].replace('"', "`")]
+    assert page, "the page's query"
+    order = page[0].rsplit("ORDER BY", 1)[1].split("LIMIT")[0]
+    assert "username" in order and "," not in order

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, customers_visible_to
 from core.tabular import csv_chunks, write_xlsx
-from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
+from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, customer_ordering
 from customers.services import customer_deactivate
 from matching.dashboard import customer_candidates, customer_scores
 from matching.models import Assignment, Segment
@@ -33,7 +33,7 @@ def _filtered(request):
     queryset = (
         form.filter(customers_visible_to(request.user))
         if form.is_bound
-        else customers_visible_to(request.user).order_by("user__username", "pk")
+        else customers_visible_to(request.user).order_by(*customer_ordering(["user__username"]))
     )
     return form, queryset
 
