@@ -14,7 +14,8 @@ class PagePagination(PageNumberPagination):
 class KeysetPagination(CursorPagination):
     """`?cursor=…` from `next`/`previous`: each page is a range scan on an indexed key, however deep,
     where an offset would read and drop every row before it. `count` is the size of the whole
-    filtered list (one COUNT query)."""
+    filtered list on the first page (one COUNT query) and null on the pages a cursor reaches: counting
+    100k customers cost more than the page itself, and a client walking the list has the figure already."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -22,7 +23,7 @@ class KeysetPagination(CursorPagination):
     ordering = "user_id"
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.count = queryset.count()
+        self.count = None if request.query_params.get(self.cursor_query_param) else queryset.count()
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
@@ -36,5 +37,9 @@ class KeysetPagination(CursorPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["count", "results"]
-        response["properties"] = {"count": {"type": "integer", "example": 123}, **response["properties"]}
+        response["properties"] = {
+            "count": {"type": "integer", "nullable": True, "example": 123,
+                      "description": "The whole filtered list's size; null on pages reached by a cursor."},
+            **response["properties"],
+        }
         return response

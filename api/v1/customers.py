@@ -21,6 +21,7 @@ from accounts.access import (
 )
 from accounts.models import Role
 from customers.models import MAX_AGE, MIN_AGE, CustomerClass, CustomerProfile
+from customers.selectors import customer_term_names
 from customers.services import customer_portrait_save
 from vocabularies.models import Hobby, Service
 
@@ -39,7 +40,15 @@ class TermListField(serializers.ListField):
                          max_length=100, **kwargs)
 
     def get_attribute(self, instance):
-        return [] if instance.pk is None else list(getattr(instance, self.source).all())  # prefetched
+        if instance.pk is None:
+            return []
+        names = self.context.get("term_names")  # a list's page: names read for the whole page at once
+        if names is not None:
+            return names[self.source].get(instance.pk, [])
+        return [term.name for term in getattr(instance, self.source).all()]  # prefetched
+
+    def to_representation(self, data):
+        return list(data)
 
 
 class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
@@ -162,8 +171,15 @@ class CustomerListView(generics.ListAPIView):
     def get_queryset(self):
         filters = CustomerFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        queryset = customers_visible_to(self.request.user).select_related("user", "manager__user")
-        return filters.filter(queryset).prefetch_related("needs", "hobbies")
+        return filters.filter(customers_visible_to(self.request.user).select_related("user", "manager__user"))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.term_names = customer_term_names([customer.pk for customer in page])
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "term_names": getattr(self, "term_names", None)}
 
     @extend_schema(
         tags=["customers"],

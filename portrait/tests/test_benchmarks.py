@@ -1,5 +1,6 @@
 """The benchmark scripts still run (at a tiny scale; they print figures and assert nothing on time)."""
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,28 @@ def test_harness_legacy_sample_is_scaled_and_labelled(tmp_path):
     legacy = json.loads(figures.read_text())["legacy"]
     assert legacy["extrapolated"] and legacy["customers_run"] == 160 // 8
     assert "extrapolated" in result.stdout
+
+
+def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
+    """benchmarks/throughput.py at a tiny scale: a seeded SQLite file, one gunicorn worker, one second."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3", DEBUG="1", SECRET_KEY="throughput-smoke-test-key")
+    for command in (["migrate", "-v0"], ["seed_demo", "--customers", "30", "--managers", "3", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], check=True, env=env, cwd=ROOT, timeout=300)
+    figures = tmp_path / "figures.json"
+    with socket.socket() as probe:  # a port nobody holds now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.throughput", "--who", "manager", "--seconds", "1", "--warmup", "0",
+         "--clients", "2", "--port", str(port), "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, env=env, cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    import json
+
+    measured = json.loads(figures.read_text())
+    assert measured["requests"] > 0 and measured["failures"] == 0
+    assert "requests/s" in result.stdout
