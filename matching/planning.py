@@ -123,11 +123,12 @@ class Plan:
         return self.new_manager >= 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Change:
     """One customer whose manager changes: what the history records and the dry-run preview shows.
 
     `reason` is a `matching.models.Reason` value; usernames are for people, ids for the database.
+    Not frozen: a run builds one per change, and 100k frozen instances took 0.35 s longer to build.
     """
 
     customer_id: int
