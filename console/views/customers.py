@@ -22,7 +22,7 @@ from matching.models import Assignment, Segment
 from matching.services import customers_assign, customers_unlock
 
 from ..forms import BulkForm, ConfirmForm, CustomerFilterForm, ReassignForm
-from .common import allow, console_page, paginate, query_without_page, refusal
+from .common import allow, console_page, paginate_by_key, query_without_page, refusal
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +58,7 @@ def _export(queryset, fmt: str, *, stem: str) -> HttpResponse:
 @console_page
 def customer_list(request):
     form, queryset = _filtered(request)
-    page = paginate(request, queryset.select_related("user", "manager__user"))
+    page = paginate_by_key(request, queryset.select_related("user", "manager__user"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
     return render(
