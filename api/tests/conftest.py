@@ -28,7 +28,8 @@ class People:
     def __init__(self, services, hobbies):
         self.manager = ManagerFactory(capabilities=services[:3], hobbies=hobbies[:3], capacity=5)
         self.other_manager = ManagerFactory(capabilities=services[2:], hobbies=hobbies[2:], capacity=5)
-        self.customer = CustomerFactory(needs=services[:2], hobbies=hobbies[:1], manager=self.manager)
+        # A fixed age: the tests that change it to 41 must see a change, whatever the factory would draw.
+        self.customer = CustomerFactory(needs=services[:2], hobbies=hobbies[:1], manager=self.manager, age=40)
         self.other_customer = CustomerFactory(needs=services[3:], hobbies=hobbies[3:], manager=self.other_manager)
         self.admin = UserFactory(admin=True, username="bank_admin")
 

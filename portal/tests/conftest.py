@@ -15,8 +15,8 @@ def other_manager(services, hobbies):
 @pytest.fixture
 def own_customer(manager, services, hobbies):
     """A customer served by `manager`."""
-    return CustomerFactory(
-        needs=services[:2], hobbies=hobbies[1:3], manager=manager, user__name="张三", customer_class="B",
+    return CustomerFactory(  # a fixed age: tests that change it must see a change, whatever the factory draws
+        needs=services[:2], hobbies=hobbies[1:3], manager=manager, user__name="张三", customer_class="B", age=40,
     )
 
 
