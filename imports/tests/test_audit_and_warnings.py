@@ -4,11 +4,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
-from customers.signals import portraits_changed
 from customers.tests.factories import CustomerFactory
 from core.errors import RunInProgress
 from core.tabular import RowError
@@ -20,14 +18,7 @@ from managers.tests.factories import ManagerFactory
 from matching.models import RunLock
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_and_quiet_signal(monkeypatch):
-    monkeypatch.setattr(portraits_changed, "receivers", [])
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_and_quiet_signal")]
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import Role, User
@@ -16,35 +15,12 @@ from customers.signals import portraits_changed
 from managers.models import ManagerProfile
 from vocabularies.models import Hobby, Service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_and_quiet_signal")]
 
 HEADER = "username,name,age,occupation,total_assets,needs,hobbies"
 
 
-# --- Local fixtures and helpers --------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _english_and_quiet_signal(monkeypatch):
-    """English messages to assert on; no other app's receivers, so tests see only the import's work."""
-    monkeypatch.setattr(portraits_changed, "receivers", [])
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def vocab():
-    """Services and hobbies by name; "Trust" and "Hunting" are inactive."""
-    services = {
-        name: Service.objects.create(name=name, order=i)
-        for i, name in enumerate(["Funds", "Insurance", "Loans", "Trust"])
-    }
-    hobbies = {
-        name: Hobby.objects.create(name=name, order=i) for i, name in enumerate(["Golf", "Reading", "Tea", "Hunting"])
-    }
-    Service.objects.filter(name="Trust").update(is_active=False)
-    Hobby.objects.filter(name="Hunting").update(is_active=False)
-    return {**services, **hobbies}
-
-
+# --- Local helpers (shared fixtures: conftest.py) ------------------------------------------------
 def make_manager(username: str) -> ManagerProfile:
     return ManagerProfile.objects.create(
         user=User.objects.create_user(username=username, role=Role.MANAGER), capacity=10

@@ -7,31 +7,12 @@ from django.utils import translation
 from accounts.models import Role, User
 from accounts.services import users_upsert
 from customers.models import CustomerProfile
-from customers.signals import portraits_changed
 from imports.services import customers_import, managers_import
 from managers.models import ManagerProfile
-from vocabularies.models import Hobby, Service
 
 from .test_customers_import_export import HEADER, make_customer, portrait
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_and_quiet_signal(monkeypatch):
-    monkeypatch.setattr(portraits_changed, "receivers", [])
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def vocab():
-    """As in test_customers_import_export: "Trust" and "Hunting" are inactive."""
-    terms = {name: Service.objects.create(name=name) for name in ["Funds", "Insurance", "Loans", "Trust"]}
-    terms |= {name: Hobby.objects.create(name=name) for name in ["Golf", "Reading", "Tea", "Hunting"]}
-    Service.objects.filter(name="Trust").update(is_active=False)
-    Hobby.objects.filter(name="Hunting").update(is_active=False)
-    return terms
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_and_quiet_signal")]
 
 
 def rows(text: str) -> list[dict]:

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from accounts.models import Role, User
 from customers.signals import portraits_changed
@@ -12,16 +11,9 @@ from managers.models import ManagerProfile
 from imports.services import managers_import
 from vocabularies.models import Hobby, Service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_and_quiet_signal")]
 
 HEADER = "username,name,capabilities,hobbies,capacity"
-
-
-@pytest.fixture(autouse=True)
-def _english_and_quiet_signal(monkeypatch):
-    monkeypatch.setattr(portraits_changed, "receivers", [])
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
