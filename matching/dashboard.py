@@ -289,6 +289,8 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     Scores come from the same engine as the runs (needs offered + hobbies shared); room is capacity
     minus the current book. A constant number of queries.
     """
+    import numpy as np
+
     from .scoring import portrait_scores
     from .selectors import portrait_snapshot
 
@@ -297,6 +299,8 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     if not snapshot.n_customers or not len(scores.active):
         return {"best": None, "candidates": [], "class": scores.class_letters()[0] if snapshot.n_customers else ""}
     loads = dict(ManagerProfile.objects.annotate(load=Count("customers")).values_list("id", "load"))
+    columns = np.arange(len(scores.active))
+    needs, hobbies = (values.tolist() for values in scores.totals.overlaps(np.zeros_like(columns), columns))
     rows = []
     for column, index in enumerate(scores.active.tolist()):
         manager_id = int(snapshot.manager_ids[index])
@@ -305,9 +309,9 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
             {
                 "id": manager_id,
                 "username": snapshot.manager_usernames[index],
-                "needs": int(scores.needs_match[0, column]),
-                "hobbies": int(scores.hobbies_match[0, column]),
-                "total": int(scores.totals[0, column]),
+                "needs": needs[column],
+                "hobbies": hobbies[column],
+                "total": needs[column] + hobbies[column],
                 "room": room,
                 "accepting": bool(snapshot.manager_accepting[index]),
                 "current": manager_id == customer.manager_id,

@@ -21,7 +21,7 @@ DEFAULT_MAX_ARCS = 4_000_000
 
 _CLASS_E = len(CLASS_LABELS) - 1
 _MAX_TERMS = 2**14  # totals of two int16 overlaps stay below 2**15
-_BLOCK_CELLS = 2**20  # cells per row block: a few MB, cache-sized temporaries
+_BLOCK_CELLS = 2**17  # cells per row block: temporaries of at most 1 MB, which stay in cache (fastest measured)
 _PRICE_ITERATIONS = 60
 _POLISH_ITERATIONS = 20
 # Managers are priced on at most this many customers (evenly spaced rows, room scaled to match): the
@@ -198,6 +198,137 @@ def _term_bits(terms):
     return padded.view(f"<u{width}").ravel()
 
 
+class TermTotals:
+    """Totals of every customer x manager pair (needs offered plus hobbies shared), computed from the terms
+    a block of customers at a time and never held whole.
+
+    ``place_greedy`` and ``place_optimal`` take one wherever they take a totals matrix: at 1M customers x
+    5,000 managers that matrix alone would take 5 GB, the terms 40 MB. With up to 64 terms (needs and
+    hobbies together) each row's terms are the bits of one integer, and a pair's total is the popcount of
+    an AND: a pass over every pair costs about what reading a stored matrix would. Larger vocabularies
+    take one float product per block (BLAS, exact for counts this small).
+
+    Parameters
+    ----------
+    customer_needs : ndarray of shape (n_customers, n_services), 0/1
+    customer_hobbies : ndarray of shape (n_customers, n_hobbies), 0/1
+    manager_capabilities : ndarray of shape (n_managers, n_services), 0/1
+    manager_hobbies : ndarray of shape (n_managers, n_hobbies), 0/1
+    """
+
+    def __init__(self, customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
+        customer_needs, customer_hobbies, manager_capabilities, manager_hobbies = _term_matrices(
+            customer_needs, customer_hobbies, manager_capabilities, manager_hobbies
+        )
+        self._set(
+            np.hstack([customer_needs, customer_hobbies]).astype(np.uint8),
+            np.hstack([manager_capabilities, manager_hobbies]).astype(np.uint8),
+            customer_needs.shape[1],
+        )
+
+    def _set(self, customers, managers, n_services):
+        self._customers, self._managers, self.n_services = customers, managers, n_services
+        self.shape = (customers.shape[0], managers.shape[0])
+        self._bits = customers.shape[1] <= 64 and hasattr(np, "bitwise_count")
+        if self._bits:
+            self._customer_bits, self._manager_bits = _term_bits(customers), _term_bits(managers)
+            self._needs_bits = self._customer_bits.dtype.type((1 << n_services) - 1)
+        else:
+            self._managers_by_term = np.ascontiguousarray(managers.T, dtype=np.float32)
+
+    def _derived(self, customers, managers):
+        derived = object.__new__(TermTotals)
+        derived._set(customers, managers, self.n_services)
+        return derived
+
+    def customer_rows(self, rows):
+        """The same totals for some customers only (rows of this one, in the order given)."""
+        return self._derived(self._customers[rows], self._managers)
+
+    def manager_columns(self, cols):
+        """The same totals against some managers only (columns of this one, in the order given)."""
+        return self._derived(self._customers, self._managers[cols])
+
+    def _of_rows(self, rows):
+        if self._bits:
+            return np.bitwise_count(self._customer_bits[rows, None] & self._manager_bits)
+        return self._customers[rows].astype(np.float32) @ self._managers_by_term
+
+    def blocks(self):
+        """(first row, totals of a block of rows) over every row; the totals are small integers, in uint8 or
+        float32."""
+        step = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
+        for start in range(0, self.shape[0], step):
+            yield start, self._of_rows(slice(start, start + step))
+
+    def rows(self, rows):
+        """Dense totals of some rows, as an integer matrix (a price sample, one customer's candidates)."""
+        totals = self._of_rows(rows)
+        return totals if self._bits else np.rint(totals).astype(np.int16)
+
+    def overlaps(self, rows, cols):
+        """(shared needs, shared hobbies) of each (rows[i], cols[i]) pair, as int64 arrays."""
+        rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+        if self._bits:
+            shared = self._customer_bits[rows] & self._manager_bits[cols]
+            needs = np.bitwise_count(shared & self._needs_bits).astype(np.int64)
+            return needs, np.bitwise_count(shared).astype(np.int64) - needs
+        needs = np.empty(rows.shape, dtype=np.int64)
+        hobbies = np.empty(rows.shape, dtype=np.int64)
+        step = max(1, _BLOCK_CELLS // max(self._customers.shape[1], 1))
+        for start in range(0, rows.size, step):
+            shared = self._customers[rows[start:start + step]] & self._managers[cols[start:start + step]]
+            needs[start:start + step] = shared[:, :self.n_services].sum(axis=1)
+            hobbies[start:start + step] = shared[:, self.n_services:].sum(axis=1)
+        return needs, hobbies
+
+    def pairs(self, rows, cols):
+        """Total of each (rows[i], cols[i]) pair, as an int64 array."""
+        needs, hobbies = self.overlaps(rows, cols)
+        return needs + hobbies
+
+    def max(self):
+        """An upper bound of every total (no customer shares more terms than it or a manager has)."""
+        if not all(self.shape):
+            return 0
+        return int(min(self._customers.sum(axis=1).max(), self._managers.sum(axis=1).max()))
+
+    def best(self):
+        """Best manager of each customer as ``best_managers`` picks it (total, then needs, then lowest index),
+        with the overlaps it brings: (best, needs_best, hobbies_best), -1 and 0s when there is no manager.
+
+        One pass, whose row maximum of ``total * scale + needs`` (scale > any needs count) encodes both.
+        """
+        n_customers, n_managers = self.shape
+        best = np.full(n_customers, -1, dtype=np.intp)
+        needs_best = np.zeros(n_customers, dtype=np.int64)
+        hobbies_best = np.zeros(n_customers, dtype=np.int64)
+        if n_customers == 0 or n_managers == 0:
+            return best, needs_best, hobbies_best
+        n_terms = self._customers.shape[1]
+        scale = self.n_services + 1
+        if not self._bits:
+            # needs * (scale + 1) + hobbies * scale as one product; float32 is exact below 2**24
+            dtype = np.float32 if (n_terms + 1) * scale < 2**24 else np.float64
+            weights = np.array([scale + 1] * self.n_services + [scale] * (n_terms - self.n_services), dtype=dtype)
+            weighted = np.ascontiguousarray(self._managers.T * weights[:, None], dtype=dtype)
+        keys = np.empty(n_customers, dtype=np.int64)
+        step = max(1, _BLOCK_CELLS // n_managers)
+        for start in range(0, n_customers, step):
+            if self._bits:
+                shared = self._customer_bits[start:start + step, None] & self._manager_bits
+                key = np.bitwise_count(shared).astype(np.uint16)  # at most 64 * 65 + 64
+                key *= scale
+                key += np.bitwise_count(shared & self._needs_bits)
+            else:
+                key = self._customers[start:start + step].astype(dtype) @ weighted
+            columns = key.argmax(axis=1)
+            best[start:start + len(columns)] = columns
+            keys[start:start + len(columns)] = key[np.arange(len(columns)), columns]
+        needs_best[:] = keys % scale
+        hobbies_best[:] = keys // scale - needs_best
+        return best, needs_best, hobbies_best
+
 def best_managers(needs_match, hobbies_match):
     """Best manager of each customer by total, then needs, then lowest index.
 
@@ -215,27 +346,8 @@ def best_managers(needs_match, hobbies_match):
     return _best_managers(needs_match, hobbies_match)
 
 
-def best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
-    """Overlaps of each customer with their best manager, without the customer x manager matrices.
-
-    The best manager is the one ``best_managers`` picks (highest total, then needs; which of several
-    such managers does not change the two counts), so ``classify`` of the result, as one-column
-    matrices, gives every customer the class it gets from the full overlaps. One float product per
-    block of customers (BLAS, exact for counts this small) whose row maximum encodes both counts:
-    classifying 100k customers reads no (100k, n_managers) matrix.
-
-    Parameters
-    ----------
-    customer_needs : ndarray of shape (n_customers, n_services), 0/1
-    customer_hobbies : ndarray of shape (n_customers, n_hobbies), 0/1
-    manager_capabilities : ndarray of shape (n_managers, n_services), 0/1
-    manager_hobbies : ndarray of shape (n_managers, n_hobbies), 0/1
-
-    Returns
-    -------
-    needs_best, hobbies_best : ndarray of shape (n_customers,), dtype int64
-        Shared needs and hobbies with the best manager; 0 when ``n_managers == 0``.
-    """
+def _term_matrices(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
+    """The four 0/1 term matrices, checked to agree in shape."""
     customer_needs = _indicator_matrix("customer_needs", customer_needs)
     customer_hobbies = _indicator_matrix("customer_hobbies", customer_hobbies)
     manager_capabilities = _indicator_matrix("manager_capabilities", manager_capabilities)
@@ -254,30 +366,7 @@ def best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manage
         )
     if n_services + n_hobbies >= _MAX_TERMS:
         raise ValueError(f"at most {_MAX_TERMS - 1} terms, got {n_services + n_hobbies}")
-    return _best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
-
-
-def _best_overlaps(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
-    n_customers, n_services = customer_needs.shape
-    needs_best = np.zeros(n_customers, dtype=np.int64)
-    hobbies_best = np.zeros(n_customers, dtype=np.int64)
-    if n_customers == 0 or manager_capabilities.shape[0] == 0:
-        return needs_best, hobbies_best
-    # key = total * scale + needs = needs * (scale + 1) + hobbies * scale, with scale > any needs count:
-    # its maximum orders managers by total, then needs, as _best_managers does.
-    scale = n_services + 1
-    exact = 2**24  # float32 holds integers exactly up to here
-    dtype = np.float32 if (customer_hobbies.shape[1] + n_services + 1) * scale < exact else np.float64
-    managers = np.ascontiguousarray(np.hstack([manager_capabilities, manager_hobbies]).T, dtype=dtype)
-    weights = np.array([scale + 1] * n_services + [scale] * customer_hobbies.shape[1], dtype=dtype)
-    step = max(1, _BLOCK_CELLS // managers.shape[1])
-    keys = np.empty(n_customers, dtype=np.int64)
-    for start in range(0, n_customers, step):
-        block = np.hstack([customer_needs[start:start + step], customer_hobbies[start:start + step]]).astype(dtype)
-        keys[start:start + step] = ((block * weights) @ managers).max(axis=1)
-    needs_best = keys % scale
-    hobbies_best = keys // scale - needs_best
-    return needs_best, hobbies_best
+    return customer_needs, customer_hobbies, manager_capabilities, manager_hobbies
 
 
 def classify(
@@ -341,7 +430,7 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
 
     Parameters
     ----------
-    totals : ndarray of shape (n_customers, n_managers)
+    totals : ndarray of shape (n_customers, n_managers), or TermTotals
         Non-negative integer scores.
     best : ndarray of shape (n_customers,)
         Best manager column per customer, -1 for none.
@@ -389,7 +478,7 @@ def place_optimal(
 
     Parameters
     ----------
-    totals : ndarray of shape (n_customers, n_managers)
+    totals : ndarray of shape (n_customers, n_managers), or TermTotals
         Non-negative integer scores.
     best : ndarray of shape (n_customers,)
         Best manager column per customer, -1 for none; only sets reasons.
@@ -430,7 +519,9 @@ def place_optimal(
         return _placement(totals, best, assigned)
     # Column selection returns Fortran order; every later pass works along rows. With room everywhere (a
     # rebalance) the totals are used as they are: no 100k x 1,000 copy.
-    if open_.size == totals.shape[1]:
+    if isinstance(totals, TermTotals):
+        candidates_totals = totals if open_.size == totals.shape[1] else totals.manager_columns(open_)
+    elif open_.size == totals.shape[1]:
         candidates_totals = np.ascontiguousarray(totals)
     else:
         candidates_totals = np.ascontiguousarray(totals[:, open_])
@@ -515,7 +606,7 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     """
     n_customers, n_managers = totals.shape
     sample = _sample_rows(n_customers, _PRICE_SAMPLE)
-    sample_totals = totals if sample is None else totals[sample]
+    sample_totals = _dense_rows(totals, slice(None) if sample is None else sample)
     share = sample_totals.shape[0] / n_customers
     sample_free = free if sample is None else np.floor(free * share).astype(np.int64)
     quick = _place_greedy(
@@ -523,9 +614,11 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     )
     sample_scores = sample_totals.astype(np.float32)  # converted once for both rounds of steps
     prices, _ = _dual_prices(sample_scores, free * share, target=_total(sample_totals, quick))
-    bound = _dual_bound(totals, free, prices)
+    bound = np.inf
     while True:
-        assigned = _min_cost_flow(totals, free, load, n_place, _top_k_by_price(totals, prices, k))
+        candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
+        bound = min(bound, priced_bound)
+        assigned = _min_cost_flow(totals, free, load, n_place, candidates)
         total = _total(totals, assigned)
         polished, _ = _dual_prices(
             sample_scores, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
@@ -551,30 +644,47 @@ def _row_blocks(totals):
         yield start, totals[start:start + step]
 
 
+def _reduced_blocks(totals, prices):
+    """(first row, float32 ``totals - prices`` of a block of rows) over every row of a totals matrix or
+    `TermTotals`; the caller may change each block."""
+    prices = np.asarray(prices, dtype=np.float32)
+    for start, block in totals.blocks() if isinstance(totals, TermTotals) else _row_blocks(totals):
+        yield start, np.subtract(block, prices, dtype=np.float32)
+
+
+def _dense_rows(totals, rows):
+    """Some rows of a totals matrix or `TermTotals`, as a matrix."""
+    return totals.rows(rows) if isinstance(totals, TermTotals) else totals[rows]
+
+
+def _pairs(totals, rows, cols):
+    """``totals[rows, cols]`` of a totals matrix or `TermTotals`."""
+    return totals.pairs(rows, cols) if isinstance(totals, TermTotals) else totals[rows, cols]
+
+
 def _dual_bound(totals, free, prices):
     """sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j over every customer, a row block at a time."""
-    prices = np.asarray(prices, dtype=np.float32)
     gain = 0.0
-    for _start, block in _row_blocks(totals):
-        reduced = block.astype(np.float32)
-        reduced -= prices
+    for _start, reduced in _reduced_blocks(totals, prices):
         gain += float(np.maximum(reduced.max(axis=1), 0).sum(dtype=np.float64))
-    return gain + float(free.astype(np.float64) @ prices.astype(np.float64))
+    return gain + float(free.astype(np.float64) @ np.asarray(prices, dtype=np.float64))
 
 
-def _top_k_by_price(totals, prices, k):
-    """Columns of each row's k largest ``totals - prices``, a row block at a time (deterministic)."""
+def _top_k_by_price(totals, free, prices, k):
+    """Columns of each row's k largest ``totals - prices`` (deterministic), and the dual bound of the same
+    prices (see `_dual_bound`), in one pass over the rows."""
     out = np.empty((totals.shape[0], k), dtype=np.intp)
-    prices = np.asarray(prices, dtype=np.float32)
-    for start, block in _row_blocks(totals):
-        key = block.astype(np.float32)
-        key -= prices
-        out[start:start + len(block)] = _top_k(key, k)
-    return out
+    gain = 0.0
+    for start, key in _reduced_blocks(totals, prices):
+        out[start:start + len(key)] = _top_k(key, k)
+        gain += float(np.maximum(key.max(axis=1), 0).sum(dtype=np.float64))
+    return out, gain + float(free.astype(np.float64) @ np.asarray(prices, dtype=np.float64))
 
 
 def _top_k(key, k):
     """Columns of each row's k largest keys; argpartition is deterministic for a given input."""
+    if k == 1:  # a million customers with one candidate each: argmax is ten times faster
+        return key.argmax(axis=1)[:, None]
     if k >= key.shape[1]:
         return np.broadcast_to(np.arange(key.shape[1]), key.shape).copy()
     return np.argpartition(key, key.shape[1] - k, axis=1)[:, key.shape[1] - k:]
@@ -582,7 +692,7 @@ def _top_k(key, k):
 
 def _total(totals, assigned):
     placed = np.flatnonzero(assigned >= 0)
-    return int(totals[placed, assigned[placed]].sum())
+    return int(_pairs(totals, placed, assigned[placed]).sum())
 
 
 def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=None):
@@ -659,7 +769,7 @@ def _min_cost_flow(totals, free, load, n_place, candidates):
         customer_node[rows],
         manager_node[cols],
         1,
-        -scale * totals[rows, cols].astype(np.int64),
+        -scale * _pairs(totals, rows, cols).astype(np.int64),
     )
     if k is not None:
         overflow_in = _add_arcs(
@@ -722,10 +832,10 @@ def _free_room(eligible, capacity, load):
 
 
 def _at_columns(matrix, cols):
-    """``matrix[i, cols[i]]`` per row, 0 where ``cols[i] == -1``."""
+    """``matrix[i, cols[i]]`` per row (of a matrix or `TermTotals`), 0 where ``cols[i] == -1``."""
     out = np.zeros(matrix.shape[0], dtype=np.int64)
     rows = np.flatnonzero(cols >= 0)
-    out[rows] = matrix[rows, cols[rows]]
+    out[rows] = _pairs(matrix, rows, cols[rows])
     return out
 
 
@@ -791,7 +901,8 @@ def _column_vector(name, values, n_customers, n_managers):
 
 
 def _placement_inputs(totals, best, eligible, capacity, load):
-    totals = _count_matrix("totals", totals)
+    if not isinstance(totals, TermTotals):
+        totals = _count_matrix("totals", totals)
     n_customers, n_managers = totals.shape
     best = _column_vector("best", best, n_customers, n_managers)
     eligible = np.asarray(eligible)

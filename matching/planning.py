@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -85,20 +84,12 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Scores:
-    """Overlaps of every customer with every *active* manager, and what follows from them."""
+    """Every customer against every *active* manager, and what follows from it."""
 
-    active: np.ndarray         # (n_a,) indices of active managers into the manager arrays
-    needs_match: np.ndarray    # (n_c, n_a)
-    hobbies_match: np.ndarray  # (n_c, n_a)
-    best: np.ndarray           # (n_c,) column into `active`, -1 when there is no active manager
-    classes: np.ndarray        # (n_c,) class codes 0=A .. 4=E
-
-    @cached_property
-    def totals(self) -> np.ndarray:
-        needs, hobbies = self.needs_match, self.hobbies_match
-        if needs.dtype == hobbies.dtype == np.uint8 and needs.size and int(needs.max()) + int(hobbies.max()) > 255:
-            return np.add(needs, hobbies, dtype=np.int16)
-        return needs + hobbies
+    active: np.ndarray          # (n_a,) indices of active managers into the manager arrays
+    totals: engine.TermTotals   # (n_c, n_a) computed when read, never held whole
+    best: np.ndarray            # (n_c,) column into `active`, -1 when there is no active manager
+    classes: np.ndarray         # (n_c,) class codes 0=A .. 4=E
 
     def class_letters(self) -> list[str]:
         return [engine.CLASS_LABELS[code] for code in self.classes]
@@ -199,13 +190,12 @@ def plan_placement(
     capacity = snapshot.manager_capacity[active]
 
     rows = np.flatnonzero(placing)
-    everyone = len(rows) == snapshot.n_customers  # a rebalance: no 100k x 1,000 copy of the totals
-    totals = scores.totals if everyone else scores.totals[rows]
-    best = scores.best if everyone else scores.best[rows]
+    everyone = len(rows) == snapshot.n_customers  # a rebalance: no copy of the customers' terms
+    totals = scores.totals if everyone else scores.totals.customer_rows(rows)
+    best = scores.best[rows]
     if greedy:
         placement = engine.place_greedy(
-            totals, best, scores.classes if everyone else scores.classes[rows], eligible=eligible, capacity=capacity,
-            load=load,
+            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
         )
     else:
         placement = engine.place_optimal(
@@ -216,19 +206,16 @@ def plan_placement(
     assigned = placement.assigned
     placed = assigned >= 0
     column = np.where(placed, assigned, 0)
-
-    def at_assigned(matrix: np.ndarray) -> np.ndarray:
-        if matrix.shape[1] == 0:
-            return np.zeros(len(rows), dtype=np.int64)
-        return np.where(placed, matrix[rows, column], 0)
+    needs, hobbies = np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+    needs[placed], hobbies[placed] = totals.overlaps(np.flatnonzero(placed), assigned[placed])
 
     return Plan(
         rows=rows,
         new_manager=np.where(placed, active[column] if len(active) else -1, -1),
         reasons=placement.reasons,
         totals=placement.scores,
-        needs=at_assigned(scores.needs_match),
-        hobbies=at_assigned(scores.hobbies_match),
+        needs=needs,
+        hobbies=hobbies,
         pruned=placement.pruned,
         candidates_per_customer=placement.candidates_per_customer,
         optimality_gap=placement.optimality_gap,

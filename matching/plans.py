@@ -32,7 +32,7 @@ from core.bulk import bulk_insert, bulk_set
 from . import engine
 from .models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
-from .planning import Change, RunFigures, shared_terms
+from .planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
 from .scoring import portrait_scores
 from .selectors import portrait_snapshot
 from .services import acquire_run_lock
@@ -70,51 +70,17 @@ class StaleItem:
 # --- preview -----------------------------------------------------------------------------------
 
 
-def _placing_mask(snapshot, *, rebalance: bool) -> np.ndarray:
-    movable = ~snapshot.customer_locked
-    if rebalance:
-        return movable
-    manager = snapshot.customer_manager
-    has_manager = manager >= 0
-    has_active_manager = np.zeros_like(has_manager)
-    has_active_manager[has_manager] = snapshot.manager_active[manager[has_manager]]
-    return movable & ~has_active_manager
-
-
-def _place(snapshot, scores, *, placing: np.ndarray, strategy: str, eligible_override: np.ndarray | None):
-    """Run one placement rule; returns (rows, new manager index per row or -1, engine Placement)."""
-    active = scores.active
-    eligible = snapshot.manager_accepting[active].copy()
-    if eligible_override is not None:
-        eligible &= eligible_override[active]
-    staying = snapshot.customer_manager[~placing]
-    load = np.bincount(staying[staying >= 0], minlength=len(snapshot.manager_ids))[active]
-    capacity = snapshot.manager_capacity[active]
-    rows = np.flatnonzero(placing)
-    totals = scores.totals[rows]
-    best = scores.best[rows]
-    if strategy == Strategy.GREEDY:
-        placement = engine.place_greedy(
-            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
-        )
-    else:
-        placement = engine.place_optimal(totals, best, eligible=eligible, capacity=capacity, load=load)
-    placed = placement.assigned >= 0
-    new_manager = np.where(placed, active[np.where(placed, placement.assigned, 0)] if len(active) else -1, -1)
-    return rows, new_manager, placement
-
-
-def _figures(snapshot, rows, new_manager, placement) -> dict:
-    placed = new_manager >= 0
-    previous = snapshot.customer_manager[rows]
+def _figures(snapshot, plan: Plan) -> dict:
+    placed = plan.placed
+    previous = snapshot.customer_manager[plan.rows]
     return {
-        "customers_to_place": int(len(rows)),
+        "customers_to_place": int(len(plan.rows)),
         "placed": int(placed.sum()),
         "unassigned": int((~placed).sum()),
-        "moved": int(((previous >= 0) & placed & (previous != new_manager)).sum()),
-        "fallbacks": int((placement.reasons == engine.REASON_FALLBACK).sum()),
-        "total_score": int(placement.scores[placed].sum()),
-        "mean_score": round(float(placement.scores[placed].mean()), 3) if placed.any() else 0.0,
+        "moved": int(((previous >= 0) & placed & (previous != plan.new_manager)).sum()),
+        "fallbacks": int((plan.reasons == engine.REASON_FALLBACK).sum()),
+        "total_score": int(plan.totals[placed].sum()),
+        "mean_score": round(float(plan.totals[placed].mean()), 3) if placed.any() else 0.0,
     }
 
 
@@ -168,39 +134,38 @@ def plan_preview(
             placing = snapshot.customer_manager == _manager_index(snapshot, transfer_of.pk)
             override = snapshot.manager_ids != transfer_of.pk
         else:
-            placing = _placing_mask(snapshot, rebalance=rebalance)
+            placing = placing_mask(snapshot, rebalance=rebalance)
         results = {
-            rule: _place(snapshot, scores, placing=placing, strategy=rule, eligible_override=override)
+            rule: plan_placement(
+                snapshot, scores, placing=placing, greedy=rule == Strategy.GREEDY, eligible_override=override
+            )
             for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
         }
-        rows, new_manager, placement = results[strategy]
+        plan = results[strategy]
         seconds["place"] = time.perf_counter() - clock
 
         next(phases, None)
         clock = time.perf_counter()
-        active_column = np.full(len(snapshot.manager_ids), -1, dtype=np.intp)
-        active_column[scores.active] = np.arange(len(scores.active))
-        previous = snapshot.customer_manager[rows]
-        changed = np.flatnonzero(previous != new_manager)
+        previous = snapshot.customer_manager[plan.rows]
+        changed = np.flatnonzero(previous != plan.new_manager)
         if transfer_of is not None:  # who fits nowhere stays with the leaving manager
-            changed = changed[new_manager[changed] >= 0]
+            changed = changed[plan.new_manager[changed] >= 0]
+        previous_totals = _totals_with(snapshot, scores, plan.rows[changed], previous[changed])
         planned = []
-        for position in changed.tolist():
-            row = int(rows[position])
-            old, new = int(previous[position]), int(new_manager[position])
-            old_column = active_column[old] if old >= 0 else -1
-            new_column = active_column[new] if new >= 0 else -1
+        for position, previous_total in zip(changed.tolist(), previous_totals.tolist()):
+            row = int(plan.rows[position])
+            old, new = int(previous[position]), int(plan.new_manager[position])
             planned.append(
                 PlannedChange(
                     run=run,
                     customer_id=int(snapshot.customer_ids[row]),
-                    previous_manager_id=int(snapshot.manager_ids[old]) if old >= 0 else None,
-                    new_manager_id=int(snapshot.manager_ids[new]) if new >= 0 else None,
-                    reason=ENGINE_REASONS[int(placement.reasons[position])],
-                    previous_total=int(scores.totals[row, old_column]) if old_column >= 0 else 0,
-                    needs_match=int(scores.needs_match[row, new_column]) if new_column >= 0 else 0,
-                    hobbies_match=int(scores.hobbies_match[row, new_column]) if new_column >= 0 else 0,
-                    total=int(placement.scores[position]),
+                    previous_manager_id=snapshot.manager_id(old),
+                    new_manager_id=snapshot.manager_id(new),
+                    reason=ENGINE_REASONS[int(plan.reasons[position])],
+                    previous_total=previous_total,
+                    needs_match=int(plan.needs[position]),
+                    hobbies_match=int(plan.hobbies[position]),
+                    total=int(plan.totals[position]),
                     customer_class=letters[row],
                 )
             )
@@ -209,7 +174,7 @@ def plan_preview(
         for _rest in phases:
             pass
 
-        figures = _figures(snapshot, *results[strategy])
+        figures = _figures(snapshot, plan)
         run.customers_classified = snapshot.n_customers
         run.customers_placed = figures["placed"]
         run.customers_moved = figures["moved"]
@@ -219,10 +184,10 @@ def plan_preview(
         run.summary = {
             "changes": len(planned),
             "class_counts": dict(sorted(Counter(letters).items())),
-            "compare": {rule: _figures(snapshot, *result) for rule, result in results.items()},
+            "compare": {rule: _figures(snapshot, result) for rule, result in results.items()},
             "seconds": {phase: round(value, 4) for phase, value in seconds.items()},
-            "pruned": bool(placement.pruned),
-            "optimality_gap": round(placement.optimality_gap, 6),
+            "pruned": bool(plan.pruned),
+            "optimality_gap": round(plan.optimality_gap, 6),
         }
         run.status = RunStatus.SUCCEEDED
         run.finished_at = timezone.now()
@@ -235,6 +200,17 @@ def plan_preview(
             data={**options, "changes": len(planned), "total_score": run.total_score},
         )
     return run
+
+
+def _totals_with(snapshot, scores, rows: np.ndarray, managers: np.ndarray) -> np.ndarray:
+    """Total of each customer row with a manager index (0 where there is none, or the manager is inactive)."""
+    column = np.full(len(snapshot.manager_ids) + 1, -1, dtype=np.intp)  # index -1 (no manager) reads the last
+    column[scores.active] = np.arange(len(scores.active))
+    columns = column[managers]
+    scored = columns >= 0
+    out = np.zeros(len(rows), dtype=np.int64)
+    out[scored] = scores.totals.pairs(rows[scored], columns[scored])
+    return out
 
 
 def _manager_index(snapshot, manager_id: int) -> int:

@@ -25,37 +25,38 @@ def class_rules() -> dict:
 
 
 def portrait_scores(snapshot: Snapshot) -> Scores:
-    """Score every customer against every active manager; best manager and class follow."""
+    """Score every customer against every active manager: each one's best manager and class.
+
+    The totals of every pair stay implicit (`engine.TermTotals`): a placement reads them a block of customers
+    at a time, so 1M customers x 5,000 managers never need the 5 GB matrix.
+    """
     active = np.flatnonzero(snapshot.manager_active)
-    # Customers with the same needs and hobbies score alike: score each distinct portrait once, then expand
-    # (when they repeat enough to pay for the copies the expansion makes: 98% of synthetic portraits differ).
-    first, inverse = engine.distinct_rows(snapshot.customer_needs, snapshot.customer_hobbies)
-    repeated = len(first) <= len(inverse) // 2
-    rows = first if repeated else slice(None)
-    # Counts in one byte when they fit: a 100k x 1,000 matrix is 100 MB, not 200 (allocating is most of its cost).
-    n_terms = max(snapshot.customer_needs.shape[1], snapshot.customer_hobbies.shape[1])
-    dtype = np.uint8 if n_terms <= np.iinfo(np.uint8).max else np.int16
-    needs_match = engine.overlap(snapshot.customer_needs[rows], snapshot.manager_capabilities[active], dtype=dtype)
-    hobbies_match = engine.overlap(snapshot.customer_hobbies[rows], snapshot.manager_hobbies[active], dtype=dtype)
-    best = engine.best_managers(needs_match, hobbies_match)
-    classes = engine.classify(needs_match, hobbies_match, best, **class_rules())
-    if repeated:
-        needs_match, hobbies_match, best, classes = (
-            needs_match[inverse], hobbies_match[inverse], best[inverse], classes[inverse]
-        )
-    return Scores(active=active, needs_match=needs_match, hobbies_match=hobbies_match, best=best, classes=classes)
+    totals = engine.TermTotals(
+        snapshot.customer_needs, snapshot.customer_hobbies,
+        snapshot.manager_capabilities[active], snapshot.manager_hobbies[active],
+    )
+    best, classes = _best_and_classes(totals, snapshot.customer_needs, snapshot.customer_hobbies)
+    return Scores(active=active, totals=totals, best=best, classes=classes)
 
 
 def class_codes(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies) -> np.ndarray:
     """Class codes (0=A .. 4=E) of customers against the given (active) managers, as `portrait_scores` gives
-    them, without its customer x manager matrices: what reclassifying 100k imported customers needs.
+    them: what reclassifying 100k imported customers needs."""
+    totals = engine.TermTotals(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
+    return _best_and_classes(totals, customer_needs, customer_hobbies)[1]
 
-    Customers with the same needs and hobbies are classified once.
+
+def _best_and_classes(totals: engine.TermTotals, customer_needs, customer_hobbies) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's best manager column (-1: none) and class code.
+
+    Customers with the same needs and hobbies score alike: each distinct portrait is scored once when
+    they repeat enough to pay for the grouping (98% of synthetic portraits differ; real books repeat).
     """
     first, inverse = engine.distinct_rows(customer_needs, customer_hobbies)
-    needs_best, hobbies_best = engine.best_overlaps(
-        customer_needs[first], customer_hobbies[first], manager_capabilities, manager_hobbies
-    )
-    best = np.full(len(first), 0 if len(manager_capabilities) else -1, dtype=np.intp)
-    codes = engine.classify(needs_best[:, None], hobbies_best[:, None], best, **class_rules())
-    return codes[inverse]
+    if len(first) <= len(inverse) // 2:
+        best, needs_best, hobbies_best = (values[inverse] for values in totals.customer_rows(first).best())
+    else:
+        best, needs_best, hobbies_best = totals.best()
+    # The best manager's overlaps as one-column matrices: column 0, or -1 when there is no manager.
+    classes = engine.classify(needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0), **class_rules())
+    return best, classes

@@ -18,7 +18,7 @@ def full_classes(needs, hobbies, capabilities, manager_hobbies, **rules):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_best_overlaps_classify_like_the_full_matrices(seed, monkeypatch):
+def test_best_counts_classify_like_the_full_matrices(seed, monkeypatch):
     rng = np.random.default_rng(seed)
     n_c, n_m, n_s, n_h = rng.integers(1, 300), rng.integers(0, 40), rng.integers(1, 25), rng.integers(0, 25)
     density = rng.uniform(0.05, 0.6)
@@ -28,9 +28,8 @@ def test_best_overlaps_classify_like_the_full_matrices(seed, monkeypatch):
     thresholds = tuple(sorted(rng.choice(np.arange(1, 20), size=4, replace=False).tolist(), reverse=True))
     margin = int(rng.integers(0, 4))
 
-    needs_best, hobbies_best = engine.best_overlaps(needs, hobbies, capabilities, manager_hobbies)
-    best = np.full(n_c, 0 if n_m else -1)
-    codes = engine.classify(needs_best[:, None], hobbies_best[:, None], best, thresholds=thresholds,
+    best, needs_best, hobbies_best = engine.TermTotals(needs, hobbies, capabilities, manager_hobbies).best()
+    codes = engine.classify(needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0), thresholds=thresholds,
                             upgrade_margin=margin)
 
     expected = full_classes(needs, hobbies, capabilities, manager_hobbies, thresholds=thresholds,
@@ -38,21 +37,22 @@ def test_best_overlaps_classify_like_the_full_matrices(seed, monkeypatch):
     np.testing.assert_array_equal(codes, expected)
 
 
-def test_best_overlaps_are_the_best_managers_counts():
+def test_best_counts_are_the_best_managers_counts():
     needs = np.array([[1, 1, 0], [0, 0, 0]])
     hobbies = np.array([[1, 0], [1, 1]])
     capabilities = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1]])
     manager_hobbies = np.array([[1, 1], [0, 0], [1, 1]])
 
-    needs_best, hobbies_best = engine.best_overlaps(needs, hobbies, capabilities, manager_hobbies)
+    best, needs_best, hobbies_best = engine.TermTotals(needs, hobbies, capabilities, manager_hobbies).best()
 
+    assert best.tolist() == [1, 0]
     # customer 0: totals 2, 2, 1: the tie goes to more needs (manager 1: 2 needs, 0 hobbies)
     assert needs_best.tolist() == [2, 0] and hobbies_best.tolist() == [0, 2]
 
 
-def test_best_overlaps_reject_shapes_that_do_not_agree_naming_them():
+def test_terms_that_do_not_agree_are_refused_naming_their_shapes():
     with pytest.raises(ValueError, match=r"\(2, 3\)"):
-        engine.best_overlaps(np.zeros((2, 3), int), np.zeros((2, 2), int), np.zeros((4, 2), int), np.zeros((4, 2), int))
+        engine.TermTotals(np.zeros((2, 3), int), np.zeros((2, 2), int), np.zeros((4, 2), int), np.zeros((4, 2), int))
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from matching import engine, planning
+from matching import engine
 
 
 @pytest.mark.parametrize("n_terms", [0, 1, 7, 8, 9, 20, 33, 64, 65, 100])
@@ -33,17 +33,6 @@ def test_best_managers_in_row_blocks_equals_one_pass(monkeypatch):
     np.testing.assert_array_equal(engine.best_managers(needs, hobbies), whole)
     key = (needs.astype(np.int64) + hobbies) * 100 + needs
     np.testing.assert_array_equal(whole, key.argmax(axis=1))
-
-
-def test_totals_of_one_byte_counts_do_not_wrap_around():
-    needs = np.array([[200, 1]], dtype=np.uint8)
-    hobbies = np.array([[100, 1]], dtype=np.uint8)
-    scores = planning.Scores(active=np.arange(2), needs_match=needs, hobbies_match=hobbies,
-                             best=np.zeros(1, np.intp), classes=np.zeros(1, np.int8))
-    assert scores.totals.tolist() == [[300, 2]]
-    small = planning.Scores(active=np.arange(2), needs_match=needs // 2, hobbies_match=hobbies,
-                            best=np.zeros(1, np.intp), classes=np.zeros(1, np.int8))
-    assert small.totals.tolist() == [[200, 1]] and small.totals.dtype == np.uint8
 
 
 def _greedy_by_argmin(totals, best, classes, free, load):

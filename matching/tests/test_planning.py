@@ -48,15 +48,9 @@ def test_default_runs_place_only_unlocked_customers_without_an_active_manager():
 
 def test_changes_are_named_and_carry_the_shared_terms():
     s = snapshot([-1, 0], needs=[[1, 1], [1, 0]], capabilities=[[1, 0], [1, 1]])
-    needs_match = engine.overlap(s.customer_needs, s.manager_capabilities)
-    hobbies_match = np.zeros_like(needs_match)
-    best = engine.best_managers(needs_match, hobbies_match)
+    totals = engine.TermTotals(s.customer_needs, s.customer_hobbies, s.manager_capabilities, s.manager_hobbies)
     scores = planning.Scores(
-        active=np.arange(2),
-        needs_match=needs_match,
-        hobbies_match=hobbies_match,
-        best=best,
-        classes=np.zeros(2, dtype=np.intp),
+        active=np.arange(2), totals=totals, best=totals.best()[0], classes=np.zeros(2, dtype=np.intp)
     )
     plan = planning.plan_placement(s, scores, placing=np.array([True, False]), greedy=False)
     reasons = {engine.REASON_BEST: "best", engine.REASON_FALLBACK: "fallback", engine.REASON_NO_CAPACITY: "none"}
