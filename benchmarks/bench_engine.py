@@ -14,7 +14,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from matching import engine  # noqa: E402
-from matching.planning import PLACEMENT_MAX_ARCS, PLACEMENT_MAX_CANDIDATES, PLACEMENT_TARGET_GAP  # noqa: E402
+from matching.planning import optimal_limits  # noqa: E402
 
 
 def random_terms(rng, n_rows, n_terms, low, high):
@@ -91,9 +91,7 @@ def main():
             max_arcs=full_arcs,
             **managers,
         )
-    pruning = {"max_arcs": args.max_arcs} if args.max_arcs else {
-        "max_arcs": PLACEMENT_MAX_ARCS, "max_candidates": PLACEMENT_MAX_CANDIDATES, "target_gap": PLACEMENT_TARGET_GAP
-    }
+    pruning = {"max_arcs": args.max_arcs} if args.max_arcs else optimal_limits(n_c)
     results["optimal pruned"] = timed("optimal pruned", engine.place_optimal, totals, best, **pruning, **managers)
 
     for label, placement in results.items():

@@ -27,6 +27,9 @@ _POLISH_ITERATIONS = 20
 # Managers are priced on at most this many customers (evenly spaced rows, room scaled to match): the
 # prices only rank candidates, and the bound that proves the result is evaluated on every customer.
 _PRICE_SAMPLE = 20_000
+# ... and at least this many per manager: with 5,000 managers a 20k sample (4 each) priced them so loosely
+# that 200k customers needed 10 candidates each to prove 0.5%; 12 each proved 0.27% with 5.
+_PRICE_ROWS_PER_MANAGER = 12
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -262,9 +265,14 @@ class TermTotals:
             yield start, self._of_rows(slice(start, start + step))
 
     def rows(self, rows):
-        """Dense totals of some rows, as an integer matrix (a price sample, one customer's candidates)."""
-        totals = self._of_rows(rows)
-        return totals if self._bits else np.rint(totals).astype(np.int16)
+        """Dense totals of some rows, as an integer matrix (a price sample, one customer's candidates), computed
+        a block at a time: the temporaries of 60k rows x 5,000 managers at once would take 2.4 GB."""
+        rows = np.arange(self.shape[0])[rows]
+        out = np.empty((len(rows), self.shape[1]), dtype=np.uint8 if self._bits else np.int16)
+        step = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
+        for start in range(0, len(rows), step):
+            out[start:start + step] = self._of_rows(rows[start:start + step])
+        return out
 
     def overlaps(self, rows, cols):
         """(shared needs, shared hobbies) of each (rows[i], cols[i]) pair, as int64 arrays."""
@@ -601,19 +609,18 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
     score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
     own total tighten the dual's upper bound on the exact optimum. Above ``_PRICE_SAMPLE`` customers
-    the steps run on evenly spaced rows with room scaled alike; the bound is always evaluated on
+    (and 12 per manager) the steps run on evenly spaced rows with room scaled alike; the bound is always evaluated on
     every customer, so it stays a proof. Returns (assigned, upper bound, candidates per customer used).
     """
     n_customers, n_managers = totals.shape
-    sample = _sample_rows(n_customers, _PRICE_SAMPLE)
+    sample = _sample_rows(n_customers, max(_PRICE_SAMPLE, _PRICE_ROWS_PER_MANAGER * n_managers))
     sample_totals = _dense_rows(totals, slice(None) if sample is None else sample)
     share = sample_totals.shape[0] / n_customers
     sample_free = free if sample is None else np.floor(free * share).astype(np.int64)
     quick = _place_greedy(
         sample_totals, sample_totals.argmax(axis=1), np.zeros(sample_totals.shape[0], np.int8), sample_free, load
     )
-    sample_scores = sample_totals.astype(np.float32)  # converted once for both rounds of steps
-    prices, _ = _dual_prices(sample_scores, free * share, target=_total(sample_totals, quick))
+    prices, _ = _dual_prices(sample_totals, free * share, target=_total(sample_totals, quick))
     bound = np.inf
     while True:
         candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
@@ -621,7 +628,7 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
         assigned = _min_cost_flow(totals, free, load, n_place, candidates)
         total = _total(totals, assigned)
         polished, _ = _dual_prices(
-            sample_scores, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
+            sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
         )
         bound = min(bound, _dual_bound(totals, free, polished))
         gap = (bound - total) / bound if bound > 0 else 0.0
@@ -702,16 +709,19 @@ def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=N
     unimodular, so the LP optimum is the integer one). Polyak steps aim at `target`, a total that
     some placement reaches, halving the step when the bound stalls.
     """
-    scores = np.asarray(totals, dtype=np.float32)
     free = free.astype(np.float64)
-    rows = np.arange(scores.shape[0])
-    prices = np.zeros(scores.shape[1], dtype=np.float32) if prices is None else prices
+    prices = np.zeros(totals.shape[1], dtype=np.float32) if prices is None else prices
     best_prices, best_bound, theta, stalled = prices, np.inf, 1.0, 0
-    reduced = np.empty_like(scores)  # reused: a fresh 100k x 2k buffer per step costs seconds in page faults
+    choice = np.empty(totals.shape[0], dtype=np.intp)
+    gain = np.empty(totals.shape[0], dtype=np.float32)
     for _ in range(iterations):
-        np.subtract(scores, prices, out=reduced)
-        choice = reduced.argmax(axis=1)
-        gain = np.maximum(reduced[rows, choice], 0)
+        # A row block at a time: no float copy of a 60k x 5,000 sample, and the block stays in cache.
+        for start, block in _row_blocks(totals):
+            reduced = np.subtract(block, prices, dtype=np.float32)
+            chosen = reduced.argmax(axis=1)
+            choice[start:start + len(block)] = chosen
+            gain[start:start + len(block)] = reduced[np.arange(len(block)), chosen]
+        np.maximum(gain, 0, out=gain)
         bound = float(gain.sum(dtype=np.float64) + free @ prices)
         if bound < best_bound - 1e-6:
             best_prices, best_bound, stalled = prices, bound, 0
@@ -719,7 +729,7 @@ def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=N
             stalled += 1
             if stalled >= 5:
                 theta, stalled = theta / 2, 0
-        demand = np.bincount(choice[gain > 0], minlength=scores.shape[1])
+        demand = np.bincount(choice[gain > 0], minlength=totals.shape[1])
         slope = free - demand
         norm = float(slope @ slope)
         if norm == 0 or best_bound - target < 1e-6:

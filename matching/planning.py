@@ -24,6 +24,18 @@ PLACEMENT_TARGET_GAP = 0.005
 # Once pruned, more candidates than this bought nothing measurable: at 20k x 205 (capacity 100, 110 or 150)
 # the 49 per customer that 1M arcs allowed gave the same totals as 16, in twice the CPU time.
 PLACEMENT_MAX_CANDIDATES = 16
+# ... and never fewer than this: at 1M customers the arc budget alone allows one each, which sent so many to
+# the zero-score overflow that proving 0.5% took four solves of a million customers.
+PLACEMENT_MIN_CANDIDATES = 4
+
+
+def optimal_limits(n_customers: int) -> dict:
+    """The pruning `engine.place_optimal` gets when placing this many customers (see the constants above)."""
+    return {
+        "max_arcs": max(PLACEMENT_MAX_ARCS, PLACEMENT_MIN_CANDIDATES * n_customers),
+        "max_candidates": PLACEMENT_MAX_CANDIDATES,
+        "target_gap": PLACEMENT_TARGET_GAP,
+    }
 
 
 @dataclass(frozen=True)
@@ -199,8 +211,7 @@ def plan_placement(
         )
     else:
         placement = engine.place_optimal(
-            totals, best, eligible=eligible, capacity=capacity, load=load,
-            max_arcs=PLACEMENT_MAX_ARCS, max_candidates=PLACEMENT_MAX_CANDIDATES, target_gap=PLACEMENT_TARGET_GAP,
+            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows))
         )
 
     assigned = placement.assigned
