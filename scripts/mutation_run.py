@@ -57,9 +57,10 @@ T_ENGINE = (
     "matching/tests/test_engine_survivors.py", "matching/tests/test_engine.py",
     "matching/tests/test_engine_performance.py",
 )
+# Previews place through planning too (matching/plans.py), so the plans tests judge its mutants as well.
 T_PLANNING = (
     "matching/tests/test_planning.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
-    "matching/tests/test_acceptance.py",
+    "matching/tests/test_acceptance.py", "matching/tests/test_plans.py",
 )
 T_SCORING = (
     "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
@@ -107,7 +108,7 @@ MUTANTS = [
            "    codes[best < 0] = _CLASS_E\n", "",
            "customers without any active manager are not forced to class E", T_ENGINE),
     Mutant("engine-best-needs-tiebreak", "matching/engine.py",
-           "        key *= scale\n        np.add(key, block, out=key, casting=\"unsafe\")\n", "        key *= scale\n",
+           "                key += np.bitwise_count(shared & self._needs_bits)\n", "",
            "a tie on total no longer goes to the manager with more needs matched", T_ENGINE),
     Mutant("engine-greedy-order", "matching/engine.py",
            "order = np.lexsort((np.arange(n_customers), -best_total, classes))",
@@ -145,11 +146,13 @@ MUTANTS = [
            "np.repeat(load, slots) + rank,", "rank,",
            "the evenness cost ignores the load a manager already has", T_ENGINE),
     Mutant("engine-score-unscaled", "matching/engine.py",
-           "-scale * totals[rows, cols].astype(np.int64),", "-totals[rows, cols].astype(np.int64),",
+           "-scale * _pairs(totals, rows, cols).astype(np.int64),", "-_pairs(totals, rows, cols).astype(np.int64),",
            "scores are not scaled above the evenness cost, so evenness can outweigh a point of total", T_ENGINE),
     Mutant("engine-dual-bound-clip", "matching/engine.py",
-           "gain += float(np.maximum(reduced.max(axis=1), 0).sum(dtype=np.float64))",
-           "gain += float(reduced.max(axis=1).sum(dtype=np.float64))",
+           "    for _start, reduced in _reduced_blocks(totals, prices):\n"
+           "        gain += float(np.maximum(reduced.max(axis=1), 0).sum(dtype=np.float64))",
+           "    for _start, reduced in _reduced_blocks(totals, prices):\n"
+           "        gain += float(reduced.max(axis=1).sum(dtype=np.float64))",
            "the proven upper bound counts customers who would rather stay unplaced as negative gain", T_ENGINE),
     Mutant("engine-reason-no-capacity", "matching/engine.py",
            "    reasons[assigned < 0] = REASON_NO_CAPACITY\n", "",
@@ -168,8 +171,7 @@ MUTANTS = [
            "staying_managers = snapshot.customer_manager",
            "customers being placed still count in their manager's load during a rebalance", T_PLANNING),
     Mutant("planning-needs-hobbies-swapped", "matching/planning.py",
-           "needs=at_assigned(scores.needs_match),\n        hobbies=at_assigned(scores.hobbies_match),",
-           "needs=at_assigned(scores.hobbies_match),\n        hobbies=at_assigned(scores.needs_match),",
+           "needs[placed], hobbies[placed] = totals.overlaps(", "hobbies[placed], needs[placed] = totals.overlaps(",
            "the recorded needs and hobbies overlaps are swapped", T_PLANNING),
     Mutant("planning-keep-unplaced", "matching/planning.py",
            "        kept = new >= 0\n", "        kept = new >= -1\n",
@@ -293,15 +295,12 @@ MUTANTS = [
            "changing a capacity no longer waits for a running run", T_AVAILABILITY),
 
     # matching/plans.py: previews and applying them
-    Mutant("plans-rebalance-load", "matching/plans.py",
-           "staying = snapshot.customer_manager[~placing]", "staying = snapshot.customer_manager",
-           "a rebalance preview counts the customers being placed in their manager's load", T_PLANS),
     Mutant("plans-transfer-orphans", "matching/plans.py",
-           "            changed = changed[new_manager[changed] >= 0]\n", "            pass\n",
+           "            changed = changed[plan.new_manager[changed] >= 0]\n", "            pass\n",
            "a book-move preview plans to leave customers who fit nowhere without a manager", T_PLANS),
     Mutant("plans-moved-counts-first-placements", "matching/plans.py",
-           '"moved": int(((previous >= 0) & placed & (previous != new_manager)).sum()),',
-           '"moved": int((placed & (previous != new_manager)).sum()),',
+           '"moved": int(((previous >= 0) & placed & (previous != plan.new_manager)).sum()),',
+           '"moved": int((placed & (previous != plan.new_manager)).sum()),',
            "a preview counts first placements as moves", T_PLANS),
     Mutant("plans-stale-capacity", "matching/plans.py",
            "elif load - leaving[manager_id] + arriving[manager_id] > capacity:",
@@ -342,9 +341,6 @@ MUTANTS = [
     Mutant("runs-warning-inactive-accepting", "matching/services/runs.py",
            "elif not snapshot.manager_accepting[scores.active].any():", "elif not snapshot.manager_accepting.any():",
            "no warning when only inactive managers are accepting customers", T_SERVICES),
-    Mutant("plans-preview-places-locked", "matching/plans.py",
-           "    return movable & ~has_active_manager\n", "    return ~has_active_manager\n",
-           "a preview plans to move locked customers who have no active manager", T_PLANS),
     Mutant("plans-stale-leaving-manager", "matching/plans.py",
            "        if manager_id not in arriving:\n            continue\n", "",
            "a plan is refused because a manager customers only leave has changed since", T_PLANS),
