@@ -55,7 +55,7 @@ class Mutant:
 
 T_ENGINE = (
     "matching/tests/test_engine_survivors.py", "matching/tests/test_engine.py",
-    "matching/tests/test_engine_performance.py",
+    "matching/tests/test_engine_performance.py", "matching/tests/test_term_totals.py",
 )
 # Previews place through planning too (matching/plans.py), so the plans tests judge its mutants as well.
 T_PLANNING = (
