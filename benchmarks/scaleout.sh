@@ -6,7 +6,7 @@
 #
 # Then benchmarks/scaleout_check.py signs in on one instance and continues on the other (sessions live in
 # the database), starts runs from both at once (they must not interleave, capacity must hold, every run
-# must be recorded), and kills a worker mid-run (the run must end failed, nothing half-written, the lock
+# must be recorded), and kills a worker mid-run (the run and its job must end failed, nothing half-written, the lock
 # free for the next run). Exits non-zero when a check fails. Everything it started is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -241,6 +241,8 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
     run.refresh_from_db()
     check("the killed run is marked failed by the next run", run.status == "failed",
           f"run #{run.pk} {run.status}: {run.error}")
+    job = BackgroundJob.objects.get(pk=job_id)
+    check("so is its job, which the pages poll", job.status == "failed", f"job #{job.pk} {job.status}: {job.error}")
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import RunInProgress
 
-from ..models import MatchingRun, RunLock, RunStatus
+from ..models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunLock, RunStatus
 
 
 def acquire_run_lock(holder: str) -> None:
@@ -46,6 +46,9 @@ def _take_lock_row(holder: str) -> bool:
 
 
 INTERRUPTED = "interrupted (process ended)"
+# Background jobs whose work takes the run lock before anything else, so that, like runs, one left RUNNING
+# longer than the lock wait while another holds the lock belongs to a worker that died.
+LOCKING_JOB_KINDS = (JobKind.RUN, JobKind.TRANSFER, JobKind.APPLY, JobKind.UNDO)
 
 
 def _record_failure(run: MatchingRun, exc: Exception, *, row_committed: bool) -> None:
@@ -68,8 +71,19 @@ def _fail_interrupted_runs(*, current: MatchingRun) -> int:
     The dead rows are found by a plain read, then updated by id: an UPDATE with the whole condition
     locked (on MariaDB) the rows of live runs waiting for the lock, until this run ended, so a run
     refused the lock then waited as long again to remove its own row.
+
+    The background jobs that ran them (kinds whose work takes the lock first) are marked failed alike, so
+    the page polling one stops showing it running.
     """
     cutoff = timezone.now() - timedelta(seconds=settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS + 60)
+    dead_jobs = list(
+        BackgroundJob.objects.filter(status=JobStatus.RUNNING, kind__in=LOCKING_JOB_KINDS, started_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    if dead_jobs:
+        BackgroundJob.objects.filter(pk__in=dead_jobs, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+        )
     dead = list(
         MatchingRun.objects.filter(status=RunStatus.RUNNING, dry_run=False, started_at__lt=cutoff)
         .exclude(pk=current.pk)

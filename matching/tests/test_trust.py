@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from core.errors import CapacityExceeded, Conflict, UndoRefused
 from customers.models import CustomerProfile
-from matching.models import MatchingRun, RunKind, RunStatus
+from matching.jobs import job_progress
+from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus
 from matching.services import customers_assign, run_automatic, run_undo
 from matching.services import undo as undo_module
 from managers.models import ManagerProfile
@@ -169,6 +170,24 @@ class TestRunFaults:
         assert dead.status == RunStatus.FAILED
         assert dead.error == "interrupted (process ended)"
         assert dead.started_at == started and dead.finished_at is not None
+
+    def test_the_job_of_a_worker_that_died_is_marked_failed_at_the_next_run(self, portraits):
+        portraits.manager("m1")
+        portraits.customer()
+        long_ago = timezone.now() - timedelta(hours=1)
+        dead = BackgroundJob.objects.create(kind=JobKind.RUN, status=JobStatus.RUNNING, started_at=long_ago)
+        # Still waiting for the lock (started within the wait), and kinds that do not take the lock first:
+        waiting = BackgroundJob.objects.create(kind=JobKind.UNDO, status=JobStatus.RUNNING, started_at=timezone.now())
+        segmenting = BackgroundJob.objects.create(kind=JobKind.SEGMENT, status=JobStatus.RUNNING, started_at=long_ago)
+        importing = BackgroundJob.objects.create(kind=JobKind.IMPORT, status=JobStatus.RUNNING, started_at=long_ago)
+        run_automatic()
+        dead.refresh_from_db()
+        assert dead.status == JobStatus.FAILED and dead.error == "interrupted (process ended)"
+        assert dead.finished_at is not None and dead.started_at == long_ago
+        assert job_progress(dead)["done"]
+        for alive in (waiting, segmenting, importing):
+            alive.refresh_from_db()
+            assert alive.status == JobStatus.RUNNING and not alive.error
 
     def test_a_failed_run_keeps_its_own_row(self, portraits, monkeypatch):
         from matching.services import runs
