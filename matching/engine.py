@@ -232,6 +232,7 @@ class TermTotals:
     def _set(self, customers, managers, n_services):
         self._customers, self._managers, self.n_services = customers, managers, n_services
         self.shape = (customers.shape[0], managers.shape[0])
+        self._block_rows = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
         self._bits = customers.shape[1] <= 64 and hasattr(np, "bitwise_count")
         if self._bits:
             self._customer_bits, self._manager_bits = _term_bits(customers), _term_bits(managers)
@@ -260,7 +261,7 @@ class TermTotals:
     def blocks(self):
         """(first row, totals of a block of rows) over every row; the totals are small integers, in uint8 or
         float32."""
-        step = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
+        step = self._block_rows
         for start in range(0, self.shape[0], step):
             yield start, self._of_rows(slice(start, start + step))
 
@@ -269,7 +270,7 @@ class TermTotals:
         a block at a time: the temporaries of 60k rows x 5,000 managers at once would take 2.4 GB."""
         rows = np.arange(self.shape[0])[rows]
         out = np.empty((len(rows), self.shape[1]), dtype=np.uint8 if self._bits else np.int16)
-        step = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
+        step = self._block_rows
         for start in range(0, len(rows), step):
             out[start:start + step] = self._of_rows(rows[start:start + step])
         return out
@@ -321,7 +322,7 @@ class TermTotals:
             weights = np.array([scale + 1] * self.n_services + [scale] * (n_terms - self.n_services), dtype=dtype)
             weighted = np.ascontiguousarray(self._managers.T * weights[:, None], dtype=dtype)
         keys = np.empty(n_customers, dtype=np.int64)
-        step = max(1, _BLOCK_CELLS // n_managers)
+        step = self._block_rows
         for start in range(0, n_customers, step):
             if self._bits:
                 shared = self._customer_bits[start:start + step, None] & self._manager_bits
@@ -609,8 +610,9 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
     score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
     own total tighten the dual's upper bound on the exact optimum. Above ``_PRICE_SAMPLE`` customers
-    (and 12 per manager) the steps run on evenly spaced rows with room scaled alike; the bound is always evaluated on
-    every customer, so it stays a proof. Returns (assigned, upper bound, candidates per customer used).
+    (and ``_PRICE_ROWS_PER_MANAGER`` per manager) the steps run on evenly spaced rows with room scaled
+    alike; the bound is always evaluated on every customer, so it stays a proof. Returns (assigned,
+    upper bound, candidates per customer used).
     """
     n_customers, n_managers = totals.shape
     sample = _sample_rows(n_customers, max(_PRICE_SAMPLE, _PRICE_ROWS_PER_MANAGER * n_managers))
