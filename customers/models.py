@@ -79,6 +79,8 @@ class CustomerProfile(models.Model):
             models.Index(fields=["customer_class"], name="customer_class_idx"),
             models.Index(fields=["segment"], name="customer_segment_idx"),
             models.Index(fields=["manager", "customer_class"], name="customer_manager_class_idx"),
+            # A manager's book in user id order (the API's key), read a page at a time without a sort.
+            models.Index(fields=["manager", "user"], name="customer_manager_user_idx"),
             models.Index(fields=["total_assets"], name="customer_assets_idx"),
             models.Index(fields=["age"], name="customer_age_idx"),
             models.Index(fields=["created_at"], name="customer_created_idx"),

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +9,29 @@ class VocabulariesConfig(AppConfig):
 
     name = "vocabularies"
     verbose_name = _("Vocabularies")
+
+    def ready(self):
+        from .models import Hobby, Service
+
+        for model in (Service, Hobby):
+            post_save.connect(_forget_index, sender=model, dispatch_uid=f"forget-index-{model.__name__}")
+            post_delete.connect(_forget_index, sender=model, dispatch_uid=f"forget-delete-{model.__name__}")
+        # `flush` (the benchmark harness, tests) empties the tables and restarts their ids.
+        post_migrate.connect(_forget_indexes, sender=self, dispatch_uid="forget-indexes-after-migrate")
+
+
+def _forget_indexes(sender, **kwargs):
+    from .models import Hobby, Service
+    from .selectors import term_index_forget
+
+    for model in (Service, Hobby):
+        term_index_forget(model)
+
+
+def _forget_index(sender, **kwargs):
+    """A renamed, reordered or deleted term: the cached order and names go now and again at commit (a
+    request reading between the two would otherwise cache the old names again)."""
+    from .selectors import term_index_forget
+
+    term_index_forget(sender)
+    transaction.on_commit(lambda: term_index_forget(sender))

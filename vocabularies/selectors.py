@@ -1,0 +1,43 @@
+"""Read queries on the vocabularies."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import models
+
+# A backstop only: a saved or deleted term drops its vocabulary at once (vocabularies.apps), and a term
+# the cached copy lacks (created in bulk, without signals) reads it again.
+TERM_INDEX_SECONDS = 3600
+
+
+def _index_key(model: type[models.Model]) -> str:
+    return f"portrait:vocabulary:{model._meta.label_lower}"
+
+
+def _term_index_load(model: type[models.Model]) -> dict[int, tuple[int, str]]:
+    terms = model.objects.order_by("order", "name").values_list("pk", "name")  # the database's collation
+    index = {pk: (rank, name) for rank, (pk, name) in enumerate(terms)}
+    cache.set(_index_key(model), index, TERM_INDEX_SECONDS)
+    return index
+
+
+def term_index_forget(model: type[models.Model]) -> None:
+    cache.delete(_index_key(model))
+
+
+def term_names_in_order(model: type[models.Model], id_lists: Iterable[Iterable[int]]) -> list[list[str]]:
+    """For each list of term ids, their names in vocabulary order (`order`, then name as the database sorts).
+
+    Every list page names the terms of each row: the vocabulary (tens of terms) is read once into the
+    shared cache instead of being joined and sorted by every page's query. A term the cached copy lacks
+    reads the vocabulary again; ids of terms deleted since are left out.
+    """
+    lists = [list(ids) for ids in id_lists]
+    index = cache.get(_index_key(model))
+    if index is None or any(pk not in index for ids in lists for pk in ids):
+        index = _term_index_load(model)
+    return [
+        [index[pk][1] for pk in sorted((pk for pk in ids if pk in index), key=lambda pk: index[pk][0])]
+        for ids in lists
+    ]
