@@ -45,6 +45,12 @@ def main():
         help="arc budget of the pruned run (default: the run's, with its candidates and target gap)",
     )
     parser.add_argument(
+        "--max-candidates",
+        type=int,
+        default=None,
+        help="candidates per customer the pruned run starts with (default: the run's, planning.optimal_limits)",
+    )
+    parser.add_argument(
         "--exact-limit",
         type=int,
         default=engine.DEFAULT_MAX_ARCS * 4,
@@ -91,7 +97,9 @@ def main():
             max_arcs=full_arcs,
             **managers,
         )
-    pruning = {"max_arcs": args.max_arcs} if args.max_arcs else optimal_limits(n_c)
+    pruning = {"max_arcs": args.max_arcs} if args.max_arcs else optimal_limits(n_c, room)
+    if args.max_candidates:
+        pruning["max_candidates"] = args.max_candidates
     results["optimal pruned"] = timed("optimal pruned", engine.place_optimal, totals, best, **pruning, **managers)
 
     for label, placement in results.items():

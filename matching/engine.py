@@ -467,7 +467,7 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
     if classes.size and (classes.min() < 0 or classes.max() > _CLASS_E):
         raise ValueError(f"classes must lie in [0, {_CLASS_E}]")
     assigned = _place_greedy(
-        totals, best, classes, _free_room(eligible, capacity, load), load
+        totals, best, classes, free_room(eligible, capacity, load), load
     )
     return _placement(totals, best, assigned)
 
@@ -520,7 +520,7 @@ def place_optimal(
     if target_gap is not None and not 0 <= target_gap < 1:
         raise ValueError(f"target_gap must lie in [0, 1), got {target_gap!r}")
     n_customers = totals.shape[0]
-    free = _free_room(eligible, capacity, load)
+    free = free_room(eligible, capacity, load)
     open_ = np.flatnonzero(free)
     n_place = min(n_customers, int(free.sum()))
     assigned = np.full(n_customers, -1, dtype=np.intp)
@@ -839,7 +839,8 @@ def _placement(totals, best, assigned, **flags):
     )
 
 
-def _free_room(eligible, capacity, load):
+def free_room(eligible, capacity, load):
+    """Slots each manager can still take: ``capacity - load`` where eligible (never negative), else 0."""
     return np.where(eligible, np.maximum(capacity - load, 0), 0).astype(np.int64)
 
 

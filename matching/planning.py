@@ -21,19 +21,31 @@ from . import engine
 # PLACEMENT_TARGET_GAP of the exact optimum (docs/performance.md).
 PLACEMENT_MAX_ARCS = 1_000_000
 PLACEMENT_TARGET_GAP = 0.005
-# Once pruned, more candidates than this bought nothing measurable: at 20k x 205 (capacity 100, 110 or 150)
-# the 49 per customer that 1M arcs allowed gave the same totals as 16, in twice the CPU time.
-PLACEMENT_MAX_CANDIDATES = 16
+# Once pruned, more candidates than this bought nothing measurable while every customer fits: at 20k x 205
+# (capacity 100, 110 or 150) the 49 per customer that 1M arcs allowed gave the same totals as 16, in twice
+# the CPU time, and 8 the same totals again (proven gaps unchanged) with the min-cost flow 40% shorter
+# (0.52 -> 0.31 s of a 0.85 s placement). At 100k x 1,000 (engine only, bench_engine.py, three data sets,
+# capacity 136 and 150) 8, 10 and 16 gave the same totals; 8 placed in 6.3, 6.3 and 8.1 s where 10 (the
+# 1M-arc budget's) took 6.9, 6.3 and 10.2 s. Four lost a few points (7 of 133,939 at 20k, 18 of 699,206 at
+# 100k), proven within 0.02% and 0.21% all the same: the bound never asks for them back.
+PLACEMENT_MAX_CANDIDATES = 8
+# ... but when the room is short of the customers to place, who is left without a manager depends on every
+# customer's alternatives and more candidates kept paying: at 100k x 1,000, capacity 120 (89.5% placed),
+# 8, 10 and 16 gave 635,071, 635,610 and 636,035, all proven within 0.5% (0.42, 0.30, 0.22%), so the
+# target gap never widened them. (At 20k, capacity 90 or 97, 4, 8 and 16 gave the same totals.)
+PLACEMENT_SHORT_ROOM_CANDIDATES = 16
 # ... and never fewer than this: at 1M customers the arc budget alone allows one each, which sent so many to
 # the zero-score overflow that proving 0.5% took four solves of a million customers.
 PLACEMENT_MIN_CANDIDATES = 4
 
 
-def optimal_limits(n_customers: int) -> dict:
-    """The pruning `engine.place_optimal` gets when placing this many customers (see the constants above)."""
+def optimal_limits(n_customers: int, room: int | None = None) -> dict:
+    """The pruning `engine.place_optimal` gets when placing this many customers on this much free room
+    (slots on eligible managers; None: not known, taken as short). See the constants above."""
+    short = room is None or room < n_customers
     return {
         "max_arcs": max(PLACEMENT_MAX_ARCS, PLACEMENT_MIN_CANDIDATES * n_customers),
-        "max_candidates": PLACEMENT_MAX_CANDIDATES,
+        "max_candidates": PLACEMENT_SHORT_ROOM_CANDIDATES if short else PLACEMENT_MAX_CANDIDATES,
         "target_gap": PLACEMENT_TARGET_GAP,
     }
 
@@ -210,8 +222,9 @@ def plan_placement(
             totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
         )
     else:
+        room = int(engine.free_room(eligible, capacity, load).sum())
         placement = engine.place_optimal(
-            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows))
+            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows), room)
         )
 
     assigned = placement.assigned

@@ -74,3 +74,15 @@ def test_changes_are_named_and_carry_the_shared_terms():
     ]
     figures = planning.run_figures(s, plan, changes)
     assert (figures.customers_placed, figures.customers_moved, figures.total_score) == (1, 0, 2)
+
+
+def test_optimal_limits_keep_fewer_candidates_when_every_customer_fits():
+    """8 candidates each when the room holds everyone; 16 when it is short (or not known)."""
+    fits = planning.optimal_limits(20_000, room=30_750)
+    assert fits["max_candidates"] == planning.PLACEMENT_MAX_CANDIDATES == 8
+    assert fits["target_gap"] == planning.PLACEMENT_TARGET_GAP
+    for room in (19_999, None):
+        short = planning.optimal_limits(20_000, room=room)
+        assert short["max_candidates"] == planning.PLACEMENT_SHORT_ROOM_CANDIDATES == 16
+    assert planning.optimal_limits(20_000, room=20_000)["max_candidates"] == 8  # exactly enough room fits
+    assert fits["max_arcs"] == planning.optimal_limits(20_000)["max_arcs"]  # the arc budget does not change
