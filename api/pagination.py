@@ -24,10 +24,17 @@ class KeysetPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None, *, counted=None):
         """`counted`: the same list without the columns the page shows, when joining them would slow the
-        COUNT (a list of values joins every row to its user)."""
+        COUNT (a list of values joins every row to its user). A first page with nothing after it is the
+        whole list: its length is the count, and no COUNT is run."""
+        page = super().paginate_queryset(queryset, request, view)
         first = not request.query_params.get(self.cursor_query_param)
-        self.count = (queryset if counted is None else counted).count() if first else None
-        return super().paginate_queryset(queryset, request, view)
+        if not first:
+            self.count = None
+        elif self.has_next:
+            self.count = (queryset if counted is None else counted).count()
+        else:
+            self.count = len(page)
+        return page
 
     def get_paginated_response(self, data):
         return Response({
