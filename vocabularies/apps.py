@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,16 +16,6 @@ class VocabulariesConfig(AppConfig):
         for model in (Service, Hobby):
             post_save.connect(_forget_index, sender=model, dispatch_uid=f"forget-index-{model.__name__}")
             post_delete.connect(_forget_index, sender=model, dispatch_uid=f"forget-delete-{model.__name__}")
-        # `flush` (the benchmark harness, tests) empties the tables and restarts their ids.
-        post_migrate.connect(_forget_indexes, sender=self, dispatch_uid="forget-indexes-after-migrate")
-
-
-def _forget_indexes(sender, **kwargs):
-    from .models import Hobby, Service
-    from .selectors import term_index_forget
-
-    for model in (Service, Hobby):
-        term_index_forget(model)
 
 
 def _forget_index(sender, **kwargs):

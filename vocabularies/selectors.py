@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.db import models
 
 # A backstop only: a saved or deleted term drops its vocabulary at once (vocabularies.apps), and a term
-# the cached copy lacks (created in bulk, without signals) reads it again.
+# the cached copy lacks (created in bulk, without signals) reads it again. Ids are never reused, except by
+# a flush that restarts them (benchmarks): clear a shared cache after reloading a database under it.
 TERM_INDEX_SECONDS = 3600
 
 
