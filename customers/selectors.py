@@ -43,7 +43,7 @@ def customer_term_names(customer_ids: Collection[int]) -> dict[str, dict[int, li
     return names
 
 
-# What a list's row reads: the portrait, its user's and manager's names, and the ids of its terms.
+# What a list's row reads: the portrait and its user's and manager's names (the terms come per page).
 CUSTOMER_ROW_COLUMNS = (
     "pk", "user_id", "user__username", "user__name", "age", "occupation", "total_assets", "customer_class",
     "segment", "manager__user_id", "manager__user__username", "manager__user__name", "manager_locked",
