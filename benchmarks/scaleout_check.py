@@ -1,5 +1,6 @@
 """Checks of the scale-out set-up started by benchmarks/scaleout.sh (two app instances, two Celery workers,
-one database, one Redis). Prints PASS/FAIL per check and exits non-zero when any fails.
+one database, one Redis). Prints PASS/FAIL per check and exits non-zero when any fails. Run by the script,
+with its environment (the same database and the same Redis cache as the instances).
 
 Talks to the instances over HTTP like a browser and an API client would, and reads the shared database
 through the ORM to verify what was written.
@@ -245,6 +246,33 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
     check("so is its job, which the pages poll", job.status == "failed", f"job #{job.pk} {job.status}: {job.error}")
 
 
+def shared_vocabulary_check(a: str, b: str, token: str) -> None:
+    """The API lists name terms from the vocabulary cached in the shared Redis: a term renamed in another
+    process (this one, as the Django admin of another server would) shows at once on both instances."""
+    from vocabularies.models import Service
+
+    headers = {"Authorization": f"Bearer {token}"}
+    rows = json.loads(Browser().request(b + "/api/customers?page_size=50", headers=headers)[2])["results"]
+    row = next((row for row in rows if row["needs"]), None)
+    if row is None:
+        check("a renamed term shows at once on both instances", False, "no customer with needs on the first page")
+        return
+    service = Service.objects.get(name=row["needs"][0])
+    original, renamed = service.name, f"{service.name[:40]} (renamed)"
+    service.name = renamed
+    service.save()
+    try:
+        seen = {}
+        for base in (a, b):
+            page = Browser().request(f"{base}/api/customers?page_size=50", headers=headers)[2]
+            seen[base] = next(r["needs"] for r in json.loads(page)["results"] if r["id"] == row["id"])
+        ok = all(renamed in needs and original not in needs for needs in seen.values())
+        check("a renamed term shows at once on both instances", ok, f"{original!r} -> {renamed!r}: {seen}")
+    finally:
+        service.name = original
+        service.save()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--a", required=True)
@@ -262,6 +290,7 @@ def main() -> int:
     session_check(args.a, args.b, args.username, args.password)
     token = api_token(args.a, args.username, args.password)
     if token:
+        shared_vocabulary_check(args.a, args.b, token)
         concurrent_runs_check(args.a, args.b, token, args.timeout)
         kill_worker_check(args.a, token, args.worker_pids, args.logs, args.timeout)
     failed = [name for name, ok, _ in results if not ok]
