@@ -1,9 +1,12 @@
 """Term names in vocabulary order, from the cached vocabulary, and never stale after a change."""
-import pytest
+from unittest import mock
 
-from vocabularies.models import Service
-from vocabularies.selectors import term_names_in_order
-from vocabularies.tests.factories import ServiceFactory
+import pytest
+from django.core.cache import cache
+
+from vocabularies.models import Hobby, Service
+from vocabularies.selectors import term_names_in_order, term_names_in_order_many
+from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,17 @@ def test_the_vocabulary_is_read_once_then_served_from_the_cache(django_assert_nu
         term_names_in_order(Service, [[first.pk]])
     with django_assert_num_queries(0):
         assert term_names_in_order(Service, [[second.pk, first.pk]]) == [[first.name, second.name]]
+
+
+def test_several_vocabularies_are_named_with_one_read_of_the_cache():
+    service, hobby = ServiceFactory(), HobbyFactory()
+    term_names_in_order_many({Service: [[service.pk]], Hobby: [[hobby.pk]]})  # both into the cache
+
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as reads:
+        named = term_names_in_order_many({Service: [[service.pk], []], Hobby: [[hobby.pk]]})
+
+    assert named == {Service: [[service.name], []], Hobby: [[hobby.name]]}
+    assert reads.call_count == 1
 
 
 def test_a_renamed_or_reordered_term_shows_at_once():
