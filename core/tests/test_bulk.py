@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from core.bulk import (
+    LinkedIds,
+    linked_ids_parse,
     STATISTICS_AFTER_ROWS,
     bulk_create_with_ids,
     bulk_insert,
@@ -117,6 +119,24 @@ class TestManyToManyLinks:
         m2m_links_add(CustomerProfile.hobbies, [(customer.pk, hobbies[1].pk)])
 
         assert set(customer.hobbies.all()) == set(hobbies)
+
+    def test_linked_ids_come_with_each_row_in_the_rows_own_query(self, django_assert_num_queries):
+        services = ServiceFactory.create_batch(3)
+        first, second = CustomerFactory(needs=services), CustomerFactory(needs=[])
+        customers = CustomerProfile.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
+
+        with django_assert_num_queries(1):
+            rows = list(customers.values("pk", needs_ids=LinkedIds(CustomerProfile.needs)))
+
+        assert [sorted(linked_ids_parse(row["needs_ids"])) for row in rows] == [sorted(s.pk for s in services), []]
+
+    def test_linked_ids_are_every_link_even_when_a_filter_joins_the_same_through_table(self):
+        services = ServiceFactory.create_batch(2)
+        CustomerFactory(needs=services)
+
+        [row] = CustomerProfile.objects.filter(needs=services[0]).values(needs_ids=LinkedIds(CustomerProfile.needs))
+
+        assert sorted(linked_ids_parse(row["needs_ids"])) == sorted(s.pk for s in services)
 
     def test_owners_without_links_are_absent(self):
         customer = CustomerFactory()
