@@ -104,15 +104,18 @@ def _managers() -> QuerySet:
     return apps.get_model("managers", "ManagerProfile").objects.all()
 
 
-def customers_visible_to(user) -> QuerySet:
-    """The customer portraits `user` may read: all (admin), their own book (manager), their own (customer)."""
+def customers_visible_to(user, *, among: QuerySet | None = None) -> QuerySet:
+    """The customer portraits `user` may read: all (admin), their own book (manager), their own (customer).
+
+    `among`: the portraits to narrow when not all of them as model instances (a list's prepared rows)."""
+    customers = _customers() if among is None else among.all()
     if is_admin(user):
-        return _customers()
+        return customers
     if is_manager(user):
-        return _customers().filter(manager__user=user)
+        return customers.filter(manager__user=user)
     if is_customer(user):
-        return _customers().filter(user=user)
-    return _customers().none()
+        return customers.filter(user=user)
+    return customers.none()
 
 
 def managers_visible_to(user) -> QuerySet:

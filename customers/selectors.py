@@ -1,6 +1,7 @@
 """Read queries on customer portraits."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator, Sequence
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,9 +10,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.bulk import m2m_links_load_many
+from core.bulk import LinkedIds, linked_ids_parse, m2m_links_load_many
 from core.tabular import join_terms
-from vocabularies.selectors import term_names_in_order
+from vocabularies.selectors import term_names_in_order_many
 
 from .models import CustomerProfile
 
@@ -36,33 +37,48 @@ def customer_term_names(customer_ids: Collection[int]) -> dict[str, dict[int, li
     """
     fields = [CustomerProfile._meta.get_field(column) for column in _TERM_COLUMNS]
     links = m2m_links_load_many(fields, owner_ids=customer_ids)
-    names: dict[str, dict[int, list[str]]] = {}
-    for field, by_customer in zip(fields, links):
-        named = term_names_in_order(field.related_model, by_customer.values())
-        names[field.name] = defaultdict(list, zip(by_customer, named))
-    return names
+    named = term_names_in_order_many({
+        field.related_model: by_customer.values() for field, by_customer in zip(fields, links)
+    })
+    return {
+        field.name: defaultdict(list, zip(by_customer, named[field.related_model]))
+        for field, by_customer in zip(fields, links)
+    }
 
 
-# What a list's row reads: the portrait and its user's and manager's names (the terms come per page).
+# What a list's row reads: the portrait, its user's and manager's names, and its terms' ids (named per page).
 CUSTOMER_ROW_COLUMNS = (
-    "pk", "user_id", "user__username", "user__name", "age", "occupation", "total_assets", "customer_class",
+    "user_id", "user__username", "user__name", "age", "occupation", "total_assets", "customer_class",
     "segment", "manager__user_id", "manager__user__username", "manager__user__name", "manager_locked",
     "created_at", "updated_at",
 )
 
 
-def customer_rows(queryset: QuerySet) -> QuerySet:
-    """`queryset` as plain rows for a list: dicts of `CUSTOMER_ROW_COLUMNS`; `customer_rows_named` adds
-    their terms once a page is read. No model instances: an API page serves hundreds of times a second."""
-    return queryset.values(*CUSTOMER_ROW_COLUMNS)
+@functools.cache
+def _every_customer_row() -> QuerySet:
+    linked = {f"{column}_ids": LinkedIds(CustomerProfile._meta.get_field(column)) for column in _TERM_COLUMNS}
+    return CustomerProfile.objects.values(*CUSTOMER_ROW_COLUMNS, **linked)  # never evaluated: callers get copies
+
+
+def customer_rows() -> QuerySet:
+    """Every customer as plain rows for a list, to narrow (`customers_visible_to(user, among=...)`, filters):
+    dicts of `CUSTOMER_ROW_COLUMNS` and the ids of their needs and hobbies, all in one statement, which
+    `customer_rows_named` names once a page is read. No model instances, no second query, and the columns
+    resolved once per process (naming 14 columns across three joins cost more than the rest of building
+    the page's query): an API page serves hundreds of times a second."""
+    return _every_customer_row().all()
 
 
 def customer_rows_named(rows: list[dict]) -> list[dict]:
-    """A page of `customer_rows` with `needs` and `hobbies` (names in vocabulary order): one query."""
-    names = customer_term_names([row["pk"] for row in rows])
-    for row in rows:
-        for column in _TERM_COLUMNS:
-            row[column] = names[column][row["pk"]]
+    """A page of `customer_rows` with `needs` and `hobbies` (names in vocabulary order) in place of their ids:
+    no query, the vocabulary comes from the cache."""
+    models_ = {column: CustomerProfile._meta.get_field(column).related_model for column in _TERM_COLUMNS}
+    named = term_names_in_order_many({
+        models_[column]: [linked_ids_parse(row.pop(f"{column}_ids")) for row in rows] for column in _TERM_COLUMNS
+    })
+    for column, model in models_.items():
+        for row, names in zip(rows, named[model]):
+            row[column] = names
     return rows
 
 

@@ -220,17 +220,25 @@ class CustomerListView(generics.ListAPIView):
     pagination_class = KeysetPagination
 
     def get_queryset(self):
-        queryset = customers_visible_to(self.request.user)
-        if not _FILTER_NAMES.isdisjoint(self.request.query_params):
-            filters = CustomerFilterSerializer(data=self.request.query_params)
-            filters.is_valid(raise_exception=True)
-            queryset = filters.filter(queryset)
-        return queryset
+        return self._visible()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.get_queryset()
-        page = self.paginator.paginate_queryset(customer_rows(queryset), request, view=self, counted=queryset)
+        rows = self._visible(among=customer_rows())
+        page = self.paginator.paginate_queryset(rows, request, view=self, counted=self.get_queryset())
         return self.get_paginated_response(customer_list_data(page))
+
+    def _visible(self, *, among=None):
+        """The caller's customers (`among` those given), narrowed by the query's filters."""
+        queryset = customers_visible_to(self.request.user, among=among)
+        return queryset if self._filters is None else self._filters.filter(queryset)
+
+    @functools.cached_property
+    def _filters(self) -> CustomerFilterSerializer | None:
+        if _FILTER_NAMES.isdisjoint(self.request.query_params):
+            return None
+        filters = CustomerFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return filters
 
     @extend_schema(
         tags=["customers"],

@@ -1,7 +1,7 @@
 """Read-side rules of customers.selectors that pages and the API share."""
 import pytest
 
-from customers.selectors import customer_ordering, customer_term_names
+from customers.selectors import customer_ordering, customer_rows, customer_rows_named, customer_term_names
 from customers.tests.factories import CustomerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
@@ -32,3 +32,30 @@ def test_term_names_come_in_vocabulary_order_in_one_query(django_assert_num_quer
     assert names["needs"][first.pk] == ["甲", "乙"]
     assert names["hobbies"][first.pk] == [hobby.name]
     assert names["needs"].get(second.pk, []) == []
+
+
+@pytest.mark.django_db
+def test_list_rows_carry_their_terms_named_in_vocabulary_order_from_one_query(django_assert_num_queries):
+    late, early = ServiceFactory(order=9, name="乙"), ServiceFactory(order=1, name="甲")
+    hobby = HobbyFactory()
+    first = CustomerFactory(needs=[late, early], hobbies=[hobby])
+    second = CustomerFactory(needs=[], hobbies=[])
+    customer_term_names([first.pk])  # the vocabularies into the cache
+
+    with django_assert_num_queries(1):
+        rows = customer_rows_named(list(customer_rows().order_by("user_id")))
+
+    assert [(row["user_id"], row["needs"], row["hobbies"]) for row in rows] == [
+        (first.user_id, ["甲", "乙"], [hobby.name]), (second.user_id, [], []),
+    ]
+    assert not {"needs_ids", "hobbies_ids"} & set(rows[0])
+
+
+@pytest.mark.django_db
+def test_each_list_narrows_its_own_copy_of_the_prepared_rows():
+    first, second = CustomerFactory(), CustomerFactory()
+
+    narrowed = customer_rows().filter(pk=first.pk)
+
+    assert [row["user_id"] for row in narrowed] == [first.user_id]
+    assert {row["user_id"] for row in customer_rows()} == {first.user_id, second.user_id}
