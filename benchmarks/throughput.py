@@ -2,6 +2,7 @@
 
     DATABASE_URL=mysql://root:@127.0.0.1:3306/portrait_perf python -m benchmarks.throughput
     python -m benchmarks.throughput --who manager --path '/api/customers?page_size=25' --clients 4 --seconds 20
+    CACHE_URL=redis://127.0.0.1:6379/1 python -m benchmarks.throughput --who manager --threads 2
 
 Starts gunicorn (one sync worker by default, loopback only) on the data already in the database, signs a
 JWT for an account of the chosen role (the first active admin, or the manager with the most customers),
@@ -127,6 +128,8 @@ def main(argv=None) -> int:
     parser.add_argument("--path", default="/api/customers?page_size=25")
     parser.add_argument("--who", choices=("admin", "manager"), default="admin")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (gunicorn's gthread worker above 1): one serves while another waits")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
@@ -138,6 +141,7 @@ def main(argv=None) -> int:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "portrait.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+         "--threads", str(args.threads),
          "--access-logfile", "/dev/null", "--error-logfile", "-"],
         cwd=ROOT, env=_environment(),
     )
@@ -149,10 +153,12 @@ def main(argv=None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    figures.update({"path": args.path, "who": args.who, "workers": args.workers, "clients": args.clients,
+    figures.update({"path": args.path, "who": args.who, "workers": args.workers, "threads": args.threads,
+                    "cache": "redis" if os.environ.get("CACHE_URL") else "local memory", "clients": args.clients,
                     "per_worker": round(figures["requests_per_second"] / args.workers, 1)})
     print(f"{args.path} as {args.who}: {figures['requests_per_second']} requests/s with {args.workers} "
-          f"worker(s) ({figures['per_worker']} per worker), {args.clients} clients for {figures['seconds']} s; "
+          f"worker(s) of {args.threads} thread(s) ({figures['per_worker']} per worker, cache in "
+          f"{figures['cache']}), {args.clients} clients for {figures['seconds']} s; "
           f"median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms; {figures['failures']} failures "
           f"{figures['failure_statuses'] or ''}")
     if args.json:

@@ -76,7 +76,7 @@ def test_harness_legacy_sample_is_scaled_and_labelled(tmp_path):
 
 
 def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
-    """benchmarks/throughput.py at a tiny scale: a seeded SQLite file, one gunicorn worker, one second."""
+    """benchmarks/throughput.py at a tiny scale: a seeded SQLite file, a gunicorn worker of two threads, one second."""
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3", DEBUG="1", SECRET_KEY="throughput-smoke-test-key")
     for command in (["migrate", "-v0"], ["seed_demo", "--customers", "30", "--managers", "3", "-v0"]):
@@ -88,7 +88,7 @@ def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.throughput", "--who", "manager", "--seconds", "1", "--warmup", "0",
-         "--clients", "2", "--port", str(port), "--json", str(figures)],
+         "--clients", "2", "--threads", "2", "--port", str(port), "--json", str(figures)],
         capture_output=True, text=True, timeout=300, env=env, cwd=ROOT,
     )
 
@@ -96,5 +96,5 @@ def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
     import json
 
     measured = json.loads(figures.read_text())
-    assert measured["requests"] > 0 and measured["failures"] == 0
+    assert measured["requests"] > 0 and measured["failures"] == 0 and measured["threads"] == 2
     assert "requests/s" in result.stdout
