@@ -17,12 +17,16 @@ def test_ties_are_broken_by_the_key_unless_the_order_is_already_unique(columns, 
     assert customer_ordering(columns) == expected
 
 
-@pytest.mark.django_db
-def test_term_names_come_in_vocabulary_order_in_one_query(django_assert_num_queries):
+@pytest.fixture
+def named_customers(db):
+    """A customer with needs out of vocabulary order (乙 is ordered after 甲) and a hobby, and one with neither."""
     late, early = ServiceFactory(order=9, name="乙"), ServiceFactory(order=1, name="甲")
     hobby = HobbyFactory()
-    first = CustomerFactory(needs=[late, early], hobbies=[hobby])
-    second = CustomerFactory(needs=[], hobbies=[])
+    return CustomerFactory(needs=[late, early], hobbies=[hobby]), CustomerFactory(needs=[], hobbies=[]), hobby
+
+
+def test_term_names_come_in_vocabulary_order_in_one_query(named_customers, django_assert_num_queries):
+    first, second, hobby = named_customers
     with django_assert_num_queries(3):  # the links, and each vocabulary once into the cache
         customer_term_names([first.pk])
 
@@ -34,12 +38,10 @@ def test_term_names_come_in_vocabulary_order_in_one_query(django_assert_num_quer
     assert names["needs"].get(second.pk, []) == []
 
 
-@pytest.mark.django_db
-def test_list_rows_carry_their_terms_named_in_vocabulary_order_from_one_query(django_assert_num_queries):
-    late, early = ServiceFactory(order=9, name="乙"), ServiceFactory(order=1, name="甲")
-    hobby = HobbyFactory()
-    first = CustomerFactory(needs=[late, early], hobbies=[hobby])
-    second = CustomerFactory(needs=[], hobbies=[])
+def test_list_rows_carry_their_terms_named_in_vocabulary_order_from_one_query(
+    named_customers, django_assert_num_queries
+):
+    first, second, hobby = named_customers
     customer_term_names([first.pk])  # the vocabularies into the cache
 
     with django_assert_num_queries(1):
