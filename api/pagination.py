@@ -42,9 +42,11 @@ class KeysetPagination(CursorPagination):
         if first:
             queryset = queryset.annotate(**{_COUNT: _count_of(queryset if counted is None else counted)})
         page = super().paginate_queryset(queryset, request, view)
-        self.count = (page[0][_COUNT] if page else 0) if first else None
-        for row in page if first else ():
-            del row[_COUNT]
+        self.count = None
+        if first:
+            self.count = page[0][_COUNT] if page else 0
+            for row in page:
+                del row[_COUNT]
         return page
 
     def get_paginated_response(self, data):
