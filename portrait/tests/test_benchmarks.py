@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -75,12 +77,19 @@ def test_harness_legacy_sample_is_scaled_and_labelled(tmp_path):
     assert "extrapolated" in result.stdout
 
 
-def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
-    """benchmarks/throughput.py at a tiny scale: a seeded SQLite file, a gunicorn worker of two threads, one second."""
+@pytest.fixture
+def seeded_sqlite(tmp_path):
+    """The environment of a migrated SQLite file with 30 customers and 3 managers."""
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3", DEBUG="1", SECRET_KEY="throughput-smoke-test-key")
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3", DEBUG="1", SECRET_KEY="benchmark-smoke-test-key")
     for command in (["migrate", "-v0"], ["seed_demo", "--customers", "30", "--managers", "3", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], check=True, env=env, cwd=ROOT, timeout=300)
+    return env
+
+
+def test_throughput_script_serves_a_list_through_gunicorn(tmp_path, seeded_sqlite):
+    """benchmarks/throughput.py at a tiny scale: a seeded SQLite file, a gunicorn worker of two threads, one second."""
+    env = seeded_sqlite
     figures = tmp_path / "figures.json"
     with socket.socket() as probe:  # a port nobody holds now
         probe.bind(("127.0.0.1", 0))
@@ -98,3 +107,20 @@ def test_throughput_script_serves_a_list_through_gunicorn(tmp_path):
     measured = json.loads(figures.read_text())
     assert measured["requests"] > 0 and measured["failures"] == 0 and measured["threads"] == 2
     assert "requests/s" in result.stdout
+
+
+def test_request_cost_script_times_a_request_in_process(tmp_path, seeded_sqlite):
+    """benchmarks/request_cost.py at a tiny scale (its --instructions mode runs the same child under valgrind)."""
+    figures = tmp_path / "cost.json"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.request_cost", "--requests", "10", "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, env=seeded_sqlite, cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    import json
+
+    measured = json.loads(figures.read_text())
+    assert measured["wall_ms"] > 0 and measured["cpu_ms"] > 0
+    assert "ms CPU per request" in result.stdout
