@@ -104,18 +104,36 @@ def _managers() -> QuerySet:
     return apps.get_model("managers", "ManagerProfile").objects.all()
 
 
+def customer_scope(user) -> str:
+    """Which customers `user` may read, apart from who they are: "all" (admin), "book" (a manager's own
+    customers), "own" (a customer's own portrait) or "none". With the user's id, all a list depends on."""
+    if is_admin(user):
+        return "all"
+    if is_manager(user):
+        return "book"
+    if is_customer(user):
+        return "own"
+    return "none"
+
+
+def customers_in_scope(scope: str, user_id: int, *, among: QuerySet | None = None) -> QuerySet:
+    """The customer portraits of `scope` (`customer_scope`) for the user `user_id`: a prepared list page
+    builds its statement from these two values alone."""
+    customers = _customers() if among is None else among.all()
+    if scope == "all":
+        return customers
+    if scope == "book":
+        return customers.filter(manager__user_id=user_id)
+    if scope == "own":
+        return customers.filter(user_id=user_id)
+    return customers.none()
+
+
 def customers_visible_to(user, *, among: QuerySet | None = None) -> QuerySet:
     """The customer portraits `user` may read: all (admin), their own book (manager), their own (customer).
 
     `among`: the portraits to narrow when not all of them as model instances (a list's prepared rows)."""
-    customers = _customers() if among is None else among.all()
-    if is_admin(user):
-        return customers
-    if is_manager(user):
-        return customers.filter(manager__user=user)
-    if is_customer(user):
-        return customers.filter(user=user)
-    return customers.none()
+    return customers_in_scope(customer_scope(user), user.pk, among=among)
 
 
 def managers_visible_to(user) -> QuerySet:

@@ -1,4 +1,6 @@
 """Customers through the API: the filtered, keyset-paginated list and one portrait."""
+import base64
+import collections
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -8,7 +10,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from accounts.tests.factories import UserFactory
-from api.v1.customers import CustomerSerializer
+from api.v1.customers import _PAGES, CustomerSerializer
 from audit.models import AuditEvent
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
@@ -18,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def ids(response) -> list[int]:
-    return [row["id"] for row in response.json()["results"]]
+    return ids_of(response.json())
+
+
+def ids_of(body: dict) -> list[int]:
+    return [row["id"] for row in body["results"]]
 
 
 class TestList:
@@ -57,6 +63,30 @@ class TestList:
 
     def test_a_tampered_cursor_is_404(self, people, api):
         assert api(people.admin).get("/api/customers?cursor=garbage").status_code == 404
+        not_a_key = base64.b64encode(b"p=abc").decode()  # a well-formed cursor whose position is no user id
+        assert api(people.admin).get(f"/api/customers?cursor={not_a_key}").status_code == 404
+
+    def test_each_shape_of_page_is_compiled_once_and_bound_to_each_callers_values(
+        self, people, services, monkeypatch, api,
+    ):
+        """Managers' books, an admin's list, later pages and most filters run prepared statements; a
+        search or a date is built by the ORM on every request. Both give the same rows."""
+        monkeypatch.setattr(_PAGES, "_statements", collections.OrderedDict())
+        CustomerFactory.create_batch(3, manager=people.manager, needs=services[:1])
+        first = api(people.manager.user).get("/api/customers?page_size=2").json()
+        assert ids(api(people.other_manager.user).get("/api/customers?page_size=2")) == [people.other_customer.user_id]
+        assert len(_PAGES.shapes()) == 1  # both managers' first pages: one statement
+
+        second = api(people.manager.user).get(first["next"]).json()
+        assert first["count"] == 4 and ids_of(first) + ids_of(second) == sorted(
+            CustomerProfile.objects.filter(manager=people.manager).values_list("user_id", flat=True))
+        admin = api(people.admin)
+        assert len(ids(admin.get("/api/customers", {"need": services[0].name, "segment": 0}))) == 0
+        assert all(_PAGES.shapes().values()) and len(_PAGES.shapes()) == 3
+
+        searched = admin.get("/api/customers", {"q": people.customer.user.username, "created_after": "2000-01-01"})
+        assert ids(searched) == [people.customer.user_id]
+        assert sorted(_PAGES.shapes().values()) == [False, True, True, True]
 
     def test_filters_combine(self, people, services, hobbies, api):
         now = timezone.now()

@@ -6,23 +6,25 @@ Ids in paths and bodies are user ids, as in the older system (`/api/customers/:i
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import ISO_8601, generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.access import (
-    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customers_visible_to, is_signed_in,
+    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customer_scope, customers_in_scope,
+    customers_visible_to, is_signed_in,
 )
 from accounts.models import Role
 from customers.models import MAX_AGE, MIN_AGE, CustomerClass, CustomerProfile
@@ -30,7 +32,7 @@ from customers.selectors import customer_rows, customer_rows_named
 from customers.services import customer_portrait_save
 from vocabularies.models import Hobby, Service
 
-from ..pagination import KeysetPagination
+from ..pagination import KeysetPagination, PreparedPage, prepared_pages
 from .common import MAX_ID, ProtectedFieldsMixin, error_responses, id_parameter
 
 User = get_user_model()
@@ -114,29 +116,36 @@ class CustomerFilterSerializer(serializers.Serializer):
     created_before = serializers.DateField(required=False, help_text="On or before this day.")
     q = serializers.CharField(required=False, max_length=100, help_text="Part of the username or name.")
 
-    def filter(self, queryset):
-        data = self.validated_data
-        lookups = {
-            "customer_class": "customer_class",
-            "segment": "segment",
-            "manager": "manager__user_id",
-            "need": "needs__name",
-            "hobby": "hobbies__name",
-            "age_min": "age__gte",
-            "age_max": "age__lte",
-            "assets_min": "total_assets__gte",
-            "assets_max": "total_assets__lte",
-            "created_after": "created_at__date__gte",
-            "created_before": "created_at__date__lte",
-        }
-        queryset = queryset.filter(**{lookup: data[name] for name, lookup in lookups.items() if name in data})
-        if data.get("unassigned") is not None:
-            queryset = queryset.filter(manager__isnull=data["unassigned"])
-        if data.get("locked") is not None:
-            queryset = queryset.filter(manager_locked=data["locked"])
-        if q := data.get("q"):
-            queryset = queryset.filter(Q(user__username__icontains=q) | Q(user__name__icontains=q))
-        return queryset
+
+
+# Filters whose value decides the SQL itself (IS NULL or IS NOT NULL, true or false), where the others'
+# values are bound to it: a prepared page's shape holds these, its values the others.
+_SHAPING_FILTERS = ("unassigned", "locked")
+_LOOKUPS = {
+    "customer_class": "customer_class",
+    "segment": "segment",
+    "manager": "manager__user_id",
+    "need": "needs__name",
+    "hobby": "hobbies__name",
+    "age_min": "age__gte",
+    "age_max": "age__lte",
+    "assets_min": "total_assets__gte",
+    "assets_max": "total_assets__lte",
+    "created_after": "created_at__date__gte",
+    "created_before": "created_at__date__lte",
+}
+
+
+def customers_filtered(queryset: QuerySet, filters: Mapping[str, Any]) -> QuerySet:
+    """`queryset` narrowed by `CustomerFilterSerializer`'s validated data, combined (AND)."""
+    queryset = queryset.filter(**{lookup: filters[name] for name, lookup in _LOOKUPS.items() if name in filters})
+    if filters.get("unassigned") is not None:
+        queryset = queryset.filter(manager__isnull=filters["unassigned"])
+    if filters.get("locked") is not None:
+        queryset = queryset.filter(manager_locked=filters["locked"])
+    if q := filters.get("q"):
+        queryset = queryset.filter(Q(user__username__icontains=q) | Q(user__name__icontains=q))
+    return queryset
 
 
 def _filter_parameters() -> list[OpenApiParameter]:
@@ -185,15 +194,33 @@ _AS_IS = (serializers.CharField, serializers.IntegerField, serializers.BooleanFi
           serializers.ListField)
 
 
+def _representation(field: serializers.Field) -> Callable[[Any], Any] | None:
+    """How a row's value renders as `field` renders it: None for as it is; an aware datetime (every one the
+    database gives) as DRF's ISO 8601 in the field's time zone, without the checks of `to_representation`
+    for values a row never holds (half of naming and rendering a page went to them)."""
+    if isinstance(field, _AS_IS):
+        return None
+    if isinstance(field, serializers.DateTimeField) and getattr(field, "format", api_settings.DATETIME_FORMAT) \
+            == ISO_8601 and hasattr(field, "timezone"):
+        zone = field.timezone
+
+        def iso_8601(value):
+            text = value.astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return iso_8601
+    return field.to_representation
+
+
 @functools.cache
 def _row_fields() -> list[tuple[str, Callable[[dict], Any], Callable[[Any], Any] | None]]:
-    """(name, how to read its value from a `customer_rows` row, the serializer field's `to_representation`
-    or None when it gives the value as it is), in the serializer's field order."""
+    """(name, how to read its value from a `customer_rows` row, how the serializer's field renders it or
+    None when as it is), in the serializer's field order."""
     readers: dict[str, Callable[[dict], Any]] = {name: itemgetter(column) for name, column in _ROW_VALUES.items()}
     readers["manager_name"] = _manager_name
     readers["needs"], readers["hobbies"] = itemgetter("needs"), itemgetter("hobbies")
     return [
-        (name, readers[name], None if isinstance(field, _AS_IS) else field.to_representation)
+        (name, readers[name], _representation(field))
         for name, field in CustomerSerializer().fields.items() if not field.write_only
     ]
 
@@ -211,6 +238,21 @@ def customer_list_data(rows: list[dict]) -> list[dict]:
     return data
 
 
+_USER = "user_id"
+
+
+def _customer_lists(shape: tuple, values: dict) -> tuple[QuerySet, QuerySet]:
+    """A list page's customers as rows, and the same customers to count, from the shape and values that
+    `CustomerListView.list` gives its `PreparedPage`."""
+    scope, bound, shaping = shape
+    filters = {**dict(shaping), **{name: values[name] for name in bound}}
+    rows = customers_in_scope(scope, values[_USER], among=customer_rows())
+    return customers_filtered(rows, filters), customers_filtered(customers_in_scope(scope, values[_USER]), filters)
+
+
+_PAGES = prepared_pages(_customer_lists)
+
+
 class CustomerListView(generics.ListAPIView):
     """Customers the caller may list: every customer (admin) or their own book (manager), filtered,
     by pages of a key range (`next`/`previous` carry the cursor)."""
@@ -220,25 +262,24 @@ class CustomerListView(generics.ListAPIView):
     pagination_class = KeysetPagination
 
     def get_queryset(self):
-        return self._visible()
+        return customers_filtered(customers_visible_to(self.request.user), self._filters)
 
     def list(self, request, *args, **kwargs):
-        rows = self._visible(among=customer_rows())
-        page = self.paginator.paginate_queryset(rows, request, view=self, counted=self.get_queryset())
-        return self.get_paginated_response(customer_list_data(page))
-
-    def _visible(self, *, among=None):
-        """The caller's customers (`among` those given), narrowed by the query's filters."""
-        queryset = customers_visible_to(self.request.user, among=among)
-        return queryset if self._filters is None else self._filters.filter(queryset)
+        filters = self._filters
+        shaping = tuple((name, filters[name]) for name in _SHAPING_FILTERS if filters.get(name) is not None)
+        bound = {name: value for name, value in filters.items() if name not in _SHAPING_FILTERS and value is not None}
+        shape = (customer_scope(request.user), tuple(sorted(bound)), shaping)
+        page = PreparedPage(_PAGES, shape, {_USER: request.user.pk, **bound})
+        return self.get_paginated_response(customer_list_data(self.paginator.paginate_queryset(page, request, self)))
 
     @functools.cached_property
-    def _filters(self) -> CustomerFilterSerializer | None:
+    def _filters(self) -> dict[str, Any]:
+        """The query's filters, validated (400 otherwise)."""
         if _FILTER_NAMES.isdisjoint(self.request.query_params):
-            return None
+            return {}
         filters = CustomerFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters
+        return filters.validated_data
 
     @extend_schema(
         tags=["customers"],
