@@ -45,6 +45,24 @@ def test_login_of_an_inactive_user_is_refused(people):
     assert login(people.customer.user.username).status_code == 401
 
 
+@pytest.mark.parametrize("change", ["deactivate", "delete", "demote"])
+def test_a_token_stops_opening_what_its_user_lost_at_once(change, people, api):
+    """The user behind a token is read on every request (one prepared statement): a deactivated or deleted
+    account is refused, and a demoted one gets its new role's rights, before the token expires."""
+    user = people.manager.user
+    client = api(user)
+    assert client.get("/api/customers").status_code == 200
+
+    if change == "deactivate":
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    elif change == "delete":
+        user.delete()
+    else:
+        User.objects.filter(pk=user.pk).update(role=Role.CUSTOMER)
+
+    assert client.get("/api/customers").status_code == (403 if change == "demote" else 401)
+
+
 def test_login_without_a_password_is_400_by_field():
     response = APIClient().post("/api/auth/login", {"username": "someone"}, format="json")
 

@@ -271,7 +271,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- The JSON API (api/): Django REST framework, JWT, the OpenAPI schema ---------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "api.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # staff in the browsable API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -312,7 +312,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Clients sign in with JWT; the session is only the staff's way into the browsable API.
-    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["api.authentication.JWTAuthentication"],
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "matching.models.RunStatus",
         "HealthStatusEnum": ["ok", "error"],
