@@ -47,11 +47,15 @@ def term_names_in_order_many(
     named = {}
     for model, id_lists in id_lists_by_model.items():
         lists = [list(ids) for ids in id_lists]
-        index = cached.get(keys[model])
-        if index is None or any(pk not in index for ids in lists for pk in ids):
+        try:
+            named[model] = _names_in_order(cached[keys[model]], lists)
+        except KeyError:  # not cached, or a term the cached copy lacks
             index = _term_index_load(model)
-        named[model] = [
-            [index[pk][1] for pk in sorted((pk for pk in ids if pk in index), key=lambda pk: index[pk][0])]
-            for ids in lists
-        ]
+            named[model] = _names_in_order(index, [[pk for pk in ids if pk in index] for ids in lists])
     return named
+
+
+def _names_in_order(index: dict[int, tuple[int, str]], lists: list[list[int]]) -> list[list[str]]:
+    """Each list's names by rank; KeyError for an id `index` lacks. Sorts (rank, name) pairs: a page names
+    hundreds of ids, and a Python key function per id was a tenth of naming them."""
+    return [[name for _, name in sorted(map(index.__getitem__, ids))] for ids in lists]
