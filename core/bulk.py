@@ -562,7 +562,7 @@ class LinkedIds(models.Expression):
 
 def linked_ids_parse(text: str | None) -> list[int]:
     """The ids of a `LinkedIds` value."""
-    return [int(part) for part in text.split(",")] if text else []
+    return list(map(int, text.split(","))) if text else []
 
 
 def m2m_links_add(relation, pairs: Iterable[tuple[int, int]]) -> int:
