@@ -112,9 +112,11 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict:
-    """Parse a DATABASE_URL; MySQL gets utf8mb4 and strict mode so it refuses what SQLite would."""
+    """Parse a DATABASE_URL; MySQL gets utf8mb4 and strict mode so it refuses what SQLite would, and
+    Django's backend with datetimes read in C (`core.db.mysql`)."""
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.mysql":
+        config["ENGINE"] = "core.db.mysql"
         config["OPTIONS"] = {
             "charset": "utf8mb4",
             "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_strict_mode=1",
