@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.bulk import LinkedIds, linked_ids_parse, m2m_links_load_many
+from core.bulk import LinkedNames, linked_names_parse, m2m_links_load_many
 from core.tabular import join_terms
 from vocabularies.selectors import term_names_in_order_many
 
@@ -46,7 +46,7 @@ def customer_term_names(customer_ids: Collection[int]) -> dict[str, dict[int, li
     }
 
 
-# What a list's row reads: the portrait, its user's and manager's names, and its terms' ids (named per page).
+# What a list's row reads: the portrait, its user's and manager's names, and its terms' names.
 CUSTOMER_ROW_COLUMNS = (
     "user_id", "user__username", "user__name", "age", "occupation", "total_assets", "customer_class",
     "segment", "manager__user_id", "manager__user__username", "manager__user__name", "manager_locked",
@@ -56,29 +56,24 @@ CUSTOMER_ROW_COLUMNS = (
 
 @functools.cache
 def _every_customer_row() -> QuerySet:
-    linked = {f"{column}_ids": LinkedIds(CustomerProfile._meta.get_field(column)) for column in _TERM_COLUMNS}
+    linked = {f"{column}_names": LinkedNames(CustomerProfile._meta.get_field(column)) for column in _TERM_COLUMNS}
     return CustomerProfile.objects.values(*CUSTOMER_ROW_COLUMNS, **linked)  # never evaluated: callers get copies
 
 
 def customer_rows() -> QuerySet:
     """Every customer as plain rows for a list, to narrow (`customers_visible_to(user, among=...)`, filters):
-    dicts of `CUSTOMER_ROW_COLUMNS` and the ids of their needs and hobbies, all in one statement, which
-    `customer_rows_named` names once a page is read. No model instances, no second query, and the columns
-    resolved once per process (naming 14 columns across three joins cost more than the rest of building
-    the page's query): an API page serves hundreds of times a second."""
+    dicts of `CUSTOMER_ROW_COLUMNS` and the names of their needs and hobbies in vocabulary order, all in one
+    statement (`customer_rows_named` splits the names once a page is read). No model instances, no second
+    query, no cache, and the columns resolved once per process (naming 14 columns across three joins cost more
+    than the rest of building the page's query): an API page serves hundreds of times a second."""
     return _every_customer_row().all()
 
 
 def customer_rows_named(rows: list[dict]) -> list[dict]:
-    """A page of `customer_rows` with `needs` and `hobbies` (names in vocabulary order) in place of their ids:
-    no query, the vocabulary comes from the cache."""
-    models_ = {column: CustomerProfile._meta.get_field(column).related_model for column in _TERM_COLUMNS}
-    named = term_names_in_order_many({
-        models_[column]: [linked_ids_parse(row.pop(f"{column}_ids")) for row in rows] for column in _TERM_COLUMNS
-    })
-    for column, model in models_.items():
-        for row, names in zip(rows, named[model]):
-            row[column] = names
+    """A page of `customer_rows` with `needs` and `hobbies`, lists of names in vocabulary order."""
+    for row in rows:
+        for column in _TERM_COLUMNS:
+            row[column] = linked_names_parse(row.pop(f"{column}_names"))
     return rows
 
 

@@ -30,6 +30,16 @@ class TestDuplicateTermRejects:
             model.objects.bulk_create([model(name="高尔夫"), model(name="高尔夫")])
 
 
+@pytest.mark.parametrize("name", ["tab\tin", "line\nbreak", "unit\x1fseparator", "delete\x7f"])
+def test_a_name_holds_no_control_character(name):
+    """Names are shown as they are, and list pages read them joined by a control character."""
+    with pytest.raises(ValidationError) as excinfo:
+        Service(name=name).full_clean()
+
+    assert excinfo.value.error_dict["name"][0].code == "control_characters"
+    Service(name="理财规划 (VIP), 2026 “new”").full_clean()
+
+
 def test_the_same_name_may_be_a_service_and_a_hobby():
     Service.objects.create(name="收藏")
     Hobby(name="收藏").full_clean()
