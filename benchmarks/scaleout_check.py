@@ -247,8 +247,9 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
 
 
 def shared_vocabulary_check(a: str, b: str, token: str) -> None:
-    """The API lists name terms from the vocabulary cached in the shared Redis: a term renamed in another
-    process (this one, as the Django admin of another server would) shows at once on both instances."""
+    """A term renamed in another process (this one, as the Django admin of another server would) shows at
+    once on both instances' API lists, which read names in the page's own statement (`core.bulk.LinkedNames`;
+    before 7 December, from the vocabulary cached in the shared Redis)."""
     from vocabularies.models import Service
 
     headers = {"Authorization": f"Bearer {token}"}
