@@ -30,9 +30,10 @@ def term_index_forget(model: type[models.Model]) -> None:
 def term_names_in_order(model: type[models.Model], id_lists: Iterable[Iterable[int]]) -> list[list[str]]:
     """For each list of term ids, their names in vocabulary order (`order`, then name as the database sorts).
 
-    Every list page names the terms of each row: the vocabulary (tens of terms) is read once into the
-    shared cache instead of being joined and sorted by every page's query. A term the cached copy lacks
-    reads the vocabulary again; ids of terms deleted since are left out.
+    Exports name the terms of thousands of rows per chunk: the vocabulary (tens of terms) is read once into
+    the shared cache instead of being joined and sorted by every chunk's query (an API list page, 25 rows,
+    reads its names in its own statement: `core.bulk.LinkedNames`). A term the cached copy lacks reads the
+    vocabulary again; ids of terms deleted since are left out.
     """
     return term_names_in_order_many({model: id_lists})[model]
 
@@ -40,7 +41,7 @@ def term_names_in_order(model: type[models.Model], id_lists: Iterable[Iterable[i
 def term_names_in_order_many(
     id_lists_by_model: Mapping[type[models.Model], Iterable[Iterable[int]]],
 ) -> dict[type[models.Model], list[list[str]]]:
-    """`term_names_in_order` for several vocabularies (a page's needs and hobbies) in one read of the cache:
+    """`term_names_in_order` for several vocabularies (needs and hobbies) in one read of the cache:
     with the cache in Redis, each read is a round trip."""
     keys = {model: _index_key(model) for model in id_lists_by_model}
     cached = cache.get_many(keys.values())
