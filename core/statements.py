@@ -41,6 +41,10 @@ class _Statement:
     names: tuple[str, ...] | None  # the keys of a `.values()` row; None: model instances
     attnames: tuple[str, ...]
     model: Any
+    kinds: tuple[tuple[str, type], ...]  # each bound value's type when prepared: another (None, say) may change the SQL
+
+    def binds(self, values: Mapping[str, Any]) -> bool:
+        return all(type(values.get(name)) is kind for name, kind in self.kinds)
 
     def run(self, alias: str, values: Mapping[str, Any]) -> list:
         params = [values[slot] if named else slot for named, slot in self.slots]
@@ -99,15 +103,16 @@ def _prepare(build: Build, shape: Hashable, values: Mapping[str, Any], using: st
             return None
     columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
     converters = compiler.get_converters(columns)
+    kinds = tuple((name, type(value)) for name, value in values.items())
     if queryset._iterable_class is ValuesIterable:
         query = queryset.query
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        return _Statement(sql, tuple(slots), compiler, converters, tuple(names), (), None)
+        return _Statement(sql, tuple(slots), compiler, converters, tuple(names), (), None, kinds)
     klass_info = compiler.klass_info
     if klass_info.get("related_klass_infos") or compiler.annotation_col_map or queryset.query.extra_select:
         return None
     attnames = tuple(column.target.attname for column, _, _ in compiler.select[: len(klass_info["select_fields"])])
-    return _Statement(sql, tuple(slots), compiler, converters, None, attnames, klass_info["model"])
+    return _Statement(sql, tuple(slots), compiler, converters, None, attnames, klass_info["model"], kinds)
 
 
 class PreparedQueries:
@@ -136,7 +141,7 @@ class PreparedQueries:
                 self._statements[key] = statement
                 while len(self._statements) > self.size:
                     self._statements.popitem(last=False)
-        if statement is None:
+        if statement is None or not statement.binds(values):
             return list(self.build(shape, values).using(using))
         return statement.run(using, values)
 

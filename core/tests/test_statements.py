@@ -104,6 +104,18 @@ def test_a_value_the_build_transforms_is_never_bound(three):
     assert prepared.shapes() == {"older": False}
 
 
+def test_a_value_of_another_type_than_when_prepared_is_left_to_the_orm(three):
+    """None would bind as `= NULL`, where the ORM writes IS NULL: such a call never uses the statement."""
+    CustomerProfile.objects.filter(pk=three[0].pk).update(segment=None)
+    CustomerProfile.objects.filter(pk__in=[c.pk for c in three[1:]]).update(segment=4)
+    prepared = PreparedQueries(lambda shape, values: CustomerProfile.objects.filter(segment=values["segment"])
+                               .order_by("pk").values("pk"))
+
+    assert prepared.rows("by segment", {"segment": 4}) == [{"pk": c.pk} for c in three[1:]]
+    assert prepared.rows("by segment", {"segment": None}) == [{"pk": three[0].pk}]
+    assert prepared.shapes() == {"by segment": True}
+
+
 def test_model_instances_are_the_orms(three):
     prepared = PreparedQueries(lambda shape, values: User.objects.filter(pk=values["id"]))
     user = three[1].user
