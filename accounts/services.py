@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -240,27 +239,31 @@ def user_register_customer(*, username: str, password: str, name: str = "", emai
     return user
 
 
+#: What stops a user's role from changing: `check(user=..., stored_role=...) -> str | None`, one per app that
+#: owns a profile of a role (customers, managers), registered in its `AppConfig.ready()`. Accounts sits
+#: below those apps and does not import them: they bring their rule here.
+_ROLE_CHANGE_CHECKS: list[Callable[..., str | None]] = []
+
+
+def register_role_change_check(check: Callable[..., str | None]) -> None:
+    """Have `user_role_change_problem` ask `check(user=user, stored_role=role)` too."""
+    if check not in _ROLE_CHANGE_CHECKS:
+        _ROLE_CHANGE_CHECKS.append(check)
+
+
 def user_role_change_problem(*, user: User, role: str) -> str | None:
     """Why `user` may not change to `role`, or None: a profile of the old role must not be left serving.
 
     A manager's profile keeps its customers and stays a candidate for runs whatever the user's role, and
     a customer's portrait keeps its manager: the profile has to go first (a manager's book moved away).
-    Profiles are looked up through the app registry: accounts sits below the apps that own them.
+    Each app that owns a profile says what its profile needs (`register_role_change_check`).
     """
     if user.pk is None or role == user.role:
         return None
     stored = User.objects.only("role").get(pk=user.pk).role
     if role == stored:
         return None
-    if stored == Role.MANAGER:
-        profile = apps.get_model("managers", "ManagerProfile").objects.filter(user=user).first()
-        if profile is not None:
-            served = apps.get_model("customers", "CustomerProfile").objects.filter(manager=profile).count()
-            if served:
-                return _("%(user)s serves %(served)d customers as a relationship manager: move the whole book to "
-                         "another manager and delete the manager profile before changing the role.") % {
-                    "user": user.username, "served": served}
-            return _("%(user)s has a manager profile: delete it before changing the role.") % {"user": user.username}
-    if stored == Role.CUSTOMER and apps.get_model("customers", "CustomerProfile").objects.filter(user=user).exists():
-        return _("%(user)s has a customer portrait: delete it before changing the role.") % {"user": user.username}
+    for check in _ROLE_CHANGE_CHECKS:
+        if problem := check(user=user, stored_role=stored):
+            return problem
     return None

@@ -80,3 +80,11 @@ def customer_deactivate(*, customer: CustomerProfile, actor: User | None) -> Cus
     audit_record(actor=actor, action="customer.deactivated", target=customer, summary=str(user),
                  changes={"is_active": (True, False)})
     return customer
+
+
+def customer_role_change_problem(*, user: User, stored_role: str) -> str | None:
+    """Why a customer may not leave the role, or None: a portrait keeps its manager, so it goes first.
+    Registered with `accounts.services.register_role_change_check` (CustomersConfig.ready)."""
+    if stored_role == Role.CUSTOMER and CustomerProfile.objects.filter(user=user).exists():
+        return _("%(user)s has a customer portrait: delete it before changing the role.") % {"user": user.username}
+    return None

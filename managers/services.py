@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.services import audit_record, field_changes
 from vocabularies.services import terms_not_choosable
 
 from .models import ManagerProfile
+from .selectors import manager_load
 
 
 @transaction.atomic
@@ -40,3 +42,19 @@ def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capab
         changes=field_changes(before, after),
     )
     return manager
+
+
+def manager_role_change_problem(*, user: User, stored_role: str) -> str | None:
+    """Why a manager may not leave the role, or None: the profile keeps its customers and stays a candidate
+    for runs whatever the user's role, so the book moves and the profile goes first. Registered with
+    `accounts.services.register_role_change_check` (ManagersConfig.ready)."""
+    if stored_role != Role.MANAGER:
+        return None
+    profile = ManagerProfile.objects.filter(user=user).first()
+    if profile is None:
+        return None
+    if served := manager_load(profile):
+        return _("%(user)s serves %(served)d customers as a relationship manager: move the whole book to "
+                 "another manager and delete the manager profile before changing the role.") % {
+            "user": user.username, "served": served}
+    return _("%(user)s has a manager profile: delete it before changing the role.") % {"user": user.username}
