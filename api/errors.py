@@ -4,7 +4,7 @@ Status codes come from the kind of error, in this one place:
 - 400: a bad request (`ValidationError` from a serializer or a service, `ApplicationError`, bad JSON);
 - 401: no or bad credentials (a missing, expired or blacklisted token);
 - 403: signed in without the right; 404: not found, or not visible to this user;
-- 409: `core.errors.Conflict` (capacity exceeded, a run in progress, undo refused, a stale plan);
+- 409: `core.errors.Conflict`, as `matching.errors` (capacity exceeded, run in progress, undo refused, stale plan);
 - 429: too many requests (`Retry-After` says when to try again);
 - 400 too for what Django refuses before a view runs (an oversized body): `bad_request`.
 Anything else is a defect and is left to Django's 500 handling (and its logging).

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from core.errors import Conflict, StalePlan
+from core.errors import Conflict
+from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from core.bulk import bulk_insert, bulk_set

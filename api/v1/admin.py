@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import (
     api_permission, can_assign_by_hand, can_run_matching, can_use_console, customers_visible_to,
 )
-from core.errors import StalePlan
+from matching.errors import StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
 from matching.dashboard import dashboard_cached

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_move_book, can_set_capacity, managers_visible_to
-from core.errors import CapacityExceeded
+from matching.errors import CapacityExceeded
 from matching.dashboard import manager_mean_scores
 from matching.jobs import job_enqueue
 from matching.models import JobKind

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from customers.tests.factories import CustomerFactory
-from core.errors import RunInProgress
+from matching.errors import RunInProgress
 from core.tabular import RowError
 from imports.messages import COMMAND_HINTS
 from imports.services import customers_import, managers_import

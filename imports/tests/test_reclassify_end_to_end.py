@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from core.errors import StalePlan
+from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from imports.services import customers_import
 from matching.plans import plan_apply, plan_preview

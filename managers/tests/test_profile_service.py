@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from core.errors import CapacityExceeded
+from matching.errors import CapacityExceeded
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
 from customers.tests.factories import CustomerFactory

@@ -12,7 +12,7 @@
 Every write service takes `actor` (None = the system) and records an audit event, except
 reclassification, which is a consequence of a portrait save rather than an action.
 """
-from core.errors import RunInProgress
+from matching.errors import RunInProgress
 
 from ..planning import Change
 from .availability import manager_availability_update

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record, field_changes
-from core.errors import CapacityExceeded
+from matching.errors import CapacityExceeded
 from managers.messages import capacity_below_book_refusal
 from managers.models import ManagerProfile, capacity_needs_confirmation
 from managers.selectors import manager_load

@@ -11,7 +11,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import RunInProgress
+from matching.errors import RunInProgress
 
 from ..models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunLock, RunStatus
 

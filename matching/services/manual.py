@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from core.errors import CapacityExceeded
+from matching.errors import CapacityExceeded
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_load

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_record
-from core import errors as core_errors
+from matching import errors as matching_errors
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
@@ -30,7 +30,7 @@ class UndoConflict:
     reason: str
 
 
-class UndoRefused(core_errors.UndoRefused):
+class UndoRefused(matching_errors.UndoRefused):
     def __init__(self, message: str, conflicts: list[UndoConflict]):
         super().__init__(message, details=conflicts)
         self.conflicts = conflicts

@@ -246,7 +246,7 @@ class TestCapacityInTheInlineOnTheUserPage:
         assert busy.capacity == 4 and list(busy.capabilities.all()) == [funds]
 
     def test_when_a_run_holds_the_lock_the_admin_says_so_and_keeps_the_capacity(self, admin_client, busy, monkeypatch):
-        from core.errors import RunInProgress
+        from matching.errors import RunInProgress
 
         def run_in_progress(holder):
             raise RunInProgress("Another matching run is in progress; try again when it has finished.")

@@ -19,7 +19,7 @@ import pytest
 from django.db import DatabaseError, connection, connections
 
 from audit.models import AuditEvent
-from core.errors import CapacityExceeded, RunInProgress
+from matching.errors import CapacityExceeded, RunInProgress
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from matching.models import Assignment, MatchingRun, RunLock, RunStatus

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from core.errors import Conflict, StalePlan
+from core.errors import Conflict
+from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, PlannedChange, RunKind, RunStatus, Strategy
 from matching.plans import plan_apply, plan_preview

@@ -7,7 +7,7 @@ import pytest
 from django.test.utils import override_settings
 
 from audit.models import AuditEvent
-from core.errors import CapacityExceeded, RunInProgress
+from matching.errors import CapacityExceeded, RunInProgress
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, PlannedChange
 from matching.plans import plan_apply, plan_preview

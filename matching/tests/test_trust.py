@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.utils import timezone
 
-from core.errors import CapacityExceeded, Conflict, UndoRefused
+from core.errors import Conflict
+from matching.errors import CapacityExceeded, UndoRefused
 from customers.models import CustomerProfile
 from matching.jobs import job_progress
 from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus
