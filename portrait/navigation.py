@@ -1,8 +1,11 @@
-"""The site's navigation, from `accounts.access`: each role sees the links to the pages it may use.
+"""The site's navigation, a template tag library of the layout (`templates/base.html`): each role sees the
+links to the pages it may use on every surface, from `accounts.access`.
 
-    {% load portal %}{% nav_links as links %}
+    {% load site %}{% nav_links as links %}
 
-Works without a request (the 500 page renders with an empty context): then there are no links.
+It lists every surface's pages, so it is the project's, not a surface's: wired as the `site` library in
+`TEMPLATES` (portrait/settings/base.py). Works without a request (the 500 page renders with an empty
+context): then there are no links.
 """
 from __future__ import annotations
 
