@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ProfileUserColumns, register_profile_inline
-from core.admin import BigTableAdmin
+from core.admin import AdminHooks, BigTableAdmin
 from accounts.models import Role
 
 from .models import CustomerProfile
 
 # Computed or decided by the matching service: shown, never typed in. The manager changes through the
-# "Assign to a manager" action (matching.admin), which checks capacity and records the history.
+# "Assign to a manager" action (contributed by matching.admin), which checks capacity and records the history.
 COMPUTED_FIELDS = ("customer_class", "segment", "manager", "manager_locked", "created_at", "updated_at")
 
 
@@ -44,7 +44,9 @@ register_profile_inline(Role.CUSTOMER, CustomerProfileInline)
 
 
 @admin.register(CustomerProfile)
-class CustomerProfileAdmin(ProfileUserColumns, BigTableAdmin):
+class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
+    """Customer portraits. Who serves them changes through the actions matching contributes (`AdminHooks`)."""
+
     list_display = (
         "username", "display_name", "age", "occupation", "total_assets",
         "customer_class", "segment", "manager", "manager_locked",

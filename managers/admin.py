@@ -1,19 +1,119 @@
+"""Admin for relationship managers.
+
+Capacity and the accepting flag of an existing manager are saved through the update an app above registers
+(`register_availability_update`: matching's `manager_availability_update`, which takes the run lock and
+audits), on the manager page and in the profile inline of the user page alike. Lowering a capacity below
+the book needs the explicit confirmation that update asks for. Actions on managers (moving a leaving
+manager's book) are contributed by matching (`core.admin.AdminHooks`).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, F
 from django.db.models.functions import Cast
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.admin import ProfileUserColumns, register_profile_inline
-from core.admin import BigTableAdmin
 from accounts.models import Role
+from core.admin import AdminHooks, BigTableAdmin
 
 from .messages import capacity_below_book_warnings
-from .models import ManagerProfile
-from .selectors import manager_load_expression, manager_loads
+from .models import ManagerProfile, capacity_needs_confirmation
+from .selectors import manager_load, manager_load_expression, manager_loads
+
+#: How an existing manager's capacity and accepting flag are saved from the admin:
+#: `update(manager=, actor=, capacity=, accepting_customers=, confirm_overflow=) -> ManagerProfile`, raising
+#: `ValidationError` to refuse. A plain save until `register_availability_update` names the app's service.
+_availability_update: Callable[..., ManagerProfile] | None = None
 
 
-class ManagerProfileInline(admin.StackedInline):
-    """The profile on its user's change page (accounts.admin.UserAdmin shows it to managers)."""
+def register_availability_update(update: Callable[..., ManagerProfile]) -> None:
+    """Save capacity and the accepting flag through `update` (matching's, under the run lock)."""
+    global _availability_update
+    _availability_update = update
+
+
+class ManagerAvailabilityForm(forms.ModelForm):
+    """Capacity below the current book needs the explicit confirmation the update asks for."""
+
+    confirm_overflow = forms.BooleanField(
+        label=_("Keep the customers above the new capacity"), required=False,
+        help_text=_("Needed when the new capacity is below the customers served: they stay, and automatic runs "
+                    "assign this manager no one new until the book is below the capacity."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("capacity")
+        if self.instance.pk is None or capacity is None or cleaned.get("confirm_overflow"):
+            return cleaned
+        load = manager_load(self.instance)
+        # Before _post_clean, the instance still holds the stored capacity.
+        if capacity_needs_confirmation(capacity=capacity, previous=self.instance.capacity, served=load):
+            self.add_error("capacity", _(
+                "%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Tick “Keep the "
+                "customers above the new capacity” to confirm, or move the book first."
+            ) % {"manager": self.instance.user, "load": load, "capacity": capacity})
+        return cleaned
+
+
+def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
+    """Save an existing manager from an admin form: capacity and the accepting flag through the registered
+    update (run lock, confirmation below the book, audit), the rest as usual."""
+    if _availability_update is not None:
+        capacity, accepting = manager.capacity, manager.accepting_customers
+        stored = ManagerProfile.objects.get(pk=manager.pk)
+        manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
+        manager.save()  # the other fields
+        try:
+            updated = _availability_update(
+                manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
+                confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
+            )
+        except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
+            messages.error(request, " ".join(exc.messages))
+            return
+        manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
+    else:
+        manager.save()
+    for warning in capacity_below_book_warnings([manager], book_sizes=manager_loads([manager.pk])):
+        messages.warning(request, warning)
+
+
+class ManagerAvailabilityFormSet(BaseInlineFormSet):
+    request = None  # set by ManagerProfileInline.get_formset
+
+    def save_existing(self, form, obj, commit=True):
+        manager = form.save(commit=False)
+        _availability_save(self.request, manager, form)
+        form.save_m2m()
+        return manager
+
+
+class CapacityForAdministrators:
+    """Capacity is an administrator's decision (`can_set_capacity`), not a data clerk's who may change
+    managers: read-only for anyone else, who is not offered the confirmation box either."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and "confirm_overflow" not in fields and access.can_set_capacity(request.user):
+            fields.insert(fields.index("capacity") + 1, "confirm_overflow")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if access.can_set_capacity(request.user) else (*fields, "capacity")
+
+
+class ManagerProfileInline(CapacityForAdministrators, admin.StackedInline):
+    """The profile on its user's change page (accounts.admin.UserAdmin shows it to managers), with capacity
+    and the accepting flag saved as on the manager page."""
 
     model = ManagerProfile
     fk_name = "user"
@@ -23,22 +123,33 @@ class ManagerProfileInline(admin.StackedInline):
     autocomplete_fields = ("capabilities", "hobbies")
     fields = ("capabilities", "hobbies", "capacity", "accepting_customers", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
+    form = ManagerAvailabilityForm
+    formset = ManagerAvailabilityFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
+        formset.request = request
+        return formset
 
 
 register_profile_inline(Role.MANAGER, ManagerProfileInline)
 
 
 @admin.register(ManagerProfile)
-class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
+class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColumns, BigTableAdmin):
+    """Managers; also the manager autocomplete, which matching narrows for choosing a customer's manager."""
+
     list_display = (
         "username", "display_name", "capacity", "load", "free_room", "accepting_customers", "account_active",
     )
     list_filter = ("accepting_customers", "user__is_active")
-    search_fields = ("user__username", "user__name")  # also the manager autocomplete (matching.admin)
+    search_fields = ("user__username", "user__name")  # also the manager autocomplete
     list_select_related = ("user",)
     autocomplete_fields = ("user", "capabilities", "hobbies")
     fields = ("user", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
               "created_at", "updated_at")
+    readonly_fields = ("load", "free_room", "created_at", "updated_at")
+    form = ManagerAvailabilityForm
 
     def get_queryset(self, request):
         # Capacity is unsigned on MySQL: cast before subtracting so an overfull manager shows a negative room.
@@ -52,13 +163,16 @@ class ManagerProfileAdmin(ProfileUserColumns, BigTableAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change:
+            _availability_save(request, obj, form)
+            return
         super().save_model(request, obj, form, change)
         for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
             self.message_user(request, warning, messages.WARNING)
 
     def get_readonly_fields(self, request, obj=None):
-        computed = ("load", "free_room", "created_at", "updated_at")
-        return (*computed, "user") if obj is not None else computed
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "user") if obj is not None else fields  # a profile stays with its user
 
     @admin.display(description=_("customers served"), ordering="load")
     def load(self, obj) -> int | None:

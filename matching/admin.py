@@ -1,33 +1,24 @@
 """History of matching: runs, assignments and segments are written by services only, so read-only here.
 
-Changing who serves whom is matching's business, so the customer and manager admins that offer it are
-defined here, explicitly: `CustomerAssignmentAdmin` and `ManagerBookAdmin` subclass the apps' own admins
-(which know nothing of matching), add the actions that call matching's services (capacity checked,
-history and audit recorded, actor = the signed-in user), and replace the apps' registrations. The
-manager autocomplete used to pick a manager for customers (and its "only eligible managers" rule)
-lives here too.
+Changing who serves whom is matching's business: its actions are contributed to the customer and manager
+admins through their hooks (`core.admin.AdminHooks`), which stay as their apps registered them. The
+actions call matching's services (capacity checked, history and audit recorded, actor = the signed-in
+user); the manager autocomplete that picks a manager for customers offers only those who can take them;
+capacity changes in the admin go through `manager_availability_update` (`managers.admin`'s hook).
 """
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import access
-from accounts.admin import register_profile_inline
-from accounts.models import Role
 from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
-from customers.models import CustomerProfile
-from managers.admin import ManagerProfileAdmin, ManagerProfileInline
-from managers.messages import capacity_below_book_warnings
-from managers.models import ManagerProfile, capacity_needs_confirmation
-from managers.selectors import manager_load, manager_loads
+from managers.admin import ManagerProfileAdmin, register_availability_update
 
-from .forms import ManualAssignmentForm
+from .forms import ManualAssignmentForm, managers_taking_customers
 from .models import Assignment, MatchingRun, RunLock, Segment
 from .services import customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, run_undo
 
@@ -99,7 +90,7 @@ class RunLockAdmin(ReadOnlyAdmin):
 
 # --- actions on the customer and manager admins --------------------------------------------------
 
-@admin.action(description=_("Assign to a manager…"), permissions=["assign"])
+@admin.action(description=_("Assign to a manager…"))
 def assign_manager(modeladmin, request, queryset):
     """Ask for the manager and a reason, then assign through the service (all or nothing)."""
     form = ManualAssignmentForm(request.POST if "apply" in request.POST else None)
@@ -129,13 +120,13 @@ def assign_manager(modeladmin, request, queryset):
     })
 
 
-@admin.action(description=_("Unlock: let rebalancing move them again"), permissions=["assign"])
+@admin.action(description=_("Unlock: let rebalancing move them again"))
 def unlock_manager(modeladmin, request, queryset):
     count = customers_unlock(customer_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
     modeladmin.message_user(request, _("%(count)d customer(s) unlocked.") % {"count": count}, messages.SUCCESS)
 
 
-@admin.action(description=_("Move the whole book to other managers (manager leaving)"), permissions=["move_book"])
+@admin.action(description=_("Move the whole book to other managers (manager leaving)"))
 def move_book(modeladmin, request, queryset):
     for manager in queryset.select_related("user"):
         try:
@@ -153,131 +144,12 @@ def move_book(modeladmin, request, queryset):
         )
 
 
-# The apps register their own admins; these replace them with the matching actions added (see above).
-admin.site.unregister(CustomerProfile)
-admin.site.unregister(ManagerProfile)
+# --- contributed to the customer and manager admins, which know nothing of matching ----------------
 
-
-@admin.register(CustomerProfile)
-class CustomerAssignmentAdmin(CustomerProfileAdmin):
-    """Customers, plus assigning them to a manager by hand and unlocking them."""
-
-    actions = [*(CustomerProfileAdmin.actions or []), assign_manager, unlock_manager]
-
-    def has_assign_permission(self, request) -> bool:
-        """Choosing a customer's manager (and unlocking) is an administrator's decision, as in the console
-        and the API; a data clerk who may change portraits does not get it with that permission."""
-        return access.can_assign_by_hand(request.user)
-
-
-class ManagerAvailabilityForm(forms.ModelForm):
-    """Capacity below the current book needs the explicit confirmation the service asks for."""
-
-    confirm_overflow = forms.BooleanField(
-        label=_("Keep the customers above the new capacity"), required=False,
-        help_text=_("Needed when the new capacity is below the customers served: they stay, and automatic runs "
-                    "assign this manager no one new until the book is below the capacity."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        capacity = cleaned.get("capacity")
-        if self.instance.pk is None or capacity is None or cleaned.get("confirm_overflow"):
-            return cleaned
-        load = manager_load(self.instance)
-        # Before _post_clean, the instance still holds the stored capacity.
-        if capacity_needs_confirmation(capacity=capacity, previous=self.instance.capacity, served=load):
-            self.add_error("capacity", _(
-                "%(manager)s serves %(load)d customers, more than the new capacity of %(capacity)d. Tick “Keep the "
-                "customers above the new capacity” to confirm, or move the book first."
-            ) % {"manager": self.instance.user, "load": load, "capacity": capacity})
-        return cleaned
-
-
-def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
-    """Save an existing manager from an admin form: capacity and the accepting flag through
-    `manager_availability_update` (run lock, confirmation below the book, audit), the rest as usual."""
-    capacity, accepting = manager.capacity, manager.accepting_customers
-    stored = ManagerProfile.objects.get(pk=manager.pk)
-    manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
-    manager.save()  # the other fields
-    try:
-        updated = manager_availability_update(
-            manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
-            confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
-        )
-    except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
-        messages.error(request, " ".join(exc.messages))
-        return
-    manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
-    for warning in capacity_below_book_warnings([manager], book_sizes=manager_loads([manager.pk])):
-        messages.warning(request, warning)
-
-
-class ManagerAvailabilityFormSet(BaseInlineFormSet):
-    request = None  # set by ManagerAvailabilityInline.get_formset
-
-    def save_existing(self, form, obj, commit=True):
-        manager = form.save(commit=False)
-        _availability_save(self.request, manager, form)
-        form.save_m2m()
-        return manager
-
-
-class CapacityForAdministrators:
-    """Capacity is an administrator's decision (`can_set_capacity`), not a data clerk's who may change
-    managers: read-only for anyone else, who is not offered the confirmation box either."""
-
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
-        if obj is not None and "confirm_overflow" not in fields and access.can_set_capacity(request.user):
-            fields.insert(fields.index("capacity") + 1, "confirm_overflow")
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return fields if access.can_set_capacity(request.user) else (*fields, "capacity")
-
-
-class ManagerAvailabilityInline(CapacityForAdministrators, ManagerProfileInline):
-    """The manager profile on its user's page, with capacity and the accepting flag changed as on the manager's
-    own page (the inline of the managers app knows nothing of matching's run lock)."""
-
-    form = ManagerAvailabilityForm
-    formset = ManagerAvailabilityFormSet
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
-        formset.request = request
-        return formset
-
-
-register_profile_inline(Role.MANAGER, ManagerAvailabilityInline)
-
-
-@admin.register(ManagerProfile)
-class ManagerBookAdmin(CapacityForAdministrators, ManagerProfileAdmin):
-    """Managers, plus moving a leaving manager's book; also serves the manager autocomplete of customers.
-
-    Capacity and the accepting flag of an existing manager change through `manager_availability_update`
-    (run lock, confirmation below the book, audit), like on every other surface.
-    """
-
-    actions = [*(ManagerProfileAdmin.actions or []), move_book]
-    form = ManagerAvailabilityForm
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            return super().save_model(request, obj, form, change)
-        _availability_save(request, obj, form)
-
-    def has_move_book_permission(self, request) -> bool:
-        """Moving a whole book is an administrator's decision (the admin role), not a data clerk's."""
-        return access.can_move_book(request.user)
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if request.GET.get("model_name") == "customerprofile" and request.GET.get("field_name") == "manager":
-            # Choosing a manager for customers (the assign action): only those who can take them.
-            queryset = queryset.filter(user__is_active=True, accepting_customers=True)
-        return queryset, may_have_duplicates
+CustomerProfileAdmin.contribute_action(assign_manager, allowed=lambda request: access.can_assign_by_hand(request.user))
+CustomerProfileAdmin.contribute_action(unlock_manager, allowed=lambda request: access.can_assign_by_hand(request.user))
+ManagerProfileAdmin.contribute_action(move_book, allowed=lambda request: access.can_move_book(request.user))
+# Choosing a manager for customers (the assign action's field): only those who can take them.
+ManagerProfileAdmin.contribute_autocomplete_filter("customers.customerprofile.manager", managers_taking_customers)
+# Capacity and the accepting flag, on the manager page and the user page: under the run lock, audited.
+register_availability_update(manager_availability_update)

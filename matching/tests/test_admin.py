@@ -106,7 +106,7 @@ def test_saving_a_portrait_in_the_admin_reclassifies_the_customer(
 
 
 def test_choosing_a_manager_for_customers_offers_only_those_who_can_take_them(admin_client, portraits):
-    """The manager autocomplete of the assign action (matching.admin.ManagerBookAdmin)."""
+    """The manager autocomplete of the assign action (narrowed by matching.admin through the managers admin's hook)."""
     open_manager = portraits.manager("open")
     portraits.manager("leave", accepting=False)
     portraits.manager("gone", active=False)
@@ -123,19 +123,40 @@ def test_admin_actions_record_the_signed_in_user(admin_client, admin_user, portr
     assert AuditEvent.objects.get(action="customer.unlocked").actor == admin_user
 
 
-def test_the_customer_and_manager_admins_carry_the_matching_actions():
-    """Registered explicitly as subclasses, not by patching the apps' own admin classes."""
+def test_the_customer_and_manager_admins_stay_their_apps_and_offer_the_matching_actions(rf, admin_user):
+    """Contributed through the apps' admin hooks (core.admin.AdminHooks): nobody unregisters and replaces
+    the apps' own admins, whose classes name no matching action."""
     from django.contrib import admin
 
     from customers.admin import CustomerProfileAdmin
     from managers.admin import ManagerProfileAdmin
     from managers.models import ManagerProfile
-    from matching.admin import CustomerAssignmentAdmin, ManagerBookAdmin
 
-    assert isinstance(admin.site._registry[CustomerProfile], CustomerAssignmentAdmin)
-    assert isinstance(admin.site._registry[ManagerProfile], ManagerBookAdmin)
+    request = rf.get("/admin/")
+    request.user = admin_user
+    customers, managers = admin.site._registry[CustomerProfile], admin.site._registry[ManagerProfile]
+
+    assert type(customers) is CustomerProfileAdmin and type(managers) is ManagerProfileAdmin
+    assert {"assign_manager", "unlock_manager"} <= set(customers.get_actions(request))
+    assert "move_book" in managers.get_actions(request)
     assert "assign_manager" not in [getattr(a, "__name__", a) for a in CustomerProfileAdmin.actions or []]
     assert "move_book" not in [getattr(a, "__name__", a) for a in ManagerProfileAdmin.actions or []]
+
+
+def test_assigning_by_hand_needs_the_admin_role_not_just_the_change_permission(client, portraits, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user("clerk", password="x", role="manager", is_staff=True)
+    codenames = ["change_customerprofile", "view_customerprofile"]
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(clerk)
+    customer = portraits.customer(manager=portraits.manager("m1"), locked=True)
+
+    page = client.get(CUSTOMERS).content.decode()
+    assert "assign_manager" not in page and "unlock_manager" not in page
+    act(client, CUSTOMERS, "unlock_manager", [customer.pk])
+
+    assert refreshed(customer).manager_locked
 
 
 def test_moving_a_book_needs_the_admin_role_not_just_the_change_permission(client, portraits, django_user_model):
