@@ -31,7 +31,11 @@ class JSONRenderer(renderers.JSONRenderer):
 
 
 class StaffBrowsableAPIRenderer(BrowsableAPIRenderer):
-    """The browsable API; `StaffOnlyBrowsableNegotiation` offers it to staff only."""
+    """The browsable API; `StaffOnlyBrowsableNegotiation` offers it to staff only. Without Pygments' colours
+    for code in descriptions: DRF writes them in a <style> block, which the Content-Security-Policy refuses."""
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        return {**super().get_context(data, accepted_media_type, renderer_context), "code_style": None}
 
 
 def _is_staff(request) -> bool:

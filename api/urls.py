@@ -32,5 +32,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (`?script`): the policy
     # allows no inline script, and the one-page view's inline script was refused (a blank page).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Its page styles come from a file (api/swagger_ui.html): the policy allows no inline style either.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+         name="docs"),
 ]

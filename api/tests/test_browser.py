@@ -21,6 +21,7 @@ def test_swagger_ui_renders_the_operations_without_a_csp_violation(live_server, 
 
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "style-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[1].split(";")[0]
     page.wait_for_selector("#swagger-ui .opblock")
     paths = page.locator("#swagger-ui .opblock-summary-path").all_inner_texts()
     assert "/api/auth/login" in paths and "/api/customers/{id}/profile" in paths

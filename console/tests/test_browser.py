@@ -103,6 +103,13 @@ def test_customer_pages_filter_and_show_candidates(console_page, bank):
     shot(page, "customer")
     page.goto(page.base_url + f"/console/managers/{bank['m1'].pk}/")
     shot(page, "manager")
+    page.goto(page.base_url + "/console/managers/")
+    fills = page.locator("[data-testid=managers] meter")  # a load's length is its value: no style attribute
+    assert fills.count() == len(page.locator("[data-testid=managers] tbody tr").all()) > 0
+    m1 = page.locator("[data-testid=managers] tbody tr").filter(has=page.get_by_role("link", name="m1", exact=True))
+    assert m1.locator("meter").evaluate("m => [m.value, m.max]") == [2, 2]  # full, not over: not red
+    assert "bar-over" not in m1.locator("meter").get_attribute("class")
+    shot(page, "managers")
     assert page.js_errors == []
     assert csp_violations(page) == []
 

@@ -10,6 +10,7 @@ import pytest
 
 from accounts.tests.factories import TEST_PASSWORD
 from core.testing.browser import screenshot
+from core.testing.csp import csp_violations, watch_csp
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
@@ -47,6 +48,7 @@ def no_horizontal_scroll(page) -> bool:
 
 
 def test_a_new_customer_registers_fills_the_portrait_and_sees_the_class(live_server, page, rm, vocabulary):
+    watch_csp(page)
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Create an account").click()
     page.fill("#id_username", "li_lei")
@@ -70,6 +72,7 @@ def test_a_new_customer_registers_fills_the_portrait_and_sees_the_class(live_ser
     assert customer.customer_class == "D"  # 3 shared needs + 3 shared hobbies = 6: D (no upgrade: 3 < 3 + 2)
     assert page.get_by_test_id("customer-class").inner_text() == customer.customer_class
     assert page.get_by_text("A manager will be assigned to you soon.").is_visible()
+    assert csp_violations(page) == []
     screenshot(page, "customer-me-desktop-en")
 
 
@@ -82,10 +85,14 @@ def test_a_manager_signs_in_filters_the_list_and_opens_a_customer(live_server, p
     CustomerFactory(user__username="stranger", user__name="陌生人", customer_class="A")  # someone else's
     CustomerProfile.objects.filter(manager=rm, user__username__in=["cust_0", "cust_2"]).update(customer_class="A")
 
+    watch_csp(page)
     sign_in(page, live_server.url, "rm_wang")
     page.wait_for_url(f"{live_server.url}/workspace/")
     assert page.get_by_test_id("result-count").inner_text() == "4 customers"
     assert page.get_by_test_id("load-meter").get_by_text(f"4 of {rm.capacity} customers").is_visible()
+    meter = page.get_by_test_id("load-meter").get_by_role("meter")  # its length is its value: no style attribute
+    assert meter.evaluate("m => m.value") == round(100 * 4 / rm.capacity)
+    assert meter.bounding_box()["width"] > 100
     screenshot(page, "manager-workspace-desktop-en")
 
     page.select_option("#id_customer_class", "A")  # htmx swaps the results in place
@@ -102,6 +109,7 @@ def test_a_manager_signs_in_filters_the_list_and_opens_a_customer(live_server, p
     page.wait_for_url(re.compile(r"/workspace/customers/\d+/$"))
     explanation = page.get_by_test_id("match-explanation")
     assert explanation.get_by_text("理财规划").is_visible() and explanation.get_by_text("摄影").is_visible()
+    assert csp_violations(page) == []
     screenshot(page, "manager-customer-desktop-en")
 
 

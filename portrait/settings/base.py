@@ -137,14 +137,15 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
 
 # --- Headers every response carries ---------------------------------------------------------------
-# Scripts only from this site (vendored under static/, no CDN, no inline script: chart data goes in
-# json_script blocks, which are JSON, not code). Inline styles are allowed: Swagger UI's page and admin
-# widgets carry style attributes, and CSS cannot run code. Framing is refused twice (CSP and X-Frame-Options).
+# Scripts and styles only from this site (vendored under static/, no CDN): no inline script (chart data
+# goes in json_script blocks, which are JSON, not code), no <style> block and no style attribute (bars are
+# <meter> and <progress> elements, the Swagger UI page's styles a file). Scripts may still set styles through
+# the DOM (Bootstrap, Chart.js), which CSP allows. Framing is refused twice (CSP and X-Frame-Options).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
