@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.bulk import LinkedNames, linked_names_parse, m2m_links_load_many
 from core.tabular import join_terms
+from vocabularies.models import Hobby, Service
 from vocabularies.selectors import term_names_in_order_many
 
 from .models import CustomerProfile
@@ -22,6 +23,7 @@ CUSTOMER_COMPUTED_COLUMNS = ("customer_class", "segment", "manager")
 CUSTOMER_EXPORT_COLUMNS = (*CUSTOMER_IMPORT_COLUMNS, *CUSTOMER_COMPUTED_COLUMNS)
 
 _TERM_COLUMNS = ("needs", "hobbies")
+_TERM_MODELS = {"needs": Service, "hobbies": Hobby}
 _VALUES = (
     "pk", "user__username", "user__name", "age", "occupation", "total_assets",
     "customer_class", "segment", "manager__user__username",
@@ -38,10 +40,10 @@ def customer_term_names(customer_ids: Collection[int]) -> dict[str, dict[int, li
     fields = [CustomerProfile._meta.get_field(column) for column in _TERM_COLUMNS]
     links = m2m_links_load_many(fields, owner_ids=customer_ids)
     named = term_names_in_order_many({
-        field.related_model: by_customer.values() for field, by_customer in zip(fields, links)
+        _TERM_MODELS[field.name]: by_customer.values() for field, by_customer in zip(fields, links)
     })
     return {
-        field.name: defaultdict(list, zip(by_customer, named[field.related_model]))
+        field.name: defaultdict(list, zip(by_customer, named[_TERM_MODELS[field.name]]))
         for field, by_customer in zip(fields, links)
     }
 
@@ -132,8 +134,7 @@ def customer_export_rows(
 # --- pages: one customer, a list of customers ----------------------------------------------------
 
 def _terms_in_order(relation: str) -> Prefetch:
-    model = CustomerProfile._meta.get_field(relation).related_model
-    return Prefetch(relation, queryset=model.objects.order_by("order", "name"))
+    return Prefetch(relation, queryset=_TERM_MODELS[relation].objects.order_by("order", "name"))
 
 
 def customer_portrait_get(*, queryset: QuerySet, **lookup) -> CustomerProfile | None:
