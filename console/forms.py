@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import username_key
 from customers.models import CustomerClass
+from imports.messages import PAGE_HINTS
 from customers.selectors import customer_ordering
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
@@ -258,7 +259,9 @@ class ImportForm(StyledForm):
         upload = self.cleaned_data["file"]
         limit = settings.PORTRAIT_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+            raise forms.ValidationError(
+                [_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}, PAGE_HINTS["too_big"]]
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload

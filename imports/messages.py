@@ -2,8 +2,9 @@
 
 The counts and problems are the same everywhere; only the hints for problems an option fixes differ
 with where the user is: a command names its `--create-terms` option, an upload page its "create missing
-terms" box. Callers pick the hints (`COMMAND_HINTS`, `PAGE_HINTS`: hint by problem code) or build the
-page from `import_errors_report` themselves.
+terms" box; a command names its `--max-bytes` and `--max-rows` options, a page the settings behind its
+limits (and the commands, which take larger files). Callers pick the hints (`COMMAND_HINTS`, `PAGE_HINTS`:
+hint by problem code) or build the page from `import_errors_report` themselves.
 """
 from __future__ import annotations
 
@@ -21,11 +22,28 @@ COMMAND_UNKNOWN_TERMS_HINT = gettext_lazy(
 PAGE_UNKNOWN_TERMS_HINT = gettext_lazy(
     "Add the unknown terms in the admin, or tick “create missing terms” and upload the file again."
 )
+# The limits of what a file may hold: the settings set them for everyone; a command may raise two of them.
+_COLUMNS_HINT = gettext_lazy(
+    "The PORTRAIT_IMPORT_MAX_COLUMNS setting (an environment variable) sets how many columns a row may have."
+)
+_CELL_HINT = gettext_lazy(
+    "The PORTRAIT_IMPORT_MAX_CELL_CHARS setting (an environment variable) sets how long a cell may be."
+)
 COMMAND_HINTS = {
     "unknown_term": COMMAND_UNKNOWN_TERMS_HINT,
     "capacity_below_book": gettext_lazy(
         "Move those managers' books first, or import again with --confirm-overflow to keep their customers."
     ),
+    "too_big": gettext_lazy(
+        "Import it again with a larger --max-bytes (for example --max-bytes 500MB), or with --no-limit to lift "
+        "the size and row limits for this import (PORTRAIT_IMPORT_MAX_BYTES sets the default)."
+    ),
+    "too_many_rows": gettext_lazy(
+        "Import it again with a larger --max-rows (for example --max-rows 2000000), or with --no-limit to lift "
+        "the size and row limits for this import (PORTRAIT_IMPORT_MAX_ROWS sets the default)."
+    ),
+    "too_many_columns": _COLUMNS_HINT,
+    "cell_too_long": _CELL_HINT,
 }
 PAGE_HINTS = {
     "unknown_term": PAGE_UNKNOWN_TERMS_HINT,
@@ -33,6 +51,18 @@ PAGE_HINTS = {
         "Move those managers' books first, or tick “keep customers above a lowered capacity” and upload the "
         "file again."
     ),
+    "too_big": gettext_lazy(
+        "The PORTRAIT_IMPORT_MAX_BYTES setting sets the largest file this page takes: an administrator may "
+        "raise it, or import the file with the import_customers or import_managers command and its "
+        "--max-bytes option; or split the file."
+    ),
+    "too_many_rows": gettext_lazy(
+        "The PORTRAIT_IMPORT_MAX_ROWS setting sets how many rows this page takes: an administrator may raise "
+        "it, or import the file with the import_customers or import_managers command and its --max-rows "
+        "option; or split the file."
+    ),
+    "too_many_columns": _COLUMNS_HINT,
+    "cell_too_long": _CELL_HINT,
 }
 
 

@@ -23,6 +23,7 @@ from core.bulk import BATCH_SIZE, bulk_insert_with_ids, bulk_update_rows, m2m_li
 from core.tabular import (
     CellValues,
     ImportResult,
+    Limits,
     Row,
     RowError,
     Source,
@@ -64,13 +65,17 @@ class ProfileImport:
         create_terms: bool = False,
         dry_run: bool = False,
         confirmed: bool = False,
+        limits: Limits | None = None,
     ) -> ImportResult:
         """Validate everything; unless there are errors or it is a dry run, write it all in one transaction.
 
         `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
+        `limits`: what a file may hold (the settings' unless given: the command line may raise them).
         """
         required = tuple(column for column in self.columns if column not in self.optional)
-        table = table_from(rows=rows, file=file, required=required, optional=self.optional, ignored=self.ignored)
+        table = table_from(
+            rows=rows, file=file, required=required, optional=self.optional, ignored=self.ignored, limits=limits
+        )
         errors = list(table.errors)
         users = user_rows_check(rows=table.rows, role=self.role)
         errors += users.errors

@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from audit.services import audit_record
 from core.bulk import refresh_statistics
-from core.tabular import ImportResult, Row, RowError, Source
+from core.tabular import ImportResult, Limits, Row, RowError, Source
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS
 from customers.signals import portraits_changed
@@ -98,6 +98,7 @@ def _audited(
     dry_run: bool,
     confirmed: bool = False,
     run_lock: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Run an import and record it (a rejected file writes nothing and is not recorded).
 
@@ -109,7 +110,7 @@ def _audited(
         if run_lock and not dry_run:
             acquire_run_lock(f"{action} by {actor or 'system'}")
         result = profile_import.run(
-            rows=rows, file=file, create_terms=create_terms, dry_run=dry_run, confirmed=confirmed
+            rows=rows, file=file, create_terms=create_terms, dry_run=dry_run, confirmed=confirmed, limits=limits
         )
         if result.ok:
             audit_record(
@@ -135,6 +136,7 @@ def customers_import(
     file: Source | None = None,
     create_terms: bool = False,
     dry_run: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Create or update customers (user + portrait + needs + hobbies) from a file or from rows.
 
@@ -147,12 +149,13 @@ def customers_import(
     `create_terms`. A `dry_run` stops before writing. Otherwise one transaction writes it all in a few
     queries per 5,000 rows, whatever the number of terms, and sends `portraits_changed` with the ids of
     created and updated customers (unchanged ones are counted apart and not sent), so matching
-    reclassifies them (in bulk, when the transaction commits).
+    reclassifies them (in bulk, when the transaction commits). `limits` bound the file (size, rows...):
+    the settings' unless given (the command line may raise them for a file the operator trusts).
     Recorded in the audit log as "customers.imported" by `actor` (None: the system).
     """
     return _audited(
         CUSTOMER_IMPORT, action="customers.imported", actor=actor, rows=rows, file=file,
-        create_terms=create_terms, dry_run=dry_run,
+        create_terms=create_terms, dry_run=dry_run, limits=limits,
     )
 
 
@@ -164,6 +167,7 @@ def managers_import(
     create_terms: bool = False,
     dry_run: bool = False,
     confirm_overflow: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Create or update relationship managers (user + profile + capabilities + hobbies).
 
@@ -171,10 +175,10 @@ def managers_import(
     `PORTRAIT_DEFAULT_MANAGER_CAPACITY` and an existing one keeps theirs. `accepting_customers` is not
     touched. A capacity lowered below the customers a manager serves now is an error on its line unless
     `confirm_overflow` (then the customers stay, with a warning in `warnings`, as in the admin). A real
-    import takes the run lock. Validation, dry run, errors and writes work as in `customers_import`;
+    import takes the run lock. Validation, dry run, limits, errors and writes work as in `customers_import`;
     recorded as "managers.imported".
     """
     return _audited(
         MANAGER_IMPORT, action="managers.imported", actor=actor, rows=rows, file=file,
-        create_terms=create_terms, dry_run=dry_run, confirmed=confirm_overflow, run_lock=True,
+        create_terms=create_terms, dry_run=dry_run, confirmed=confirm_overflow, run_lock=True, limits=limits,
     )

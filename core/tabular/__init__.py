@@ -1,12 +1,14 @@
 """Tabular files in and out (CSV, XLSX), for every import and export; knows no domain.
 
-`read` (files or rows in code to `Row`s, term lists), `write` (CSV/XLSX out, formula escaping),
+`read` (files or rows in code to `Row`s within `Limits`, term lists; `archive` checks an .xlsx's parts
+before openpyxl opens it), `write` (CSV/XLSX out, formula escaping),
 `cells` (a cell's text onto a Django model field, validated by the model), `results` (`RowError`,
 `ImportResult`). The wording for people (commands, pages) lives with the imports, not here.
 """
 from .cells import CellValues, cell_to_field, field_problems, model_errors
 from .read import (
     TERM_SEPARATOR,
+    Limits,
     Row,
     Source,
     Table,
@@ -20,7 +22,7 @@ from .results import ImportResult, RowError, shorten, shorten_list, sorted_error
 from .write import csv_chunks, escape_formula, unescape_formula, write_csv, write_xlsx
 
 __all__ = [
-    "TERM_SEPARATOR", "CellValues", "ImportResult", "Row", "RowError", "Source", "Table", "cell_to_field",
+    "TERM_SEPARATOR", "CellValues", "ImportResult", "Limits", "Row", "RowError", "Source", "Table", "cell_to_field",
     "csv_chunks", "escape_formula", "field_problems", "join_terms", "model_errors", "read_table",
     "rows_from_mappings", "sorted_errors", "shorten", "shorten_list", "split_terms", "table_from",
     "unescape_formula", "write_csv", "write_xlsx",

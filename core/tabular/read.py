@@ -18,6 +18,7 @@ from typing import IO, Any, Union
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .archive import ArchiveLimits, ArchiveRefused, check_archive
 from .results import RowError, shorten
 from .write import ESCAPE_PREFIX, unescape_formula
 
@@ -40,10 +41,42 @@ DEFAULT_LIMITS = {
 }
 # An .xlsx is a zip: its unpacked parts may be this many times the upload limit, no more.
 _XLSX_UNPACKED_FACTOR = 5
+# openpyxl keeps every shared string: at most this many per data row allowed (`archive.check_archive`).
+_XLSX_STRINGS_PER_ROW = 2
 
 
 def _limit(name: str) -> int:
     return int(getattr(settings, name, DEFAULT_LIMITS[name]))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds a file keeps before any row is built: the settings (`DEFAULT_LIMITS`) unless a caller says
+    otherwise; None lifts a bound (the command line may, for a file the operator trusts)."""
+
+    max_bytes: int | None
+    max_rows: int | None
+    max_columns: int
+    max_cell_chars: int
+
+    @classmethod
+    def from_settings(cls, **changes: int | None) -> Limits:
+        """The settings' limits, with `changes` (`max_bytes=None`...) applied."""
+        values = {
+            "max_bytes": _limit("PORTRAIT_IMPORT_MAX_BYTES"),
+            "max_rows": _limit("PORTRAIT_IMPORT_MAX_ROWS"),
+            "max_columns": _limit("PORTRAIT_IMPORT_MAX_COLUMNS"),
+            "max_cell_chars": _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS"),
+        }
+        return cls(**{**values, **changes})
+
+    def archive(self) -> ArchiveLimits:
+        """The bounds of an .xlsx archive's parts: unpacked size and shared strings follow the file's limits."""
+        return ArchiveLimits(
+            unpacked_bytes=None if self.max_bytes is None else _XLSX_UNPACKED_FACTOR * self.max_bytes,
+            rows=None if self.max_rows is None else self.max_rows + 1,
+            strings=None if self.max_rows is None else _XLSX_STRINGS_PER_ROW * (self.max_rows + 1),
+        )
 
 
 class _TooBig(Exception):
@@ -88,25 +121,27 @@ def read_table(
     required: Sequence[str],
     optional: Sequence[str] = (),
     ignored: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> Table:
     """Read a CSV (UTF-8, BOM optional) or XLSX file (recognised by its content) with a header row.
 
     Header names are matched ignoring case and surrounding spaces. `required` columns must be present,
     `optional` ones may be, `ignored` ones (such as computed columns of an export) are accepted and
     dropped; any other column is an error, so a typo is not silently skipped. Blank rows are skipped.
-    Every row missing from `Table.rows` has an entry in `Table.errors`. Raises `OSError` when a path
-    cannot be read.
+    Every row missing from `Table.rows` has an entry in `Table.errors`. `limits`: the settings' unless
+    given (`Limits.from_settings(max_rows=...)`). Raises `OSError` when a path cannot be read.
     """
-    data = _read_bytes(source)
-    if data is None or len(data) > _limit("PORTRAIT_IMPORT_MAX_BYTES"):
-        return Table(columns=[], rows=[], errors=[_too_big_error()])
+    limits = limits or Limits.from_settings()
+    data = _read_bytes(source, limits.max_bytes)
+    if data is None:
+        return Table(columns=[], rows=[], errors=[_too_big_error(limits)])
     if data.startswith(_XLSX_MAGIC):
-        raw_rows, errors = _xlsx_rows(data)
+        raw_rows, errors = _xlsx_rows(data, limits)
     else:
-        raw_rows, errors = _csv_rows(data)
+        raw_rows, errors = _csv_rows(data, limits)
     if errors:
         return Table(columns=[], rows=[], errors=errors)
-    return _table_from_raw(raw_rows, required=required, optional=optional, ignored=ignored)
+    return _table_from_raw(raw_rows, required=required, optional=optional, ignored=ignored, limits=limits)
 
 
 def table_from(
@@ -116,12 +151,13 @@ def table_from(
     required: Sequence[str],
     optional: Sequence[str] = (),
     ignored: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> Table:
-    """The rows of an import, from a file (`read_table`) or given in code (`rows_from_mappings`)."""
+    """The rows of an import, from a file (`read_table`, within `limits`) or given in code (`rows_from_mappings`)."""
     if (rows is None) == (file is None):
         raise TypeError("pass exactly one of rows= or file=")
     if file is not None:
-        return read_table(file, required=required, optional=optional, ignored=ignored)
+        return read_table(file, required=required, optional=optional, ignored=ignored, limits=limits)
     return rows_from_mappings(rows, required=required, optional=optional, ignored=ignored)
 
 
@@ -162,46 +198,66 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_bytes(source: Source) -> bytes | None:
-    """The file's bytes, or None when it is larger than the upload limit (read no further than that)."""
-    most = _limit("PORTRAIT_IMPORT_MAX_BYTES")
+def _read_bytes(source: Source, most: int | None) -> bytes | None:
+    """The file's bytes, or None when it is larger than `most` (read no further than that)."""
     if isinstance(source, bytes):
-        return source if len(source) <= most else None
+        return source if most is None or len(source) <= most else None
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as handle:
-            data = handle.read(most + 1)
+            data = handle.read() if most is None else handle.read(most + 1)
     else:
-        data = source.read(most + 1)
+        data = source.read() if most is None else source.read(most + 1)
         if isinstance(data, str):
             data = data.encode("utf-8")
-    return data if len(data) <= most else None
+    return data if most is None or len(data) <= most else None
 
 
-def _too_big_error() -> RowError:
-    megabytes = _limit("PORTRAIT_IMPORT_MAX_BYTES") / (1024 * 1024)
-    message = _("the file is too large: at most %(size).1f MB can be imported; split it into smaller files") % {
-        "size": megabytes
+def _too_big_error(limits: Limits) -> RowError:
+    message = _("the file is too large: at most %(size).1f MB can be imported") % {
+        "size": (limits.max_bytes or 0) / (1024 * 1024)
     }
     return RowError(1, "file", message, "too_big")
 
 
-def _too_many_rows_error(line: int) -> RowError:
-    message = _("the file has more than %(count)d data rows: split it into smaller files") % {
-        "count": _limit("PORTRAIT_IMPORT_MAX_ROWS")
-    }
+def _too_many_rows_error(line: int, limits: Limits) -> RowError:
+    message = _("the file has more than %(count)d data rows") % {"count": limits.max_rows}
     return RowError(line, "file", message, "too_many_rows")
 
 
-def _too_many_columns_error(line: int) -> RowError:
-    message = _("the row has more than %(count)d columns") % {"count": _limit("PORTRAIT_IMPORT_MAX_COLUMNS")}
+def _too_many_columns_error(line: int, limits: Limits) -> RowError:
+    message = _("the row has more than %(count)d columns") % {"count": limits.max_columns}
     return RowError(line, "row", message, "too_many_columns")
 
 
-def _cell_too_long_error(line: int, column: str, length: int) -> RowError:
+def _cell_too_long_error(line: int, column: str, length: int, limits: Limits) -> RowError:
     message = _("the cell has %(length)d characters, at most %(most)d are allowed") % {
-        "length": length, "most": _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS"),
+        "length": length, "most": limits.max_cell_chars,
     }
     return RowError(line, column, message, "cell_too_long")
+
+
+def _archive_error(refusal: ArchiveRefused, limits: Limits) -> RowError:
+    """What `archive.check_archive` refused, for people: the size, the strings, or the workbook's shape."""
+    if refusal.code == "too_big":
+        message = _("the workbook is too large once unpacked: at most %(size).1f MB") % {
+            "size": _XLSX_UNPACKED_FACTOR * (limits.max_bytes or 0) / (1024 * 1024)
+        }
+        return RowError(1, "file", message, "too_big")
+    if refusal.code == "too_many_rows":  # counted in the sheet's XML, before openpyxl reads a row
+        return _too_many_rows_error((limits.max_rows or 0) + 2, limits)
+    if refusal.code == "too_many_strings":
+        message = _("the workbook has more than %(count)d distinct texts (%(per_row)d per data row allowed)") % {
+            "count": _XLSX_STRINGS_PER_ROW * ((limits.max_rows or 0) + 1), "per_row": _XLSX_STRINGS_PER_ROW,
+        }
+        return RowError(1, "file", message, "too_many_rows")
+    if refusal.code == "too_complex":
+        message = _(
+            "the workbook is built unlike a spreadsheet (%(part)s: %(detail)s): open it in Excel and save it "
+            "as 'CSV UTF-8', then import the CSV"
+        ) % {"part": shorten(refusal.part) if refusal.part else _("the zip archive"), "detail": refusal.detail}
+        return RowError(1, "file", message, "too_complex")
+    message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(refusal))}
+    return RowError(1, "file", message, "bad_xlsx")
 
 
 def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
@@ -217,14 +273,14 @@ def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
     )
 
 
-def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+def _csv_rows(data: bytes, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [_not_utf8_error(data, exc)]
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
-    max_rows, max_columns = _limit("PORTRAIT_IMPORT_MAX_ROWS"), _limit("PORTRAIT_IMPORT_MAX_COLUMNS")
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     try:
         while True:
             start = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
@@ -232,10 +288,10 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]
                 cells = next(reader)
             except StopIteration:
                 break
-            if len(rows) > max_rows:  # the header and max_rows data rows are in already
-                return [], [_too_many_rows_error(start)]
+            if max_rows is not None and len(rows) > max_rows:  # the header and max_rows data rows are in already
+                return [], [_too_many_rows_error(start, limits)]
             if len(cells) > max_columns:
-                return [], [_too_many_columns_error(start)]
+                return [], [_too_many_columns_error(start, limits)]
             rows.append((start, cells))
     except csv.Error as exc:
         message = _("unreadable CSV: %(error)s") % {"error": shorten(str(exc))}
@@ -243,29 +299,34 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]
     return rows, []
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+def _xlsx_rows(data: bytes, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
     """The cells of the first sheet, streamed from its XML: declared dimensions are ignored, so a sheet
     claiming `A1:XFD1048576` costs only its real cells; the limits are checked cell by cell, before a
-    row is built. A formula saved without its computed value becomes `_NO_VALUE`."""
+    row is built. A formula saved without its computed value becomes `_NO_VALUE`. Every part of the
+    archive is checked first (`archive.check_archive`): openpyxl never sees a workbook bomb."""
     import zipfile
 
     from openpyxl import load_workbook
 
+    bounds = limits.archive()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
+            if bounds.unpacked_bytes is not None and unpacked > bounds.unpacked_bytes:  # as the headers claim
+                raise ArchiveRefused("too_big", "", "")
+            check_archive(archive, bounds)
+    except ArchiveRefused as refusal:
+        return [], [_archive_error(refusal, limits)]
     except Exception as exc:  # a damaged zip
         message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
         return [], [RowError(1, "file", message, "bad_xlsx")]
-    if unpacked > _XLSX_UNPACKED_FACTOR * _limit("PORTRAIT_IMPORT_MAX_BYTES"):
-        return [], [_too_big_error()]
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
         return [], [RowError(1, "file", message, "bad_xlsx")]
     try:
-        return _sheet_rows(workbook, workbook.worksheets[0])
+        return _sheet_rows(workbook, workbook.worksheets[0], limits)
     except _TooBig as exc:
         return [], [exc.error]
     except Exception as exc:  # a damaged sheet
@@ -282,7 +343,7 @@ class _NoValue(str):
 _NO_VALUE = _NoValue("")
 
 
-def _sheet_rows(workbook, sheet) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+def _sheet_rows(workbook, sheet, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
@@ -292,7 +353,7 @@ def _sheet_rows(workbook, sheet) -> tuple[list[tuple[int, list[str]]], list[RowE
                 cell["value"] = _NO_VALUE
             return cell
 
-    max_rows, max_columns = _limit("PORTRAIT_IMPORT_MAX_ROWS"), _limit("PORTRAIT_IMPORT_MAX_COLUMNS")
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     rows: list[tuple[int, list[str]]] = []
     header_width = 0
     with sheet._get_source() as source:
@@ -301,14 +362,14 @@ def _sheet_rows(workbook, sheet) -> tuple[list[tuple[int, list[str]]], list[RowE
             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            if len(rows) > max_rows:
-                raise _TooBig(_too_many_rows_error(number))
+            if max_rows is not None and len(rows) > max_rows:
+                raise _TooBig(_too_many_rows_error(number, limits))
             values: dict[int, str] = {}
             for cell in cells:
                 if cell["value"] is None:
                     continue
                 if cell["column"] > max_columns:
-                    raise _TooBig(_too_many_columns_error(number))
+                    raise _TooBig(_too_many_columns_error(number, limits))
                 values[cell["column"]] = (
                     cell["value"] if isinstance(cell["value"], _NoValue) else _xlsx_text(cell["value"])
                 )
@@ -339,6 +400,7 @@ def _table_from_raw(
     required: Sequence[str],
     optional: Sequence[str],
     ignored: Sequence[str],
+    limits: Limits,
 ) -> Table:
     raw_rows = [
         (line, cells) for line, cells in raw_rows
@@ -381,7 +443,7 @@ def _table_from_raw(
     wanted = {*required, *optional}
     keep = [(index, name) for index, name in enumerate(header) if name in wanted]
     rows = []
-    width, most, control = len(header), _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS"), _CONTROL_RE.search
+    width, most, control = len(header), limits.max_cell_chars, _CONTROL_RE.search
     for line, cells in raw_rows[1:]:
         if len(cells) < width or (len(cells) > width and "".join(cells[width:]).strip()):
             errors.append(
@@ -394,7 +456,9 @@ def _table_from_raw(
             continue
         # A file of 100k rows: the usual cell (short, printable, no formula) is checked inline.
         if any(len(cell) > most or cell is _NO_VALUE or control(cell) for cell in (cells[index] for index, _ in keep)):
-            errors += [problem for index, name in keep if (problem := _cell_problem(line, name, cells[index]))]
+            errors += [
+                problem for index, name in keep if (problem := _cell_problem(line, name, cells[index], limits))
+            ]
             continue
         values = {}
         for index, name in keep:
@@ -406,7 +470,7 @@ def _table_from_raw(
 
 
 
-def _cell_problem(line: int, column: str, text: str) -> RowError | None:
+def _cell_problem(line: int, column: str, text: str, limits: Limits) -> RowError | None:
     """What makes a cell unusable whatever its column: a formula without a value, a size, a control character."""
     if text is _NO_VALUE:
         message = _(
@@ -414,9 +478,8 @@ def _cell_problem(line: int, column: str, text: str) -> RowError | None:
             "(or paste the values instead of the formulas)"
         )
         return RowError(line, column, message, "formula_without_value")
-    most = _limit("PORTRAIT_IMPORT_MAX_CELL_CHARS")
-    if len(text) > most:
-        return _cell_too_long_error(line, column, len(text))
+    if len(text) > limits.max_cell_chars:
+        return _cell_too_long_error(line, column, len(text), limits)
     control = _CONTROL_RE.search(text)
     if control:
         message = _("the cell contains the control character U+%(code)04X: remove it") % {"code": ord(control.group())}
