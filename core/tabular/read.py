@@ -84,7 +84,7 @@ class _TooBig(Exception):
         self.error = error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One data row: the physical line it starts on and its cells by column name (stripped, unescaped)."""
 
@@ -402,7 +402,8 @@ def _table_from_raw(
     ignored: Sequence[str],
     limits: Limits,
 ) -> Table:
-    raw_rows = [
+    # In place, and each raw row dropped once read: a file of a million rows is not held twice.
+    raw_rows[:] = [
         (line, cells) for line, cells in raw_rows
         if "".join(cells).strip() or any(cell is _NO_VALUE for cell in cells)
     ]
@@ -444,7 +445,9 @@ def _table_from_raw(
     keep = [(index, name) for index, name in enumerate(header) if name in wanted]
     rows = []
     width, most, control = len(header), limits.max_cell_chars, _CONTROL_RE.search
-    for line, cells in raw_rows[1:]:
+    for position in range(1, len(raw_rows)):
+        line, cells = raw_rows[position]
+        raw_rows[position] = None
         if len(cells) < width or (len(cells) > width and "".join(cells[width:]).strip()):
             errors.append(
                 RowError(

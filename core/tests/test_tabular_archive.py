@@ -93,7 +93,7 @@ class TestRejectsWorkbookBombs:
         ("kind", "code", "part"),
         [
             ("styles", "too_complex", "xl/styles.xml"),
-            ("strings", "too_many_rows", ""),  # 3 million strings: more than 2 a data row
+            ("strings", "too_many_rows", ""),  # 4 million strings: more than 2 a data row
             ("row", "too_complex", "xl/worksheets/sheet1.xml"),
             ("drawing", "too_complex", "xl/drawings/drawing1.xml"),
             ("parts", "too_complex", "the zip archive"),
