@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from openpyxl.xml.constants import ARC_APP, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_WORKBOOK
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -40,6 +42,8 @@ _RECORD_TYPES = {
     _WORKSHEET: ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml", "/worksheet"),
     _STRINGS: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml", "/sharedStrings"),
 }
+# Parts openpyxl reads by their name alone (the workbook when the content types name none): never records.
+_FIXED_PARTS = {name: "fixed" for name in (ARC_APP, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_WORKBOOK)}
 _CHUNK = 1 << 20
 
 
@@ -213,7 +217,7 @@ class _Counter:
 def _part_names(archive: zipfile.ZipFile, names: list[str]) -> dict[str, set[str]]:
     """{part: what the content types call it (a content type) and every relationship to it (its type's last
     segment, "/worksheet")}. These parts have passed `_scan_part`, so their trees are small."""
-    found: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {name: {kind} for name, kind in _FIXED_PARTS.items()}
     for name in names:
         if name == "[Content_Types].xml":
             for override in _tree(archive, name).iter(f"{{{_CONTENT_TYPES}}}Override"):

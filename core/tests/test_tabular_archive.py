@@ -127,6 +127,21 @@ class TestRejectsWorkbookBombs:
         assert [error.code for error in table.errors] == ["too_complex"]
         assert "xl/worksheets/sheet2.xml" in table.errors[0].message
 
+    def test_a_worksheet_at_the_workbooks_fixed_name_is_refused_even_when_nothing_names_it(self):
+        content_types = xlsx_bombs._CONTENT_TYPES.replace(
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>', ""
+        ).replace('ContentType="application/xml"', 'ContentType="application/vnd.openxmlformats-officedocument.'
+                  'spreadsheetml.sheet.main+xml"')
+        sheet = xlsx_bombs._SHEET_HEAD + "<row/>" * 10 + xlsx_bombs._SHEET_TAIL
+        data = workbook(**{"[Content_Types].xml": content_types, "_rels/.rels": "<Relationships/>",
+                           "xl/workbook.xml": sheet})
+
+        table = read_table(data, required=COLUMNS)
+
+        assert [error.code for error in table.errors] == ["too_complex"]
+        assert "xl/workbook.xml" in table.errors[0].message
+
     def test_unpacked_bytes_are_counted_as_they_are_inflated_whatever_the_headers_say(self, settings):
         settings.PORTRAIT_IMPORT_MAX_BYTES = 200_000  # 1 MB unpacked at most
         data = workbook(**{"xl/media/image1.bin": lambda: iter([b"\0" * (2 * 1024 * 1024)])})
