@@ -5,9 +5,13 @@ Status codes come from the kind of error, in this one place:
 - 401: no or bad credentials (a missing, expired or blacklisted token);
 - 403: signed in without the right; 404: not found, or not visible to this user;
 - 409: `core.errors.Conflict`, as `matching.errors` (capacity exceeded, run in progress, undo refused, stale plan);
-- 429: too many requests (`Retry-After` says when to try again);
-- 400 too for what Django refuses before a view runs (an oversized body): `bad_request`.
+- 413: a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, whether a view reads it (here) or Django refuses it before
+  any view runs (`bad_request`, which also answers Django's other 400s in this shape); DEBUG changes nothing;
+- 429: too many requests (`Retry-After` says when to try again).
 Anything else is a defect and is left to Django's 500 handling (and its logging).
+
+A refusal never echoes an unbounded list: at most `MAX_LISTED` messages per field, at most `MAX_LISTED`
+fields, and the count of what was left out (a manual assignment of 10,000 unknown ids is one short answer).
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from rest_framework.views import set_rollback
 from core.errors import ApplicationError, Conflict
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+MAX_LISTED = 20
+MORE = "…"  # the key under which the fields left out are counted
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -69,7 +75,7 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[int, str, dict[
         messages = [message for items in errors.values() for message in items]
         detail = messages[0] if len(messages) == 1 else _("Some fields are not valid.")
         return status.HTTP_400_BAD_REQUEST, detail, errors
-    messages = [force_str(message) for message in exc.messages]
+    messages = _first([force_str(message) for message in exc.messages])
     errors = {}
     details = getattr(exc, "details", None)
     if details:
@@ -78,11 +84,40 @@ def _from_django_validation(exc: DjangoValidationError) -> tuple[int, str, dict[
     return code, " ".join(messages), errors
 
 
+def _more(count: int) -> str:
+    return _("… and %(count)d more.") % {"count": count}
+
+
+def _first(messages: list[str]) -> list[str]:
+    if len(messages) <= MAX_LISTED:
+        return messages
+    return [*messages[:MAX_LISTED], _more(len(messages) - MAX_LISTED)]
+
+
+def bounded(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """At most `MAX_LISTED` messages per field (then "… and N more."), at most `MAX_LISTED` fields (the others
+    counted under "…")."""
+    listed = {}
+    for position, (name, messages) in enumerate(errors.items()):
+        if position == MAX_LISTED:
+            listed[MORE] = [_more(len(errors) - MAX_LISTED)]
+            break
+        listed[name] = _first(list(messages))
+    return listed
+
+
 def error_response(status_code: int, detail: str, errors: dict | None = None, headers: dict | None = None) -> Response:
-    return Response({"detail": detail, "errors": errors or {}}, status=status_code, headers=headers)
+    return Response({"detail": detail, "errors": bounded(errors or {})}, status=status_code, headers=headers)
+
+
+def _too_big_detail() -> str:
+    return _("The request body is larger than %(size)d KB.") % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024}
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # read by the view's parser: Django's 400 page would follow DEBUG
+        set_rollback()
+        return error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, _too_big_detail())
     if isinstance(exc, ApplicationError | DjangoValidationError):
         set_rollback()
         status_code, detail, errors = _from_django_validation(exc)
@@ -113,19 +148,18 @@ def api_exception_handler(exc, context):
         messages = [message for items in errors.values() for message in items]
         detail = messages[0] if len(messages) == 1 else exc.default_detail
     elif isinstance(detail, list):
-        detail = " ".join(force_str(item) for item in detail)
+        detail = " ".join(_first([force_str(item) for item in detail]))
     return error_response(exc.status_code, force_str(detail), errors, headers)
 
 
 def bad_request(request, exception):
     """Django's own 400s (a body over `DATA_UPLOAD_MAX_MEMORY_SIZE`, too many fields), raised before any
-    view runs: on the API in its one error shape, elsewhere Django's page (`handler400` in portrait.urls)."""
+    view runs: on the API in its one error shape (413 for the body), elsewhere Django's page (`handler400`
+    in portrait.urls)."""
     if not request.path.startswith("/api/"):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        detail = _("The request body is larger than %(size)d KB.") % {
-            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
-        }
+        detail, code = _too_big_detail(), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     else:
-        detail = _("The request could not be read.")
-    return JsonResponse({"detail": detail, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
+        detail, code = _("The request could not be read."), status.HTTP_400_BAD_REQUEST
+    return JsonResponse({"detail": detail, "errors": {}}, status=code)

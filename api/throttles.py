@@ -4,7 +4,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class AuthRateThrottle(SimpleRateThrottle):
-    """Sign-in, token refresh and registration: `API_AUTH_THROTTLE_RATE` per client IP.
+    """Sign-in, token refresh and verification, sign-out and registration: `API_AUTH_THROTTLE_RATE` per client IP.
 
     The rate is read on every request (not once at import), so settings and tests can change it.
     """

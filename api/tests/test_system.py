@@ -91,7 +91,7 @@ def test_bad_json_is_400_in_the_error_shape(people, api):
     assert set(response.json()) == {"detail", "errors"} and response.json()["detail"]
 
 
-def test_an_oversized_body_is_400_in_the_error_shape_and_nothing_is_stored(people, api, settings):
+def test_an_oversized_body_is_413_in_the_error_shape_and_nothing_is_stored(people, api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
     body = '{"occupation": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
 
@@ -99,7 +99,7 @@ def test_an_oversized_body_is_400_in_the_error_shape_and_nothing_is_stored(peopl
         "PATCH", f"/api/customers/{people.customer.user_id}/profile", body, content_type="application/json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.json() == {"detail": "The request body is larger than 64 KB.", "errors": {}}
     people.customer.refresh_from_db()
     assert not people.customer.occupation.startswith("xxx")

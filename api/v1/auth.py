@@ -129,11 +129,12 @@ class VerifyView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = [JWTAuthentication]
+    throttle_classes = [AuthRateThrottle]
 
     @extend_schema(
         tags=["auth"],
         request=VerifySerializer,
-        responses={200: UserSummarySerializer, **error_responses(400, 401)},
+        responses={200: UserSummarySerializer, **error_responses(400, 401, 429)},
         auth=[{"jwtAuth": []}, {}],  # the token in the header, or in the body
     )
     def post(self, request):
@@ -198,10 +199,12 @@ class RegisterView(PublicView):
 class LogoutView(PublicView):
     """Sign out: the refresh token is revoked (blacklisted); access tokens expire on their own."""
 
+    throttle_classes = [AuthRateThrottle]
+
     @extend_schema(
         tags=["auth"],
         request=RefreshSerializer,
-        responses={204: None, **error_responses(400, 401)},
+        responses={204: None, **error_responses(400, 401, 429)},
         auth=[],
     )
     def post(self, request):

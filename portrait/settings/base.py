@@ -285,15 +285,19 @@ REST_FRAMEWORK = {
         "api.renderers.StaffBrowsableAPIRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.StaffOnlyBrowsableNegotiation",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],  # DRF's, with a depth limit (API_JSON_MAX_DEPTH)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# Sign-in, refresh and registration per client IP (429 beyond); django-axes adds the per-username lockout.
+# Sign-in, refresh, verify, sign-out and registration per client IP (429 beyond); django-axes adds the
+# sign-in lockouts (per username + address, and per address).
 API_AUTH_THROTTLE_RATE = os.environ.get("API_AUTH_THROTTLE_RATE", "30/minute")
+
+# How deeply a JSON body may nest (lists and objects); deeper is a 400. The API's bodies are flat.
+API_JSON_MAX_DEPTH = 32
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(os.environ.get("API_ACCESS_TOKEN_MINUTES", "15"))),
