@@ -34,15 +34,26 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs):
-    """Once per lockout: django-axes signals again on every attempt refused while it lasts."""
+    """Once per lockout: django-axes signals again on every attempt refused while it lasts.
+
+    `scope` says which limit was reached: `username_address` (one username from one address; `username`
+    is it) or `address` (failures from one address across usernames: a spray; `username` is the last tried).
+    """
+    from .signin import ADDRESS, lockout_scope
+
+    scope = lockout_scope(request)
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    already = AuditEvent.objects.filter(
-        action="auth.locked_out", created_at__gte=since, ip_address=ip_address, data__username=username,
-    ).exists()
+    earlier = AuditEvent.objects.filter(action="auth.locked_out", created_at__gte=since, ip_address=ip_address)
+    if scope == ADDRESS:
+        already = earlier.filter(data__scope=ADDRESS).exists()
+        failures, summary = settings.AXES_IP_FAILURE_LIMIT, ip_address or ""
+    else:
+        already = earlier.filter(data__username=username).exclude(data__scope=ADDRESS).exists()
+        failures, summary = settings.AXES_FAILURE_LIMIT, username
     if not already:
         audit_record(
-            actor=None, action="auth.locked_out", target_type="accounts.user", summary=username[:500],
-            data={"username": username, "failures": settings.AXES_FAILURE_LIMIT,
+            actor=None, action="auth.locked_out", target_type="accounts.user", summary=str(summary)[:500],
+            data={"username": username, "scope": scope, "failures": failures,
                   "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
             ip_address=ip_address,
         )

@@ -162,15 +162,21 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Sign-in protection, passwords, sessions ------------------------------------------------------
 # django-axes counts failed sign-ins per username + client address (so a stranger elsewhere cannot lock
-# a real user out): 5 failures within 15 minutes lock that pair out for 15 minutes, 429 on every surface.
-# Unlock: delete the attempt in the admin (Axes > Access attempts) or `manage.py axes_reset_username NAME`.
+# a real user out): 5 failures within 15 minutes lock that pair out for 15 minutes, 429 on every surface
+# (pages, admin, API). It counts them per address as well, whatever the usernames: 30 failures from one
+# address within 15 minutes lock the address out (password spraying); higher, since an office or a mobile
+# carrier puts many people behind one address (`accounts.signin.SignInLockoutHandler` gives each its limit).
+# Unlock: delete the attempts in the admin (Axes > Access attempts), `manage.py axes_reset_username NAME`
+# or `manage.py axes_reset_ip ADDRESS`.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.SignInProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.signin.SignInLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.signin.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # REMOTE_ADDR, or X-Forwarded-For behind trusted proxies
