@@ -62,6 +62,12 @@ def can_change_privileges(user) -> bool:
     return is_signed_in(user) and user.is_superuser
 
 
+def can_set_password_of(user, account) -> bool:
+    """Setting another account's password (and so knowing it) is a superuser's power; anyone else with the
+    right to change that account sends a reset link to its owner (`user_password_reset_send`)."""
+    return is_signed_in(user) and (user.is_superuser or user.pk == account.pk)
+
+
 def can_view_customer(user, customer) -> bool:
     if is_admin(user):
         return True

@@ -4,11 +4,17 @@ A user's profile is edited as an inline of that user; which inline shows depends
 inlines live with their models (customers.admin, managers.admin) and register here through
 `register_profile_inline`, so accounts imports neither app (apps depend one way: accounts <- customers).
 """
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, field_changes
@@ -16,7 +22,7 @@ from core.admin import LargeTablePaginator
 
 from . import access
 from .models import Role, User
-from .services import user_role_change_problem
+from .services import user_password_reset_send, user_role_change_problem
 
 #: What makes a user powerful: only a superuser changes these (`access.can_change_privileges`).
 PRIVILEGE_FIELDS = ("role", "is_staff", "is_superuser", "groups", "user_permissions")
@@ -47,6 +53,22 @@ class PortraitUserChangeForm(UserChangeForm):
         return role
 
 
+class AccountCreationForm(forms.ModelForm):
+    """A new account without a password, for staff who are not superusers: its owner sets one through the
+    reset link sent from the account's page (nobody but them knows it)."""
+
+    class Meta:
+        model = User
+        fields = ("username", "role", "name", "email")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 def _user_state(user: User) -> dict:
     state = {name: getattr(user, name) for name in AUDITED_FIELDS if name not in ("groups", "user_permissions")}
     state["groups"] = sorted(user.groups.values_list("name", flat=True))
@@ -62,8 +84,10 @@ class UserAdmin(BaseUserAdmin):
     """Users; privileges (role, staff, superuser, groups, permissions) are a superuser's to change.
 
     Anyone else with the change permission sees them read-only, and may change neither a staff member
-    nor a superuser (their password included): otherwise resetting an administrator's password would be
-    a way to become one. Every save is audited with the fields that changed.
+    nor a superuser: otherwise resetting an administrator's password would be a way to become one.
+    Only a superuser sets another account's password (`access.can_set_password_of`), on creation or
+    later; other staff get, at the same button, a page that mails the owner a reset link instead, and
+    create accounts without a password. Every save is audited with the fields that changed.
     """
 
     form = PortraitUserChangeForm
@@ -88,6 +112,9 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
+    staff_add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "name", "email")}),)
+    send_reset_template = "admin/accounts/user/send_password_reset.html"
+
     #: role -> the inline of that role's profile; filled by `register_profile_inline`.
     profile_inlines: dict[str, type[InlineModelAdmin]] = {}
 
@@ -96,6 +123,44 @@ class UserAdmin(BaseUserAdmin):
         if not access.can_change_privileges(request.user):
             fields += tuple(name for name in PRIVILEGE_FIELDS if name not in fields)
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None and not access.can_change_privileges(request.user):
+            return self.staff_add_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not access.can_change_privileges(request.user):
+            kwargs["form"] = AccountCreationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's set-password page for a superuser (or for one's own account); for other staff who may
+        change the account, the page that sends its owner a reset link."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404
+        if access.can_set_password_of(request.user, user):
+            return super().user_change_password(request, id, form_url)
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                user_password_reset_send(user=user, actor=request.user, request=request)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, gettext("A link to set a new password was sent to %(email)s.") % {
+                    "email": user.email})
+                return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Send a password reset link"),
+            "opts": self.opts,
+            "original": user,
+        }
+        return TemplateResponse(request, self.send_reset_template, context)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -267,3 +268,41 @@ def user_role_change_problem(*, user: User, role: str) -> str | None:
         if problem := check(user=user, stored_role=stored):
             return problem
     return None
+
+
+class _ResetLinkForm(PasswordResetForm):
+    """Django's password reset mail (token, link, templates, email backend) for one given account, even one
+    without a usable password yet (an imported manager): Django's own form looks users up by address."""
+
+    def __init__(self, user: User):
+        super().__init__(data={"email": user.email})
+        self.user = user
+
+    def get_users(self, email):
+        yield self.user
+
+
+#: The mail's templates (the link leads to `portal:password_reset_confirm`).
+RESET_SUBJECT_TEMPLATE = "portal/password_reset_subject.txt"
+RESET_EMAIL_TEMPLATE = "portal/password_reset_email.txt"
+
+
+def user_password_reset_send(*, user: User, actor: User, request) -> None:
+    """Mail `user` a one-time link to set their own password (Django's reset flow); audited.
+
+    How staff who are not superusers help someone with their password: they never set or learn it.
+    `request` gives the link its host and scheme. Raises `ValidationError` when the account has no email
+    address or is inactive.
+    """
+    if not user.is_active:
+        raise ValidationError(_("%(user)s is deactivated: no reset link is sent.") % {"user": user.username})
+    if not user.email:
+        raise ValidationError(_("%(user)s has no email address: add one, then send the link.") % {
+            "user": user.username})
+    form = _ResetLinkForm(user)
+    if not form.is_valid():
+        raise ValidationError(form.errors["email"])
+    form.save(request=request, use_https=request.is_secure(), subject_template_name=RESET_SUBJECT_TEMPLATE,
+              email_template_name=RESET_EMAIL_TEMPLATE)
+    audit_record(actor=actor, action="user.password_reset_sent", target=user, summary=user.username,
+                 data={"email": user.email})

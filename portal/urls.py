@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/logout/", auth.SignOutView.as_view(), name="logout"),
     path("accounts/register/", auth.register, name="register"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    # The link of a reset mail (sent by staff from the admin: `accounts.services.user_password_reset_send`).
+    path("accounts/password/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("me/", customer.me, name="me"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/customers/<int:pk>/", workspace.workspace_customer, name="workspace_customer"),

@@ -76,3 +76,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         audit_record(actor=form.user, action="user.password_changed", target=form.user, summary=str(form.user))
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from a reset link (Django's view: one-time token, the password validators)."""
+
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "portal/password_reset_complete.html"

@@ -8,3 +8,6 @@ if not os.environ.get("DEBUG"):
     os.environ["DEBUG"] = "1"
 
 from .base import *  # noqa: E402,F403
+
+if not os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # reset links printed, not sent
