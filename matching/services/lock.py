@@ -24,8 +24,7 @@ def acquire_run_lock(holder: str) -> None:
     Every service that changes who serves whom, or who may be given customers, takes it first.
     """
     if connection.vendor == "mysql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS])
+        _bound_the_session()
     holder = holder[:200]
     try:
         if not _take_lock_row(holder):
@@ -38,6 +37,25 @@ def acquire_run_lock(holder: str) -> None:
                 _take_lock_row(holder)
     except (OperationalError, DatabaseError) as exc:
         raise RunInProgress(_("Another matching run is in progress; try again when it has finished.")) from exc
+
+
+def _bound_the_session() -> None:
+    """The lock wait, and how long the holder's session may sit idle: a run whose client vanished (its
+    process killed with the network cut, so the server never hears of it) must not hold the lock for the
+    server's `wait_timeout` (8 hours by default).
+
+    MariaDB ends a session idle for `PORTRAIT_RUN_LOCK_IDLE_SECONDS` inside its transaction
+    (`idle_transaction_timeout`) and rolls the transaction back, which frees the lock; MySQL has no such
+    variable, so there the session's `wait_timeout` ends it after that long without a statement. A live
+    run is idle between statements only while it computes (the placement phase: about 2 minutes for
+    1 million customers × 5,000 managers), so the default (600 s) leaves it a wide margin.
+    """
+    idle = "idle_transaction_timeout" if connection.mysql_is_mariadb else "wait_timeout"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SET SESSION innodb_lock_wait_timeout = %s, SESSION {idle} = %s",
+            [settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS, settings.PORTRAIT_RUN_LOCK_IDLE_SECONDS],
+        )
 
 
 def _take_lock_row(holder: str) -> bool:

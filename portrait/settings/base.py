@@ -249,6 +249,9 @@ PORTRAIT_UPGRADE_MARGIN = 2
 PORTRAIT_DEFAULT_MANAGER_CAPACITY = int(os.environ.get("PORTRAIT_DEFAULT_MANAGER_CAPACITY", "50"))
 # How long a matching run waits for another to finish before it stops with a message (MySQL).
 PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECONDS", "30"))
+# How long the session of a run holding the lock may sit idle before the server ends it and frees the lock
+# (MariaDB: idle_transaction_timeout; MySQL: wait_timeout): the most a run whose client vanished holds it.
+PORTRAIT_RUN_LOCK_IDLE_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_IDLE_SECONDS", "600"))
 
 # The dashboard's figures follow every audited write, but are computed at most this often (seconds).
 PORTRAIT_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("PORTRAIT_DASHBOARD_REFRESH_SECONDS", "30"))
