@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextLineField
+
 
 def username_key(username: str) -> str:
     """The username rule: one user per username ignoring case (Unicode-aware), accents kept.
@@ -46,7 +48,9 @@ class User(AbstractUser):
     """A person who signs in: a customer, a relationship manager or a bank administrator."""
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CUSTOMER, db_index=True)
-    name = models.CharField(_("display name"), max_length=100, blank=True)
+    name = TextLineField(_("display name"), max_length=100, blank=True)
+    first_name = TextLineField(_("first name"), max_length=150, blank=True)
+    last_name = TextLineField(_("last name"), max_length=150, blank=True)
     username_key = models.CharField(
         _("username key"), max_length=150, unique=True, editable=False,
         help_text=_("The username case-folded: two usernames differing only in case are one user."),

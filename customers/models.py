@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.text import TextLineField
 
 MIN_AGE, MAX_AGE = 18, 120
 
@@ -33,7 +34,7 @@ class CustomerProfile(models.Model):
     age = models.PositiveSmallIntegerField(
         _("age"), validators=[MinValueValidator(MIN_AGE), MaxValueValidator(MAX_AGE)]
     )
-    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    occupation = TextLineField(_("occupation"), max_length=100, blank=True)
     # 15 digits: the most a double holds exactly, so amounts round-trip on SQLite (which stores REAL) too.
     total_assets = models.DecimalField(
         _("total assets (yuan)"), max_digits=15, decimal_places=2, default=Decimal("0.00"),

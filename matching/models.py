@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextLineField
 from customers.models import CustomerClass
 
 
@@ -144,7 +145,7 @@ class Assignment(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, db_index=True)
     shared_needs = models.JSONField(_("shared needs"), default=list, blank=True, encoder=TermsJSONEncoder)
     shared_hobbies = models.JSONField(_("shared hobbies"), default=list, blank=True, encoder=TermsJSONEncoder)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    note = TextLineField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

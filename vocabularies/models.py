@@ -1,10 +1,12 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Names are shown as they are, and a list page reads a row's names joined by a control character
-# (`core.bulk.NAME_SEPARATOR`): no name holds one.
-_CONTROL_CHARACTERS = "[\x00-\x1f\x7f]"
+from core.tabular import TERM_SEPARATOR
+from core.text import TextLineField, TextLineValidator
+
+# Names are text lines (`core.text`: no control or formatting characters, which a list page's names joined
+# by a control character, `core.bulk.NAME_SEPARATOR`, also relies on), and never hold the separator of
+# term lists in files: an exported list re-imports as the same terms.
 
 
 class TermQuerySet(models.QuerySet):
@@ -15,11 +17,7 @@ class TermQuerySet(models.QuerySet):
 class Term(models.Model):
     """A named entry of a controlled vocabulary, kept up by staff in the admin."""
 
-    name = models.CharField(
-        _("name"), max_length=50, unique=True,
-        validators=[RegexValidator(_CONTROL_CHARACTERS, _("A name cannot contain control characters."),
-                                   code="control_characters", inverse_match=True)],
-    )
+    name = TextLineField(_("name"), max_length=50, unique=True, validators=[TextLineValidator(TERM_SEPARATOR)])
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive terms stay on existing portraits but cannot be chosen.")
     )

@@ -36,6 +36,10 @@ def customers_assign(
     Refused as a whole when the manager's account is inactive, the manager is not accepting
     customers, or they would not all fit: capacity holds for manual assignments too.
     """
+    try:  # the reason is free text: the model's rule for it (`core.text`), normalised as stored
+        note = Assignment._meta.get_field("note").clean(note, None)
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from None
     acquire_run_lock(f"manual assignment by {actor or 'system'}")  # a run must not overwrite it with a stale plan
     manager = ManagerProfile.objects.select_for_update().select_related("user").get(pk=manager.pk)
     customer_ids = set(customer_ids)

@@ -30,14 +30,41 @@ class TestDuplicateTermRejects:
             model.objects.bulk_create([model(name="高尔夫"), model(name="高尔夫")])
 
 
-@pytest.mark.parametrize("name", ["tab\tin", "line\nbreak", "unit\x1fseparator", "delete\x7f"])
-def test_a_name_holds_no_control_character(name):
+@pytest.mark.parametrize(
+    "name",
+    ["tab\tin", "line\nbreak", "unit\x1fseparator", "delete\x7f", "bell\x07", "c1\x85next", "rl\u202eo", "iso\u2066x"],
+)
+def test_a_name_holds_no_control_or_bidi_character(name):
     """Names are shown as they are, and list pages read them joined by a control character."""
     with pytest.raises(ValidationError) as excinfo:
         Service(name=name).full_clean()
 
-    assert excinfo.value.error_dict["name"][0].code == "control_characters"
-    Service(name="理财规划 (VIP), 2026 “new”").full_clean()
+    assert excinfo.value.error_dict["name"][0].code == "text_line"
+
+
+@pytest.mark.parametrize("name", ["基金;投资", "line\u2028separator", "para\u2029graph"])
+def test_a_name_holds_no_list_separator(name):
+    """An exported list of terms ("a;b") re-imports as the same terms: no name holds the separator."""
+    with pytest.raises(ValidationError) as excinfo:
+        Hobby(name=name).full_clean()
+
+    assert excinfo.value.error_dict["name"][0].code in {"forbidden_character", "text_line"}
+
+
+def test_punctuation_and_quotes_are_fine_in_a_name():
+    term = Service(name="理财规划 (VIP), 2026 “new”")
+
+    term.full_clean()
+
+    assert term.name == "理财规划 (VIP), 2026 “new”"
+
+
+def test_a_name_is_stored_nfc_normalised_and_stripped():
+    term = Hobby(name="  Cafe\u0301 ")
+
+    term.full_clean()
+
+    assert term.name == "Caf\u00e9"
 
 
 def test_the_same_name_may_be_a_service_and_a_hobby():
