@@ -177,8 +177,8 @@ def users_upsert(
     """
     if existing is None:
         existing = users_by_username(usernames=names)
-    to_name = User._meta.get_field("name").to_python  # stored normalised, as `full_clean` would (`core.text`)
-    names = {username: to_name(display_name) for username, display_name in names.items()}
+    normalize = User._meta.get_field("name").normalize  # stored as `full_clean` would store it (`core.text`)
+    names = {username: normalize(display_name) for username, display_name in names.items()}
     if not checked:
         rules = _UserRules()
         problems = {

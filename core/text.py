@@ -78,11 +78,16 @@ validate_text_line = TextLineValidator()
 
 
 class TextLineField(models.CharField):
-    """A `CharField` for one line of text people type: normalised by `to_python` (so by `full_clean` and
-    every form), checked by `validate_text_line` (and any validators given, e.g. `TextLineValidator(";")`)."""
+    """A `CharField` for one line of text people type: normalised by `clean` (so by `full_clean`, model forms
+    and the imports' cell checks), then checked by `validate_text_line` (and any validators given, e.g.
+    `TextLineValidator(";")`). Lookups are left alone (`to_python` is CharField's): a filter's value is
+    compared as given."""
 
     default_validators = [validate_text_line]
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    @staticmethod
+    def normalize(value):
         return normalize_text_line(value) if isinstance(value, str) else value
+
+    def clean(self, value, model_instance):
+        return super().clean(self.normalize(value), model_instance)
