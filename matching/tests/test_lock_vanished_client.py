@@ -21,7 +21,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from core.errors import RunInProgress
+from matching.errors import RunInProgress
 from matching.models import RunLock
 from matching.services import acquire_run_lock
 
