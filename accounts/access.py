@@ -6,8 +6,9 @@
   only a superuser changes privileges (superuser and staff flags, groups, permissions, roles).
 
 Pages use `access_required` / `AccessRequiredMixin`, the API `api_permission(...)`, and every list
-starts from a scoping selector (`customers_visible_to(user)`), so no view filters by role itself.
-Profiles are looked up through the app registry: accounts sits below the apps that own them.
+starts from a scoping selector (`customers_visible_to(user, CustomerProfile.objects.all())`), so no view
+filters by role itself. Accounts sits below the apps that own the profiles: callers pass the customers to
+scope.
 """
 from __future__ import annotations
 
@@ -102,44 +103,24 @@ can_list_managers = is_admin
 
 # --- what they may see: every list starts here ---------------------------------------------------
 
-def _customers() -> QuerySet:
-    return apps.get_model("customers", "CustomerProfile").objects.all()
-
-
 def _managers() -> QuerySet:
     return apps.get_model("managers", "ManagerProfile").objects.all()
 
 
-def customer_scope(user) -> str:
-    """Which customers `user` may read, apart from who they are: "all" (admin), "book" (a manager's own
-    customers), "own" (a customer's own portrait) or "none". With the user's id, all a list depends on."""
+def customers_visible_to(user, customers: QuerySet) -> QuerySet:
+    """The customer portraits among `customers` that `user` may read: all (admin), their own book
+    (manager), their own (customer), none (anyone else).
+
+    The caller passes the portraits (`CustomerProfile.objects.all()`, or rows already narrowed): accounts
+    sits below the customers app and names no model of it.
+    """
     if is_admin(user):
-        return "all"
+        return customers.all()
     if is_manager(user):
-        return "book"
+        return customers.filter(manager__user_id=user.pk)
     if is_customer(user):
-        return "own"
-    return "none"
-
-
-def customers_in_scope(scope: str, user_id: int, *, among: QuerySet | None = None) -> QuerySet:
-    """The customer portraits of `scope` (`customer_scope`) for the user `user_id`: a prepared list page
-    builds its statement from these two values alone."""
-    customers = _customers() if among is None else among.all()
-    if scope == "all":
-        return customers
-    if scope == "book":
-        return customers.filter(manager__user_id=user_id)
-    if scope == "own":
-        return customers.filter(user_id=user_id)
+        return customers.filter(user_id=user.pk)
     return customers.none()
-
-
-def customers_visible_to(user, *, among: QuerySet | None = None) -> QuerySet:
-    """The customer portraits `user` may read: all (admin), their own book (manager), their own (customer).
-
-    `among`: the portraits to narrow when not all of them as model instances (a list's prepared rows)."""
-    return customers_in_scope(customer_scope(user), user.pk, among=among)
 
 
 def managers_visible_to(user) -> QuerySet:

@@ -7,51 +7,23 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import username_key
+from customers.filters import CustomerFilter, day_start
 from customers.models import CustomerClass
 from imports.messages import PAGE_HINTS
-from customers.selectors import customer_ordering
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
-from vocabularies.models import Hobby, Service
-
-UNASSIGNED = "none"
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight of a local day, aware (date lookups would need the database's time zone tables)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
 
 def date_range(queryset: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    """Rows of `queryset` whose `field` falls on the days `start` to `end` (inclusive, the project's time
+    zone): the customer filter's date rule (`customers.filters.day_start`), for the audit log."""
     if start is not None:
         queryset = queryset.filter(**{f"{field}__gte": day_start(start)})
     if end is not None:
         queryset = queryset.filter(**{f"{field}__lt": day_start(end + dt.timedelta(days=1))})
     return queryset
-
-
-YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
-
-CUSTOMER_SORTS = {
-    "username": "user__username",
-    "-username": "-user__username",
-    "name": "user__name",
-    "-name": "-user__name",
-    "age": "age",
-    "-age": "-age",
-    "assets": "total_assets",
-    "-assets": "-total_assets",
-    "class": "customer_class",
-    "-class": "-customer_class",
-    "created": "created_at",
-    "-created": "-created_at",
-    "manager": "manager__user__username",
-    "-manager": "-manager__user__username",
-}
 
 
 class StyledForm(forms.Form):
@@ -106,69 +78,26 @@ class ManagerByUsernameField(forms.ModelChoiceField):
 
 
 class CustomerFilterForm(StyledForm):
-    """The customer list's filters; they combine (AND). `filter()` applies them to a queryset."""
+    """The console's form for `customers.filters.CustomerFilter`: Bootstrap classes, and managers to pick
+    from by username (the parameter is the manager's user id, as on every surface)."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("username, name or occupation")}),
-    )
-    customer_class = forms.ChoiceField(
-        label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices, ("-", _("Unclassified"))]
-    )
-    segment = forms.IntegerField(label=_("Segment"), required=False, min_value=0)
-    manager = forms.CharField(label=_("Manager"), required=False, help_text=_("A manager's username, or “none”."))
-    locked = forms.ChoiceField(label=_("Locked"), required=False, choices=YES_NO)
-    need = forms.ModelChoiceField(label=_("Need"), required=False, queryset=Service.objects.order_by("order", "name"))
-    hobby = forms.ModelChoiceField(label=_("Hobby"), required=False, queryset=Hobby.objects.order_by("order", "name"))
-    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0)
-    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0)
-    assets_min = forms.DecimalField(label=_("Assets from"), required=False, min_value=0)
-    assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0)
-    created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(key, key) for key in CUSTOMER_SORTS])
-
-    def filter(self, queryset: QuerySet) -> QuerySet:
-        """The customers matching every filter given (invalid filters are ignored: the form shows them)."""
-        data = (
-            self.cleaned_data
-            if self.is_valid()
-            else {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].widget = forms.Select(
+            choices=_manager_choices, attrs={"class": "form-select form-select-sm"},
         )
-        if text := (data.get("q") or "").strip():
-            queryset = queryset.filter(
-                Q(user__username__icontains=text) | Q(user__name__icontains=text) | Q(occupation__icontains=text)
-            )
-        if letter := data.get("customer_class"):
-            queryset = queryset.filter(customer_class="" if letter == "-" else letter)
-        if data.get("segment") is not None:
-            queryset = queryset.filter(segment=data["segment"])
-        if manager := (data.get("manager") or "").strip():
-            queryset = (
-                queryset.filter(manager__isnull=True)
-                if manager == UNASSIGNED
-                else queryset.filter(manager__user__username=manager)
-            )
-        if data.get("locked"):
-            queryset = queryset.filter(manager_locked=data["locked"] == "yes")
-        if data.get("need"):
-            queryset = queryset.filter(needs=data["need"])
-        if data.get("hobby"):
-            queryset = queryset.filter(hobbies=data["hobby"])
-        for field, lookup in (
-            ("age_min", "age__gte"),
-            ("age_max", "age__lte"),
-            ("assets_min", "total_assets__gte"),
-            ("assets_max", "total_assets__lte"),
-        ):
-            if data.get(field) is not None:
-                queryset = queryset.filter(**{lookup: data[field]})
-        queryset = date_range(queryset, "created_at", data.get("created_from"), data.get("created_to"))
-        column = CUSTOMER_SORTS.get(data.get("sort") or "username", "user__username")
-        return queryset.order_by(*customer_ordering([column]))
+
+
+def _manager_choices() -> list[tuple]:
+    """("", —) then every manager as (user id, username): called when the select is drawn."""
+    return [("", "—"), *_managers().values_list("user_id", "user__username")]
+
+
+class ConsoleCustomerFilter(CustomerFilter):
+    """The one customer filter, drawn with the console's form."""
+
+    class Meta(CustomerFilter.Meta):
+        form = CustomerFilterForm
 
 
 class ReassignForm(StyledForm):

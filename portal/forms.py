@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import MAX_AGE, MIN_AGE, CustomerClass
-from customers.selectors import CUSTOMER_SORTS, CustomerFilters
+from customers.filters import CUSTOMER_SORTS, CustomerFilter
+from customers.models import MAX_AGE, MIN_AGE
 from vocabularies.models import Hobby, Service
 
 
@@ -108,55 +108,15 @@ SORT_CHOICES = [
     ("name", _("Name")), ("username", _("Username")), ("age", _("Age")), ("occupation", _("Occupation")),
     ("assets", _("Total assets")), ("class", _("Class")), ("segment", _("Segment")), ("created", _("Joined")),
 ]
-assert {key for key, _label in SORT_CHOICES} == set(CUSTOMER_SORTS)
+assert {key for key, _label in SORT_CHOICES} <= set(CUSTOMER_SORTS)
 
 
-class WorkspaceFilterForm(forms.Form):
-    """The manager's customer list: filters that combine, a search, a sort column and direction."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name or username"), "type": "search"}))
-    customer_class = forms.ChoiceField(label=_("Class"), required=False,
-                                       choices=[("", _("All classes")), *CustomerClass.choices])
-    segment = forms.TypedChoiceField(label=_("Segment"), required=False, coerce=int, empty_value=None)
-    need = forms.ModelChoiceField(Service.objects.none(), label=_("Need"), required=False, empty_label=_("Any need"))
-    hobby = forms.ModelChoiceField(Hobby.objects.none(), label=_("Hobby"), required=False, empty_label=_("Any hobby"))
-    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=MAX_AGE)
-    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=MAX_AGE)
-    assets_min = forms.DecimalField(
-        label=_("Assets from"), required=False, min_value=0, max_digits=15, decimal_places=2,
-    )
-    assets_max = forms.DecimalField(label=_("Assets to"), required=False, min_value=0, max_digits=15, decimal_places=2)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
-    desc = forms.BooleanField(label=_("Descending"), required=False)
+class WorkspaceCustomerFilter(CustomerFilter):
+    """The one customer filter (`customers.filters`) on the manager's book, its segments named."""
 
     def __init__(self, *args, segments: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segment"].choices = [
+        self.form.fields["segment"].widget = forms.Select(choices=[
             ("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items()),
-        ]
-        self.fields["need"].queryset = Service.objects.order_by("order", "name")
-        self.fields["hobby"].queryset = Hobby.objects.order_by("order", "name")
-
-    def _valid_data(self) -> dict:
-        """The fields that passed: a bad bound is shown beside its field, the other filters still apply."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
-
-    def filters(self) -> CustomerFilters:
-        data = self._valid_data()
-        return CustomerFilters(
-            customer_class=data.get("customer_class") or "",
-            segment=data.get("segment"),
-            need=data["need"].pk if data.get("need") else None,
-            hobby=data["hobby"].pk if data.get("hobby") else None,
-            age_min=data.get("age_min"), age_max=data.get("age_max"),
-            assets_min=data.get("assets_min"), assets_max=data.get("assets_max"),
-            search=(data.get("q") or "").strip(),
-        )
-
-    def sorting(self) -> tuple[str, bool]:
-        data = self._valid_data()
-        return data.get("sort") or "username", bool(data.get("desc"))
+        ])
+        self.form.fields["q"].widget.attrs.update({"placeholder": _("Name, username or occupation"), "type": "search"})

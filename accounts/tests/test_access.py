@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts import access
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 
@@ -29,12 +30,23 @@ def world():
 
 
 def test_customers_visible_to_each_role(world):
-    assert set(access.customers_visible_to(world["admin"])) == {
+    everyone = CustomerProfile.objects.all()
+    assert set(access.customers_visible_to(world["admin"], everyone)) == {
         world["customer"], world["other_customer"], world["unassigned"]
     }
-    assert list(access.customers_visible_to(world["manager"].user)) == [world["customer"]]
-    assert list(access.customers_visible_to(world["customer"].user)) == [world["customer"]]
-    assert list(access.customers_visible_to(AnonymousUser())) == []
+    assert list(access.customers_visible_to(world["manager"].user, everyone)) == [world["customer"]]
+    assert list(access.customers_visible_to(world["customer"].user, everyone)) == [world["customer"]]
+    assert list(access.customers_visible_to(AnonymousUser(), everyone)) == []
+
+
+def test_customers_visible_to_narrows_the_customers_it_is_given(world):
+    """A list that starts from rows already narrowed (values, a filter) keeps them, scoped."""
+    some = CustomerProfile.objects.exclude(pk=world["customer"].pk).values_list("pk", flat=True)
+
+    assert list(access.customers_visible_to(world["manager"].user, some)) == []
+    assert set(access.customers_visible_to(world["admin"], some)) == {
+        world["other_customer"].pk, world["unassigned"].pk,
+    }
 
 
 def test_managers_visible_to_each_role(world):
@@ -67,7 +79,7 @@ def test_an_inactive_account_has_no_rights(world):
     admin = world["admin"]
     admin.is_active = False
 
-    assert not access.is_admin(admin) and not access.customers_visible_to(admin).exists()
+    assert not access.is_admin(admin) and not access.customers_visible_to(admin, CustomerProfile.objects.all()).exists()
 
 
 @override_settings(LOGIN_URL="/accounts/login/")

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import (
     api_permission, can_assign_by_hand, can_run_matching, can_use_console, customers_visible_to,
 )
+from customers.models import CustomerProfile
 from matching.errors import StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
@@ -338,7 +339,8 @@ class ManualAssignView(APIView):
         body = ManualAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        customer = get_object_or_404(customers_visible_to(request.user), user_id=data["customer"])
+        visible = customers_visible_to(request.user, CustomerProfile.objects.all())
+        customer = get_object_or_404(visible, user_id=data["customer"])
         manager = get_object_or_404(ManagerProfile, user_id=data["manager"])
         assignment = customer_assign(customer=customer, manager=manager, actor=request.user, note=data["reason"])
         assignment = (

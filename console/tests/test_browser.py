@@ -94,7 +94,7 @@ def test_import_with_a_bad_file_shows_every_problem(console_page, settings, tmp_
 
 def test_customer_pages_filter_and_show_candidates(console_page, bank):
     page = console_page
-    page.goto(page.base_url + "/console/customers/?manager=none")
+    page.goto(page.base_url + "/console/customers/?unassigned=true")
     assert page.locator("tbody tr").count() == 3
     shot(page, "customers")
     page.click("text=carol")

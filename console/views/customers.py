@@ -15,27 +15,31 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, customers_visible_to
 from core.tabular import csv_chunks, write_xlsx
-from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, customer_ordering
+from customers.filters import CustomerSort
+from customers.models import CustomerProfile
+from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
 from customers.services import customer_deactivate
 from matching.dashboard import customer_candidates, customer_scores
 from matching.models import Assignment, Segment
 from matching.services import customers_assign, customers_unlock
 
-from ..forms import BulkForm, ConfirmForm, CustomerFilterForm, ReassignForm
+from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, ReassignForm
 from .common import allow, console_page, paginate_by_key, query_without_page, refusal
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _visible(request):
+    return customers_visible_to(request.user, CustomerProfile.objects.all())
+
+
 def _filtered(request):
-    form = CustomerFilterForm(request.GET or None)
-    queryset = (
-        form.filter(customers_visible_to(request.user))
-        if form.is_bound
-        else customers_visible_to(request.user).order_by(*customer_ordering(["user__username"]))
+    """The customers the query string asks for (`customers.filters`), in the order it asks for."""
+    filters = ConsoleCustomerFilter(
+        request.GET or None, queryset=_visible(request),
     )
-    return form, queryset
+    return filters.form, CustomerSort(request.GET).order(filters.qs)
 
 
 def _export(queryset, fmt: str, *, stem: str) -> HttpResponse:
@@ -93,7 +97,7 @@ def customer_bulk(request):
                 messages.error(request, error)
         return redirect(back)
     ids = form.cleaned_data["ids"]
-    selected = customers_visible_to(request.user).filter(pk__in=ids).order_by("user__username")
+    selected = _visible(request).filter(pk__in=ids).order_by("user__username")
     action = form.cleaned_data["action"]
     if action.startswith("export"):
         allow(can_export, request.user)
@@ -120,7 +124,7 @@ def customer_bulk(request):
 
 @console_page
 def customer_detail(request, pk: int):
-    customer = get_object_or_404(customers_visible_to(request.user).select_related("user", "manager__user"), pk=pk)
+    customer = get_object_or_404(_visible(request).select_related("user", "manager__user"), pk=pk)
     history = (
         Assignment.objects.filter(customer=customer)
         .select_related("previous_manager__user", "new_manager__user", "actor", "run")
@@ -144,7 +148,7 @@ def customer_detail(request, pk: int):
 @require_POST
 def customer_assign_view(request, pk: int):
     allow(can_assign_by_hand, request.user)
-    customer = get_object_or_404(customers_visible_to(request.user).select_related("user"), pk=pk)
+    customer = get_object_or_404(_visible(request).select_related("user"), pk=pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -171,7 +175,7 @@ def customer_assign_view(request, pk: int):
 @require_POST
 def customer_unlock(request, pk: int):
     allow(can_assign_by_hand, request.user)
-    customer = get_object_or_404(customers_visible_to(request.user), pk=pk)
+    customer = get_object_or_404(_visible(request), pk=pk)
     if customers_unlock(customer_ids=[customer.pk], actor=request.user):
         messages.success(request, _("Unlocked: automatic rebalancing may move this customer again."))
     else:
@@ -181,7 +185,7 @@ def customer_unlock(request, pk: int):
 
 @console_page
 def customer_deactivate_view(request, pk: int):
-    customer = get_object_or_404(customers_visible_to(request.user).select_related("user"), pk=pk)
+    customer = get_object_or_404(_visible(request).select_related("user"), pk=pk)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,9 @@
-"""Read-side rules of customers.selectors that pages and the API share."""
+"""Read-side rules of customers.selectors (and the sort order of customers.filters) that pages and the API share."""
 import pytest
 
-from customers.selectors import customer_ordering, customer_rows, customer_rows_named, customer_term_names
+from customers.filters import customer_ordering
+from customers.models import CustomerProfile
+from customers.selectors import customer_list, customer_term_names
 from customers.tests.factories import CustomerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
@@ -38,29 +40,17 @@ def test_term_names_come_in_vocabulary_order_in_one_query(named_customers, djang
     assert names["needs"].get(second.pk, []) == []
 
 
-def test_list_rows_carry_their_terms_named_in_vocabulary_order_from_one_query(
+def test_list_rows_carry_their_terms_in_vocabulary_order_in_three_queries(
     named_customers, django_assert_num_queries
 ):
-    """No cache: a term renamed in another process is named anew by the next page."""
+    """The rows, then each relation: a term renamed in another process is named anew by the next page."""
     first, second, hobby = named_customers
 
-    with django_assert_num_queries(1):
-        rows = customer_rows_named(list(customer_rows().order_by("user_id")))
+    with django_assert_num_queries(3):
+        rows = list(customer_list(queryset=CustomerProfile.objects.order_by("user_id")))
+        names = [([t.name for t in row.needs.all()], [t.name for t in row.hobbies.all()]) for row in rows]
 
-    assert [(row["user_id"], row["needs"], row["hobbies"]) for row in rows] == [
-        (first.user_id, ["甲", "乙"], [hobby.name]), (second.user_id, [], []),
-    ]
-    assert not {"needs_names", "hobbies_names"} & set(rows[0])
-
+    assert names == [(["甲", "乙"], [hobby.name]), ([], [])]
     type(hobby).objects.filter(pk=hobby.pk).update(name="新名字")  # no signal, no cache to drop
-    assert customer_rows_named(list(customer_rows().filter(user_id=first.user_id)))[0]["hobbies"] == ["新名字"]
-
-
-@pytest.mark.django_db
-def test_each_list_narrows_its_own_copy_of_the_prepared_rows():
-    first, second = CustomerFactory(), CustomerFactory()
-
-    narrowed = customer_rows().filter(pk=first.pk)
-
-    assert [row["user_id"] for row in narrowed] == [first.user_id]
-    assert {row["user_id"] for row in customer_rows()} == {first.user_id, second.user_id}
+    [again] = customer_list(queryset=CustomerProfile.objects.filter(pk=first.pk))
+    assert [t.name for t in again.hobbies.all()] == ["新名字"]

@@ -88,7 +88,7 @@ def test_sorting_by_a_column_both_ways(client, manager, book, sort, expected):
     client.force_login(manager.user)
 
     assert _names(client.get(WORKSPACE, {"sort": sort})) == expected
-    assert _names(client.get(WORKSPACE, {"sort": sort, "desc": "on"})) == expected[::-1]
+    assert _names(client.get(WORKSPACE, {"sort": f"-{sort}"})) == expected[::-1]
 
 
 def test_a_column_header_sorts_then_reverses(client, manager, book):
@@ -96,8 +96,10 @@ def test_a_column_header_sorts_then_reverses(client, manager, book):
 
     columns = {c["key"]: c for c in client.get(WORKSPACE, {"sort": "age", "customer_class": "A"}).context["columns"]}
 
-    assert columns["age"]["query"] == "sort=age&customer_class=A&desc=on"
+    assert columns["age"]["query"] == "sort=-age&customer_class=A"
     assert columns["assets"]["query"] == "sort=assets&customer_class=A"
+    reversed_columns = {c["key"]: c for c in client.get(WORKSPACE, {"sort": "-age"}).context["columns"]}
+    assert reversed_columns["age"]["query"] == "sort=age" and reversed_columns["age"]["descending"]
 
 
 def test_a_bad_filter_is_shown_and_the_others_still_apply(client, manager, book):
@@ -144,7 +146,7 @@ def test_the_list_costs_the_same_queries_whatever_the_book_size(
     client.force_login(manager.user)
 
     with django_assert_max_num_queries(14):
-        response = client.get(WORKSPACE, {"need": services[0].pk, "sort": "assets", "desc": "on"})
+        response = client.get(WORKSPACE, {"need": services[0].pk, "sort": "-assets"})
     assert response.context["page"].paginator.count == size
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import access_required, can_use_portrait_page, customers_visible_to, managers_visible_to
+from customers.models import CustomerProfile
 from customers.selectors import customer_portrait_get
 from customers.services import customer_portrait_save
 from managers.selectors import manager_profile_get
@@ -21,7 +22,8 @@ from ..selectors import match_explanation, segment_name
 def me(request):
     """GET shows the portrait; POST saves it through `customer_portrait_save` and shows the page again,
     re-read, so the class computed when the save committed is the one shown."""
-    customer = customer_portrait_get(queryset=customers_visible_to(request.user), user=request.user)
+    own = customers_visible_to(request.user, CustomerProfile.objects.all())
+    customer = customer_portrait_get(queryset=own, user=request.user)
     form = PortraitForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,12 +18,14 @@ from accounts.access import (
     customers_visible_to,
     managers_visible_to,
 )
+from customers.filters import CustomerSort, customer_sorted
+from customers.models import CustomerProfile
 from customers.selectors import customer_list, customer_portrait_get
 from managers.selectors import manager_load, manager_profile_get
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
 
-from ..forms import SORT_CHOICES, ManagerProfileForm, WorkspaceFilterForm, add_service_errors
+from ..forms import SORT_CHOICES, ManagerProfileForm, WorkspaceCustomerFilter, add_service_errors
 from ..selectors import last_matching_run, match_explanation, relationship_history, segment_names
 
 PAGE_SIZE = 25
@@ -41,18 +43,15 @@ def _is_partial(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def _sort_columns(request, sort: str, descending: bool) -> list[dict]:
+def _sort_columns(request, sort: str) -> list[dict]:
     """Each sortable column's header: its label, the query string that sorts by it (again: the other way)."""
+    descending = sort.startswith("-")
     columns = []
     for key, label in SORT_CHOICES:
         params = request.GET.copy()
         params.pop("page", None)
-        params["sort"] = key
-        current = key == sort
-        if current and not descending:
-            params["desc"] = "on"
-        else:
-            params.pop("desc", None)
+        current = key == sort.removeprefix("-")
+        params["sort"] = f"-{key}" if current and not descending else key
         columns.append({
             "key": key, "label": label, "query": params.urlencode(), "current": current,
             "descending": current and descending,
@@ -64,25 +63,27 @@ def _sort_columns(request, sort: str, descending: bool) -> list[dict]:
 def workspace(request):
     """The manager's own customers, filtered, searched, sorted, a page at a time.
 
+    The filters are the one customer filter (`customers.filters`), within the manager's book.
     Queries: session and user (2), the profile (3), segments (1), the need and hobby choices (2 to
     validate, 2 to draw), the count (1), the page (3) and the load (1): 14 or fewer, whatever the page
     size or the number of customers (pinned in tests/test_workspace.py).
     """
     manager = _own_profile(request)
     segments = segment_names()
-    form = WorkspaceFilterForm(request.GET or None, segments=segments)
-    sort, descending = form.sorting()
-    customers = customer_list(
-        queryset=customers_visible_to(request.user), filters=form.filters(), sort=sort, descending=descending,
+    filters = WorkspaceCustomerFilter(
+        request.GET or None, queryset=customers_visible_to(request.user, CustomerProfile.objects.all()),
+        segments=segments,
     )
+    sort = CustomerSort(request.GET).key
+    customers = customer_list(queryset=customer_sorted(filters.qs, sort))
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for customer in page.object_list:
         customer.segment_name = segments.get(customer.segment, "")
     load = manager_load(manager=manager)
     context = {
-        "columns": _sort_columns(request, sort, descending),
-        "manager": manager, "form": form, "page": page, "segments": segments, "sort": sort, "descending": descending,
+        "columns": _sort_columns(request, sort),
+        "manager": manager, "form": filters.form, "page": page, "segments": segments, "sort": sort,
         "load": load, "load_percent": min(100, round(100 * load / manager.capacity)) if manager.capacity else 100,
     }
     template = "portal/workspace/_results.html" if _is_partial(request) else "portal/workspace/list.html"
@@ -94,7 +95,7 @@ def workspace(request):
 @access_required(can_use_workspace)
 def workspace_customer(request, pk: int):
     """One of the manager's customers; anyone else's is a 404 (the list is the manager's own book)."""
-    customer = customer_portrait_get(queryset=customers_visible_to(request.user), pk=pk)
+    customer = customer_portrait_get(queryset=customers_visible_to(request.user, CustomerProfile.objects.all()), pk=pk)
     if customer is None:
         raise Http404
     manager = _own_profile(request)

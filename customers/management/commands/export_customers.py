@@ -1,9 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from customers.models import CustomerClass
-from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
 from core.tabular import csv_chunks, write_csv, write_xlsx
+from customers.filters import CustomerFilter
+from customers.models import CustomerProfile
+from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
+
+# Each of the customer filter's parameters is an option of the same name (`--age-min` for `age_min`),
+# with the same values as in a query string; these add a second spelling.
+_ALIASES = {"customer_class": ["--class"], "q": ["--search"]}
 
 
 class Command(BaseCommand):
@@ -12,7 +17,9 @@ class Command(BaseCommand):
         return _(
             "Export customers with the columns %(columns)s (manager as a username). "
             "CSV is UTF-8 with a BOM so Excel reads Chinese; cells a spreadsheet would run as a formula are "
-            "escaped with a leading '. The file re-imports with import_customers."
+            "escaped with a leading '. The file re-imports with import_customers. The filter options are the "
+            "customer list's parameters (customers.filters), with the same values: --manager is a user id, "
+            "--customer-class none the customers not classified yet, dates are days in the bank's time zone."
         ) % {"columns": ",".join(CUSTOMER_EXPORT_COLUMNS)}
 
     def add_arguments(self, parser):
@@ -24,26 +31,31 @@ class Command(BaseCommand):
             choices=["csv", "xlsx"],
             help=_("csv or xlsx; by default xlsx when FILE ends with .xlsx, csv otherwise."),
         )
-        parser.add_argument(
-            "--class", dest="customer_class", choices=CustomerClass.values, help=_("Only customers of this class.")
-        )
-        parser.add_argument("--manager", metavar="USERNAME", help=_("Only the customers of this manager."))
-        parser.add_argument("--segment", type=int, help=_("Only customers of this segment."))
+        for name, field in CustomerFilter.base_filters.items():
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", *_ALIASES.get(name, ()), dest=f"filter_{name}", metavar=name.upper(),
+                help=str(field.extra.get("help_text") or field.label),
+            )
 
     def handle(self, *args, **options):
         output = options["output"]
         file_format = options["format"] or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
         if file_format == "xlsx" and not output:
             raise CommandError(_("xlsx cannot go to standard output: add --output FILE.xlsx."))
+        query = {
+            name: options[f"filter_{name}"] for name in CustomerFilter.base_filters
+            if options.get(f"filter_{name}") is not None
+        }
+        filters = CustomerFilter(query, queryset=CustomerProfile.objects.all())
+        if not filters.is_valid():
+            raise CommandError(" ".join(
+                f"--{name.replace('_', '-')}: {' '.join(errors)}" for name, errors in filters.errors.items()
+            ))
         count = 0
 
         def rows():
             nonlocal count
-            for row in customer_export_rows(
-                customer_class=options["customer_class"],
-                manager_username=options["manager"],
-                segment=options["segment"],
-            ):
+            for row in customer_export_rows(queryset=filters.qs):
                 count += 1
                 yield row
 
