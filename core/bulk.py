@@ -11,8 +11,7 @@ and many-to-many links. Knows no domain; every function runs inside the caller's
 - `bulk_insert_with_ids`: new rows given as tuples (no model instances), their ids read back by a unique
   key: imports of 100k rows, where building and compiling an instance per row cost more than the SQL.
 - `m2m_links_load(_many)`, `m2m_links_replace`, `m2m_links_add`: the through table of a many-to-many relation,
-  read and written as plain (owner id, target id) pairs; `LinkedNames` reads the names a list page's rows
-  link to within the page's own statement.
+  read and written as plain (owner id, target id) pairs.
 - `refresh_statistics`: the planner's statistics of tables a bulk load just filled, after it commits.
 """
 from __future__ import annotations
@@ -532,62 +531,6 @@ def m2m_links_load_many(relations: Sequence, *, owner_ids: Collection[int]) -> l
             for position, owner_id, target_id in cursor.fetchall():
                 links[position][owner_id].add(target_id)
     return [dict(by_owner) for by_owner in links]
-
-
-# Joins the names of `LinkedNames`: no name may hold it (vocabularies.models validates term names).
-NAME_SEPARATOR = "\x1f"
-
-
-class LinkedNames(models.Expression):
-    """The names of the rows linked to each row through the many-to-many `relation` (`CustomerProfile.needs`)
-    in the target's `Meta.ordering`, as one text joined by `NAME_SEPARATOR` (None without links), for
-    `.values()` and `.annotate()`: a correlated subquery on the through table's (owner, target) index, joined
-    to the target by primary key, so a list page reads its rows and their terms' names in one statement.
-    Naming ids from a cached vocabulary cost a shared-cache round trip and its Python on every page.
-    `linked_names_parse` reads the text back. SQLite and MySQL/MariaDB (`GROUP_CONCAT`, whose 1 MB default
-    length holds thousands of names); SQLite keeps the order of an ordered subquery, which it concatenates."""
-
-    output_field = models.TextField()
-
-    def __init__(self, relation, *, name: str = "name"):
-        super().__init__()
-        self.relation, self.name = relation, name
-
-    def _parts(self, compiler, connection) -> tuple[str, str, str]:
-        """The name column, the joined tables with the correlation, and the order, as SQL."""
-        field = self.relation if isinstance(self.relation, models.ManyToManyField) else self.relation.field
-        through, owner, target = _through(field)
-        meta, target_meta, quote = through._meta, field.related_model._meta, connection.ops.quote_name
-        outer_key = field.model._meta.get_field(field.m2m_target_field_name()).column
-        link, term = quote(meta.db_table), quote(target_meta.db_table)
-
-        def column(table: str, name: str, model_meta) -> str:
-            return f"{table}.{quote(model_meta.get_field(name).column)}"
-
-        joined = (
-            f"{link} INNER JOIN {term} ON {column(term, target_meta.pk.name, target_meta)} = "
-            f"{column(link, target, meta)} WHERE {column(link, owner, meta)} = "
-            f"{quote(compiler.query.base_table)}.{quote(outer_key)}"
-        )
-        order = ", ".join(
-            f"{column(term, name.lstrip('-'), target_meta)}{' DESC' if name.startswith('-') else ''}"
-            for name in target_meta.ordering or [target_meta.pk.name]
-        )
-        return column(term, self.name, target_meta), joined, order
-
-    def as_sql(self, compiler, connection):
-        name, joined, order = self._parts(compiler, connection)
-        return f"(SELECT GROUP_CONCAT({name} ORDER BY {order} SEPARATOR %s) FROM {joined})", [NAME_SEPARATOR]
-
-    def as_sqlite(self, compiler, connection):
-        name, joined, order = self._parts(compiler, connection)
-        return (f"(SELECT group_concat(linked_name, %s) FROM (SELECT {name} AS linked_name FROM {joined} "
-                f"ORDER BY {order}))", [NAME_SEPARATOR])
-
-
-def linked_names_parse(text: str | None) -> list[str]:
-    """The names of a `LinkedNames` value."""
-    return text.split(NAME_SEPARATOR) if text else []
 
 
 def m2m_links_add(relation, pairs: Iterable[tuple[int, int]]) -> int:

@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.tabular import TERM_SEPARATOR
 from core.text import TextLineField, TextLineValidator
 
-# Names are text lines (`core.text`: no control or formatting characters, which a list page's names joined
-# by a control character, `core.bulk.NAME_SEPARATOR`, also relies on), and never hold the separator of
+# Names are text lines (`core.text`: no control or formatting characters) and never hold the separator of
 # term lists in files: an exported list re-imports as the same terms.
 
 

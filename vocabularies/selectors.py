@@ -31,8 +31,8 @@ def term_names_in_order(model: type[models.Model], id_lists: Iterable[Iterable[i
     """For each list of term ids, their names in vocabulary order (`order`, then name as the database sorts).
 
     Exports name the terms of thousands of rows per chunk: the vocabulary (tens of terms) is read once into
-    the shared cache instead of being joined and sorted by every chunk's query (an API list page, 25 rows,
-    reads its names in its own statement: `core.bulk.LinkedNames`). A term the cached copy lacks reads the
+    the shared cache instead of being joined and sorted by every chunk's query (a list page, 25 rows,
+    prefetches its terms in order: `customers.selectors.customer_list`). A term the cached copy lacks reads the
     vocabulary again; ids of terms deleted since are left out.
     """
     return term_names_in_order_many({model: id_lists})[model]

@@ -16,11 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.services import user_register_customer
 
-from ..authentication import JWTAuthentication
 from ..throttles import AuthRateThrottle
 from .common import ProtectedFieldsMixin, UserSummarySerializer, error_responses
 

@@ -1,38 +1,34 @@
-"""Customers: the list (an admin's, with the console's filters; a manager's own book) and one portrait.
+"""Customers: the list (an admin's, or a manager's own book; `customers.filters`) and one portrait.
 
 Ids in paths and bodies are user ids, as in the older system (`/api/customers/:id/profile`, where
 `:id` is the id the login answer gives).
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any
 
+from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import ISO_8601, generics, serializers
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from accounts.access import (
-    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customer_scope, customers_in_scope,
-    customers_visible_to, is_signed_in,
+    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customers_visible_to, is_signed_in,
 )
 from accounts.models import Role
+from customers.filters import CustomerFilter
 from customers.models import MAX_AGE, MIN_AGE, CustomerClass, CustomerProfile
-from customers.selectors import customer_rows, customer_rows_named
+from customers.selectors import customer_list
 from customers.services import customer_portrait_save
 from vocabularies.models import Hobby, Service
 
-from ..pagination import KeysetPagination, PreparedPage, prepared_pages
+from ..pagination import KeysetPagination
 from .common import MAX_ID, ProtectedFieldsMixin, error_responses, id_parameter
 
 User = get_user_model()
@@ -93,196 +89,60 @@ class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class CustomerFilterSerializer(serializers.Serializer):
-    """The console's filters, combined (AND)."""
-
-    customer_class = serializers.ChoiceField(
-        choices=["", *CustomerClass.values], required=False, allow_blank=True,
-        help_text="A-E, or empty for the not yet classified.",
-    )
-    segment = serializers.IntegerField(required=False, min_value=0, max_value=32767)
-    manager = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="The manager's user id."
-    )
-    unassigned = serializers.BooleanField(required=False, allow_null=True, default=None)
-    locked = serializers.BooleanField(required=False, allow_null=True, default=None)
-    need = serializers.CharField(required=False, max_length=50, help_text="A service name.")
-    hobby = serializers.CharField(required=False, max_length=50, help_text="A hobby name.")
-    age_min = serializers.IntegerField(required=False, min_value=0, max_value=200)
-    age_max = serializers.IntegerField(required=False, min_value=0, max_value=200)
-    assets_min = serializers.DecimalField(required=False, max_digits=15, decimal_places=2, min_value=0)
-    assets_max = serializers.DecimalField(required=False, max_digits=15, decimal_places=2, min_value=0)
-    created_after = serializers.DateField(required=False, help_text="On or after this day.")
-    created_before = serializers.DateField(required=False, help_text="On or before this day.")
-    q = serializers.CharField(required=False, max_length=100, help_text="Part of the username or name.")
-
-
-
-# Filters whose value decides the SQL itself (IS NULL or IS NOT NULL, true or false), where the others'
-# values are bound to it: a prepared page's shape holds these, its values the others.
-_SHAPING_FILTERS = ("unassigned", "locked")
-_LOOKUPS = {
-    "customer_class": "customer_class",
-    "segment": "segment",
-    "manager": "manager__user_id",
-    "need": "needs__name",
-    "hobby": "hobbies__name",
-    "age_min": "age__gte",
-    "age_max": "age__lte",
-    "assets_min": "total_assets__gte",
-    "assets_max": "total_assets__lte",
-    "created_after": "created_at__date__gte",
-    "created_before": "created_at__date__lte",
-}
-
-
-def customers_filtered(queryset: QuerySet, filters: Mapping[str, Any]) -> QuerySet:
-    """`queryset` narrowed by `CustomerFilterSerializer`'s validated data, combined (AND)."""
-    queryset = queryset.filter(**{lookup: filters[name] for name, lookup in _LOOKUPS.items() if name in filters})
-    if filters.get("unassigned") is not None:
-        queryset = queryset.filter(manager__isnull=filters["unassigned"])
-    if filters.get("locked") is not None:
-        queryset = queryset.filter(manager_locked=filters["locked"])
-    if q := filters.get("q"):
-        queryset = queryset.filter(Q(user__username__icontains=q) | Q(user__name__icontains=q))
-    return queryset
+def _parameter_schema(field: forms.Field) -> dict:
+    """The OpenAPI schema of a query parameter, from the filter form's field that reads it."""
+    if isinstance(field, forms.ModelChoiceField):
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    if isinstance(field, forms.NullBooleanField):
+        return {"type": "boolean"}
+    if isinstance(field, forms.DateField):
+        return {"type": "string", "format": "date"}
+    if isinstance(field, forms.ChoiceField):
+        return {"type": "string", "enum": [value for value, _label in field.choices if value != ""]}
+    if isinstance(field, forms.DecimalField):
+        schema = {"type": "number", "maximum": float(MAX_ASSETS)}
+    elif isinstance(field, forms.IntegerField):
+        schema = {"type": "integer", "maximum": field.max_value}
+    else:
+        return {"type": "string", "maxLength": field.max_length}
+    return {**schema, "minimum": field.min_value}
 
 
 def _filter_parameters() -> list[OpenApiParameter]:
+    """The list's filters, documented from `customers.filters.CustomerFilter` itself (its form's fields
+    and help texts): what the schema says is what the list reads."""
+    filters = CustomerFilter()
     return [
-        OpenApiParameter(name, description=str(field.help_text or ""), required=False, type=_PARAMETER_TYPES[name])
-        for name, field in CustomerFilterSerializer().fields.items()
+        OpenApiParameter(name, _parameter_schema(field), description=str(field.help_text))
+        for name, field in filters.form.fields.items()
     ]
-
-
-_PARAMETER_TYPES = {
-    "customer_class": {"type": "string", "enum": ["", *CustomerClass.values]},
-    "segment": {"type": "integer", "minimum": 0, "maximum": 32767},
-    "manager": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    "unassigned": {"type": "boolean"},
-    "locked": {"type": "boolean"},
-    "need": {"type": "string", "maxLength": 50},
-    "hobby": {"type": "string", "maxLength": 50},
-    "age_min": {"type": "integer", "minimum": 0, "maximum": 200},
-    "age_max": {"type": "integer", "minimum": 0, "maximum": 200},
-    "assets_min": {"type": "number", "minimum": 0, "maximum": 9999999999999},
-    "assets_max": {"type": "number", "minimum": 0, "maximum": 9999999999999},
-    "created_after": {"type": "string", "format": "date"},
-    "created_before": {"type": "string", "format": "date"},
-    "q": {"type": "string", "maxLength": 100},
-}
-
-
-# A list's page is read as plain rows (no model instance) and each value is rendered by the serializer's
-# own field, so a row is what `CustomerSerializer` gives for that customer (a test holds them equal): DRF
-# walking 15 attributes of three instances per row was a third of a request.
-_ROW_VALUES = {
-    "id": "user_id", "username": "user__username", "name": "user__name", "age": "age", "occupation": "occupation",
-    "total_assets": "total_assets", "customer_class": "customer_class", "segment": "segment",
-    "manager_id": "manager__user_id", "manager_locked": "manager_locked", "created_at": "created_at",
-    "updated_at": "updated_at",
-}
-_FILTER_NAMES = frozenset(CustomerFilterSerializer._declared_fields)
-
-
-def _manager_name(row: dict) -> str | None:
-    return row["manager__user__name"] or row["manager__user__username"]  # User.display_name; None: no manager
-
-
-# Fields that render a value of their column's own type (str, int, bool, a list of names) as it is.
-_AS_IS = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, serializers.ChoiceField,
-          serializers.ListField)
-
-
-def _representation(field: serializers.Field) -> Callable[[Any], Any] | None:
-    """How a row's value renders as `field` renders it: None for as it is; an aware datetime (every one the
-    database gives) as DRF's ISO 8601 in the field's time zone, without the checks of `to_representation`
-    for values a row never holds (half of naming and rendering a page went to them)."""
-    if isinstance(field, _AS_IS):
-        return None
-    if isinstance(field, serializers.DateTimeField) and getattr(field, "format", api_settings.DATETIME_FORMAT) \
-            == ISO_8601 and hasattr(field, "timezone"):
-        zone = field.timezone
-
-        def iso_8601(value):
-            text = value.astimezone(zone).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-        return iso_8601
-    return field.to_representation
-
-
-@functools.cache
-def _row_fields() -> list[tuple[str, Callable[[dict], Any], Callable[[Any], Any] | None]]:
-    """(name, how to read its value from a `customer_rows` row, how the serializer's field renders it or
-    None when as it is), in the serializer's field order."""
-    readers: dict[str, Callable[[dict], Any]] = {name: itemgetter(column) for name, column in _ROW_VALUES.items()}
-    readers["manager_name"] = _manager_name
-    readers["needs"], readers["hobbies"] = itemgetter("needs"), itemgetter("hobbies")
-    return [
-        (name, readers[name], _representation(field))
-        for name, field in CustomerSerializer().fields.items() if not field.write_only
-    ]
-
-
-def customer_list_data(rows: list[dict]) -> list[dict]:
-    """A page of `customers.selectors.customer_rows` as the API renders customers."""
-    fields = _row_fields()
-    data = []
-    for row in customer_rows_named(rows):
-        item = {}
-        for name, read, represent in fields:
-            value = read(row)
-            item[name] = value if value is None or represent is None else represent(value)
-        data.append(item)
-    return data
-
-
-_USER = "user_id"
-
-
-def _customer_lists(shape: tuple, values: dict) -> tuple[QuerySet, QuerySet]:
-    """A list page's customers as rows, and the same customers to count, from the shape and values that
-    `CustomerListView.list` gives its `PreparedPage`."""
-    scope, bound, shaping = shape
-    filters = {**dict(shaping), **{name: values[name] for name in bound}}
-    rows = customers_in_scope(scope, values[_USER], among=customer_rows())
-    return customers_filtered(rows, filters), customers_filtered(customers_in_scope(scope, values[_USER]), filters)
-
-
-_PAGES = prepared_pages(_customer_lists)
 
 
 class CustomerListView(generics.ListAPIView):
-    """Customers the caller may list: every customer (admin) or their own book (manager), filtered,
-    by pages of a key range (`next`/`previous` carry the cursor)."""
+    """Customers the caller may list: every customer (admin) or their own book (manager), filtered by the
+    one customer filter (`customers.filters`), by pages of user ids (`next`/`previous` carry the cursor).
+
+    Queries: the JWT user, the first page's count, the page's rows (user and manager joined), their needs
+    and their hobbies (a need or hobby filter adds one to check the term): at most six, whatever the page.
+    """
 
     serializer_class = CustomerSerializer
     permission_classes = [api_permission(can_list_customers)]
     pagination_class = KeysetPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CustomerFilter
 
     def get_queryset(self):
-        return customers_filtered(customers_visible_to(self.request.user), self._filters)
-
-    def list(self, request, *args, **kwargs):
-        filters = self._filters
-        shaping = tuple((name, filters[name]) for name in _SHAPING_FILTERS if filters.get(name) is not None)
-        bound = {name: value for name, value in filters.items() if name not in _SHAPING_FILTERS and value is not None}
-        shape = (customer_scope(request.user), tuple(sorted(bound)), shaping)
-        page = PreparedPage(_PAGES, shape, {_USER: request.user.pk, **bound})
-        return self.get_paginated_response(customer_list_data(self.paginator.paginate_queryset(page, request, self)))
-
-    @functools.cached_property
-    def _filters(self) -> dict[str, Any]:
-        """The query's filters, validated (400 otherwise)."""
-        if _FILTER_NAMES.isdisjoint(self.request.query_params):
-            return {}
-        filters = CustomerFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return filters.validated_data
+        return customer_list(queryset=customers_visible_to(self.request.user, CustomerProfile.objects.all()))
 
     @extend_schema(
         tags=["customers"],
+        description=(
+            "Filters combine (AND). Since the single customer filter: `need` and `hobby` are term ids (they were "
+            "names), `customer_class=none` selects the customers not classified yet (an empty value filters "
+            "nothing), `q` also matches the occupation, dates are days in the bank's time zone, and ages run "
+            f"from 0 to {MAX_AGE}."
+        ),
         parameters=[
             *_filter_parameters(),
             OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),

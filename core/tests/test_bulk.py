@@ -9,9 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from core.bulk import (
-    NAME_SEPARATOR,
-    LinkedNames,
-    linked_names_parse,
     STATISTICS_AFTER_ROWS,
     bulk_create_with_ids,
     bulk_insert,
@@ -120,38 +117,6 @@ class TestManyToManyLinks:
         m2m_links_add(CustomerProfile.hobbies, [(customer.pk, hobbies[1].pk)])
 
         assert set(customer.hobbies.all()) == set(hobbies)
-
-    def test_linked_names_come_with_each_row_in_the_rows_own_query_in_vocabulary_order(
-        self, django_assert_num_queries,
-    ):
-        """The target's ordering (order, then name) decides, not the links' or the ids' order."""
-        services = [ServiceFactory(order=2, name="b 基金"), ServiceFactory(order=2, name="a 保险"),
-                    ServiceFactory(order=1, name="z 理财")]
-        first, second = CustomerFactory(needs=services), CustomerFactory(needs=[])
-        customers = CustomerProfile.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
-
-        with django_assert_num_queries(1):
-            rows = list(customers.values("pk", needs_names=LinkedNames(CustomerProfile.needs)))
-
-        assert [linked_names_parse(row["needs_names"]) for row in rows] == [["z 理财", "a 保险", "b 基金"], []]
-
-    def test_linked_names_are_every_link_even_when_a_filter_joins_the_same_through_table(self):
-        services = ServiceFactory.create_batch(2)
-        CustomerFactory(needs=services)
-
-        [row] = CustomerProfile.objects.filter(needs=services[0]).values(
-            needs_names=LinkedNames(CustomerProfile.needs))
-
-        assert sorted(linked_names_parse(row["needs_names"])) == sorted(s.name for s in services)
-
-    def test_names_with_commas_quotes_and_spaces_come_back_whole(self):
-        services = [ServiceFactory(name="funds, bonds", order=1), ServiceFactory(name="'quoted' \"too\"", order=2)]
-        CustomerFactory(needs=services)
-
-        [row] = CustomerProfile.objects.values(needs_names=LinkedNames(CustomerProfile.needs))
-
-        assert linked_names_parse(row["needs_names"]) == ["funds, bonds", "'quoted' \"too\""]
-        assert NAME_SEPARATOR not in "".join(s.name for s in services)
 
     def test_owners_without_links_are_absent(self):
         customer = CustomerFactory()

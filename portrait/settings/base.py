@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "django_filters",
     "drf_spectacular_sidecar",
     # core: knows no domain
     "core",
@@ -114,11 +115,9 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict:
-    """Parse a DATABASE_URL; MySQL gets utf8mb4 and strict mode so it refuses what SQLite would, and
-    Django's backend with datetimes read in C (`core.db.mysql`)."""
+    """Parse a DATABASE_URL; MySQL gets utf8mb4 and strict mode so it refuses what SQLite would."""
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.mysql":
-        config["ENGINE"] = "core.db.mysql"
         config["OPTIONS"] = {
             "charset": "utf8mb4",
             "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_strict_mode=1",
@@ -295,7 +294,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- The JSON API (api/): Django REST framework, JWT, the OpenAPI schema ---------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.JWTAuthentication",
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # staff in the browsable API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -340,7 +339,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Clients sign in with JWT; the session is only the staff's way into the browsable API.
-    "AUTHENTICATION_WHITELIST": ["api.authentication.JWTAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "matching.models.RunStatus",
         "HealthStatusEnum": ["ok", "error"],
