@@ -65,7 +65,10 @@ class CustomerFilter(django_filters.FilterSet):
         choices=[*CustomerClass.choices, (NOT_CLASSIFIED, _("Not classified"))],
         help_text=_("A-E, or “none” for the customers not classified yet."),
     )
-    segment = IntegerFilter(field_name="segment", label=_("Segment"), min_value=0, max_value=MAX_SEGMENT)
+    segment = IntegerFilter(
+        field_name="segment", label=_("Segment"), min_value=0, max_value=MAX_SEGMENT,
+        help_text=_("A segment's label (see the segments of the last segmentation)."),
+    )
     manager = IntegerFilter(
         field_name="manager__user_id", label=_("Manager"), min_value=1, max_value=MAX_ID,
         help_text=_("The manager's user id."),
@@ -86,8 +89,14 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="hobbies", queryset=Hobby.objects.order_by("order", "name"), label=_("Hobby"),
         empty_label=_("Any hobby"), help_text=_("A hobby id (see /api/vocabulary)."),
     )
-    age_min = IntegerFilter(field_name="age", lookup_expr="gte", label=_("Age from"), min_value=0, max_value=MAX_AGE)
-    age_max = IntegerFilter(field_name="age", lookup_expr="lte", label=_("Age to"), min_value=0, max_value=MAX_AGE)
+    age_min = IntegerFilter(
+        field_name="age", lookup_expr="gte", label=_("Age from"), min_value=0, max_value=MAX_AGE,
+        help_text=_("Years, inclusive."),
+    )
+    age_max = IntegerFilter(
+        field_name="age", lookup_expr="lte", label=_("Age to"), min_value=0, max_value=MAX_AGE,
+        help_text=_("Years, inclusive."),
+    )
     assets_min = django_filters.NumberFilter(
         field_name="total_assets", lookup_expr="gte", label=_("Assets from"), min_value=0,
         max_digits=MAX_ASSETS_DIGITS, decimal_places=2, help_text=_("Yuan, inclusive."),

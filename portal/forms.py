@@ -120,3 +120,5 @@ class WorkspaceCustomerFilter(CustomerFilter):
             ("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items()),
         ])
         self.form.fields["q"].widget.attrs.update({"placeholder": _("Name, username or occupation"), "type": "search"})
+        for field in self.form.fields.values():
+            field.help_text = ""  # the parameters' documentation (the API's schema); the labels say enough here

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from api.v1.customers import CustomerSerializer
@@ -91,6 +92,15 @@ class TestList:
         [row] = api(people.admin).get("/api/customers", {"need": long_terms[0].pk}).json()["results"]
 
         assert row["id"] == customer.user_id and row["needs"] == [term.name for term in long_terms]
+
+    def test_staff_browse_the_list_with_its_filter_form(self, people):
+        staff = APIClient()
+        staff.force_login(people.admin)
+
+        response = staff.get("/api/customers", {"customer_class": "none"}, HTTP_ACCEPT="text/html")
+
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        assert 'name="customer_class"' in response.content.decode()
 
     def test_filters_combine(self, people, services, hobbies, api):
         now = timezone.now()
