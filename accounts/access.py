@@ -6,16 +6,15 @@
   only a superuser changes privileges (superuser and staff flags, groups, permissions, roles).
 
 Pages use `access_required` / `AccessRequiredMixin`, the API `api_permission(...)`, and every list
-starts from a scoping selector (`customers_visible_to(user, CustomerProfile.objects.all())`), so no view
-filters by role itself. Accounts sits below the apps that own the profiles: callers pass the customers to
-scope.
+starts from a scoping selector (`customers_visible_to(user, CustomerProfile.objects.all())`,
+`managers_visible_to(user, ManagerProfile.objects.all())`), so no view filters by role itself. Accounts
+sits below the apps that own the profiles: callers pass the profiles to scope.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -103,10 +102,6 @@ can_list_managers = is_admin
 
 # --- what they may see: every list starts here ---------------------------------------------------
 
-def _managers() -> QuerySet:
-    return apps.get_model("managers", "ManagerProfile").objects.all()
-
-
 def customers_visible_to(user, customers: QuerySet) -> QuerySet:
     """The customer portraits among `customers` that `user` may read: all (admin), their own book
     (manager), their own (customer), none (anyone else).
@@ -123,15 +118,16 @@ def customers_visible_to(user, customers: QuerySet) -> QuerySet:
     return customers.none()
 
 
-def managers_visible_to(user) -> QuerySet:
-    """Manager profiles `user` may read: all (admin), their own (manager), their own manager's (customer)."""
+def managers_visible_to(user, managers: QuerySet) -> QuerySet:
+    """The manager profiles among `managers` that `user` may read: all (admin), their own (manager), their
+    own manager's (customer), none (anyone else). The caller passes them (`ManagerProfile.objects.all()`)."""
     if is_admin(user):
-        return _managers()
+        return managers.all()
     if is_manager(user):
-        return _managers().filter(user=user)
+        return managers.filter(user_id=user.pk)
     if is_customer(user):
-        return _managers().filter(customers__user=user)
-    return _managers().none()
+        return managers.filter(customers__user_id=user.pk)
+    return managers.none()
 
 
 def home_url_name(user) -> str:

@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
+from managers.models import ManagerProfile
 from managers.tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +51,12 @@ def test_customers_visible_to_narrows_the_customers_it_is_given(world):
 
 
 def test_managers_visible_to_each_role(world):
-    assert set(access.managers_visible_to(world["admin"])) == {world["manager"], world["other_manager"]}
-    assert list(access.managers_visible_to(world["manager"].user)) == [world["manager"]]
-    assert list(access.managers_visible_to(world["customer"].user)) == [world["manager"]]
-    assert list(access.managers_visible_to(world["unassigned"].user)) == []
+    every = ManagerProfile.objects.all()
+    assert set(access.managers_visible_to(world["admin"], every)) == {world["manager"], world["other_manager"]}
+    assert list(access.managers_visible_to(world["manager"].user, every)) == [world["manager"]]
+    assert list(access.managers_visible_to(world["customer"].user, every)) == [world["manager"]]
+    assert list(access.managers_visible_to(world["unassigned"].user, every)) == []
+    assert list(access.managers_visible_to(AnonymousUser(), every)) == []
 
 
 def test_object_rules(world):

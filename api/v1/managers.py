@@ -59,7 +59,7 @@ class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
 
 def _managers(user):
     return (
-        managers_visible_to(user).select_related("user")
+        managers_visible_to(user, ManagerProfile.objects.all()).select_related("user")
         .annotate(load=Count("customers", distinct=True))
         .prefetch_related("capabilities", "hobbies")
     )

@@ -14,6 +14,7 @@ from matching.errors import CapacityExceeded
 from matching.dashboard import manager_mean_scores
 from matching.jobs import job_enqueue
 from matching.models import JobKind
+from managers.models import ManagerProfile
 from managers.selectors import manager_loads, managers_with_load
 from matching.services import manager_availability_update
 
@@ -25,8 +26,12 @@ from .common import allow, client_ip, console_page, paginate, query_without_page
 SUGGESTIONS = 20
 
 
+def _visible(user):
+    return managers_visible_to(user, ManagerProfile.objects.all())
+
+
 def _managers(user):
-    return managers_with_load(managers_visible_to(user)).select_related("user").order_by("user__username")
+    return managers_with_load(_visible(user)).select_related("user").order_by("user__username")
 
 
 def _with_loads(managers: list) -> list:
@@ -40,7 +45,7 @@ def _with_loads(managers: list) -> list:
 @console_page
 def manager_list(request):
     page = paginate(
-        request, managers_visible_to(request.user).select_related("user").order_by("user__username")
+        request, _visible(request.user).select_related("user").order_by("user__username")
     )
     page.object_list = _with_loads(list(page.object_list))
     means = manager_mean_scores([manager.pk for manager in page.object_list])
@@ -97,7 +102,7 @@ def manager_edit(request, pk: int):
 def manager_transfer_preview(request, pk: int):
     """Start a preview of moving this manager's book; the plan page shows it and applies it."""
     allow(can_move_book, request.user)
-    manager = get_object_or_404(managers_visible_to(request.user), pk=pk)
+    manager = get_object_or_404(_visible(request.user), pk=pk)
     job = job_enqueue(
         kind=JobKind.PREVIEW, actor=request.user, options={"transfer_of": manager.pk}, ip_address=client_ip()
     )

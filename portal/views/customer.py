@@ -11,6 +11,7 @@ from accounts.access import access_required, can_use_portrait_page, customers_vi
 from customers.models import CustomerProfile
 from customers.selectors import customer_portrait_get
 from customers.services import customer_portrait_save
+from managers.models import ManagerProfile
 from managers.selectors import manager_profile_get
 
 from ..forms import PortraitForm, add_service_errors
@@ -36,7 +37,8 @@ def me(request):
 
     manager = explanation = None
     if customer is not None and customer.manager_id is not None:
-        manager = manager_profile_get(queryset=managers_visible_to(request.user), pk=customer.manager_id)
+        managers = managers_visible_to(request.user, ManagerProfile.objects.all())
+        manager = manager_profile_get(queryset=managers, pk=customer.manager_id)
         explanation = match_explanation(customer=customer, manager=manager)
     return render(request, "portal/me.html", {
         "customer": customer,

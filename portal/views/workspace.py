@@ -21,6 +21,7 @@ from accounts.access import (
 from customers.filters import CustomerSort, customer_sorted
 from customers.models import CustomerProfile
 from customers.selectors import customer_list, customer_portrait_get
+from managers.models import ManagerProfile
 from managers.selectors import manager_load, manager_profile_get
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
@@ -32,7 +33,8 @@ PAGE_SIZE = 25
 
 
 def _own_profile(request):
-    manager = manager_profile_get(queryset=managers_visible_to(request.user), user=request.user)
+    own = managers_visible_to(request.user, ManagerProfile.objects.all())
+    manager = manager_profile_get(queryset=own, user=request.user)
     if manager is None:  # a manager account nobody has given a profile yet
         raise Http404(_("You have no manager profile yet; an administrator creates it."))
     return manager
