@@ -123,7 +123,8 @@ class CustomerListView(generics.ListAPIView):
     one customer filter (`customers.filters`), by pages of user ids (`next`/`previous` carry the cursor).
 
     Queries: the JWT user, the first page's count, the page's rows (user and manager joined), their needs
-    and their hobbies (a need or hobby filter adds one to check the term): at most six, whatever the page.
+    and their hobbies: five whatever the page size, plus one for each need or hobby filter (its term is
+    checked).
     """
 
     serializer_class = CustomerSerializer
