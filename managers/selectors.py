@@ -1,7 +1,10 @@
 """Reads about managers. A manager's load (customers served) is computed here and nowhere else.
 
-The count goes through the reverse relation ``customers`` (CustomerProfile.manager), so this app does not
-import customers (which depends on it).
+Customers sit above managers (a customer points at their manager), so this module imports no customer
+model: every count is a query on ``ManagerProfile`` through its reverse relation ``customers``, the one
+Django gives a model for the foreign keys pointing at it. Counting starts from one manager row (a
+correlated subquery, or an ``IN`` list of ids) and reads the customers through their (manager, class)
+index; there is no join of every manager with every customer.
 """
 from __future__ import annotations
 
@@ -15,17 +18,19 @@ from vocabularies.models import Hobby, Service
 from .models import ManagerProfile
 
 
-def _customers():
-    return ManagerProfile.customers.rel.related_model._default_manager
-
-
 def manager_load_expression() -> Coalesce:
     """An annotation: customers served by the manager row, 0 when none.
 
     A correlated count through the (manager, class) index rather than ``Count("customers")``: the join
     and GROUP BY would aggregate every customer before a page of managers is cut.
     """
-    served = _customers().filter(manager=OuterRef("pk")).order_by().values("manager").annotate(n=Count("*")).values("n")
+    served = (
+        ManagerProfile.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(n=Count("customers"))
+        .values("n")
+    )
     return Coalesce(Subquery(served, output_field=BigIntegerField()), 0)
 
 
@@ -41,12 +46,11 @@ def manager_loads(manager_ids: Collection[int]) -> dict[int, int]:
     if not ids:
         return {}
     counts = dict(
-        _customers()
-        .filter(manager_id__in=ids)
+        ManagerProfile.objects.filter(pk__in=ids)
         .order_by()
-        .values("manager")
-        .annotate(n=Count("*"))
-        .values_list("manager", "n")
+        .values("pk")
+        .annotate(n=Count("customers"))
+        .values_list("pk", "n")
     )
     return {manager_id: counts.get(manager_id, 0) for manager_id in ids}
 

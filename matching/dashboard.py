@@ -21,6 +21,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from customers.models import CustomerClass, CustomerProfile
 from managers.models import ManagerProfile
+from managers.selectors import manager_loads, managers_with_load
 
 from .models import MatchingRun, RunKind, RunStatus, Segment
 
@@ -159,7 +160,7 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
 
     # 2: managers with their load, fullest first
     managers = list(
-        ManagerProfile.objects.annotate(load=Count("customers")).values(
+        managers_with_load().values(
             "id", "user__username", "user__name", "user__is_active", "accepting_customers", "capacity", "load"
         )
     )
@@ -298,7 +299,7 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     scores = portrait_scores(snapshot)
     if not snapshot.n_customers or not len(scores.active):
         return {"best": None, "candidates": [], "class": scores.class_letters()[0] if snapshot.n_customers else ""}
-    loads = dict(ManagerProfile.objects.annotate(load=Count("customers")).values_list("id", "load"))
+    loads = manager_loads(snapshot.manager_ids[scores.active].tolist())
     columns = np.arange(len(scores.active))
     needs, hobbies = (values.tolist() for values in scores.totals.overlaps(np.zeros_like(columns), columns))
     rows = []

@@ -7,7 +7,7 @@ run sees either the old values or the new). Capacity is an admin's decision only
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -19,6 +19,7 @@ from accounts.access import (
     managers_visible_to,
 )
 from managers.models import MAX_CAPACITY, ManagerProfile
+from managers.selectors import managers_with_load
 from managers.services import manager_profile_update
 from matching.services import manager_availability_update
 from vocabularies.models import Hobby, Service
@@ -59,8 +60,7 @@ class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
 
 def _managers(user):
     return (
-        managers_visible_to(user, ManagerProfile.objects.all()).select_related("user")
-        .annotate(load=Count("customers", distinct=True))
+        managers_with_load(managers_visible_to(user, ManagerProfile.objects.all())).select_related("user")
         .prefetch_related("capabilities", "hobbies")
     )
 
@@ -100,7 +100,7 @@ class ManagerProfileView(generics.GenericAPIView):
         return [api_permission(is_signed_in, objects=can_edit_manager_profile)()]
 
     def get_object(self) -> ManagerProfile:
-        manager = ManagerProfile.objects.select_related("user").annotate(load=Count("customers", distinct=True)) \
+        manager = managers_with_load().select_related("user") \
             .prefetch_related("capabilities", "hobbies").filter(user_id=self.kwargs["id"]).first()
         if manager is None or not can_view_manager(self.request.user, manager):
             raise NotFound  # nobody learns that a manager they may not see exists
