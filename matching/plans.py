@@ -18,7 +18,6 @@ from dataclasses import fields as dataclass_fields
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from core.errors import Conflict
 from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
+from managers.selectors import managers_with_load
 from core.bulk import bulk_insert, bulk_set
 
 from . import engine
@@ -235,8 +235,9 @@ def _rows_by_id(queryset, ids: list[int], fields: tuple[str, ...]) -> dict[int, 
 def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     """What changed since the preview among the customers and managers its plan touches (empty: fresh).
 
-    A customer is stale when their manager, lock or portrait changed; a manager when their profile
-    (capacity, accepting flag) or account changed, or when the plan would now put them over capacity.
+    A customer is stale when their manager, lock or portrait changed; a manager who would receive customers
+    when their account is inactive, they stopped accepting customers, their profile changed, or the plan
+    would now put them over capacity.
     """
     since = preview.started_at
     changes = list(preview.planned_changes.values_list("customer_id", "previous_manager_id", "new_manager_id"))
@@ -264,7 +265,7 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     leaving = Counter(previous for _c, previous, _n in changes if previous)
     touched = sorted(set(arriving) | set(leaving))
     managers = _rows_by_id(
-        ManagerProfile.objects.annotate(load=Count("customers")),
+        managers_with_load(),
         touched,
         ("user__username", "capacity", "accepting_customers", "user__is_active", "updated_at", "load"),
     )
@@ -276,10 +277,13 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
         username, capacity, accepting, active, updated_at, load = current
         if manager_id not in arriving:
             continue
-        if updated_at > since:
-            stale.append(StaleItem("manager", username, _("their capacity or availability changed since the preview")))
-        elif not active or not accepting:
+        # The flags first: deactivating an account does not touch the profile's updated_at.
+        if not active:
+            stale.append(StaleItem("manager", username, _("their account is inactive")))
+        elif not accepting:
             stale.append(StaleItem("manager", username, _("no longer accepting customers")))
+        elif updated_at > since:
+            stale.append(StaleItem("manager", username, _("their capacity or availability changed since the preview")))
         elif load - leaving[manager_id] + arriving[manager_id] > capacity:
             stale.append(
                 StaleItem(

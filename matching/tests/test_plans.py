@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bank(portraits):
+    return _bank(portraits)
+
+
+def _bank(portraits):
     """Two managers with room for two each, four customers without a manager."""
     m1 = portraits.manager("m1", capabilities=SERVICES[:4], hobbies=HOBBIES[:4], capacity=2)
     m2 = portraits.manager("m2", capabilities=SERVICES[4:8], hobbies=HOBBIES[4:8], capacity=2)
@@ -139,3 +143,37 @@ def test_undoing_an_applied_book_move_gives_the_manager_their_flag_back(portrait
     run_undo(run=run)
     assert refreshed(m1).accepting_customers
     assert all(refreshed(c).manager_id == m1.pk for c in book)
+
+
+@pytest.fixture
+def bank_with_shifted_ids(portraits):
+    """Like `bank`, with unrelated users created first so profile ids differ from user ids."""
+    portraits.customer("someone-else")
+    portraits.customer("someone-else-too")
+    return _bank(portraits)
+
+
+def test_apply_after_the_receiving_manager_account_was_deactivated_is_refused_as_stale(bank_with_shifted_ids):
+    m1, _m2, customers = bank_with_shifted_ids
+    assert m1.pk != m1.user_id
+    preview = plan_preview(actor=None)
+    m1.user.is_active = False
+    m1.user.save(update_fields=["is_active"])  # the profile's updated_at stays as it was
+    with pytest.raises(StalePlan) as refused:
+        plan_apply(preview=preview, actor=None)
+    assert [(d["kind"], d["name"], d["reason"]) for d in refused.value.details] == [
+        ("manager", "m1", "their account is inactive")
+    ]
+    assert all(refreshed(customer).manager is None for customer in customers)
+
+
+def test_apply_after_the_receiving_manager_stopped_accepting_is_refused_as_stale(bank_with_shifted_ids):
+    _m1, m2, customers = bank_with_shifted_ids
+    preview = plan_preview(actor=None)
+    manager_availability_update(manager=m2, actor=None, accepting_customers=False)
+    with pytest.raises(StalePlan) as refused:
+        plan_apply(preview=preview, actor=None)
+    assert [(d["kind"], d["name"], d["reason"]) for d in refused.value.details] == [
+        ("manager", "m2", "no longer accepting customers")
+    ]
+    assert all(refreshed(customer).manager is None for customer in customers)
