@@ -8,12 +8,23 @@ one error handler (`api/errors.py`) and the pages' message helper give each clas
 from django.core.exceptions import ValidationError
 
 
+DETAILS_SHOWN = 20
+
+
 class ApplicationError(ValidationError):
-    """A refusal a user can act on (HTTP 400 unless a subclass says otherwise)."""
+    """A refusal a user can act on (HTTP 400 unless a subclass says otherwise).
+
+    `details` are structured extras (conflicting customers, full managers …), all of them; a refusal
+    shows the first `DETAILS_SHOWN` (`details_shown`) and how many there are in all, never thousands.
+    """
 
     def __init__(self, message, code: str | None = None, params=None, *, details: list | None = None):
         super().__init__(message, code=code, params=params)
-        self.details = details or []  # structured extras (conflicting customers, full managers …)
+        self.details = list(details or [])
+
+    @property
+    def details_shown(self) -> list:
+        return self.details[:DETAILS_SHOWN]
 
 
 class Conflict(ApplicationError):

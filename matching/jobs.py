@@ -159,7 +159,11 @@ def job_execute(
     except ValidationError as exc:
         job.status = JobStatus.FAILED
         job.error = "; ".join(exc.messages)[:4000]
-        job.result = {"details": [d if isinstance(d, dict) else str(d) for d in getattr(exc, "details", [])][:200]}
+        details = getattr(exc, "details", [])
+        job.result = {
+            "details": [d if isinstance(d, dict) else str(d) for d in getattr(exc, "details_shown", details)],
+            "count": len(details),
+        }
     except Exception as exc:  # noqa: BLE001 - the job row says what broke; the worker log has the trace
         logger.exception("job %s failed", job_id)
         job.status = JobStatus.FAILED

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
+from managers.models import ManagerProfile
 from matching.models import Assignment, JobKind, MatchingRun, RunKind, RunStatus
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,22 @@ def test_undo_after_a_later_change_is_409_and_names_the_customer(people, waiting
     assert response.status_code == 409
     assert moved.user.username in response.json()["detail"]
     assert MatchingRun.objects.get(pk=run_id).undone_by.filter(status=RunStatus.SUCCEEDED).count() == 0
+
+
+def test_a_refused_undo_lists_the_first_20_customers_and_counts_them_all(people, services, hobbies, api):
+    many = [CustomerFactory(needs=services[:3], hobbies=hobbies[:3]) for _ in range(25)]
+    ManagerProfile.objects.filter(pk=people.manager.pk).update(capacity=100)
+    client = api(people.admin)
+    run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
+    assert Assignment.objects.filter(run_id=run_id).count() == 25
+    CustomerProfile.objects.filter(pk__in=[c.pk for c in many]).update(manager=people.other_manager)
+
+    response = client.post(f"/api/admin/runs/{run_id}/undo", {}, format="json")
+
+    assert response.status_code == 409
+    details = response.json()["errors"]["details"]
+    assert len(details) == 21
+    assert details[-1] == "… and 5 more."
 
 
 def test_undo_of_an_unknown_run_is_404(people, api):
