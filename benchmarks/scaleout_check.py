@@ -107,15 +107,15 @@ def _job_id(payload: dict):
 
 def wait_jobs(job_ids, timeout):
     """The BackgroundJob rows once all have finished (or the timeout passed), with their runs."""
-    from matching.models import BackgroundJob
+    from jobs.models import BackgroundJob
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        jobs = list(BackgroundJob.objects.filter(pk__in=job_ids).select_related("run"))
+        jobs = list(BackgroundJob.objects.filter(pk__in=job_ids))
         if len(jobs) == len(job_ids) and all(job.status in FINISHED for job in jobs):
             return jobs
         time.sleep(1)
-    return list(BackgroundJob.objects.filter(pk__in=job_ids).select_related("run"))
+    return list(BackgroundJob.objects.filter(pk__in=job_ids))
 
 
 def capacity_holds() -> tuple[bool, str]:
@@ -137,7 +137,7 @@ def concurrent_runs_check(a: str, b: str, token: str, timeout: float) -> None:
     history rows per run tell the two apart without trusting timestamps.
     """
     from customers.models import CustomerProfile
-    from matching.models import Assignment
+    from matching.models import Assignment, MatchingRun
 
     CustomerProfile.objects.update(manager=None, manager_locked=False)
     options = {"strategy": "optimal", "rebalance": True, "dry_run": False}
@@ -151,8 +151,8 @@ def concurrent_runs_check(a: str, b: str, token: str, timeout: float) -> None:
     check("runs started from both instances at once are accepted", len(accepted) == 2,
           "; ".join(f"{status} {json.dumps(payload)[:120]}" for status, payload in out))
     jobs = wait_jobs([_job_id(payload) for payload in accepted], timeout)
-    refused = [job for job in jobs if job.status == "failed" and job.run is None and job.error]
-    runs = [job.run for job in jobs if job.status == "succeeded" and job.run is not None]
+    refused = [job for job in jobs if job.status == "failed" and job.run_id is None and job.error]
+    runs = [MatchingRun.objects.get(pk=job.run_id) for job in jobs if job.status == "succeeded" and job.run_id]
     check("every run recorded with a final status: both succeeded, or one succeeded and one was refused",
           len(jobs) == 2 and len(runs) + len(refused) == 2 and len(runs) >= 1,
           ", ".join(f"job #{job.pk} {job.status} run #{job.run_id} {job.error[:60]}" for job in jobs))
@@ -193,8 +193,9 @@ def kill_worker_check(a: str, token: str, worker_pids: list[Path], logs: Path, t
     from django.conf import settings
 
     from customers.models import CustomerProfile
-    from matching.jobs import job_progress
-    from matching.models import Assignment, BackgroundJob, MatchingRun
+    from jobs.models import BackgroundJob
+    from jobs.selectors import job_progress
+    from matching.models import Assignment, MatchingRun
 
     CustomerProfile.objects.update(manager=None, manager_locked=False)
     before = _state_digest()

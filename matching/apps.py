@@ -8,3 +8,6 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (reclassify a customer whenever their portrait is saved)
+        from .jobs import register_job_kinds
+
+        register_job_kinds()

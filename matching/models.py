@@ -229,57 +229,11 @@ class PlannedChange(models.Model):
 
 
 class JobKind(models.TextChoices):
+    """Matching's kinds of background job (registered with the jobs app in `MatchingConfig.ready()`)."""
+
     RUN = "run", _("Matching run")
     PREVIEW = "preview", _("Preview")
     APPLY = "apply", _("Apply a preview")
     UNDO = "undo", _("Undo")
     SEGMENT = "segment", _("Segmentation")
     TRANSFER = "transfer", _("Move a manager's book")
-    IMPORT = "import", _("Import")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
-class BackgroundJob(models.Model):
-    """Long work sent to the task queue: what was asked, the phase it is in, and its outcome.
-
-    The page that started it polls this row; `run` points at the matching run it produced.
-    """
-
-    kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
-    status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True,
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("started by"),
-    )
-    options = models.JSONField(_("options"), default=dict, blank=True)
-    phase = models.CharField(_("phase"), max_length=32, blank=True)
-    phases = models.JSONField(_("phases"), default=list, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    run = models.ForeignKey(
-        MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs", verbose_name=_("run"),
-    )
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("background job")
-        verbose_name_plural = _("background jobs")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
-
-    @property
-    def done(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

@@ -57,10 +57,10 @@ T_ENGINE = (
     "matching/tests/test_engine_survivors.py", "matching/tests/test_engine.py",
     "matching/tests/test_engine_performance.py", "matching/tests/test_term_totals.py",
 )
-# Previews place through planning too (matching/plans.py), so the plans tests judge its mutants as well.
+# Previews place through planning too (matching/services/previews.py), so the plans tests judge its mutants as well.
 T_PLANNING = (
     "matching/tests/test_planning.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
-    "matching/tests/test_acceptance.py", "matching/tests/test_plans.py",
+    "matching/tests/test_acceptance.py", "matching/tests/test_previews.py",
 )
 T_SCORING = (
     "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
@@ -70,9 +70,9 @@ T_SERVICES = (
     "matching/tests/test_survivors.py", "matching/tests/test_services.py", "matching/tests/test_trust.py",
     "matching/tests/test_undo_messages.py", "matching/tests/test_commands.py",
 )
-T_PLANS = ("matching/tests/test_plans.py", "matching/tests/test_survivors.py")
+T_PLANS = ("matching/tests/test_previews.py", "matching/tests/test_survivors.py")
 T_AVAILABILITY = (
-    "managers/tests/test_profile_service.py", "matching/tests/test_survivors.py", "matching/tests/test_plans.py",
+    "managers/tests/test_profile_service.py", "matching/tests/test_survivors.py", "matching/tests/test_previews.py",
 )
 T_SEGMENTS = (
     "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_segmentation.py",
@@ -294,22 +294,22 @@ MUTANTS = [
            "    acquire_run_lock(f\"availability of {manager.user.username} by {actor or 'system'}\")\n", "",
            "changing a capacity no longer waits for a running run", T_AVAILABILITY),
 
-    # matching/plans.py: previews and applying them
-    Mutant("plans-transfer-orphans", "matching/plans.py",
+    # matching/services/previews.py: previews and applying them
+    Mutant("plans-transfer-orphans", "matching/services/previews.py",
            "            changed = changed[plan.new_manager[changed] >= 0]\n", "            pass\n",
            "a book-move preview plans to leave customers who fit nowhere without a manager", T_PLANS),
-    Mutant("plans-moved-counts-first-placements", "matching/plans.py",
+    Mutant("plans-moved-counts-first-placements", "matching/services/previews.py",
            '"moved": int(((previous >= 0) & placed & (previous != plan.new_manager)).sum()),',
            '"moved": int((placed & (previous != plan.new_manager)).sum()),',
            "a preview counts first placements as moves", T_PLANS),
-    Mutant("plans-stale-capacity", "matching/plans.py",
+    Mutant("plans-stale-capacity", "matching/services/previews.py",
            "elif load - leaving[manager_id] + arriving[manager_id] > capacity:",
            "elif load + arriving[manager_id] > capacity:",
            "applying a plan that swaps customers between full managers is refused as over capacity", T_PLANS),
-    Mutant("plans-stale-locked-transfer", "matching/plans.py",
+    Mutant("plans-stale-locked-transfer", "matching/services/previews.py",
            "elif locked and not transfer:", "elif locked:",
            "a book move's plan is refused because a customer of the book is locked", T_PLANS),
-    Mutant("plans-apply-no-lock", "matching/plans.py",
+    Mutant("plans-apply-no-lock", "matching/services/previews.py",
            "        acquire_run_lock(f\"apply of preview {preview.pk} by {actor or 'system'}\")\n", "",
            "applying a preview no longer takes the run lock", T_PLANS),
 
@@ -341,7 +341,7 @@ MUTANTS = [
     Mutant("runs-warning-inactive-accepting", "matching/services/runs.py",
            "elif not snapshot.manager_accepting[scores.active].any():", "elif not snapshot.manager_accepting.any():",
            "no warning when only inactive managers are accepting customers", T_SERVICES),
-    Mutant("plans-stale-leaving-manager", "matching/plans.py",
+    Mutant("plans-stale-leaving-manager", "matching/services/previews.py",
            "        if manager_id not in arriving:\n            continue\n", "",
            "a plan is refused because a manager customers only leave has changed since", T_PLANS),
     Mutant("selectors-term-order", "matching/selectors.py",

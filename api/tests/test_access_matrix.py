@@ -7,7 +7,7 @@ be refused (403), never served.
 import pytest
 
 from customers.tests.factories import CustomerFactory
-from matching.models import BackgroundJob
+from jobs.models import BackgroundJob
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Admin operations, admin role only: the dashboard, matching runs (start, poll, list, read, apply a
 stored plan, undo) and assignment by hand.
 
-Runs and applies go to the task queue (`matching.jobs.job_enqueue`, the console's path): the answer is
+Runs and applies go to the task queue (`jobs.services.job_enqueue`, the console's path): the answer is
 202 with the job and a URL to poll; with no broker configured the job has already finished in-process.
 """
 from __future__ import annotations
@@ -23,9 +23,12 @@ from matching.errors import StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
 from matching.dashboard import dashboard_cached
-from matching.jobs import job_enqueue, job_progress
-from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus, Strategy
-from matching.plans import plan_staleness
+from jobs.models import BackgroundJob, JobStatus
+from jobs.registry import job_kind_choices
+from jobs.selectors import job_progress
+from jobs.services import job_enqueue
+from matching.models import JobKind, MatchingRun, RunKind, RunStatus, Strategy
+from matching.services.previews import preview_staleness
 from matching.services import customer_assign, run_undo
 
 from .common import MAX_ID, error_responses, id_parameter
@@ -169,7 +172,7 @@ class JobSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     url = serializers.CharField(help_text="Poll this URL (GET) until `done`.")
-    kind = serializers.ChoiceField(choices=JobKind.choices)
+    kind = serializers.ChoiceField(choices=job_kind_choices())
     status = serializers.ChoiceField(choices=JobStatus.choices)
     phase = serializers.CharField(allow_blank=True)
     phases = serializers.ListField(child=serializers.CharField())
@@ -242,7 +245,7 @@ class RunApplyView(APIView):
     )
     def post(self, request, id: int):
         preview = get_object_or_404(MatchingRun, pk=id, kind=RunKind.PREVIEW)
-        if stale := plan_staleness(preview=preview):
+        if stale := preview_staleness(preview=preview):
             raise StalePlan(
                 _("The plan is out of date: %(count)d customer(s) or manager(s) changed since the preview.")
                 % {"count": len(stale)},

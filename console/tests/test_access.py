@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from matching.models import BackgroundJob, JobKind, MatchingRun, RunKind
+from imports.jobs import IMPORT_JOB
+from jobs.models import BackgroundJob
+from matching.models import MatchingRun, RunKind
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +16,7 @@ def urls(bank):
     manager = bank["m1"]
     preview = MatchingRun.objects.create(kind=RunKind.PREVIEW, dry_run=True, status="succeeded")
     run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
-    job = BackgroundJob.objects.create(kind=JobKind.IMPORT, options={"path": "x", "dry_run": True}, result={"ok": True})
+    job = BackgroundJob.objects.create(kind=IMPORT_JOB, options={"path": "x", "dry_run": True}, result={"ok": True})
     get = [
         reverse("console:dashboard"),
         reverse("console:customers"),

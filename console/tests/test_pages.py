@@ -14,7 +14,8 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from matching.tests.conftest import Portraits
-from matching.models import Assignment, BackgroundJob, JobStatus, MatchingRun, PlannedChange, RunKind
+from jobs.models import BackgroundJob, JobStatus
+from matching.models import Assignment, MatchingRun, PlannedChange, RunKind
 from matching.services import customer_assign, run_automatic
 
 pytestmark = pytest.mark.django_db

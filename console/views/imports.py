@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_import
 from imports.messages import PAGE_HINTS, hints_for
-from matching.jobs import job_enqueue
-from matching.models import BackgroundJob, JobKind
+from imports.jobs import IMPORT_JOB
+from jobs.models import BackgroundJob
+from jobs.services import job_enqueue
 
 from ..forms import ImportForm
 from .common import allow, client_ip, console_page
@@ -32,7 +33,7 @@ def import_home(request):
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
         path = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
         job = job_enqueue(
-            kind=JobKind.IMPORT,
+            kind=IMPORT_JOB,
             actor=request.user,
             ip_address=client_ip(),
             options={
@@ -45,16 +46,16 @@ def import_home(request):
             },
         )
         return redirect("console:job", pk=job.pk)
-    recent = BackgroundJob.objects.filter(kind=JobKind.IMPORT).select_related("actor").order_by("-created_at")[:10]
+    recent = BackgroundJob.objects.filter(kind=IMPORT_JOB).select_related("actor").order_by("-created_at")[:10]
     return render(request, "console/import.html", {"form": form, "recent": recent})
 
 
 @console_page
 def import_report(request, pk: int):
     allow(can_import, request.user)
-    job = get_object_or_404(BackgroundJob, pk=pk, kind=JobKind.IMPORT)
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=IMPORT_JOB)
     confirmed = (
-        BackgroundJob.objects.filter(kind=JobKind.IMPORT, options__validated=job.pk).order_by("-created_at").first()
+        BackgroundJob.objects.filter(kind=IMPORT_JOB, options__validated=job.pk).order_by("-created_at").first()
     )
     hints = hints_for((error.get("code", "") for error in job.result.get("errors", [])), PAGE_HINTS)
     return render(
@@ -67,12 +68,12 @@ def import_report(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     allow(can_import, request.user)
-    job = get_object_or_404(BackgroundJob, pk=pk, kind=JobKind.IMPORT)
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=IMPORT_JOB)
     if not (job.options.get("dry_run") and job.result.get("ok")) or not default_storage.exists(job.options["path"]):
         messages.error(request, _("Only a validated file without problems can be imported; upload it again."))
         return redirect("console:import")
     done = job_enqueue(
-        kind=JobKind.IMPORT,
+        kind=IMPORT_JOB,
         actor=request.user,
         ip_address=client_ip(),
         options={

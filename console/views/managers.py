@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_assign_by_hand, can_move_book, can_set_capacity, managers_visible_to
 from matching.errors import CapacityExceeded
 from matching.dashboard import manager_mean_scores
-from matching.jobs import job_enqueue
+from jobs.services import job_enqueue
 from matching.models import JobKind
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads, managers_with_load

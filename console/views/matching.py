@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
-from matching.jobs import job_enqueue, job_progress
-from matching.models import BackgroundJob, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
+from imports.jobs import IMPORT_JOB
+from jobs.models import BackgroundJob
+from jobs.selectors import job_progress
+from jobs.services import job_enqueue
+from matching.models import JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
 
 from ..forms import PlanFilterForm, PreviewForm, SegmentForm
 from .common import allow, client_ip, console_page, paginate, query_without_page
@@ -143,14 +146,14 @@ def _job_target(job: BackgroundJob) -> str | None:
         return None
     if job.kind == JobKind.PREVIEW and job.run_id:
         return reverse("console:preview", args=[job.run_id])
-    if job.kind == JobKind.IMPORT:
+    if job.kind == IMPORT_JOB:
         return reverse("console:import_report", args=[job.pk])
     return None
 
 
 @console_page
 def job_detail(request, pk: int):
-    job = get_object_or_404(BackgroundJob.objects.select_related("run"), pk=pk)
+    job = get_object_or_404(BackgroundJob, pk=pk)
     target = _job_target(job)
     if target and request.GET.get("stay") is None and not request.headers.get("HX-Request"):
         return redirect(target)

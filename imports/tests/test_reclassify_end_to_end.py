@@ -13,7 +13,7 @@ from django.utils import translation
 from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from imports.services import customers_import
-from matching.plans import plan_apply, plan_preview
+from matching.services.previews import preview_apply, preview_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,10 +80,10 @@ def test_a_portrait_changed_by_an_import_makes_a_stored_plan_stale(tmp_path, adv
     """A preview is refused once an import changed a portrait it placed, even one that keeps its class."""
     line = "later,Later,{age},Teacher,1000," + ";".join(SERVICES[:2]) + ","
     import_file(tmp_path, "import_customers", f"{CUSTOMER_HEADER}\n{line.format(age=40)}\n")
-    preview = plan_preview(actor=None)
+    preview = preview_create(actor=None)
     assert preview.planned_changes.count() == 1
 
     import_file(tmp_path, "import_customers", f"{CUSTOMER_HEADER}\n{line.format(age=41)}\n")
     assert classes() == {"later": "D"}  # the class did not change: only the import's own write moved the row
     with pytest.raises(StalePlan, match="portrait changed"):
-        plan_apply(preview=preview, actor=None)
+        preview_apply(preview=preview, actor=None)

@@ -11,9 +11,10 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.models import BackgroundJob, JobStatus
 from matching.errors import RunInProgress
 
-from ..models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunLock, RunStatus
+from ..models import JobKind, MatchingRun, RunLock, RunStatus
 
 
 def acquire_run_lock(holder: str) -> None:

@@ -544,21 +544,21 @@ def _history_insert_then_fail(monkeypatch, module):
 def test_applying_a_preview_that_fails_half_way_writes_nothing_and_is_recorded_failed(portraits, monkeypatch):
     """Applying a stored plan is a run like any other: before the fix a failure left no trace of it."""
     from matching import plans
-    from matching.plans import plan_apply, plan_preview
+    from matching.services.previews import preview_apply, preview_create
 
     _leaving_and_arriving(portraits)
-    preview = plan_preview(actor=None)
+    preview = preview_create(actor=None)
     before = _state()
     restore = _history_insert_then_fail(monkeypatch, plans)
     with pytest.raises(DatabaseError):
-        plan_apply(preview=preview, actor=None)
+        preview_apply(preview=preview, actor=None)
 
     assert _state() == before
     failed = MatchingRun.objects.exclude(pk=preview.pk).get()
     assert (failed.status, failed.preview) == (RunStatus.FAILED, preview)
     assert "portrait_no_such_table" in failed.error and failed.finished_at is not None
     restore()
-    assert plan_apply(preview=preview, actor=None).status == RunStatus.SUCCEEDED  # a failed apply is no apply
+    assert preview_apply(preview=preview, actor=None).status == RunStatus.SUCCEEDED  # a failed apply is no apply
 
 
 def test_an_undo_that_fails_half_way_writes_nothing_and_is_recorded_failed(portraits, monkeypatch):

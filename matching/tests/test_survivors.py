@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from matching.errors import CapacityExceeded, RunInProgress
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, PlannedChange
-from matching.plans import plan_apply, plan_preview
+from matching.services.previews import preview_apply, preview_create
 from matching.segmentation import MIN_K, segment
 from matching.services import (
     customers_assign,
@@ -56,7 +56,7 @@ def test_a_rebalance_keeps_a_full_managers_movable_customers_where_they_fit_best
 
 def test_a_rebalance_preview_keeps_a_full_managers_movable_customers(portraits):
     _home, book = _full_manager_with_movable_customers(portraits)
-    preview = plan_preview(actor=None, rebalance=True)
+    preview = preview_create(actor=None, rebalance=True)
     assert not PlannedChange.objects.filter(run=preview).exists()
     assert preview.summary["compare"]["optimal"]["placed"] == 2
     assert preview.summary["compare"]["optimal"]["total_score"] == 8
@@ -171,7 +171,7 @@ def test_undo_of_a_swap_between_full_managers_fits(portraits):
 
 def test_applying_a_swap_between_full_managers_fits(portraits):
     _p, _q, of_p, of_q = _swapped_between_full_managers(portraits)
-    run = plan_apply(preview=plan_preview(actor=None, rebalance=True), actor=None)
+    run = preview_apply(preview=preview_create(actor=None, rebalance=True), actor=None)
     assert (manager_of(of_p), manager_of(of_q)) == ("q", "p")
     assert run.assignments.count() == 2
 
@@ -183,10 +183,10 @@ def test_a_book_move_preview_leaves_who_fits_nowhere_with_the_leaving_manager(po
     leaving = portraits.manager("leaving", capabilities=SERVICES[:2])
     portraits.manager("other", capabilities=SERVICES[:2], capacity=2)
     book = [portraits.customer(f"c{i}", needs=SERVICES[:2], manager=leaving) for i in range(3)]
-    preview = plan_preview(actor=None, transfer_of=leaving)
+    preview = preview_create(actor=None, transfer_of=leaving)
     assert PlannedChange.objects.filter(run=preview).count() == 2
     assert not PlannedChange.objects.filter(run=preview, new_manager=None).exists()
-    plan_apply(preview=preview, actor=None)
+    preview_apply(preview=preview, actor=None)
     assert sorted(manager_of(c) for c in book) == ["leaving", "other", "other"]
 
 
@@ -195,7 +195,7 @@ def test_a_preview_leaves_locked_customers_of_an_inactive_manager_alone(portrait
     portraits.manager("open", capabilities=SERVICES[:2])
     portraits.customer("locked", needs=SERVICES[:2], manager=gone, locked=True)
     free = portraits.customer("free", needs=SERVICES[:2], manager=gone)
-    preview = plan_preview(actor=None)
+    preview = preview_create(actor=None)
     assert list(PlannedChange.objects.filter(run=preview).values_list("customer", flat=True)) == [free.pk]
 
 
@@ -204,9 +204,9 @@ def test_a_plan_still_applies_when_a_manager_its_customers_only_leave_closed_sin
     old = portraits.manager("old", capacity=5)
     portraits.manager("new", capabilities=SERVICES[:3], capacity=5)
     customer = portraits.customer(needs=SERVICES[:3], manager=old)
-    preview = plan_preview(actor=None, rebalance=True)
+    preview = preview_create(actor=None, rebalance=True)
     manager_availability_update(manager=old, actor=None, accepting_customers=False)
-    plan_apply(preview=preview, actor=None)
+    preview_apply(preview=preview, actor=None)
     assert manager_of(customer) == "new"
 
 
@@ -215,7 +215,7 @@ def test_a_preview_counts_moves_not_first_placements(portraits):
     portraits.manager("new", capabilities=SERVICES[:3], capacity=5)
     portraits.customer("placed", needs=SERVICES[:3])
     portraits.customer("moved", needs=SERVICES[:3], manager=old)
-    preview = plan_preview(actor=None, rebalance=True)
+    preview = preview_create(actor=None, rebalance=True)
     assert preview.customers_moved == 1 and preview.customers_placed == 2
     assert preview.summary["compare"]["optimal"]["moved"] == 1
 
@@ -228,15 +228,15 @@ def test_applying_a_preview_and_changing_a_capacity_wait_for_the_run_lock(portra
     settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = 1
     manager = portraits.manager("m1", capabilities=SERVICES[:2], capacity=5)
     customer = portraits.customer(needs=SERVICES[:2])
-    preview = plan_preview(actor=None)
+    preview = preview_create(actor=None)
     with run_lock_held_elsewhere():
         with pytest.raises(RunInProgress):
-            plan_apply(preview=preview, actor=None)
+            preview_apply(preview=preview, actor=None)
         with pytest.raises(RunInProgress):
             manager_availability_update(manager=manager, actor=None, capacity=3)
     assert refreshed(customer).manager is None and refreshed(manager).capacity == 5
     assert not MatchingRun.objects.filter(preview=preview).exists()
-    plan_apply(preview=preview, actor=None)
+    preview_apply(preview=preview, actor=None)
     assert refreshed(customer).manager == manager
 
 

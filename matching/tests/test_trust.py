@@ -9,8 +9,10 @@ from django.utils import timezone
 from core.errors import Conflict
 from matching.errors import CapacityExceeded, UndoRefused
 from customers.models import CustomerProfile
-from matching.jobs import job_progress
-from matching.models import BackgroundJob, JobKind, JobStatus, MatchingRun, RunKind, RunStatus
+from imports.jobs import IMPORT_JOB
+from jobs.models import BackgroundJob, JobStatus
+from jobs.selectors import job_progress
+from matching.models import JobKind, MatchingRun, RunKind, RunStatus
 from matching.services import customers_assign, run_automatic, run_undo
 from matching.services import undo as undo_module
 from managers.models import ManagerProfile
@@ -180,7 +182,7 @@ class TestRunFaults:
         # Still waiting for the lock (started within the wait), and kinds that do not take the lock first:
         waiting = BackgroundJob.objects.create(kind=JobKind.UNDO, status=JobStatus.RUNNING, started_at=timezone.now())
         segmenting = BackgroundJob.objects.create(kind=JobKind.SEGMENT, status=JobStatus.RUNNING, started_at=long_ago)
-        importing = BackgroundJob.objects.create(kind=JobKind.IMPORT, status=JobStatus.RUNNING, started_at=long_ago)
+        importing = BackgroundJob.objects.create(kind=IMPORT_JOB, status=JobStatus.RUNNING, started_at=long_ago)
         run_automatic()
         dead.refresh_from_db()
         assert dead.status == JobStatus.FAILED and dead.error == "interrupted (process ended)"

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "vocabularies",
     "managers",
     "customers",
+    # background work: the job row, enqueue/execute, the task (apps register their kinds)
+    "jobs",
     # workflows across apps
     "matching",
     "imports",
@@ -255,11 +257,6 @@ PORTRAIT_RUN_LOCK_IDLE_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_IDLE_SECO
 # The dashboard's figures follow every audited write, but are computed at most this often (seconds).
 PORTRAIT_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("PORTRAIT_DASHBOARD_REFRESH_SECONDS", "30"))
 
-# The import services background import jobs call (the same as the commands').
-PORTRAIT_IMPORT_SERVICES = {
-    "customers": "imports.services.customers_import",
-    "managers": "imports.services.managers_import",
-}
 # The largest file the console's import page accepts.
 PORTRAIT_IMPORT_MAX_BYTES = int(os.environ.get("PORTRAIT_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 

@@ -30,15 +30,15 @@ from managers.models import ManagerProfile
 from managers.selectors import managers_with_load
 from core.bulk import bulk_insert, bulk_set
 
-from . import engine
-from .models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
+from .. import engine
+from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
-from .planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
-from .scoring import portrait_scores
-from .selectors import portrait_snapshot
-from .services import acquire_run_lock
-from .services.history import assignment_rows
-from .services.lock import failure_recorded
+from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
+from ..scoring import portrait_scores
+from ..selectors import portrait_snapshot
+from .lock import acquire_run_lock
+from .history import assignment_rows
+from .lock import failure_recorded
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -85,7 +85,7 @@ def _figures(snapshot, plan: Plan) -> dict:
     }
 
 
-def plan_preview(
+def preview_create(
     *,
     actor: User | None,
     strategy: str = Strategy.OPTIMAL,
@@ -232,7 +232,7 @@ def _rows_by_id(queryset, ids: list[int], fields: tuple[str, ...]) -> dict[int, 
     }
 
 
-def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
+def preview_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     """What changed since the preview among the customers and managers its plan touches (empty: fresh).
 
     A customer is stale when their manager, lock or portrait changed; a manager who would receive customers
@@ -293,7 +293,7 @@ def plan_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     return stale
 
 
-def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress = _no_progress) -> MatchingRun:
+def preview_apply(*, preview: MatchingRun, actor: User | None, progress: Progress = _no_progress) -> MatchingRun:
     """Write exactly the stored plan of `preview` as a new run, under the run lock.
 
     Refused with `StalePlan` (naming each customer and manager and why) when anything the plan touches
@@ -311,7 +311,7 @@ def plan_apply(*, preview: MatchingRun, actor: User | None, progress: Progress =
             raise ValidationError(_("Run %(id)s is not a stored plan that can be applied.") % {"id": preview.pk})
         if preview.applied_by.filter(status=RunStatus.SUCCEEDED).exists():
             raise Conflict(_("Preview %(id)s has already been applied.") % {"id": preview.pk}, code="already_applied")
-        stale = plan_staleness(preview=preview)
+        stale = preview_staleness(preview=preview)
         if stale:
             shown = "; ".join(str(item) for item in stale[:10])
             more = len(stale) - 10
