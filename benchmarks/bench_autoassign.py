@@ -34,7 +34,9 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from matching.models import Strategy
     from matching.services import run_automatic, segments_compute
+    from matching.services.previews import preview_create
 
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")
     call_command("migrate", verbosity=0)
@@ -43,22 +45,26 @@ def main() -> None:
     print(f"seed_demo --customers {args.customers} --managers {args.managers}: {time.perf_counter() - clock:.1f}s")
 
     for label, options in [
-        ("optimal, dry run", {"dry_run": True}),
-        ("greedy, dry run", {"strategy": "greedy", "dry_run": True}),
+        ("optimal, preview (dry run)", {"preview": True}),
+        ("greedy, preview (dry run)", {"strategy": Strategy.GREEDY, "preview": True}),
         ("optimal (first run, writes)", {}),
         ("optimal (second run: nothing to place)", {}),
-        ("optimal --rebalance, dry run", {"rebalance": True, "dry_run": True}),
+        ("optimal --rebalance, preview (dry run)", {"rebalance": True, "preview": True}),
     ]:
         clock = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            report = run_automatic(**options)
-        run = report.run
-        phases = ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in report.seconds.items())
+            if options.pop("preview", False):
+                run = preview_create(actor=None, **options)
+                seconds, changes, warnings = run.summary["seconds"], run.summary["changes"], []
+            else:
+                report = run_automatic(**options)
+                run, seconds, changes, warnings = report.run, report.seconds, len(report.changes), report.warnings
+        phases = ", ".join(f"{phase} {value:.2f}s" for phase, value in seconds.items())
         print(
             f"{label}: {time.perf_counter() - clock:.1f}s ({phases}); {len(queries)} queries; "
             f"placed {run.customers_placed}, unassigned {run.customers_unassigned}, total {run.total_score}, "
-            f"mean {run.mean_score:.2f}, changes {len(report.changes)}"
-            + (f"; {'; '.join(report.warnings)}" if report.warnings else "")
+            f"mean {run.mean_score:.2f}, changes {changes}"
+            + (f"; {'; '.join(warnings)}" if warnings else "")
         )
 
     clock = time.perf_counter()

@@ -236,7 +236,7 @@ def autoassign_time(strategy: str, *, floor: bool) -> dict:
     load_before = os.getloadavg()[0]
     child = _child(["autoassign", "--strategy", strategy, "--rebalance", "--verbosity", "1"])
     load_after = os.getloadavg()[0]
-    run = MatchingRun.objects.filter(pk__gt=last, dry_run=False).order_by("-pk").first()
+    run = MatchingRun.objects.filter(pk__gt=last).exclude(kind="preview").order_by("-pk").first()
     phases = dict(run.summary["seconds"])
     result = {
         "strategy": strategy, "run_id": run.pk, "seconds": child["seconds"], "cpu_seconds": child["cpu_seconds"],

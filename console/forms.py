@@ -137,7 +137,9 @@ class AvailabilityForm(StyledForm):
 
 
 class PreviewForm(StyledForm):
-    strategy = forms.ChoiceField(label=_("Strategy"), choices=Strategy.choices, initial=Strategy.OPTIMAL)
+    strategy = forms.TypedChoiceField(
+        label=_("Strategy"), choices=Strategy.choices, coerce=Strategy, initial=Strategy.OPTIMAL
+    )
     rebalance = forms.BooleanField(label=_("Rebalance (move every customer who is not locked)"), required=False)
 
 

@@ -46,10 +46,10 @@ class MatchingRunAdmin(ReadOnlyAdmin):
     actions = [undo_run]
 
     list_display = (
-        "__str__", "status", "dry_run", "actor", "started_at", "finished_at", "customers_classified",
+        "__str__", "status", "actor", "started_at", "finished_at", "customers_classified",
         "customers_placed", "customers_moved", "customers_unassigned", "fallbacks", "total_score", "mean_score",
     )
-    list_filter = ("kind", "strategy", "status", "dry_run")
+    list_filter = ("kind", "strategy", "status")
     search_fields = ("actor__username", "actor__name")
     list_select_related = ("actor",)
 

@@ -223,7 +223,7 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
 
     # 7: the last run that changed assignments
     run = (
-        MatchingRun.objects.filter(status=RunStatus.SUCCEEDED, dry_run=False)
+        MatchingRun.objects.filter(status=RunStatus.SUCCEEDED)
         .exclude(kind=RunKind.PREVIEW)
         .order_by("-started_at", "-id")
         .first()

@@ -46,7 +46,6 @@ class MatchingRun(models.Model):
     )
     strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    dry_run = models.BooleanField(_("dry run"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
     )

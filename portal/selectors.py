@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from matching.models import Assignment, MatchingRun, RunStatus, Segment
+from matching.models import Assignment, MatchingRun, RunKind, RunStatus, Segment
 
 
 def segment_names() -> dict[int, str]:
@@ -67,6 +67,8 @@ def relationship_history(
 def last_matching_run() -> MatchingRun | None:
     """The latest run that wrote assignments (not a dry run): one query."""
     return (
-        MatchingRun.objects.filter(status=RunStatus.SUCCEEDED, dry_run=False).only("pk", "started_at", "finished_at")
+        MatchingRun.objects.filter(status=RunStatus.SUCCEEDED)
+        .exclude(kind=RunKind.PREVIEW)
+        .only("pk", "started_at", "finished_at")
         .order_by("-started_at", "-id").first()
     )

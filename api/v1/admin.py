@@ -142,6 +142,7 @@ class RunSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=RunKind.choices, read_only=True)
     strategy = serializers.ChoiceField(choices=Strategy.choices, read_only=True)
     status = serializers.ChoiceField(choices=RunStatus.choices, read_only=True)
+    dry_run = serializers.SerializerMethodField(help_text="True for a preview (a stored plan that changed no one).")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -155,6 +156,9 @@ class RunSerializer(serializers.ModelSerializer):
 
     def get_url(self, run) -> str:
         return reverse("api:run-detail", kwargs={"id": run.pk})
+
+    def get_dry_run(self, run) -> bool:
+        return run.kind == RunKind.PREVIEW
 
 
 def _runs():
@@ -213,7 +217,7 @@ class AutoAssignView(APIView):
     def post(self, request):
         body = AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        options = {"strategy": body.validated_data["strategy"], "rebalance": body.validated_data["rebalance"]}
+        options = {"strategy": Strategy(body.validated_data["strategy"]), "rebalance": body.validated_data["rebalance"]}
         return _enqueue(request, JobKind.PREVIEW if body.validated_data["dry_run"] else JobKind.RUN, options)
 
 

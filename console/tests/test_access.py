@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def urls(bank):
     customer = bank["customers"]["alice"]
     manager = bank["m1"]
-    preview = MatchingRun.objects.create(kind=RunKind.PREVIEW, dry_run=True, status="succeeded")
+    preview = MatchingRun.objects.create(kind=RunKind.PREVIEW, status="succeeded")
     run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
     job = BackgroundJob.objects.create(kind=IMPORT_JOB, options={"path": "x", "dry_run": True}, result={"ok": True})
     get = [

@@ -1,35 +1,46 @@
-"""The assignment history, written one way for runs, undo and manual assignment."""
+"""The assignment history and what a run writes: the one field mapping of a change to its history row,
+and the one path that writes a run's changes (customers' managers and classes, then their history),
+used by automatic runs, book moves, applied previews, undo and manual assignment."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
+
+from django.utils import timezone
 
 from accounts.models import User
+from core.bulk import bulk_insert_columns, bulk_set_columns
+from customers.models import CustomerProfile
 
 from ..models import Assignment, MatchingRun
 from ..planning import Change
+
+# Assignment field (attname) <- what of a Change it records: written once, for rows and for columns.
+_FROM_CHANGE: dict[str, Callable[[Change], object]] = {
+    "customer_id": attrgetter("customer_id"),
+    "previous_manager_id": attrgetter("previous_manager_id"),
+    "new_manager_id": attrgetter("new_manager_id"),
+    "needs_match": attrgetter("needs_match"),
+    "hobbies_match": attrgetter("hobbies_match"),
+    "total": attrgetter("total"),
+    "customer_class": attrgetter("customer_class"),
+    "reason": attrgetter("reason"),
+    "shared_needs": lambda change: list(change.shared_needs),
+    "shared_hobbies": lambda change: list(change.shared_hobbies),
+}
+
+
+def _constants(run: MatchingRun | None, actor: User | None, note: str) -> dict[str, object]:
+    return {"run_id": run.pk if run else None, "actor_id": actor.pk if actor else None, "note": note[:255]}
 
 
 def assignment_rows(
     changes: Iterable[Change], *, run: MatchingRun | None, actor: User | None, note: str = ""
 ) -> list[Assignment]:
-    """One unsaved `Assignment` per change (the caller writes them in bulk)."""
+    """One unsaved `Assignment` per change (for callers that need the instances back)."""
+    constants = _constants(run, actor, note)
     return [
-        Assignment(
-            run=run,
-            actor=actor,
-            customer_id=change.customer_id,
-            previous_manager_id=change.previous_manager_id,
-            new_manager_id=change.new_manager_id,
-            needs_match=change.needs_match,
-            hobbies_match=change.hobbies_match,
-            total=change.total,
-            customer_class=change.customer_class,
-            reason=change.reason,
-            shared_needs=list(change.shared_needs),
-            shared_hobbies=list(change.shared_hobbies),
-            note=note[:255],
-        )
-        for change in changes
+        Assignment(**{name: value(change) for name, value in _FROM_CHANGE.items()}, **constants) for change in changes
     ]
 
 
@@ -38,17 +49,42 @@ def assignment_columns(
 ) -> tuple[dict[str, list], dict[str, object]]:
     """The same rows as `assignment_rows`, as ({field: values}, {field: value the same in every row}) for
     `bulk_insert_columns`: a 100k-customer run spent seconds building instances, then tuples."""
-    columns = {
-        "customer": [change.customer_id for change in changes],
-        "previous_manager": [change.previous_manager_id for change in changes],
-        "new_manager": [change.new_manager_id for change in changes],
-        "needs_match": [change.needs_match for change in changes],
-        "hobbies_match": [change.hobbies_match for change in changes],
-        "total": [change.total for change in changes],
-        "customer_class": [change.customer_class for change in changes],
-        "reason": [change.reason for change in changes],
-        "shared_needs": [change.shared_needs for change in changes],
-        "shared_hobbies": [change.shared_hobbies for change in changes],
-    }
-    constants = {"run": run.pk if run else None, "actor": actor.pk if actor else None, "note": note[:255]}
-    return columns, constants
+    columns = {name: [value(change) for change in changes] for name, value in _FROM_CHANGE.items()}
+    return columns, _constants(run, actor, note)
+
+
+def run_changes_write(
+    *,
+    changes: Sequence[Change],
+    run: MatchingRun | None,
+    actor: User | None,
+    note: str = "",
+    lock: bool | None = None,
+    reclassified: Mapping[int, str] | None = None,
+) -> None:
+    """Write what a run changes, in a constant number of statements: each changed customer gets the
+    change's new manager and class (and `manager_locked` = `lock` unless it is None), customers in
+    `reclassified` ({id: class}) only their new class; then one history row per change.
+
+    Runs inside the caller's transaction (the run lock held).
+    """
+    now = timezone.now()
+    locked = {} if lock is None else {"manager_locked": lock}
+    bulk_set_columns(
+        CustomerProfile,
+        pks=[change.customer_id for change in changes],
+        columns={
+            "manager": [change.new_manager_id for change in changes],
+            "customer_class": [change.customer_class for change in changes],
+        },
+        constants={"updated_at": now, **locked},
+    )
+    if reclassified:
+        bulk_set_columns(
+            CustomerProfile,
+            pks=list(reclassified),
+            columns={"customer_class": list(reclassified.values())},
+            constants={"updated_at": now},
+        )
+    history, constants = assignment_columns(changes, run=run, actor=actor, note=note)
+    bulk_insert_columns(Assignment, columns=history, constants=constants)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jobs.models import BackgroundJob, JobStatus
 from matching.errors import RunInProgress
 
-from ..models import JobKind, MatchingRun, RunLock, RunStatus
+from ..models import JobKind, MatchingRun, RunKind, RunLock, RunStatus
 
 
 def acquire_run_lock(holder: str) -> None:
@@ -85,7 +85,7 @@ def _fail_interrupted_runs(*, current: MatchingRun) -> int:
 
     Called while holding the run lock. A live run's row is RUNNING only while it waits for the lock
     (at most PORTRAIT_RUN_LOCK_WAIT_SECONDS) or holds it (not now: we do); so a RUNNING row older than
-    the wait, other than ours, belongs to a dead process. Dry runs take no lock and are left alone.
+    the wait, other than ours, belongs to a dead process. Previews take no lock and are left alone.
 
     The dead rows are found by a plain read, then updated by id: an UPDATE with the whole condition
     locked (on MariaDB) the rows of live runs waiting for the lock, until this run ended, so a run
@@ -104,8 +104,9 @@ def _fail_interrupted_runs(*, current: MatchingRun) -> int:
             status=JobStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now()
         )
     dead = list(
-        MatchingRun.objects.filter(status=RunStatus.RUNNING, dry_run=False, started_at__lt=cutoff)
+        MatchingRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff)
         .exclude(pk=current.pk)
+        .exclude(kind=RunKind.PREVIEW)
         .values_list("pk", flat=True)
     )
     if not dead:

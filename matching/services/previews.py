@@ -9,9 +9,7 @@ plan) whose `Assignment`s `run_undo` reverses like any other run.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 
@@ -22,13 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
 from core.errors import Conflict
 from matching.errors import StalePlan
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import managers_with_load
-from core.bulk import bulk_insert, bulk_set
 
 from .. import engine
 from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
@@ -36,9 +32,9 @@ from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Str
 from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
 from ..scoring import portrait_scores
 from ..selectors import portrait_snapshot
-from .lock import acquire_run_lock
-from .history import assignment_rows
-from .lock import failure_recorded
+from .history import run_changes_write
+from .lifecycle import Phases, Progress, no_progress, run_finish
+from .lock import acquire_run_lock, failure_recorded
 
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
@@ -48,13 +44,6 @@ ENGINE_REASONS = {
 PHASES = ["load", "score", "place", "store"]
 APPLY_PHASES = ["check", "write"]
 ID_LIST_LIMIT = 500
-
-Progress = Callable[..., Iterable]
-
-
-def _no_progress(iterable: Iterable, **_kwargs) -> Iterable:
-    return iterable
-
 
 @dataclass(frozen=True)
 class StaleItem:
@@ -88,92 +77,45 @@ def _figures(snapshot, plan: Plan) -> dict:
 def preview_create(
     *,
     actor: User | None,
-    strategy: str = Strategy.OPTIMAL,
+    strategy: Strategy = Strategy.OPTIMAL,
     rebalance: bool = False,
     transfer_of: ManagerProfile | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> MatchingRun:
-    """Compute a placement like `matching_run` (or like `manager_book_transfer` when `transfer_of` is
-    given) without changing any customer, and store it to be applied later: writes only the preview."""
-    if strategy not in Strategy.values:
-        raise ValidationError(_("Unknown strategy %(strategy)s.") % {"strategy": strategy})
+    """Compute a placement like `run_automatic` (or like `manager_book_transfer` when `transfer_of` is
+    given) without changing any customer, and store it to be applied later: the product's dry run,
+    which writes only the preview."""
     options = {"strategy": strategy, "rebalance": bool(rebalance)}
     if transfer_of is not None:
-        options = {
-            "strategy": Strategy.OPTIMAL,
-            "rebalance": False,
-            "transfer_of": transfer_of.pk,
-            "manager": transfer_of.user.username,
-        }
         strategy = Strategy.OPTIMAL
-    seconds: dict[str, float] = {}
-    phases = iter(progress(list(PHASES), desc=_("preview"), unit="phase"))
+        options = {"strategy": strategy, "rebalance": False, "transfer_of": transfer_of.pk,
+                   "manager": transfer_of.user.username}
+    phases = Phases(PHASES, progress, desc=_("preview"))
     with transaction.atomic():
-        run = MatchingRun.objects.create(
-            kind=RunKind.PREVIEW,
-            actor=actor,
-            strategy=strategy,
-            dry_run=True,
-            options=options,
-        )
-
-        next(phases, None)
-        clock = time.perf_counter()
-        snapshot = portrait_snapshot()
-        seconds["load"] = time.perf_counter() - clock
-
-        next(phases, None)
-        clock = time.perf_counter()
-        scores = portrait_scores(snapshot)
-        letters = scores.class_letters()
-        seconds["score"] = time.perf_counter() - clock
-
-        next(phases, None)
-        clock = time.perf_counter()
-        override = None
-        if transfer_of is not None:
-            placing = snapshot.customer_manager == _manager_index(snapshot, transfer_of.pk)
-            override = snapshot.manager_ids != transfer_of.pk
-        else:
-            placing = placing_mask(snapshot, rebalance=rebalance)
-        results = {
-            rule: plan_placement(
-                snapshot, scores, placing=placing, greedy=rule == Strategy.GREEDY, eligible_override=override
-            )
-            for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
-        }
-        plan = results[strategy]
-        seconds["place"] = time.perf_counter() - clock
-
-        next(phases, None)
-        clock = time.perf_counter()
-        previous = snapshot.customer_manager[plan.rows]
-        changed = np.flatnonzero(previous != plan.new_manager)
-        if transfer_of is not None:  # who fits nowhere stays with the leaving manager
-            changed = changed[plan.new_manager[changed] >= 0]
-        previous_totals = _totals_with(snapshot, scores, plan.rows[changed], previous[changed])
-        planned = []
-        for position, previous_total in zip(changed.tolist(), previous_totals.tolist()):
-            row = int(plan.rows[position])
-            old, new = int(previous[position]), int(plan.new_manager[position])
-            planned.append(
-                PlannedChange(
-                    run=run,
-                    customer_id=int(snapshot.customer_ids[row]),
-                    previous_manager_id=snapshot.manager_id(old),
-                    new_manager_id=snapshot.manager_id(new),
-                    reason=ENGINE_REASONS[int(plan.reasons[position])],
-                    previous_total=previous_total,
-                    needs_match=int(plan.needs[position]),
-                    hobbies_match=int(plan.hobbies[position]),
-                    total=int(plan.totals[position]),
-                    customer_class=letters[row],
+        run = MatchingRun.objects.create(kind=RunKind.PREVIEW, actor=actor, strategy=strategy, options=options)
+        with phases("load"):
+            snapshot = portrait_snapshot()
+        with phases("score"):
+            scores = portrait_scores(snapshot)
+            letters = scores.class_letters()
+        with phases("place"):
+            override = None
+            if transfer_of is not None:
+                placing = snapshot.customer_manager == _manager_index(snapshot, transfer_of.pk)
+                override = snapshot.manager_ids != transfer_of.pk
+            else:
+                placing = placing_mask(snapshot, rebalance=rebalance)
+            results = {
+                rule: plan_placement(
+                    snapshot, scores, placing=placing, greedy=rule == Strategy.GREEDY, eligible_override=override
                 )
-            )
-        PlannedChange.objects.bulk_create(planned, batch_size=1000)
-        seconds["store"] = time.perf_counter() - clock
-        for _rest in phases:
-            pass
+                for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
+            }
+            plan = results[strategy]
+        with phases("store"):
+            planned = _planned_changes(run, snapshot, scores, letters, plan, transfer=transfer_of is not None)
+            PlannedChange.objects.bulk_create(planned, batch_size=1000)
+        phases.close()
 
         figures = _figures(snapshot, plan)
         run.customers_classified = snapshot.n_customers
@@ -182,25 +124,47 @@ def preview_create(
         run.customers_unassigned = figures["unassigned"]
         run.fallbacks = figures["fallbacks"]
         run.total_score = figures["total_score"]
-        run.summary = {
-            "changes": len(planned),
-            "class_counts": dict(sorted(Counter(letters).items())),
-            "compare": {rule: _figures(snapshot, result) for rule, result in results.items()},
-            "seconds": {phase: round(value, 4) for phase, value in seconds.items()},
-            "pruned": bool(plan.pruned),
-            "optimality_gap": round(plan.optimality_gap, 6),
-        }
-        run.status = RunStatus.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.save()
-        audit_record(
-            actor=actor,
+        run_finish(
+            run,
             action="matching.previewed",
-            target=run,
-            summary=str(run),
-            data={**options, "changes": len(planned), "total_score": run.total_score},
+            phases=phases,
+            summary={
+                "changes": len(planned),
+                "class_counts": dict(sorted(Counter(letters).items())),
+                "compare": {rule: _figures(snapshot, result) for rule, result in results.items()},
+                "pruned": bool(plan.pruned),
+                "optimality_gap": round(plan.optimality_gap, 6),
+            },
+            audit_data={**options, "changes": len(planned), "total_score": run.total_score},
         )
     return run
+
+
+def _planned_changes(run, snapshot, scores, letters, plan: Plan, *, transfer: bool) -> list[PlannedChange]:
+    previous = snapshot.customer_manager[plan.rows]
+    changed = np.flatnonzero(previous != plan.new_manager)
+    if transfer:  # who fits nowhere stays with the leaving manager
+        changed = changed[plan.new_manager[changed] >= 0]
+    previous_totals = _totals_with(snapshot, scores, plan.rows[changed], previous[changed])
+    planned = []
+    for position, previous_total in zip(changed.tolist(), previous_totals.tolist()):
+        row = int(plan.rows[position])
+        old, new = int(previous[position]), int(plan.new_manager[position])
+        planned.append(
+            PlannedChange(
+                run=run,
+                customer_id=int(snapshot.customer_ids[row]),
+                previous_manager_id=snapshot.manager_id(old),
+                new_manager_id=snapshot.manager_id(new),
+                reason=ENGINE_REASONS[int(plan.reasons[position])],
+                previous_total=previous_total,
+                needs_match=int(plan.needs[position]),
+                hobbies_match=int(plan.hobbies[position]),
+                total=int(plan.totals[position]),
+                customer_class=letters[row],
+            )
+        )
+    return planned
 
 
 def _totals_with(snapshot, scores, rows: np.ndarray, managers: np.ndarray) -> np.ndarray:
@@ -293,104 +257,103 @@ def preview_staleness(*, preview: MatchingRun) -> list[StaleItem]:
     return stale
 
 
-def preview_apply(*, preview: MatchingRun, actor: User | None, progress: Progress = _no_progress) -> MatchingRun:
+def _refuse_if_stale(preview: MatchingRun) -> None:
+    stale = preview_staleness(preview=preview)
+    if not stale:
+        return
+    shown = "; ".join(str(item) for item in stale[:10])
+    more = len(stale) - 10
+    raise StalePlan(
+        _("The plan of preview %(id)s is out of date (%(count)d change(s) since): %(items)s%(more)s. Preview again.")
+        % {
+            "id": preview.pk,
+            "count": len(stale),
+            "items": shown,
+            "more": _(" and %(n)d more") % {"n": more} if more > 0 else "",
+        },
+        code="stale_plan",
+        details=[{"kind": item.kind, "name": item.name, "reason": item.reason} for item in stale],
+    )
+
+
+def _applied_changes(planned: list[PlannedChange]) -> list[Change]:
+    """The stored plan as changes, with the terms shared now (the portraits are as previewed: checked)."""
+    snapshot = portrait_snapshot(customer_ids=[change.customer_id for change in planned])
+    rows = {customer_id: row for row, customer_id in enumerate(snapshot.customer_ids.tolist())}
+    columns = {manager_id: column for column, manager_id in enumerate(snapshot.manager_ids.tolist())}
+    changes = []
+    for change in planned:
+        needs, hobbies = shared_terms(snapshot, rows[change.customer_id], columns.get(change.new_manager_id, -1))
+        changes.append(
+            Change(
+                customer_id=change.customer_id,
+                customer="",
+                previous_manager_id=change.previous_manager_id,
+                previous_manager=None,
+                new_manager_id=change.new_manager_id,
+                new_manager=None,
+                reason=change.reason,
+                customer_class=change.customer_class,
+                needs_match=change.needs_match,
+                hobbies_match=change.hobbies_match,
+                total=change.total,
+                shared_needs=tuple(needs),
+                shared_hobbies=tuple(hobbies),
+            )
+        )
+    return changes
+
+
+def preview_apply(*, preview: MatchingRun, actor: User | None, progress: Progress = no_progress) -> MatchingRun:
     """Write exactly the stored plan of `preview` as a new run, under the run lock.
 
     Refused with `StalePlan` (naming each customer and manager and why) when anything the plan touches
     changed since the preview, and with `Conflict` when the preview was already applied. A failure once
     it started writing writes nothing and leaves the run FAILED; the preview can be applied again.
     """
-    phases = iter(progress(list(APPLY_PHASES), desc=_("apply"), unit="phase"))
-    next(phases, None)
+    phases = Phases(APPLY_PHASES, progress, desc=_("apply"))
     transfer_of = preview.options.get("transfer_of")
     run = MatchingRun(kind=RunKind.TRANSFER if transfer_of else RunKind.AUTOMATIC, actor=actor, preview=preview)
     with failure_recorded(run), transaction.atomic():
-        acquire_run_lock(f"apply of preview {preview.pk} by {actor or 'system'}")
-        preview = MatchingRun.objects.select_for_update().get(pk=preview.pk)
-        if preview.kind != RunKind.PREVIEW or preview.status != RunStatus.SUCCEEDED:
-            raise ValidationError(_("Run %(id)s is not a stored plan that can be applied.") % {"id": preview.pk})
-        if preview.applied_by.filter(status=RunStatus.SUCCEEDED).exists():
-            raise Conflict(_("Preview %(id)s has already been applied.") % {"id": preview.pk}, code="already_applied")
-        stale = preview_staleness(preview=preview)
-        if stale:
-            shown = "; ".join(str(item) for item in stale[:10])
-            more = len(stale) - 10
-            raise StalePlan(
-                _(
-                    "The plan of preview %(id)s is out of date (%(count)d change(s) since): %(items)s%(more)s. "
-                    "Preview again."
+        with phases("check"):
+            acquire_run_lock(f"apply of preview {preview.pk} by {actor or 'system'}")
+            preview = MatchingRun.objects.select_for_update().get(pk=preview.pk)
+            if preview.kind != RunKind.PREVIEW or preview.status != RunStatus.SUCCEEDED:
+                raise ValidationError(_("Run %(id)s is not a stored plan that can be applied.") % {"id": preview.pk})
+            if preview.applied_by.filter(status=RunStatus.SUCCEEDED).exists():
+                raise Conflict(
+                    _("Preview %(id)s has already been applied.") % {"id": preview.pk}, code="already_applied"
                 )
-                % {
-                    "id": preview.pk,
-                    "count": len(stale),
-                    "items": shown,
-                    "more": _(" and %(n)d more") % {"n": more} if more > 0 else "",
-                },
-                code="stale_plan",
-                details=[{"kind": item.kind, "name": item.name, "reason": item.reason} for item in stale],
-            )
+            _refuse_if_stale(preview)
 
-        next(phases, None)
-        options = {**preview.options, "preview": preview.pk}
-        if transfer_of:  # what run_undo reads to give the manager their flag back
-            options.update(
-                manager_id=transfer_of,
-                was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
-                .values_list("accepting_customers", flat=True)
-                .get(),
-            )
-        run.strategy, run.options = preview.strategy, options
-        for figure in dataclass_fields(RunFigures):
-            setattr(run, figure.name, getattr(preview, figure.name))
-        run.save()
-        if transfer_of:
-            ManagerProfile.objects.filter(pk=transfer_of).update(accepting_customers=False, updated_at=timezone.now())
-        now = timezone.now()
-        planned = list(preview.planned_changes.all())
-        # The "why" staff read in the history: terms shared now (the portraits are as previewed, checked above).
-        snapshot = portrait_snapshot(customer_ids=[change.customer_id for change in planned])
-        rows = {customer_id: row for row, customer_id in enumerate(snapshot.customer_ids.tolist())}
-        columns = {manager_id: column for column, manager_id in enumerate(snapshot.manager_ids.tolist())}
-        profile_rows = []
-        changes = []
-        for change in planned:
-            needs, hobbies = shared_terms(snapshot, rows[change.customer_id], columns.get(change.new_manager_id, -1))
-            row = (change.customer_id, change.new_manager_id, change.customer_class, now)
-            profile_rows.append((*row, False) if transfer_of else row)
-            changes.append(
-                Change(
-                    customer_id=change.customer_id,
-                    customer="",
-                    previous_manager_id=change.previous_manager_id,
-                    previous_manager=None,
-                    new_manager_id=change.new_manager_id,
-                    new_manager=None,
-                    reason=change.reason,
-                    customer_class=change.customer_class,
-                    needs_match=change.needs_match,
-                    hobbies_match=change.hobbies_match,
-                    total=change.total,
-                    shared_needs=tuple(needs),
-                    shared_hobbies=tuple(hobbies),
+        with phases("write"):
+            options = {**preview.options, "preview": preview.pk}
+            if transfer_of:  # what run_undo reads to give the manager their flag back
+                options.update(
+                    manager_id=transfer_of,
+                    was_accepting=ManagerProfile.objects.filter(pk=transfer_of)
+                    .values_list("accepting_customers", flat=True)
+                    .get(),
                 )
+            run.strategy, run.options = preview.strategy, options
+            for figure in dataclass_fields(RunFigures):
+                setattr(run, figure.name, getattr(preview, figure.name))
+            run.save()
+            if transfer_of:
+                ManagerProfile.objects.filter(pk=transfer_of).update(
+                    accepting_customers=False, updated_at=timezone.now()
+                )
+            planned = list(preview.planned_changes.all())
+            changes = _applied_changes(planned)
+            run_changes_write(
+                changes=changes, run=run, actor=actor, lock=False if transfer_of else None,
+                note=_("Applied from preview %(id)s") % {"id": preview.pk},
             )
-        assignments = assignment_rows(
-            changes, run=run, actor=actor, note=_("Applied from preview %(id)s") % {"id": preview.pk}
-        )
-        fields = ["manager", "customer_class", "updated_at"] + (["manager_locked"] if transfer_of else [])
-        bulk_set(CustomerProfile, fields=fields, rows=profile_rows)
-        bulk_insert(assignments)
-        run.summary = {**preview.summary, "preview": preview.pk, "applied_changes": len(planned)}
-        run.status = RunStatus.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.save()
-        audit_record(
-            actor=actor,
-            action="matching.plan_applied",
-            target=run,
-            summary=str(run),
-            data={"preview": preview.pk, "changes": len(planned), "total_score": run.total_score},
-        )
-        for _rest in phases:
-            pass
+            run_finish(
+                run,
+                action="matching.plan_applied",
+                summary={**preview.summary, "preview": preview.pk, "applied_changes": len(planned)},
+                audit_data={"preview": preview.pk, "changes": len(planned), "total_score": run.total_score},
+            )
+    phases.close()
     return run

@@ -1,31 +1,28 @@
 """Run lifecycle: automatic runs (placing customers) and moving a leaving manager's whole book.
 
-Every run loads, scores, plans and writes in the same phases (`_run`), inside `recorded_run()`.
+Every run loads, scores, plans and writes in the same phases (`_run`), inside `recorded_run()`, writes
+its changes through `history.run_changes_write` and ends through `lifecycle.run_finish`.
 """
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
-from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from core.bulk import bulk_insert_columns, bulk_set_columns
 
 from .. import engine
-from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus, Strategy
+from ..models import MatchingRun, Reason, RunKind, Strategy
 from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import portrait_scores
 from ..selectors import portrait_snapshot
-from .history import assignment_columns
+from .history import run_changes_write
+from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import recorded_run
 
 ENGINE_REASONS = {
@@ -33,25 +30,16 @@ ENGINE_REASONS = {
     engine.REASON_FALLBACK: Reason.FALLBACK,
     engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
 }
-
-Progress = Callable[..., Iterable]
-
-
-def _no_progress(iterable: Iterable, **_kwargs) -> Iterable:
-    return iterable
+PHASES = ["load", "score", "place", "write"]
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How a run places: passed to the phases explicitly, never read back off the run's row."""
+    """How a run places: passed to the phases explicitly, never read back off the run's row. The
+    strategy was validated where it came in (form, command, serializer) and arrives as a `Strategy`."""
 
-    strategy: str = Strategy.OPTIMAL
+    strategy: Strategy = Strategy.OPTIMAL
     rebalance: bool = False
-    dry_run: bool = False
-
-    def __post_init__(self):
-        if self.strategy not in Strategy.values:
-            raise ValidationError(_("Unknown strategy %(strategy)s.") % {"strategy": self.strategy})
 
 
 @dataclass
@@ -65,38 +53,33 @@ class RunReport:
 
 def run_automatic(
     *,
-    strategy: str = Strategy.OPTIMAL,
+    strategy: Strategy = Strategy.OPTIMAL,
     rebalance: bool = False,
-    dry_run: bool = False,
     actor: User | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> RunReport:
     """Reclassify every customer and place those who need a manager, never exceeding capacity.
 
     By default only customers without a manager, or whose manager's account is inactive, are placed;
-    `rebalance` places every customer who is not locked. Locked customers never move. A dry run
-    computes and records the run (and an audit event) but changes no customer.
+    `rebalance` places every customer who is not locked. Locked customers never move. To see a run
+    without writing it, store a preview (`previews.preview_create`) and apply it later.
     """
-    options = RunOptions(strategy=strategy, rebalance=rebalance, dry_run=dry_run)
-    # strategy and dry_run have their columns; options keeps only what has none.
-    run = MatchingRun(
-        kind=RunKind.AUTOMATIC, actor=actor, strategy=options.strategy, dry_run=options.dry_run,
-        options={"rebalance": options.rebalance},
-    )
-    holder = None if dry_run else f"autoassign by {actor or 'system'}"
-    with recorded_run(run, lock_holder=holder):
-        report = _run(
+    options = RunOptions(strategy=strategy, rebalance=rebalance)
+    # strategy has its column; options keeps only what has none.
+    run = MatchingRun(kind=RunKind.AUTOMATIC, actor=actor, strategy=options.strategy,
+                      options={"rebalance": options.rebalance})
+    with recorded_run(run, lock_holder=f"autoassign by {actor or 'system'}"):
+        return _run(
             run, options=options, placing=lambda s: placing_mask(s, rebalance=options.rebalance), progress=progress,
+            action="matching.run",
+            audit_data=lambda changes: {
+                "strategy": options.strategy, "rebalance": options.rebalance, "changes": len(changes)
+            },
         )
-        audit_record(
-            actor=actor, action="matching.dry_run" if dry_run else "matching.run", target=run, summary=str(run),
-            data={"strategy": options.strategy, "rebalance": options.rebalance, "changes": len(report.changes)},
-        )
-    return report
 
 
 def manager_book_transfer(
-    *, manager: ManagerProfile, actor: User | None = None, progress: Progress = _no_progress
+    *, manager: ManagerProfile, actor: User | None = None, progress: Progress = no_progress
 ) -> RunReport:
     """Move a leaving manager's customers to the others by the optimal rule.
 
@@ -120,14 +103,14 @@ def manager_book_transfer(
             index = snapshot.manager_index(manager.pk)
             return snapshot.customer_manager == (index if index >= 0 else -2)
 
-        report = _run(run, options=options, placing=book, eligible_override=others, unlock=True,
-                      keep_unplaced=True, progress=progress)
-        audit_record(
-            actor=actor, action="matching.book_transfer", target=run, summary=str(manager.user),
-            changes={"accepting_customers": (was_accepting, False)},
-            data={"manager_id": manager.pk, "moved": len(report.changes), "left": run.customers_unassigned},
+        return _run(
+            run, options=options, placing=book, eligible_override=others, unlock=True, keep_unplaced=True,
+            progress=progress, action="matching.book_transfer", audit_summary=str(manager.user),
+            audit_changes={"accepting_customers": (was_accepting, False)},
+            audit_data=lambda changes: {
+                "manager_id": manager.pk, "moved": len(changes), "left": run.customers_unassigned
+            },
         )
-    return report
 
 
 def _run(
@@ -136,88 +119,67 @@ def _run(
     options: RunOptions,
     placing: Callable[[Snapshot], np.ndarray],
     progress: Progress,
+    action: str,
+    audit_data: Callable[[list[Change]], dict],
+    audit_summary: str | None = None,
+    audit_changes: dict | None = None,
     eligible_override: Callable[[Snapshot], np.ndarray] | None = None,
     unlock: bool = False,
     keep_unplaced: bool = False,
 ) -> RunReport:
-    """The phases every run shares: load, score, place, write; timings kept per phase."""
-    seconds: dict[str, float] = {}
-    phases = iter(progress(["load", "score", "place", "write"], desc=_("matching"), unit="phase"))
-
-    next(phases, None)
-    clock = time.perf_counter()
-    snapshot = portrait_snapshot()
-    seconds["load"] = time.perf_counter() - clock
-
-    next(phases, None)
-    clock = time.perf_counter()
-    scores = portrait_scores(snapshot)
-    letters = scores.class_letters()
-    seconds["score"] = time.perf_counter() - clock
-
-    next(phases, None)
-    clock = time.perf_counter()
-    plan = plan_placement(
-        snapshot, scores, placing=placing(snapshot), greedy=options.strategy == Strategy.GREEDY,
-        eligible_override=eligible_override(snapshot) if eligible_override else None,
-    )
-    changes = plan_changes(snapshot, plan, letters, reasons=ENGINE_REASONS, keep_unplaced=keep_unplaced)
-    seconds["place"] = time.perf_counter() - clock
-
-    next(phases, None)
-    clock = time.perf_counter()
-    if not options.dry_run:
-        after = managers_after(snapshot, plan, keep_unplaced=keep_unplaced)
-        _write_changes(run, snapshot, letters, after, changes, unlock=unlock)
-    seconds["write"] = time.perf_counter() - clock
-    for _rest in phases:
-        pass
+    """The phases every run shares: load, score, place, write; then the run's end."""
+    phases = Phases(PHASES, progress, desc=_("matching"))
+    with phases("load"):
+        snapshot = portrait_snapshot()
+    with phases("score"):
+        scores = portrait_scores(snapshot)
+        letters = scores.class_letters()
+    with phases("place"):
+        plan = plan_placement(
+            snapshot, scores, placing=placing(snapshot), greedy=options.strategy == Strategy.GREEDY,
+            eligible_override=eligible_override(snapshot) if eligible_override else None,
+        )
+        changes = plan_changes(snapshot, plan, letters, reasons=ENGINE_REASONS, keep_unplaced=keep_unplaced)
+    with phases("write"):
+        moved = managers_after(snapshot, plan, keep_unplaced=keep_unplaced) != snapshot.customer_manager
+        run_changes_write(
+            changes=changes, run=run, actor=run.actor, lock=False if unlock else None,
+            reclassified=_reclassified(snapshot, letters, moved),
+        )
+    phases.close()
 
     warnings = _warnings(snapshot, scores, plan)
-    figures = run_figures(snapshot, plan, changes)
-    for name, value in figures.__dict__.items():
+    for name, value in run_figures(snapshot, plan, changes).__dict__.items():
         setattr(run, name, value)
     class_counts = dict(sorted(Counter(letters).items()))
-    run.summary = {
-        "class_counts": class_counts,
-        "seconds": {phase: round(value, 4) for phase, value in seconds.items()},
-        "customers_to_place": len(plan.rows),
-        "changes": len(changes),
-        "pruned": plan.pruned,
-        "candidates_per_customer": plan.candidates_per_customer,
-        "optimality_gap": round(plan.optimality_gap, 6),
-        "warnings": warnings,
-    }
-    run.status = RunStatus.SUCCEEDED
-    run.finished_at = timezone.now()
-    run.save()
-    return RunReport(run=run, changes=changes, class_counts=class_counts, seconds=seconds, warnings=warnings)
-
-
-def _write_changes(
-    run: MatchingRun, snapshot: Snapshot, letters: list[str], after: np.ndarray, changes: list[Change], *, unlock: bool
-) -> None:
-    """Every customer whose class or manager changes, in one joined UPDATE; one Assignment per change.
-
-    A constant number of statements per megabyte written. Customers whose class alone changes keep the
-    manager (and lock) the snapshot read under the run lock.
-    """
-    moved = after != snapshot.customer_manager
-    reclassified = np.fromiter(
-        (old != new for old, new in zip(snapshot.customer_class, letters)), dtype=bool, count=snapshot.n_customers
+    run_finish(
+        run,
+        action=action,
+        phases=phases,
+        summary={
+            "class_counts": class_counts,
+            "customers_to_place": len(plan.rows),
+            "changes": len(changes),
+            "pruned": plan.pruned,
+            "candidates_per_customer": plan.candidates_per_customer,
+            "optimality_gap": round(plan.optimality_gap, 6),
+            "warnings": warnings,
+        },
+        audit_summary=audit_summary,
+        audit_changes=audit_changes,
+        audit_data=audit_data(changes),
     )
-    rows = np.flatnonzero(moved | reclassified)
-    manager_ids = [*snapshot.manager_ids.tolist(), None]  # index -1: no manager
-    columns = {
-        "manager": [manager_ids[column] for column in after[rows].tolist()],
-        "customer_class": [letters[row] for row in rows.tolist()],
+    return RunReport(run=run, changes=changes, class_counts=class_counts, seconds=phases.seconds, warnings=warnings)
+
+
+def _reclassified(snapshot: Snapshot, letters: list[str], moved: np.ndarray) -> dict[int, str]:
+    """{customer id: new class} of the customers whose class alone changes (they keep manager and lock)."""
+    customer_ids = snapshot.customer_ids.tolist()
+    return {
+        customer_ids[row]: letters[row]
+        for row, (old, new) in enumerate(zip(snapshot.customer_class, letters))
+        if old != new and not moved[row]
     }
-    if unlock:
-        columns["manager_locked"] = (snapshot.customer_locked[rows] & ~moved[rows]).tolist()
-    bulk_set_columns(CustomerProfile, pks=snapshot.customer_ids[rows].tolist(), columns=columns,
-                     constants={"updated_at": timezone.now()})
-    history, constants = assignment_columns(changes, run=run, actor=run.actor)
-    bulk_insert_columns(Assignment, columns=history, constants=constants)
 
 
 def _warnings(snapshot: Snapshot, scores, plan) -> list[str]:

@@ -10,17 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
 from matching import errors as matching_errors
-from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
-from core.bulk import bulk_insert, bulk_set
 from core.tabular import shorten_list
 
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
-from .history import assignment_rows
+from .history import run_changes_write
+from .lifecycle import run_finish
 from .lock import acquire_run_lock, failure_recorded
 
 
@@ -50,8 +48,8 @@ def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
 
 @transaction.atomic
 def _undo(run: MatchingRun, *, undo: MatchingRun, actor: User | None) -> None:
-    if run.dry_run:
-        raise ValidationError(_("Run %(id)s was a dry run: it changed nothing.") % {"id": run.pk})
+    if run.kind == RunKind.PREVIEW:
+        raise ValidationError(_("Run %(id)s is a preview: it changed nothing.") % {"id": run.pk})
     # The lock first, then "already undone": two undos at once must not both pass the check.
     acquire_run_lock(f"undo of run {run.pk}")
     run = MatchingRun.objects.get(pk=run.pk)
@@ -138,30 +136,22 @@ def _undo(run: MatchingRun, *, undo: MatchingRun, actor: User | None) -> None:
         )
         for a in changed
     ]
-    now = timezone.now()
-    bulk_set(
-        CustomerProfile,
-        fields=["manager", "updated_at"],
-        rows=[(c.customer_id, c.new_manager_id, now) for c in reverse],
-    )
-    bulk_insert(assignment_rows(reverse, run=undo, actor=actor, note=_("Undo of run %(id)s") % {"id": run.pk}))
+    run_changes_write(changes=reverse, run=undo, actor=actor, note=_("Undo of run %(id)s") % {"id": run.pk})
 
     restored_flag = {}
     if run.kind == RunKind.TRANSFER and "was_accepting" in run.options:
         manager_id, was_accepting = run.options["manager_id"], bool(run.options["was_accepting"])
-        ManagerProfile.objects.filter(pk=manager_id).update(accepting_customers=was_accepting, updated_at=now)
+        ManagerProfile.objects.filter(pk=manager_id).update(
+            accepting_customers=was_accepting, updated_at=timezone.now()
+        )
         restored_flag = {"accepting_customers": (False, was_accepting)}
 
     undo.customers_moved = len(changed)
-    undo.status = RunStatus.SUCCEEDED
-    undo.finished_at = timezone.now()
-    undo.summary = {"restored": len(changed)}
-    undo.save()
-    audit_record(
-        actor=actor,
+    run_finish(
+        undo,
         action="matching.undo",
-        target=undo,
-        summary=str(run),
-        changes=restored_flag,
-        data={"undo_of": run.pk, "restored": len(changed)},
+        summary={"restored": len(changed)},
+        audit_summary=str(run),
+        audit_changes=restored_flag,
+        audit_data={"undo_of": run.pk, "restored": len(changed)},
     )

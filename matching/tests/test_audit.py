@@ -33,11 +33,13 @@ def test_a_run_records_its_actor(portraits, staff):
     assert event.actor == staff and event.target_id == str(run.pk)
 
 
-def test_a_dry_run_is_recorded_as_a_dry_run(portraits, staff):
+def test_a_dry_run_is_recorded_as_a_preview(portraits, staff):
+    from matching.services.previews import preview_create
+
     portraits.manager("m1")
     portraits.customer()
-    run_automatic(dry_run=True, actor=staff)
-    assert last_event("matching.dry_run").actor == staff
+    preview_create(actor=staff)
+    assert last_event("matching.previewed").actor == staff
     assert not AuditEvent.objects.filter(action="matching.run").exists()
 
 

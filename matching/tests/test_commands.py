@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from sklearn.metrics import adjusted_rand_score
 
 from customers.models import CustomerProfile
-from matching.models import Assignment, MatchingRun, Segment
+from matching.models import Assignment, MatchingRun, RunKind, Segment, Strategy
 
 from .conftest import HOBBIES, SERVICES, refreshed
 
@@ -36,7 +36,7 @@ class TestAutoassign:
             assert phase in out
         assert "matching" in err  # the progress bar goes to stderr
 
-    def test_dry_run_prints_the_first_changes_and_writes_nothing(self, portraits):
+    def test_dry_run_prints_the_first_changes_and_changes_no_customer(self, portraits):
         portraits.manager("m1", capabilities=SERVICES[:2])
         customer = portraits.customer("alice", needs=SERVICES[:2])
         out, _ = run("autoassign", "--dry-run")
@@ -44,6 +44,18 @@ class TestAutoassign:
         assert "alice [D]: - -> m1 (Best matching manager, score 2)" in out  # total 2, needs lead by 2: E up to D
         assert refreshed(customer).manager is None
         assert not Assignment.objects.exists()
+
+    def test_dry_run_keeps_the_plan_as_a_preview_that_can_be_applied(self, portraits):
+        from matching.services.previews import preview_apply
+
+        portraits.manager("m1", capabilities=SERVICES[:2])
+        customer = portraits.customer("alice", needs=SERVICES[:2])
+        out, _ = run("autoassign", "--dry-run", "--strategy", "greedy")
+        preview = MatchingRun.objects.get()
+        assert preview.kind == RunKind.PREVIEW and preview.strategy == Strategy.GREEDY
+        assert f"kept as preview {preview.pk}" in out
+        preview_apply(preview=preview, actor=None)
+        assert refreshed(customer).manager.user.username == "m1"
 
     def test_rebalance_option(self, portraits):
         best = portraits.manager("best", capabilities=SERVICES[:5])

@@ -31,6 +31,7 @@ from matching.services import (
 )
 from matching.services import availability as availability_module
 from matching.services import manual as manual_module
+from matching.services import history as history_module
 from matching.services import runs as runs_module
 
 from .conftest import SERVICES, refreshed
@@ -216,7 +217,7 @@ def test_two_runs_started_at_once_never_interleave_nor_exceed_capacity(portraits
 
     monkeypatch.setattr(runs_module, "portrait_snapshot", logged("load", runs_module.portrait_snapshot))
     monkeypatch.setattr(runs_module, "plan_placement", gate.around(runs_module.plan_placement))
-    monkeypatch.setattr(runs_module, "_write_changes", logged("write", runs_module._write_changes))
+    monkeypatch.setattr(runs_module, "run_changes_write", logged("write", runs_module.run_changes_write))
     actions = {"automatic": run_automatic, "transfer": lambda: manager_book_transfer(manager=leaving)}
     start_line = threading.Barrier(2)
     writers = [Writer("first", run_automatic, start_line=start_line),
@@ -498,7 +499,7 @@ def test_a_run_failing_half_way_through_its_writes_writes_nothing_and_is_recorde
     settings.PORTRAIT_RUN_LOCK_WAIT_SECONDS = SHORT_WAIT
     leaving = _leaving_and_arriving(portraits)
     before = _state()
-    real_insert = runs_module.bulk_insert_columns
+    real_insert = history_module.bulk_insert_columns
     written = []
 
     def insert_then_fail(*args, **kwargs):
@@ -506,7 +507,7 @@ def test_a_run_failing_half_way_through_its_writes_writes_nothing_and_is_recorde
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM portrait_no_such_table")
 
-    monkeypatch.setattr(runs_module, "bulk_insert_columns", insert_then_fail)
+    monkeypatch.setattr(history_module, "bulk_insert_columns", insert_then_fail)
     with pytest.raises(DatabaseError):
         if kind == "automatic":
             run_automatic()
@@ -520,7 +521,7 @@ def test_a_run_failing_half_way_through_its_writes_writes_nothing_and_is_recorde
     assert "portrait_no_such_table" in run.error
     assert not AuditEvent.objects.filter(action__in=["matching.run", "matching.book_transfer"]).exists()
 
-    monkeypatch.setattr(runs_module, "bulk_insert_columns", real_insert)
+    monkeypatch.setattr(history_module, "bulk_insert_columns", real_insert)
     retry = Writer("retry", run_automatic)  # another connection: the failed run's lock went with its rollback
     retry.start()
     retry.join(PATIENCE)
@@ -528,28 +529,28 @@ def test_a_run_failing_half_way_through_its_writes_writes_nothing_and_is_recorde
     assert retry.result.run.customers_placed == 2
 
 
-def _history_insert_then_fail(monkeypatch, module):
-    """`module.bulk_insert` writes its history rows, then the database refuses the next statement."""
-    real_insert = module.bulk_insert
+def _history_insert_then_fail(monkeypatch):
+    """The history rows are written (the one write path of every run), then the database refuses the
+    next statement."""
+    real_insert = history_module.bulk_insert_columns
 
-    def insert_then_fail(rows):
-        assert real_insert(rows) > 0  # the failure is half-way: customers and history are written
+    def insert_then_fail(*args, **kwargs):
+        assert real_insert(*args, **kwargs) > 0  # the failure is half-way: customers and history are written
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM portrait_no_such_table")
 
-    monkeypatch.setattr(module, "bulk_insert", insert_then_fail)
-    return lambda: monkeypatch.setattr(module, "bulk_insert", real_insert)
+    monkeypatch.setattr(history_module, "bulk_insert_columns", insert_then_fail)
+    return lambda: monkeypatch.setattr(history_module, "bulk_insert_columns", real_insert)
 
 
 def test_applying_a_preview_that_fails_half_way_writes_nothing_and_is_recorded_failed(portraits, monkeypatch):
     """Applying a stored plan is a run like any other: before the fix a failure left no trace of it."""
-    from matching import plans
     from matching.services.previews import preview_apply, preview_create
 
     _leaving_and_arriving(portraits)
     preview = preview_create(actor=None)
     before = _state()
-    restore = _history_insert_then_fail(monkeypatch, plans)
+    restore = _history_insert_then_fail(monkeypatch)
     with pytest.raises(DatabaseError):
         preview_apply(preview=preview, actor=None)
 
@@ -564,12 +565,11 @@ def test_applying_a_preview_that_fails_half_way_writes_nothing_and_is_recorded_f
 def test_an_undo_that_fails_half_way_writes_nothing_and_is_recorded_failed(portraits, monkeypatch):
     """Before the fix a failed undo left no trace of the attempt."""
     from matching.services import run_undo
-    from matching.services import undo as undo_module
 
     _leaving_and_arriving(portraits)
     run = run_automatic().run
     before = _state()
-    restore = _history_insert_then_fail(monkeypatch, undo_module)
+    restore = _history_insert_then_fail(monkeypatch)
     with pytest.raises(DatabaseError):
         run_undo(run=run)
 
@@ -587,7 +587,7 @@ def test_a_run_whose_connection_is_killed_half_way_writes_nothing_and_is_recorde
     rolls back what it wrote, and the run's row is still marked FAILED, on a new connection."""
     _leaving_and_arriving(portraits)
     before = _state()
-    real_set = runs_module.bulk_set_columns
+    real_set = history_module.bulk_set_columns
 
     def set_then_lose_the_connection(*args, **kwargs):
         real_set(*args, **kwargs)
@@ -597,7 +597,7 @@ def test_a_run_whose_connection_is_killed_half_way_writes_nothing_and_is_recorde
         killer.join(PATIENCE)
         assert killer.error is None, repr(killer.error)
 
-    monkeypatch.setattr(runs_module, "bulk_set_columns", set_then_lose_the_connection)
+    monkeypatch.setattr(history_module, "bulk_set_columns", set_then_lose_the_connection)
     with pytest.raises(DatabaseError):
         run_automatic()
 

@@ -45,7 +45,7 @@ def managers_of(customers):
 def test_preview_stores_the_plan_and_changes_no_customer(bank):
     m1, m2, customers = bank
     preview = preview_create(actor=None, strategy=Strategy.OPTIMAL)
-    assert preview.kind == RunKind.PREVIEW and preview.dry_run and preview.status == RunStatus.SUCCEEDED
+    assert preview.kind == RunKind.PREVIEW and preview.status == RunStatus.SUCCEEDED
     assert all(manager is None for manager in managers_of(customers).values())
     assert not Assignment.objects.exists()
     planned = {p.customer.user.username: p.new_manager.user.username for p in preview.planned_changes.all()}

@@ -57,10 +57,12 @@ def test_history_rows_hold_the_run_the_scores_and_the_shared_terms(portraits):
 
 
 def test_a_dry_run_writes_no_profile_and_no_history(portraits):
+    from matching.services.previews import preview_create
+
     portraits.manager("m", capabilities=SERVICES[:3])
     portraits.customer("c", needs=SERVICES[:3])
-    report = run_automatic(rebalance=True, dry_run=True)
-    assert len(report.changes) == 1
+    preview = preview_create(actor=None, rebalance=True)
+    assert preview.planned_changes.count() == 1
     assert set(CustomerProfile.objects.values_list("manager", "customer_class")) == {(None, "")}
     assert not Assignment.objects.exists()
 

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from customers.models import CustomerProfile
-from matching.models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus
+from matching.models import Assignment, MatchingRun, Reason, RunKind, RunLock, RunStatus, Strategy
 from matching.services import (
     RunInProgress,
     UndoRefused,
@@ -17,6 +17,7 @@ from matching.services import (
     run_automatic,
     run_undo,
 )
+from matching.services.previews import preview_create
 
 from .conftest import SERVICES, HOBBIES, refreshed
 
@@ -169,14 +170,14 @@ class TestPlacement:
         assert second.changes == []
 
     def test_dry_run_writes_no_profile_and_no_assignment(self, portraits):
-        portraits.manager("m1", capabilities=needs(3))
+        m1 = portraits.manager("m1", capabilities=needs(3))
         customer = portraits.customer(needs=needs(3))
-        report = run_automatic(dry_run=True)
-        assert [c.new_manager for c in report.changes] == ["m1"]
+        preview = preview_create(actor=None)
+        assert [c.new_manager_id for c in preview.planned_changes.all()] == [m1.pk]
         customer = refreshed(customer)
         assert customer.manager is None and customer.customer_class == ""
         assert not Assignment.objects.exists()
-        assert report.run.dry_run and report.run.status == RunStatus.SUCCEEDED
+        assert preview.kind == RunKind.PREVIEW and preview.status == RunStatus.SUCCEEDED
 
     def test_run_records_summary_figures(self, portraits):
         portraits.manager("m1", capabilities=needs(4), capacity=1)
@@ -197,10 +198,13 @@ class TestPlacement:
         portraits.manager("y", capabilities=needs(4), capacity=1)
         a = portraits.customer("a", needs=needs(5))
         b = portraits.customer("b", needs=["S04"], hobbies=hobbies(3))
-        greedy = run_automatic(strategy="greedy", dry_run=True)
-        assert {c.customer: (c.new_manager, c.total) for c in greedy.changes} == {"a": ("x", 5), "b": ("y", 0)}
-        assert (greedy.run.customers_placed, greedy.run.total_score, greedy.run.fallbacks) == (2, 5, 1)
-        optimal = run_automatic(strategy="optimal").run
+        greedy = preview_create(actor=None, strategy=Strategy.GREEDY)
+        planned = {
+            c.customer.user.username: (c.new_manager.user.username, c.total) for c in greedy.planned_changes.all()
+        }
+        assert planned == {"a": ("x", 5), "b": ("y", 0)}
+        assert (greedy.customers_placed, greedy.total_score, greedy.fallbacks) == (2, 5, 1)
+        optimal = run_automatic(strategy=Strategy.OPTIMAL).run
         assert (refreshed(a).manager.user.username, refreshed(b).manager.user.username) == ("y", "x")
         assert (optimal.customers_placed, optimal.total_score) == (2, 8)
         assert {c: refreshed(p).customer_class for c, p in (("a", a), ("b", b))} == {"a": "C", "b": "D"}
@@ -212,7 +216,7 @@ class TestPlacement:
         def explode(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("matching.services.runs.bulk_insert_columns", explode)
+        monkeypatch.setattr("matching.services.history.bulk_insert_columns", explode)
         with pytest.raises(RuntimeError):
             run_automatic()
         customer = refreshed(customer)
@@ -265,15 +269,15 @@ class TestUndo:
         assert "changed" in refused.value.messages[0]
         assert CustomerProfile.objects.filter(manager=m1).count() == 1
 
-    def test_undo_twice_and_undo_of_a_dry_run_are_refused(self, portraits):
+    def test_undo_twice_and_undo_of_a_preview_are_refused(self, portraits):
         portraits.manager("m1")
         portraits.customer()
         run = run_automatic().run
         run_undo(run=run)
         with pytest.raises(ValidationError, match="already been undone"):
             run_undo(run=run)
-        with pytest.raises(ValidationError, match="dry run"):
-            run_undo(run=run_automatic(dry_run=True).run)
+        with pytest.raises(ValidationError, match="preview"):
+            run_undo(run=preview_create(actor=None))
 
 
 class TestManualAssignment:
@@ -341,8 +345,8 @@ class TestBookTransfer:
 
     def test_run_options_are_stored_once(self, portraits):
         portraits.manager("m1")
-        run = run_automatic(strategy="greedy", rebalance=True, dry_run=True).run
-        assert (run.strategy, run.dry_run) == ("greedy", True)
+        run = run_automatic(strategy=Strategy.GREEDY, rebalance=True).run
+        assert run.strategy == Strategy.GREEDY
         assert run.options == {"rebalance": True}
 
 

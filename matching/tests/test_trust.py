@@ -154,7 +154,7 @@ class TestRunFaults:
         def broken(*args, **kwargs):
             raise DatabaseError("disk full")
 
-        monkeypatch.setattr(runs, "_write_changes", broken)
+        monkeypatch.setattr(runs, "run_changes_write", broken)
         with pytest.raises(CommandError, match="disk full") as failed:
             call_command("autoassign", verbosity=0)
         assert "\n" not in str(failed.value)
@@ -197,7 +197,7 @@ class TestRunFaults:
 
         portraits.manager("m1")
         portraits.customer()
-        monkeypatch.setattr(runs, "_write_changes", lambda *a, **k: (_ for _ in ()).throw(DatabaseError("boom")))
+        monkeypatch.setattr(runs, "run_changes_write", lambda *a, **k: (_ for _ in ()).throw(DatabaseError("boom")))
         with pytest.raises(DatabaseError):
             run_automatic()
         assert MatchingRun.objects.count() == 1
@@ -213,12 +213,12 @@ def test_a_run_killed_in_the_write_phase_leaves_its_row_and_the_next_run_marks_i
 
     portraits.manager("m1")
     customer = portraits.customer()
-    real_write = runs._write_changes
+    real_write = runs.run_changes_write
 
     def killed(*args, **kwargs):
         raise ProcessKilled
 
-    monkeypatch.setattr(runs, "_write_changes", killed)
+    monkeypatch.setattr(runs, "run_changes_write", killed)
     with pytest.raises(ProcessKilled):
         run_automatic()
     dead = MatchingRun.objects.get()  # before the fix: no row at all
@@ -226,7 +226,7 @@ def test_a_run_killed_in_the_write_phase_leaves_its_row_and_the_next_run_marks_i
 
     started = timezone.now() - timedelta(hours=1)  # the dead process is long gone
     MatchingRun.objects.filter(pk=dead.pk).update(started_at=started)
-    monkeypatch.setattr(runs, "_write_changes", real_write)
+    monkeypatch.setattr(runs, "run_changes_write", real_write)
     run_automatic()
     dead.refresh_from_db()
     assert dead.status == RunStatus.FAILED and dead.error == "interrupted (process ended)"

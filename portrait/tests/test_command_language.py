@@ -60,7 +60,7 @@ class TestAutoassign:
 
         assert "试运行：将产生 1 项变更" in out
         assert "lilei [" in out and "-> wangfang（" in out
-        assert "试运行：未写入任何数据" in out
+        assert "试运行：未改变任何客户" in out
         assert english_words(out, data=("lilei", "wangfang")) == []
 
     def test_summary_is_english_under_en(self, tiny_book):
@@ -68,7 +68,7 @@ class TestAutoassign:
             out = run("autoassign", "--dry-run")
 
         assert out.splitlines()[0].startswith("Dry run: 1 change(s) would be made")
-        assert "Optimal (largest total score), DRY RUN: nothing written)" in out
+        assert "Optimal (largest total score), DRY RUN: no customer changed; kept as preview" in out
         assert "customers classified: 1" in out
         assert "placed: 1, moved: 0, left unassigned for lack of room: 0, fallbacks: 0" in out
         assert "-> wangfang (Best matching manager, score" in out  # the Reason label

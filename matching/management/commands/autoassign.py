@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from matching.models import MatchingRun, Reason, Strategy
 from matching.services import RunInProgress, UndoRefused, run_automatic, run_undo
+from matching.services.previews import preview_create
 
 PREVIEW = 20
 
@@ -19,6 +20,7 @@ PHASES = {
     "score": pgettext_lazy("matching phase", "score"),
     "place": pgettext_lazy("matching phase", "place"),
     "write": pgettext_lazy("matching phase", "write"),
+    "store": pgettext_lazy("matching phase", "store"),
 }
 
 
@@ -41,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--rebalance", action="store_true",
                             help=_("Place again every customer who is not manually locked."))
         parser.add_argument("--dry-run", action="store_true",
-                            help=_("Compute and print the summary and the first changes; write no profile."))
+                            help=_("Compute and print the summary and the first changes; change no customer. "
+                                   "The plan is kept as a preview, which the console or the API can apply."))
         parser.add_argument("--undo", type=int, metavar="RUN_ID",
                             help=_("Restore what run RUN_ID changed (refused if any of its customers changed since)."))
 
@@ -51,11 +54,13 @@ class Command(BaseCommand):
         show_progress = options["verbosity"] >= 1
         progress = partial(tqdm, file=self.stderr._out,
                            disable=not show_progress, leave=False)
+        strategy = Strategy(options["strategy"])  # argparse checked it against Strategy.values
+        if options["dry_run"]:
+            preview = preview_create(strategy=strategy, rebalance=options["rebalance"], progress=progress, actor=None)
+            self._print_preview(preview, options)
+            return
         try:
-            report = run_automatic(
-                strategy=options["strategy"], rebalance=options["rebalance"], dry_run=options["dry_run"],
-                progress=progress, actor=None,
-            )
+            report = run_automatic(strategy=strategy, rebalance=options["rebalance"], progress=progress, actor=None)
         except RunInProgress as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except DatabaseError as exc:  # the run is recorded as failed and wrote nothing: one line, no traceback
@@ -82,31 +87,47 @@ class Command(BaseCommand):
             % {"run": run.pk, "undo": undo.pk, "count": undo.customers_moved}
         ))
 
-    def _print_report(self, report, options):
-        run = report.run
-        for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(_("Warning: %(message)s") % {"message": warning}))
-        if run.dry_run and options["verbosity"] >= 1:
+    def _print_preview(self, preview: MatchingRun, options):
+        """The stored plan: how many changes, the first ones, then the same summary as a run."""
+        count = preview.summary.get("changes", 0)
+        if options["verbosity"] >= 1:
             self.stdout.write(
                 _("Dry run: %(count)d change(s) would be made; the first %(shown)d:")
-                % {"count": len(report.changes), "shown": min(PREVIEW, len(report.changes))}
+                % {"count": count, "shown": min(PREVIEW, count)}
             )
-            for change in report.changes[:PREVIEW]:
+            first = preview.planned_changes.select_related(
+                "customer__user", "previous_manager__user", "new_manager__user"
+            )[:PREVIEW]
+            for change in first:
                 self.stdout.write("  " + _(
                     "%(customer)s [%(class)s]: %(previous)s -> %(new)s (%(reason)s, score %(score)s)"
                 ) % {
-                    "customer": change.customer, "class": change.customer_class,
-                    "previous": change.previous_manager or "-", "new": change.new_manager or "-",
+                    "customer": change.customer.user.username, "class": change.customer_class,
+                    "previous": change.previous_manager.user.username if change.previous_manager else "-",
+                    "new": change.new_manager.user.username if change.new_manager else "-",
                     "reason": Reason(change.reason).label, "score": change.total,
                 })
+        self._print_summary(
+            preview, class_counts=preview.summary.get("class_counts", {}), seconds=preview.summary.get("seconds", {}),
+            changes=count, options=options, dry_run=True,
+        )
+
+    def _print_report(self, report, options):
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(_("Warning: %(message)s") % {"message": warning}))
+        self._print_summary(report.run, class_counts=report.class_counts, seconds=report.seconds,
+                            changes=len(report.changes), options=options, dry_run=False)
+
+    def _print_summary(self, run, *, class_counts, seconds, changes, options, dry_run):
+        phase_seconds = seconds
         classes = ""
-        for letter, count in report.class_counts.items():
+        for letter, count in class_counts.items():
             if classes:
                 classes = _("%(classes)s, %(class)s %(count)d") % {"classes": classes, "class": letter, "count": count}
             else:
                 classes = _("%(class)s %(count)d") % {"class": letter, "count": count}
         seconds = ""
-        for phase, value in report.seconds.items():
+        for phase, value in phase_seconds.items():
             name = PHASES.get(phase, phase)
             if seconds:
                 seconds = _("%(phases)s, %(phase)s %(seconds).2fs") % {
@@ -119,8 +140,10 @@ class Command(BaseCommand):
         details = run.get_strategy_display()
         if run.options.get("rebalance"):
             details = _("%(details)s, rebalance") % {"details": details}
-        if run.dry_run:
-            details = _("%(details)s, DRY RUN: nothing written") % {"details": details}
+        if dry_run:
+            details = _("%(details)s, DRY RUN: no customer changed; kept as preview %(id)s") % {
+                "details": details, "id": run.pk,
+            }
         lines = [
             _("Run %(id)s (%(details)s)") % {"id": run.pk, "details": details},
             _("customers classified: %(count)d (%(classes)s)")
@@ -139,7 +162,7 @@ class Command(BaseCommand):
                 "fallbacks": run.fallbacks,
             },
             _("total score: %(total)s, mean score: %(mean).2f") % {"total": run.total_score, "mean": run.mean_score},
-            _("changes: %(count)d") % {"count": len(report.changes)},
+            _("changes: %(count)d") % {"count": changes},
             _("seconds: %(seconds)s") % {"seconds": seconds},
         ]
         if options["verbosity"] < 1:
