@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .v1 import admin, auth, customers, managers, system
+from .v1 import auth, customers, managers, matching, system
 from .v1.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -19,14 +19,14 @@ urlpatterns = [
     path("customers/<id:id>/profile", customers.CustomerProfileView.as_view(), name="customer-profile"),
     path("managers", managers.ManagerListView.as_view(), name="managers"),
     path("managers/<id:id>/profile", managers.ManagerProfileView.as_view(), name="manager-profile"),
-    path("admin/dashboard", admin.DashboardView.as_view(), name="dashboard"),
-    path("admin/auto-assign", admin.AutoAssignView.as_view(), name="auto-assign"),
-    path("admin/jobs/<id:id>", admin.JobDetailView.as_view(), name="job-detail"),
-    path("admin/runs", admin.RunListView.as_view(), name="runs"),
-    path("admin/runs/<id:id>", admin.RunDetailView.as_view(), name="run-detail"),
-    path("admin/runs/<id:id>/apply", admin.RunApplyView.as_view(), name="run-apply"),
-    path("admin/runs/<id:id>/undo", admin.RunUndoView.as_view(), name="run-undo"),
-    path("admin/manual-assign", admin.ManualAssignView.as_view(), name="manual-assign"),
+    path("admin/dashboard", matching.DashboardView.as_view(), name="dashboard"),
+    path("admin/auto-assign", matching.AutoAssignView.as_view(), name="auto-assign"),
+    path("admin/jobs/<id:id>", matching.JobDetailView.as_view(), name="job-detail"),
+    path("admin/runs", matching.RunListView.as_view(), name="runs"),
+    path("admin/runs/<id:id>", matching.RunDetailView.as_view(), name="run-detail"),
+    path("admin/runs/<id:id>/apply", matching.RunApplyView.as_view(), name="run-apply"),
+    path("admin/runs/<id:id>/undo", matching.RunUndoView.as_view(), name="run-undo"),
+    path("admin/manual-assign", matching.ManualAssignView.as_view(), name="manual-assign"),
     path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
     path("health", system.HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

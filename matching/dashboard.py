@@ -1,4 +1,5 @@
-"""Read side of the admin dashboard: the figures and chart series, aggregated in the database.
+"""Read side of the admin dashboard: the figures and chart series, aggregated in the database (the
+scores of customers with their managers are `current_scores`, which the customer list reads too).
 
 Every function is a selector (reads only) returning plain dicts and lists that the console page and
 the API serialize as they are. `dashboard_data()` takes a fixed number of queries whatever the number
@@ -14,78 +15,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from customers.models import CustomerClass, CustomerProfile
-from managers.models import ManagerProfile
-from managers.selectors import manager_loads, managers_with_load
+from managers.selectors import managers_with_load
 
+from .current_scores import score_histogram
 from .models import MatchingRun, RunKind, RunStatus, Segment
 
 TOP_OCCUPATIONS = 8
 MONTHS = 12
-
-
-_SCORE_FILTERS = {"customer": "c.id", "manager": "c.manager_id"}
-
-
-def _score_sql(*, only: str | None = None, ids: list[int] = ()) -> tuple[str, list]:
-    """SQL of (customer id, manager id, score with the current manager) for every assigned customer, or
-    `only` those of the customers or managers ("customer", "manager") whose ids are in `ids`.
-
-    The score is the number of needs the manager offers plus the hobbies they share (the engine's total),
-    counted by correlated subqueries on the indexed through tables. The filter goes inside, where the
-    database uses it to pick rows first: outside, SQLite would score every customer for a page of them.
-    """
-    quote = connection.ops.quote_name
-    customers = quote(CustomerProfile._meta.db_table)
-    c_needs = quote(CustomerProfile.needs.through._meta.db_table)
-    c_hobbies = quote(CustomerProfile.hobbies.through._meta.db_table)
-    m_caps = quote(ManagerProfile.capabilities.through._meta.db_table)
-    m_hobbies = quote(ManagerProfile.hobbies.through._meta.db_table)
-    where, params = "", []
-    if only is not None:
-        where, params = f" AND {_SCORE_FILTERS[only]} IN ({', '.join(['%s'] * len(ids))})", list(ids)
-    sql = (
-        f"SELECT c.id AS customer_id, c.manager_id AS manager_id, "
-        f"(SELECT COUNT(*) FROM {c_needs} cn JOIN {m_caps} mc ON mc.service_id = cn.service_id "
-        f" AND mc.managerprofile_id = c.manager_id WHERE cn.customerprofile_id = c.id) + "
-        f"(SELECT COUNT(*) FROM {c_hobbies} ch JOIN {m_hobbies} mh ON mh.hobby_id = ch.hobby_id "
-        f" AND mh.managerprofile_id = c.manager_id WHERE ch.customerprofile_id = c.id) AS score "
-        f"FROM {customers} c WHERE c.manager_id IS NOT NULL{where}"
-    )
-    return sql, params
-
-
-def score_histogram() -> dict[int, int]:
-    """{score with the current manager: number of customers}, for assigned customers: one query."""
-    sql, params = _score_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.score, COUNT(*) FROM ({sql}) s GROUP BY s.score ORDER BY s.score", params)
-        return {int(score): int(count) for score, count in cursor.fetchall()}
-
-
-def manager_mean_scores(manager_ids: list[int] | None = None) -> dict[int, float]:
-    """{manager id: mean score of their customers}: one query (none for an empty list)."""
-    if manager_ids is not None and not manager_ids:
-        return {}
-    sql, params = _score_sql() if manager_ids is None else _score_sql(only="manager", ids=manager_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.manager_id, AVG(s.score) FROM ({sql}) s GROUP BY s.manager_id", params)
-        return {int(manager_id): round(float(mean), 2) for manager_id, mean in cursor.fetchall()}
-
-
-def customer_scores(customer_ids: list[int]) -> dict[int, int]:
-    """{customer id: score with their current manager} for a page of customers: one query."""
-    if not customer_ids:
-        return {}
-    sql, params = _score_sql(only="customer", ids=customer_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {int(customer_id): int(score) for customer_id, _manager_id, score in cursor.fetchall()}
 
 
 @dataclass
@@ -282,43 +223,3 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         occupations=occupations,
         last_run=last_run,
     )
-
-
-def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[str, Any]:
-    """The best manager and the `limit` best-scoring active managers for one customer, with their room.
-
-    Scores come from the same engine as the runs (needs offered + hobbies shared); room is capacity
-    minus the current book. A constant number of queries.
-    """
-    import numpy as np
-
-    from .scoring import portrait_scores
-    from .selectors import portrait_snapshot
-
-    snapshot = portrait_snapshot(customer_ids=[customer.pk])
-    scores = portrait_scores(snapshot)
-    if not snapshot.n_customers or not len(scores.active):
-        return {"best": None, "candidates": [], "class": scores.class_letters()[0] if snapshot.n_customers else ""}
-    loads = manager_loads(snapshot.manager_ids[scores.active].tolist())
-    columns = np.arange(len(scores.active))
-    needs, hobbies = (values.tolist() for values in scores.totals.overlaps(np.zeros_like(columns), columns))
-    rows = []
-    for column, index in enumerate(scores.active.tolist()):
-        manager_id = int(snapshot.manager_ids[index])
-        room = int(snapshot.manager_capacity[index]) - loads.get(manager_id, 0)
-        rows.append(
-            {
-                "id": manager_id,
-                "username": snapshot.manager_usernames[index],
-                "needs": needs[column],
-                "hobbies": hobbies[column],
-                "total": needs[column] + hobbies[column],
-                "room": room,
-                "accepting": bool(snapshot.manager_accepting[index]),
-                "current": manager_id == customer.manager_id,
-            }
-        )
-    best_column = int(scores.best[0])
-    best = rows[best_column] if best_column >= 0 else None
-    rows.sort(key=lambda row: (-row["total"], -row["needs"], row["username"]))
-    return {"best": best, "candidates": rows[:limit], "class": scores.class_letters()[0]}

@@ -24,7 +24,7 @@ def class_rules() -> dict:
     }
 
 
-def portrait_scores(snapshot: Snapshot) -> Scores:
+def snapshot_scores(snapshot: Snapshot) -> Scores:
     """Score every customer against every active manager: each one's best manager and class.
 
     The totals of every pair stay implicit (`engine.TermTotals`): a placement reads them a block of customers
@@ -40,7 +40,7 @@ def portrait_scores(snapshot: Snapshot) -> Scores:
 
 
 def class_codes(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies) -> np.ndarray:
-    """Class codes (0=A .. 4=E) of customers against the given (active) managers, as `portrait_scores` gives
+    """Class codes (0=A .. 4=E) of customers against the given (active) managers, as `snapshot_scores` gives
     them: what reclassifying 100k imported customers needs."""
     totals = engine.TermTotals(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
     return _best_and_classes(totals, customer_needs, customer_hobbies)[1]

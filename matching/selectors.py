@@ -50,11 +50,11 @@ def _positions(index: dict[int, int], ids: np.ndarray) -> np.ndarray:
 ID_LIST_LIMIT = 500
 
 
-def portrait_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapshot:
+def matching_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapshot:
     """Load customers (all, or just `customer_ids`), every manager and both vocabularies: 8 queries."""
     if customer_ids is not None and len(customer_ids) > ID_LIST_LIMIT:
         wanted = set(customer_ids)
-        snapshot = portrait_snapshot()
+        snapshot = matching_snapshot()
         return snapshot.customer_rows([i for i, pk in enumerate(snapshot.customer_ids.tolist()) if pk in wanted])
     services, service_names = _term_index(Service)
     hobbies, hobby_names = _term_index(Hobby)
@@ -160,7 +160,7 @@ def class_inputs(*, customer_ids: Collection[int]) -> ClassInputs:
     """Load what `scoring.class_codes` needs for these customers (unknown ids are skipped): 5 queries for
     the vocabularies and active managers, then 3 per `ID_CHUNK` customers (their rows, needs, hobbies).
 
-    Unlike `portrait_snapshot`, it reads neither usernames nor managers' books, and only the customers
+    Unlike `matching_snapshot`, it reads neither usernames nor managers' books, and only the customers
     asked for, however many: an import of 100k customers reclassifies them without reading the others.
     """
     services, _names = _term_index(Service)

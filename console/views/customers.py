@@ -19,7 +19,7 @@ from customers.filters import CustomerSort
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
 from customers.services import customer_deactivate
-from matching.dashboard import customer_candidates, customer_scores
+from matching.current_scores import customer_candidates, customer_scores
 from matching.models import Assignment, Segment
 from matching.services import customers_assign, customers_unlock
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_move_book, can_set_capacity, managers_visible_to
+from matching.current_scores import manager_mean_scores
 from matching.errors import CapacityExceeded
-from matching.dashboard import manager_mean_scores
 from jobs.services import job_enqueue
 from matching.models import JobKind
 from managers.models import ManagerProfile

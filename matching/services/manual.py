@@ -19,8 +19,8 @@ from core.bulk import bulk_set
 
 from ..models import Assignment, Reason
 from ..planning import change_to
-from ..scoring import portrait_scores
-from ..selectors import portrait_snapshot
+from ..scoring import snapshot_scores
+from ..selectors import matching_snapshot
 from .history import assignment_rows
 from .lock import acquire_run_lock
 
@@ -47,7 +47,7 @@ def customers_assign(
         raise ValidationError(_("%(manager)s's account is inactive.") % {"manager": manager.user})
     if not manager.accepting_customers:
         raise ValidationError(_("%(manager)s is not accepting customers.") % {"manager": manager.user})
-    snapshot = portrait_snapshot(customer_ids=customer_ids)
+    snapshot = matching_snapshot(customer_ids=customer_ids)
     column = snapshot.manager_index(manager.pk)
     moving = np.flatnonzero(snapshot.customer_manager != column)
     if not len(moving):
@@ -60,7 +60,7 @@ def customers_assign(
                "capacity": manager.capacity, "count": len(moving)}
         )
 
-    letters = portrait_scores(snapshot).class_letters()
+    letters = snapshot_scores(snapshot).class_letters()
     changes = [
         change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()
     ]

@@ -30,8 +30,8 @@ from .. import engine
 from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
 from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
-from ..scoring import portrait_scores
-from ..selectors import portrait_snapshot
+from ..scoring import snapshot_scores
+from ..selectors import matching_snapshot
 from .history import run_changes_write
 from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import acquire_run_lock, failure_recorded
@@ -94,9 +94,9 @@ def preview_create(
     with transaction.atomic():
         run = MatchingRun.objects.create(kind=RunKind.PREVIEW, actor=actor, strategy=strategy, options=options)
         with phases("load"):
-            snapshot = portrait_snapshot()
+            snapshot = matching_snapshot()
         with phases("score"):
-            scores = portrait_scores(snapshot)
+            scores = snapshot_scores(snapshot)
             letters = scores.class_letters()
         with phases("place"):
             override = None
@@ -278,7 +278,7 @@ def _refuse_if_stale(preview: MatchingRun) -> None:
 
 def _applied_changes(planned: list[PlannedChange]) -> list[Change]:
     """The stored plan as changes, with the terms shared now (the portraits are as previewed: checked)."""
-    snapshot = portrait_snapshot(customer_ids=[change.customer_id for change in planned])
+    snapshot = matching_snapshot(customer_ids=[change.customer_id for change in planned])
     rows = {customer_id: row for row, customer_id in enumerate(snapshot.customer_ids.tolist())}
     columns = {manager_id: column for column, manager_id in enumerate(snapshot.manager_ids.tolist())}
     changes = []

@@ -19,8 +19,8 @@ from managers.models import ManagerProfile
 from .. import engine
 from ..models import MatchingRun, Reason, RunKind, Strategy
 from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
-from ..scoring import portrait_scores
-from ..selectors import portrait_snapshot
+from ..scoring import snapshot_scores
+from ..selectors import matching_snapshot
 from .history import run_changes_write
 from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import recorded_run
@@ -130,9 +130,9 @@ def _run(
     """The phases every run shares: load, score, place, write; then the run's end."""
     phases = Phases(PHASES, progress, desc=_("matching"))
     with phases("load"):
-        snapshot = portrait_snapshot()
+        snapshot = matching_snapshot()
     with phases("score"):
-        scores = portrait_scores(snapshot)
+        scores = snapshot_scores(snapshot)
         letters = scores.class_letters()
     with phases("place"):
         plan = plan_placement(

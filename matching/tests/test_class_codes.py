@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from matching import engine
-from matching.scoring import class_codes, portrait_scores
-from matching.selectors import class_inputs, portrait_snapshot
+from matching.scoring import class_codes, snapshot_scores
+from matching.selectors import class_inputs, matching_snapshot
 
 from .conftest import HOBBIES, SERVICES, refreshed
 
@@ -66,8 +66,8 @@ def test_reclassifying_gives_the_classes_a_run_computes(portraits):
                            hobbies=rng.choice(HOBBIES, int(rng.integers(0, 8)), replace=False))
         for _ in range(40)
     ]
-    snapshot = portrait_snapshot()
-    expected = dict(zip(snapshot.customer_ids.tolist(), portrait_scores(snapshot).class_letters()))
+    snapshot = matching_snapshot()
+    expected = dict(zip(snapshot.customer_ids.tolist(), snapshot_scores(snapshot).class_letters()))
 
     from matching.services import customers_reclassify
 

@@ -215,7 +215,7 @@ def test_two_runs_started_at_once_never_interleave_nor_exceed_capacity(portraits
             return function(*args, **kwargs)
         return wrapper
 
-    monkeypatch.setattr(runs_module, "portrait_snapshot", logged("load", runs_module.portrait_snapshot))
+    monkeypatch.setattr(runs_module, "matching_snapshot", logged("load", runs_module.matching_snapshot))
     monkeypatch.setattr(runs_module, "plan_placement", gate.around(runs_module.plan_placement))
     monkeypatch.setattr(runs_module, "run_changes_write", logged("write", runs_module.run_changes_write))
     actions = {"automatic": run_automatic, "transfer": lambda: manager_book_transfer(manager=leaving)}

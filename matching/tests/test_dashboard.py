@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from customers.models import CustomerProfile
-from matching.dashboard import customer_scores, dashboard_data, manager_mean_scores
+from matching.current_scores import customer_scores, manager_mean_scores
+from matching.dashboard import dashboard_data
 from matching.services import run_automatic
 
 from .conftest import HOBBIES, SERVICES

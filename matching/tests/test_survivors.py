@@ -288,6 +288,6 @@ def test_a_long_targeted_load_holds_only_the_customers_asked_for(portraits, monk
     asked = [customers[1].pk, customers[3].pk]
     monkeypatch.setattr(selectors, "ID_LIST_LIMIT", 1)
 
-    snapshot = selectors.portrait_snapshot(customer_ids=asked)
+    snapshot = selectors.matching_snapshot(customer_ids=asked)
 
     assert sorted(snapshot.customer_ids.tolist()) == sorted(asked)

@@ -107,12 +107,12 @@ def test_scoring_and_placing_never_hold_a_customers_by_managers_matrix():
     """What made 1M customers x 5,000 managers need 10 GB: the score matrices. Scoring and placing 40,000
     customers x 1,000 managers now peak well below one such matrix in bytes (40 MB): a few row blocks.
     (The optimal rule adds its price sample, at most 20,000 dense rows, and its candidate arcs.)"""
-    from matching.scoring import portrait_scores
+    from matching.scoring import snapshot_scores
 
     snapshot = many_customers_snapshot(40_000, 1_000)
     tracemalloc.start()
     try:
-        scores = portrait_scores(snapshot)
+        scores = snapshot_scores(snapshot)
         plan = planning.plan_placement(snapshot, scores, placing=np.ones(snapshot.n_customers, dtype=bool), greedy=True)
         _current, peak = tracemalloc.get_traced_memory()
     finally:

@@ -1,4 +1,4 @@
-"""Admin operations, admin role only: the dashboard, matching runs (start, poll, list, read, apply a
+"""Matching for the admin role (under /api/admin/): the dashboard, matching runs (start, poll, list, read, apply a
 stored plan, undo) and assignment by hand.
 
 Runs and applies go to the task queue (`jobs.services.job_enqueue`, the console's path): the answer is
