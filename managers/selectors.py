@@ -21,8 +21,9 @@ from .models import ManagerProfile
 def manager_load_expression() -> Coalesce:
     """An annotation: customers served by the manager row, 0 when none.
 
-    A correlated count through the (manager, class) index rather than ``Count("customers")``: the join
-    and GROUP BY would aggregate every customer before a page of managers is cut.
+    A correlated subquery (the manager row itself, joined to its customers through the (manager, class)
+    index) rather than ``Count("customers")`` on the outer query: that join and GROUP BY would aggregate
+    every customer before a page of managers is cut.
     """
     served = (
         ManagerProfile.objects.filter(pk=OuterRef("pk"))

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("portrait", "portal", "console", "api", "imports", "demo", "matching", "customers", "managers",
+APPS = ("portrait", "portal", "console", "api", "imports", "demo", "matching", "jobs", "customers", "managers",
         "vocabularies", "accounts", "audit")
 SURFACES = ("portal", "console", "api")
 
