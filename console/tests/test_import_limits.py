@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.tests import xlsx_bombs
-from matching.models import BackgroundJob
+from jobs.models import BackgroundJob
 
 from .test_pages import HEADER, upload
 
