@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("matching", "0006_backgroundjob_to_jobs_app"),
+        ("matching", "0007_backgroundjob_to_jobs_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,7 +17,7 @@ def previews_to_dry_runs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("matching", "0006_backgroundjob_to_jobs_app"),
+        ("matching", "0007_backgroundjob_to_jobs_app"),
     ]
 
     operations = [

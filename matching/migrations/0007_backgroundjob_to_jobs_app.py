@@ -25,7 +25,7 @@ def result_into_run(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("matching", "0005_assignment_terms_as_text"),
+        ("matching", "0006_assignment_note_is_a_text_line"),
     ]
 
     operations = [
