@@ -92,6 +92,27 @@ def can_edit_manager_profile(user, manager) -> bool:
     return can_view_manager(user, manager)
 
 
+def can_log_contact(user, customer) -> bool:
+    """Record a contact with `customer` (and edit the log): only the customer's current manager."""
+    return is_manager(user) and customer.manager_id is not None and customer.manager.user_id == user.pk
+
+
+def can_read_contacts(user, customer) -> bool:
+    """A customer's contact log: their current manager and admins (read-only); never the customer."""
+    return is_admin(user) or can_log_contact(user, customer)
+
+
+def can_edit_contact(user, contact) -> bool:
+    """Change an entry of the log: the customer's current manager, for an entry they recorded themselves
+    (a predecessor's entries stay as they wrote them)."""
+    return can_log_contact(user, contact.customer) and contact.manager.user_id == user.pk
+
+
+def can_use_contacts_api(user) -> bool:
+    """The contact log's API: managers (their own customers') and admins (read-only); never customers."""
+    return is_admin(user) or is_manager(user)
+
+
 def can_list_customers(user) -> bool:
     """A list of customers: an admin's (everyone) or a manager's (their own book)."""
     return is_admin(user) or is_manager(user)

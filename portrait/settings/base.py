@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vocabularies",
     "managers",
     "customers",
+    "contacts",
     # background work: the job row, enqueue/execute, the task (apps register their kinds)
     "jobs",
     # workflows across apps
