@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .v1 import auth, customers, managers, matching, system
+from .v1 import auth, contacts, customers, managers, matching, system
 from .v1.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("auth/logout", auth.LogoutView.as_view(), name="logout"),
     path("customers", customers.CustomerListView.as_view(), name="customers"),
     path("customers/<id:id>/profile", customers.CustomerProfileView.as_view(), name="customer-profile"),
+    path("customers/<id:id>/contacts", contacts.ContactListView.as_view(), name="customer-contacts"),
     path("managers", managers.ManagerListView.as_view(), name="managers"),
     path("managers/<id:id>/profile", managers.ManagerProfileView.as_view(), name="manager-profile"),
     path("admin/dashboard", matching.DashboardView.as_view(), name="dashboard"),

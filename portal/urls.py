@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, customer, workspace
+from .views import auth, contacts, customer, workspace
 
 app_name = "portal"
 
@@ -17,5 +17,10 @@ urlpatterns = [
     path("me/", customer.me, name="me"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/customers/<int:pk>/", workspace.workspace_customer, name="workspace_customer"),
+    path("workspace/customers/<int:pk>/contacts/", contacts.workspace_contact_create, name="workspace_contact_create"),
+    path(
+        "workspace/customers/<int:pk>/contacts/<int:contact_pk>/", contacts.workspace_contact_edit,
+        name="workspace_contact_edit",
+    ),
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
 ]

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_assign_by_hand, can_export, customers_visible_to
+from accounts.access import can_assign_by_hand, can_export, can_read_contacts, customers_visible_to
+from contacts.selectors import contact_list
 from core.tabular import csv_chunks, write_xlsx
 from customers.filters import CustomerSort
 from customers.models import CustomerProfile
@@ -140,6 +141,7 @@ def customer_detail(request, pk: int):
             "match": customer_candidates(customer=customer),
             "history": history,
             "assign_form": ReassignForm(),
+            "contacts": list(contact_list(customer=customer)) if can_read_contacts(request.user, customer) else None,
         },
     )
 

@@ -28,6 +28,7 @@ from matching.services import manager_availability_update
 
 from ..forms import SORT_CHOICES, ManagerProfileForm, WorkspaceCustomerFilter, add_service_errors
 from ..selectors import last_matching_run, match_explanation, relationship_history, segment_names
+from .contacts import contact_log_context, follow_ups_context
 
 PAGE_SIZE = 25
 
@@ -88,6 +89,8 @@ def workspace(request):
         "manager": manager, "form": filters.form, "page": page, "segments": segments, "sort": sort,
         "load": load, "load_percent": min(100, round(100 * load / manager.capacity)) if manager.capacity else 100,
     }
+    if not _is_partial(request):
+        context.update(follow_ups_context(manager))
     template = "portal/workspace/_results.html" if _is_partial(request) else "portal/workspace/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -107,6 +110,7 @@ def workspace_customer(request, pk: int):
         "segment_name": segment_names().get(customer.segment, "") if customer.segment is not None else "",
         "explanation": match_explanation(customer=customer, manager=manager),
         "history": relationship_history(customer=customer, manager=manager),
+        **contact_log_context(request, customer),
     })
 
 
