@@ -3,6 +3,8 @@
 A contact hangs off the customer, not the manager: when the customer changes manager the log stays with
 them and the new manager reads it; `manager` keeps who recorded each entry.
 """
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
@@ -13,6 +15,8 @@ SUMMARY_MAX_LENGTH = 2000
 # The project's free-text rule as it stands (`core.tabular` refuses the same characters on import): no control
 # characters but tab and line breaks, which a summary of several lines keeps.
 _CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# No log reaches further back (and every database stores the times from here on).
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Channel(models.TextChoices):
@@ -71,11 +75,13 @@ class Contact(models.Model):
         return f"{self.customer} {self.contacted_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"
 
     def clean(self) -> None:
-        """A contact has happened (not later than now), and its follow-up is not before it."""
+        """A contact has happened (not later than now, not before 2000), and its follow-up is not before it."""
         errors = {}
         if self.contacted_at is not None:
             if self.contacted_at > timezone.now():
                 errors["contacted_at"] = _("A contact cannot be in the future.")
+            elif self.contacted_at < EARLIEST:
+                errors["contacted_at"] = _("A contact cannot be before 2000.")
             elif self.next_follow_up is not None and self.next_follow_up < timezone.localdate(self.contacted_at):
                 errors["next_follow_up"] = _("The next follow-up cannot be before the contact.")
         if errors:
