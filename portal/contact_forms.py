@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import SUMMARY_MAX_LENGTH, Channel
 
@@ -19,7 +20,7 @@ class ContactForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     summary = forms.CharField(
-        label=_("Summary"), max_length=SUMMARY_MAX_LENGTH, strip=True,
+        label=pgettext_lazy("what was said in a contact", "Summary"), max_length=SUMMARY_MAX_LENGTH, strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_follow_up = forms.DateField(
