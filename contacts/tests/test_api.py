@@ -73,7 +73,8 @@ def test_access_per_role(api, callers, caller, client_of_rm):
 
 def test_the_manager_reads_the_log_newest_first_with_user_ids(api, rm, other_rm, client_of_rm):
     assert client_of_rm.pk != client_of_rm.user_id  # ids in paths are user ids
-    old = ContactFactory(customer=client_of_rm, manager=other_rm, contacted_at=timezone.now() - datetime.timedelta(days=4))
+    four_days_ago = timezone.now() - datetime.timedelta(days=4)
+    old = ContactFactory(customer=client_of_rm, manager=other_rm, contacted_at=four_days_ago)
     new = ContactFactory(customer=client_of_rm, next_follow_up=timezone.localdate())
 
     data = api(rm.user).get(_url(client_of_rm)).json()

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from contacts.models import Channel, Contact
+from customers.tests.factories import CustomerFactory
 
 from .factories import ContactFactory
 
@@ -27,7 +28,8 @@ def _record_url(customer):
 def _form(**values):
     moment = timezone.localtime() - datetime.timedelta(hours=2)
     return {
-        "contacted_at": moment.strftime("%Y-%m-%dT%H:%M"), "channel": Channel.VISIT, "summary": "上门拜访，介绍了保险产品",
+        "contacted_at": moment.strftime("%Y-%m-%dT%H:%M"), "channel": Channel.VISIT,
+        "summary": "上门拜访，介绍了保险产品",
         "next_follow_up": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(), **values,
     }
 
@@ -175,3 +177,19 @@ def test_the_new_manager_reads_the_log_but_edits_only_their_own_entries(signed_i
     assert "前任的记录" in html
     assert reverse("portal:workspace_contact_edit", args=[client_of_rm.pk, before.pk]) not in html
     assert client.get(reverse("portal:workspace_contact_edit", args=[client_of_rm.pk, before.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_the_customer_page_and_home_cost_the_same_queries_whatever_the_log(
+    signed_in, rm, other_rm, client_of_rm, size, django_assert_max_num_queries,
+):
+    for i in range(size):
+        ContactFactory(customer=client_of_rm, manager=other_rm if i % 2 else rm,
+                       contacted_at=timezone.now() - datetime.timedelta(days=i + 1))
+        ContactFactory(customer=CustomerFactory(manager=rm), next_follow_up=timezone.localdate())
+    client = signed_in(rm.user)
+
+    with django_assert_max_num_queries(10):
+        assert len(client.get(_page(client_of_rm)).context["contacts"]) == size
+    with django_assert_max_num_queries(15):
+        assert len(client.get(WORKSPACE).context["follow_ups"]) == size

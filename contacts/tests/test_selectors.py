@@ -17,7 +17,8 @@ TODAY = datetime.date(2026, 12, 7)
 
 
 def _at(days_ago: int, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(TODAY - datetime.timedelta(days=days_ago), datetime.time(hour)))
+    day = TODAY - datetime.timedelta(days=days_ago)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _day(offset: int) -> datetime.date:
