@@ -18,6 +18,7 @@ from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from matching.models import Assignment, MatchingRun, Reason, RunKind, RunLock, Segment
 from accounts.tests.factories import UserFactory
+from contacts.tests.factories import ContactFactory
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
@@ -25,7 +26,8 @@ from vocabularies.models import Service
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {"matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent"}
+READ_ONLY = {"matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
+             "contacts.contact"}
 # simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
 NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
                "axes.accessfailurelog"}
@@ -59,6 +61,7 @@ def one_of_everything(manager, customer, services, hobbies):
     Group.objects.create(name="客户经理主管")
     RunLock.objects.create(pk=RunLock.SINGLETON, holder="autoassign by admin", acquired_at=timezone.now())
     audit_record(actor=manager.user, action="manager.profile_updated", target=manager)
+    ContactFactory(customer=customer)
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
     attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
                "path_info": "/admin/login/"}
