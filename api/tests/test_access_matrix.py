@@ -29,6 +29,13 @@ ENDPOINTS = {
         {"occupation": "律师"},
         (401, 200, 404, 403, 404, 200),
     ),
+    "customer contacts get": ("get", "/api/customers/{customer}/contacts", None, (401, 403, 403, 200, 404, 200)),
+    "customer contacts post": (
+        "post",
+        "/api/customers/{customer}/contacts",
+        {"contacted_at": "2026-01-05T10:00:00", "channel": "phone", "summary": "电话回访"},
+        (401, 403, 403, 201, 404, 403),
+    ),
     "managers list": ("get", "/api/managers", None, (401, 403, 403, 403, 403, 200)),
     "manager profile get": ("get", "/api/managers/{manager}/profile", None, (401, 404, 404, 200, 404, 200)),
     "manager profile put": (

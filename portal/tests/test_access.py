@@ -17,6 +17,9 @@ MATRIX = {
     "workspace_customer": {
         "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
     },
+    "workspace_contact_create": {
+        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
+    },
     "workspace_profile": {
         "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
     },
@@ -28,8 +31,8 @@ VISITORS = ["anonymous", "customer", "other_customer", "manager", "other_manager
 
 
 def _url(page, own_customer):
-    if page == "workspace_customer":
-        return reverse("portal:workspace_customer", args=[own_customer.pk])
+    if page in ("workspace_customer", "workspace_contact_create"):
+        return reverse(f"portal:{page}", args=[own_customer.pk])
     return reverse(f"portal:{page}")
 
 
