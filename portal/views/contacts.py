@@ -98,8 +98,11 @@ def workspace_contact_edit(request, pk: int, contact_pk: int):
     }
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        values = form.values()
+        if values["contacted_at"] == initial["contacted_at"].replace(second=0, microsecond=0):
+            values["contacted_at"] = contact.contacted_at  # the form shows minutes: an untouched time keeps its seconds
         try:
-            contact_update(contact=contact, actor=request.user, **form.values())
+            contact_update(contact=contact, actor=request.user, **values)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
