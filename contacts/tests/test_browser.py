@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.tests.factories import TEST_PASSWORD
 from contacts.models import Contact
 from core.testing.browser import screenshot
+from core.testing.csp import csp_violations, watch_csp
 from customers.tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +26,7 @@ def test_a_manager_logs_a_contact_and_sees_the_follow_up_on_their_home(live_serv
     CustomerFactory(user__username="qian_er", user__name="钱二", manager=rm, customer_class="C")
     today = timezone.localdate().isoformat()
 
+    watch_csp(page)
     _sign_in(page, live_server.url, "rm_wang")
     page.wait_for_url(f"{live_server.url}/workspace/")
     follow_ups = page.get_by_test_id("follow-ups")
@@ -71,4 +73,5 @@ def test_a_manager_logs_a_contact_and_sees_the_follow_up_on_their_home(live_serv
     assert page.get_by_test_id("contact-log").get_by_text("上门拜访，客户确认定投").is_visible()
     page.get_by_role("link", name="我的客户").first.click()
     page.get_by_text("今天没有待跟进的客户。").wait_for()  # the later contact superseded the follow-up
+    assert csp_violations(page) == []
     screenshot(page, "manager-follow-ups-done-desktop-zh")
