@@ -17,7 +17,8 @@ from .messages import COMMAND_HINTS, import_errors_message, import_summary
 
 
 class ImportCommand(BaseCommand):
-    """`import_customers`, `import_managers`: read a file, run the import, report every problem or a summary.
+    """`import_customers`, `import_managers`, `import_contacts`: read a file, run the import, report every problem
+    or a summary.
 
     Warnings about valid rows (a capacity below the current book) go to stderr whatever the verbosity.
     The size and row limits are the upload page's (the settings) unless `--max-bytes`, `--max-rows` or
@@ -26,11 +27,12 @@ class ImportCommand(BaseCommand):
 
     import_file: Callable[..., ImportResult]  # the import service, e.g. imports.services.customers_import
     noun: str  # what the summary counts ("customers"); may be a lazy translation
-    terms_help: str
+    terms_help: str | None = None  # an import of terms (needs, hobbies) offers --create-terms; None: no terms
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("The CSV (UTF-8, a BOM is fine) or .xlsx file to import."))
-        parser.add_argument("--create-terms", action="store_true", help=str(self.terms_help))
+        if self.terms_help is not None:
+            parser.add_argument("--create-terms", action="store_true", help=str(self.terms_help))
         parser.add_argument(
             "--dry-run", action="store_true", help=_("Only validate the file and print what would change.")
         )
@@ -66,9 +68,10 @@ class ImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": path})
         try:
+            terms = {"create_terms": options["create_terms"]} if self.terms_help is not None else {}
             result = self.import_file(
-                file=path, actor=None, create_terms=options["create_terms"], dry_run=options["dry_run"],
-                limits=self.limits(options), **self.service_options(options),
+                file=path, actor=None, dry_run=options["dry_run"], limits=self.limits(options), **terms,
+                **self.service_options(options),
             )
         except OSError as exc:
             raise CommandError(

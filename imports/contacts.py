@@ -25,7 +25,7 @@ from contacts.selectors import CONTACT_COLUMNS
 from contacts.services import contacts_insert
 from core.bulk import BATCH_SIZE
 from core.tabular import (
-    CellValues, ImportResult, Row, RowError, Source, model_errors, shorten, sorted_errors, table_from,
+    CellValues, ImportResult, Limits, Row, RowError, Source, model_errors, shorten, sorted_errors, table_from,
 )
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
@@ -138,6 +138,7 @@ def contacts_import(
     rows: Iterable[Mapping[str, Any] | Row] | None = None,
     file: Source | None = None,
     dry_run: bool = False,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Add contacts to the log from a file (CSV in UTF-8 or XLSX, header `CONTACT_COLUMNS`;
     `next_follow_up` optional) or from rows.
@@ -146,12 +147,12 @@ def contacts_import(
     another system keeps who recorded each entry, present manager or not); `contacted_at` is ISO 8601
     (without an offset: the bank's time zone), `channel` one of `contacts.models.Channel`'s values,
     `next_follow_up` YYYY-MM-DD or empty. Validation, errors, dry run and all-or-nothing as in
-    `imports.services.customers_import`; recorded as "contacts.imported" (a dry run as
-    "contacts.imported_checked") by `actor` (None: the system).
+    `imports.services.customers_import`, within `limits` (the settings' unless given); recorded as
+    "contacts.imported" (a dry run as "contacts.imported_checked") by `actor` (None: the system).
     """
     required = tuple(column for column in CONTACT_COLUMNS if column not in OPTIONAL_COLUMNS)
     with transaction.atomic():
-        table = table_from(rows=rows, file=file, required=required, optional=OPTIONAL_COLUMNS)
+        table = table_from(rows=rows, file=file, required=required, optional=OPTIONAL_COLUMNS, limits=limits)
         new, unchanged, errors = _check(table.rows)
         errors = list(table.errors) + errors
         if errors:

@@ -135,6 +135,22 @@ class TestImportRejectsBadFiles:
 
         assert {e.field for e in result.errors} >= {"when", "contacted_at"}
 
+    def test_the_import_limits_apply_and_the_command_lifts_them(self, tmp_path, rm, client_of_rm):
+        path = _write(tmp_path, [
+            ["zhang_san", "rm_wang", f"2026-01-0{day}T10:00:00", "phone", "电话", ""] for day in (5, 6)
+        ])
+
+        with pytest.raises(CommandError, match="--max-rows"):
+            call_command("import_contacts", str(path), "--max-rows", "1", stdout=io.StringIO())
+        assert not Contact.objects.exists()
+
+        call_command("import_contacts", str(path), "--no-limit", stdout=io.StringIO())
+        assert Contact.objects.count() == 2
+
+    def test_the_command_has_no_terms_to_create(self, tmp_path, rm):
+        with pytest.raises(CommandError, match="create-terms"):
+            call_command("import_contacts", str(tmp_path / "x.csv"), "--create-terms", stdout=io.StringIO())
+
     def test_a_dry_run_checks_and_writes_nothing(self, tmp_path, rm, client_of_rm):
         path = _write(tmp_path, [["zhang_san", "rm_wang", "2026-01-05T10:00:00", "phone", "电话", "2026-01-09"]])
 

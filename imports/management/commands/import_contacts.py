@@ -1,16 +1,13 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from contacts.selectors import CONTACT_COLUMNS
+from imports.commands import ImportCommand
 from imports.contacts import contacts_import
-from imports.messages import import_errors_message, import_summary
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
+    import_file = staticmethod(contacts_import)
     noun = pgettext_lazy("what an import summary counts", "contacts")
 
     @property
@@ -22,29 +19,3 @@ class Command(BaseCommand):
             "is wrong nothing is written and every problem is listed as 'line N: column: problem'. Contacts "
             "already recorded are counted as unchanged: an export of export_contacts re-imports."
         ) % {"columns": ",".join(CONTACT_COLUMNS)}
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help=_("The CSV (UTF-8, a BOM is fine) or .xlsx file to import."))
-        parser.add_argument(
-            "--dry-run", action="store_true", help=_("Only validate the file and print what would change.")
-        )
-
-    def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(_("File not found: %(file)s") % {"file": path})
-        try:
-            result = contacts_import(file=path, actor=None, dry_run=options["dry_run"])
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
-        except IntegrityError as exc:  # the same contact recorded meanwhile; the transaction rolled back
-            raise CommandError(
-                _("The database changed during the import, nothing was imported: %(error)s. Run it again.")
-                % {"error": exc}
-            ) from exc
-        if result.errors:
-            raise CommandError(import_errors_message(result, source=str(path), hints={}))
-        if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(import_summary(result, noun=self.noun)))
