@@ -6,15 +6,14 @@ them and the new manager reads it; `manager` keeps who recorded each entry.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextBlockField
+
 SUMMARY_MAX_LENGTH = 2000
-# The project's free-text rule as it stands (`core.tabular` refuses the same characters on import): no control
-# characters but tab and line breaks, which a summary of several lines keeps.
-_CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 # No log reaches further back (and every database stores the times from here on).
 EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -39,14 +38,8 @@ class Contact(models.Model):
     )
     contacted_at = models.DateTimeField(_("when"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    summary = models.TextField(
-        _("summary"),
-        validators=[
-            MaxLengthValidator(SUMMARY_MAX_LENGTH),
-            RegexValidator(_CONTROL_CHARACTERS, _("The text cannot contain control characters."),
-                           code="control_characters", inverse_match=True),
-        ],
-    )
+    # The project's free-text rule (`core.text`), line feeds allowed: a summary may take several lines.
+    summary = TextBlockField(_("summary"), validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)])
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

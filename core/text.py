@@ -91,3 +91,39 @@ class TextLineField(models.CharField):
 
     def clean(self, value, model_instance):
         return super().clean(self.normalize(value), model_instance)
+
+
+# --- text of several lines (a contact's summary): the same rule, line feeds allowed -----------------------
+
+def normalize_text_block(value: str) -> str:
+    """NFC, line breaks as line feeds (a browser's textarea sends CR LF), surrounding whitespace stripped."""
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@deconstructible
+class TextBlockValidator(TextLineValidator):
+    """`TextLineValidator`'s rule for text of several lines: line feeds are allowed (CSV quotes them, XLSX
+    keeps them, so they re-import); every other character it refuses stays refused, tabs included."""
+
+    def __call__(self, value) -> None:
+        super().__call__(value.replace("\n", "") if isinstance(value, str) else value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, TextBlockValidator) and self.forbidden == other.forbidden
+
+
+validate_text_block = TextBlockValidator()
+
+
+class TextBlockField(models.TextField):
+    """A `TextField` for text people type over several lines: normalised by `clean`, then checked by
+    `validate_text_block`, as `TextLineField` for one line."""
+
+    default_validators = [validate_text_block]
+
+    @staticmethod
+    def normalize(value):
+        return normalize_text_block(value) if isinstance(value, str) else value
+
+    def clean(self, value, model_instance):
+        return super().clean(self.normalize(value), model_instance)

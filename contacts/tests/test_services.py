@@ -82,10 +82,15 @@ def test_the_model_rules_refuse_a_bad_contact(rm, client_of_rm):
     assert not Contact.objects.exists()
 
 
-def test_a_summary_keeps_its_lines(rm, client_of_rm):
-    contact = _record(client_of_rm, rm, summary="第一点\n第二点\r\n\t第三点")
+def test_a_summary_keeps_its_lines_under_the_free_text_rule(rm, client_of_rm):
+    contact = _record(client_of_rm, rm, summary="  第一点\n第二点\r\n第三点 ")
     contact.refresh_from_db()
-    assert contact.summary == "第一点\n第二点\r\n\t第三点"
+    assert contact.summary == "第一点\n第二点\n第三点"  # line feeds only, stripped (core.text)
+
+    for refused in ("制表\t符", "反转\u202e文字", "段落\u2029分隔"):
+        with pytest.raises(ValidationError) as error:
+            _record(client_of_rm, rm, summary=refused)
+        assert "summary" in error.value.message_dict
 
 
 def test_the_same_contact_twice_is_refused(rm, client_of_rm):
