@@ -52,7 +52,8 @@ def _customer(request, pk: int) -> CustomerProfile:
 
 
 def _manager(request) -> ManagerProfile:
-    manager = manager_profile_get(queryset=managers_visible_to(request.user), user=request.user)
+    own = managers_visible_to(request.user, ManagerProfile.objects.all())
+    manager = manager_profile_get(queryset=own, user=request.user)
     if manager is None:
         raise Http404(_("You have no manager profile yet; an administrator creates it."))
     return manager
