@@ -1,4 +1,4 @@
-"""The people every API test acts as, and a client that signs in with a JWT access token."""
+"""Who every API test acts as (`two_books`: two managers, a customer of each, an admin), and a client that signs in with a JWT access token."""
 from __future__ import annotations
 
 import pytest
@@ -22,7 +22,7 @@ def bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {RefreshToken.for_user(user).access_token}"}
 
 
-class People:
+class TwoBooks:
     """customer (served by manager), other_customer (served by other_manager), both managers, an admin."""
 
     def __init__(self, services, hobbies):
@@ -45,8 +45,8 @@ class People:
 
 
 @pytest.fixture
-def people(services, hobbies) -> People:
-    return People(services, hobbies)
+def two_books(services, hobbies) -> TwoBooks:
+    return TwoBooks(services, hobbies)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "customer", "other_customer", "manager", "other_manager", "admin")
 
 
-def portrait_body(people):
+def portrait_body(two_books):
     return {"age": 40, "occupation": "工程师", "total_assets": "120000.00", "needs": [], "hobbies": []}
 
 
@@ -70,10 +70,10 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def jobs(people, services, api):
+def jobs(two_books, services, api):
     """A run that placed someone (so it can be undone) and a stored plan (a dry run, to apply)."""
     CustomerFactory(needs=services[:1])
-    admin = api(people.admin)
+    admin = api(two_books.admin)
     run = admin.post("/api/admin/auto-assign", {}, format="json").json()
     preview = admin.post("/api/admin/auto-assign", {"dry_run": True, "rebalance": True}, format="json").json()
     return {"run": run["run"], "preview": preview["run"], "job": run["id"]}
@@ -87,12 +87,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES)
-def test_access(name, role, expected, people, jobs, api):
+def test_access(name, role, expected, two_books, jobs, api):
     method, path, body, _statuses = ENDPOINTS[name]
-    path = path.format(customer=people.customer.user_id, manager=people.manager.user_id, **jobs)
+    path = path.format(customer=two_books.customer.user_id, manager=two_books.manager.user_id, **jobs)
     if callable(body):
-        body = body(people)
-    client = api(people.user(None if role == "anonymous" else role))
+        body = body(two_books)
+    client = api(two_books.user(None if role == "anonymous" else role))
 
     response = getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
 
@@ -103,18 +103,18 @@ def test_access(name, role, expected, people, jobs, api):
 
 
 @pytest.mark.parametrize("role", ["manager", "other_manager"])
-def test_a_manager_lists_only_their_own_customers(role, people, api):
-    response = api(people.user(role)).get("/api/customers")
+def test_a_manager_lists_only_their_own_customers(role, two_books, api):
+    response = api(two_books.user(role)).get("/api/customers")
 
-    own = people.customer if role == "manager" else people.other_customer
+    own = two_books.customer if role == "manager" else two_books.other_customer
     assert [row["id"] for row in response.json()["results"]] == [own.user_id]
 
 
-def test_guessed_ids_of_other_roles_are_not_found(people, api):
-    client = api(people.customer.user)
+def test_guessed_ids_of_other_roles_are_not_found(two_books, api):
+    client = api(two_books.customer.user)
 
-    assert client.get(f"/api/customers/{people.manager.user_id}/profile").status_code == 404
-    assert client.get(f"/api/managers/{people.customer.user_id}/profile").status_code == 404
+    assert client.get(f"/api/customers/{two_books.manager.user_id}/profile").status_code == 404
+    assert client.get(f"/api/managers/{two_books.customer.user_id}/profile").status_code == 404
     assert client.get("/api/customers/999999/profile").status_code == 404
     assert client.get("/api/customers/-5/profile").status_code == 404
     assert client.get(f"/api/customers/{10**25}/profile").status_code == 404

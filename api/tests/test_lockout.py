@@ -32,8 +32,8 @@ def fail(username, times=5, *, ip=HOME, **headers):
 
 
 @pytest.fixture
-def username(people):
-    return people.manager.user.username
+def username(two_books):
+    return two_books.manager.user.username
 
 
 def test_four_failures_still_let_the_right_password_in(username):
@@ -80,8 +80,8 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(username):
     assert login(username, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
 
 
-def test_failures_under_another_username_do_not_lock_this_one(username, people):
-    fail(people.customer.user.username, 5)
+def test_failures_under_another_username_do_not_lock_this_one(username, two_books):
+    fail(two_books.customer.user.username, 5)
 
     assert login(username).status_code == 200
 

@@ -13,56 +13,56 @@ def profile_path(manager) -> str:
     return f"/api/managers/{manager.user_id}/profile"
 
 
-def test_the_admin_list_shows_load_capacity_and_terms(people, api):
-    response = api(people.admin).get("/api/managers")
+def test_the_admin_list_shows_load_capacity_and_terms(two_books, api):
+    response = api(two_books.admin).get("/api/managers")
 
     assert response.status_code == 200
     rows = {row["id"]: row for row in response.json()["results"]}
-    row = rows[people.manager.user_id]
+    row = rows[two_books.manager.user_id]
     assert (row["load"], row["capacity"], row["accepting_customers"]) == (1, 5, True)
-    assert row["capabilities"] == [t.name for t in people.manager.capabilities.all()]
+    assert row["capabilities"] == [t.name for t in two_books.manager.capabilities.all()]
     assert response.json()["count"] == 2
 
 
 @pytest.mark.parametrize("extra", [0, 48])
 def test_the_manager_list_queries_do_not_grow_with_the_rows(
-    extra, people, services, api, django_assert_max_num_queries
+    extra, two_books, services, api, django_assert_max_num_queries
 ):
     for _ in range(extra):
         CustomerFactory(manager=ManagerFactory(capabilities=services[:2]))
-    client = api(people.admin)
+    client = api(two_books.admin)
 
     with django_assert_max_num_queries(5):  # user (JWT), count, page, capabilities, hobbies
         response = client.get("/api/managers")
     assert len(response.json()["results"]) == 2 + extra
 
 
-def test_a_manager_edits_their_capabilities_hobbies_and_availability(people, services, hobbies, api):
+def test_a_manager_edits_their_capabilities_hobbies_and_availability(two_books, services, hobbies, api):
     body = {"capabilities": [services[4].name], "hobbies": [hobbies[0].name], "accepting_customers": False}
 
-    response = api(people.manager.user).put(profile_path(people.manager), body, format="json", REMOTE_ADDR="10.9.8.7")
+    response = api(two_books.manager.user).put(profile_path(two_books.manager), body, format="json", REMOTE_ADDR="10.9.8.7")
 
     assert response.status_code == 200, response.json()
-    manager = ManagerProfile.objects.get(pk=people.manager.pk)
+    manager = ManagerProfile.objects.get(pk=two_books.manager.pk)
     assert [t.name for t in manager.capabilities.all()] == [services[4].name]
     assert manager.accepting_customers is False
     events = {e.action: e for e in AuditEvent.objects.all()}
-    assert events["manager.profile_updated"].actor == people.manager.user
-    assert events["manager.availability_updated"].actor == people.manager.user
+    assert events["manager.profile_updated"].actor == two_books.manager.user
+    assert events["manager.availability_updated"].actor == two_books.manager.user
     assert events["manager.availability_updated"].ip_address == "10.9.8.7"
 
 
-def test_a_manager_cannot_change_their_capacity(people, api):
-    response = api(people.manager.user).patch(profile_path(people.manager), {"capacity": 500}, format="json")
+def test_a_manager_cannot_change_their_capacity(two_books, api):
+    response = api(two_books.manager.user).patch(profile_path(two_books.manager), {"capacity": 500}, format="json")
 
     assert response.status_code == 403
     assert "capacity" in response.json()["errors"]
-    assert ManagerProfile.objects.get(pk=people.manager.pk).capacity == 5
+    assert ManagerProfile.objects.get(pk=two_books.manager.pk).capacity == 5
 
 
-def test_a_manager_may_send_their_capacity_back_unchanged(people, api):
-    response = api(people.manager.user).patch(
-        profile_path(people.manager),
+def test_a_manager_may_send_their_capacity_back_unchanged(two_books, api):
+    response = api(two_books.manager.user).patch(
+        profile_path(two_books.manager),
         {"capacity": 5, "accepting_customers": False},
         format="json",
     )
@@ -74,48 +74,48 @@ def test_a_manager_may_send_their_capacity_back_unchanged(people, api):
     "field, value",
     [("role", "admin"), ("is_staff", True), ("is_superuser", True), ("load", 0), ("username", "renamed")],
 )
-def test_a_manager_cannot_touch_privileges_or_computed_fields(field, value, people, api):
-    response = api(people.manager.user).patch(profile_path(people.manager), {field: value}, format="json")
+def test_a_manager_cannot_touch_privileges_or_computed_fields(field, value, two_books, api):
+    response = api(two_books.manager.user).patch(profile_path(two_books.manager), {field: value}, format="json")
 
     assert response.status_code == 400 and field in response.json()["errors"]
-    people.manager.user.refresh_from_db()
-    assert people.manager.user.role == "manager" and not people.manager.user.is_staff
+    two_books.manager.user.refresh_from_db()
+    assert two_books.manager.user.role == "manager" and not two_books.manager.user.is_staff
 
 
-def test_the_admin_sets_capacity_and_it_is_audited(people, api):
-    response = api(people.admin).patch(profile_path(people.manager), {"capacity": 80}, format="json")
+def test_the_admin_sets_capacity_and_it_is_audited(two_books, api):
+    response = api(two_books.admin).patch(profile_path(two_books.manager), {"capacity": 80}, format="json")
 
     assert response.status_code == 200 and response.json()["capacity"] == 80
     event = AuditEvent.objects.get(action="manager.availability_updated")
-    assert event.actor == people.admin and event.changes["capacity"] == [5, 80]
+    assert event.actor == two_books.admin and event.changes["capacity"] == [5, 80]
 
 
-def test_capacity_below_the_book_is_409_unless_confirmed(people, api):
-    CustomerFactory.create_batch(2, manager=people.manager)  # book of 3
-    client = api(people.admin)
+def test_capacity_below_the_book_is_409_unless_confirmed(two_books, api):
+    CustomerFactory.create_batch(2, manager=two_books.manager)  # book of 3
+    client = api(two_books.admin)
 
-    refused = client.patch(profile_path(people.manager), {"capacity": 2}, format="json")
+    refused = client.patch(profile_path(two_books.manager), {"capacity": 2}, format="json")
     assert refused.status_code == 409
     assert "3" in refused.json()["detail"]
-    assert ManagerProfile.objects.get(pk=people.manager.pk).capacity == 5
+    assert ManagerProfile.objects.get(pk=two_books.manager.pk).capacity == 5
 
-    confirmed = client.patch(profile_path(people.manager), {"capacity": 2, "confirm_overflow": True}, format="json")
+    confirmed = client.patch(profile_path(two_books.manager), {"capacity": 2, "confirm_overflow": True}, format="json")
     assert confirmed.status_code == 200
     assert confirmed.json()["capacity"] == 2 and confirmed.json()["load"] == 3
 
 
-def test_a_refused_capacity_leaves_the_rest_of_the_request_unwritten(people, services, api):
-    CustomerFactory.create_batch(2, manager=people.manager)
-    before = list(people.manager.capabilities.values_list("pk", flat=True))
+def test_a_refused_capacity_leaves_the_rest_of_the_request_unwritten(two_books, services, api):
+    CustomerFactory.create_batch(2, manager=two_books.manager)
+    before = list(two_books.manager.capabilities.values_list("pk", flat=True))
 
-    response = api(people.admin).put(
-        profile_path(people.manager),
+    response = api(two_books.admin).put(
+        profile_path(two_books.manager),
         {"capabilities": [services[4].name], "hobbies": [], "capacity": 1},
         format="json",
     )
 
     assert response.status_code == 409
-    assert list(ManagerProfile.objects.get(pk=people.manager.pk).capabilities.values_list("pk", flat=True)) == before
+    assert list(ManagerProfile.objects.get(pk=two_books.manager.pk).capabilities.values_list("pk", flat=True)) == before
     assert not AuditEvent.objects.filter(action="manager.profile_updated").exists()
 
 
@@ -123,8 +123,8 @@ def test_a_refused_capacity_leaves_the_rest_of_the_request_unwritten(people, ser
     "body, field",
     [({"capacity": 0}, "capacity"), ({"capacity": "lots"}, "capacity"), ({"capabilities": ["不存在"]}, "capabilities")],
 )
-def test_bad_values_are_400(body, field, people, api):
-    response = api(people.admin).patch(profile_path(people.manager), body, format="json")
+def test_bad_values_are_400(body, field, two_books, api):
+    response = api(two_books.admin).patch(profile_path(two_books.manager), body, format="json")
 
     assert response.status_code == 400
     assert any(key.startswith(field) for key in response.json()["errors"])

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def waiting(people, services, hobbies):
+def waiting(two_books, services, hobbies):
     """Two customers without a manager, who match `manager` best."""
     return [CustomerFactory(needs=services[:3], hobbies=hobbies[:3]) for _ in range(2)]
 
@@ -22,8 +22,8 @@ def managers_of(customers) -> set:
     return set(CustomerProfile.objects.filter(pk__in=[c.pk for c in customers]).values_list("manager", flat=True))
 
 
-def test_auto_assign_answers_202_with_a_url_to_poll_and_the_run_places_customers(people, waiting, api):
-    client = api(people.admin)
+def test_auto_assign_answers_202_with_a_url_to_poll_and_the_run_places_customers(two_books, waiting, api):
+    client = api(two_books.admin)
 
     started = client.post("/api/admin/auto-assign", {"strategy": "greedy", "rebalance": False}, format="json")
 
@@ -34,13 +34,13 @@ def test_auto_assign_answers_202_with_a_url_to_poll_and_the_run_places_customers
     assert job["kind"] == JobKind.RUN and job["done"] and job["status"] == "succeeded"
     run = client.get(job["run_url"]).json()
     assert run["id"] == job["run"] and run["status"] == "succeeded" and run["strategy"] == "greedy"
-    assert run["customers_placed"] == 2 and run["actor"] == people.admin.username
-    assert managers_of(waiting) == {people.manager.pk}
-    assert AuditEvent.objects.filter(action="job.run_requested", actor=people.admin).exists()
+    assert run["customers_placed"] == 2 and run["actor"] == two_books.admin.username
+    assert managers_of(waiting) == {two_books.manager.pk}
+    assert AuditEvent.objects.filter(action="job.run_requested", actor=two_books.admin).exists()
 
 
-def test_a_dry_run_stores_a_plan_that_apply_writes_exactly(people, waiting, api):
-    client = api(people.admin)
+def test_a_dry_run_stores_a_plan_that_apply_writes_exactly(two_books, waiting, api):
+    client = api(two_books.admin)
 
     job = client.post("/api/admin/auto-assign", {"dry_run": True}, format="json").json()
     preview = MatchingRun.objects.get(pk=job["run"])
@@ -57,12 +57,12 @@ def test_a_dry_run_stores_a_plan_that_apply_writes_exactly(people, waiting, api)
     } == planned
 
 
-def test_apply_after_a_change_is_409_naming_what_changed(people, waiting, api):
-    client = api(people.admin)
+def test_apply_after_a_change_is_409_naming_what_changed(two_books, waiting, api):
+    client = api(two_books.admin)
     preview_id = client.post("/api/admin/auto-assign", {"dry_run": True}, format="json").json()["run"]
     client.post(
         "/api/admin/manual-assign",
-        {"customer": waiting[0].user_id, "manager": people.other_manager.user_id, "reason": "asked"},
+        {"customer": waiting[0].user_id, "manager": two_books.other_manager.user_id, "reason": "asked"},
         format="json",
     )
 
@@ -73,21 +73,21 @@ def test_apply_after_a_change_is_409_naming_what_changed(people, waiting, api):
     assert CustomerProfile.objects.get(pk=waiting[1].pk).manager_id is None
 
 
-def test_only_a_stored_plan_can_be_applied(people, waiting, api):
-    client = api(people.admin)
+def test_only_a_stored_plan_can_be_applied(two_books, waiting, api):
+    client = api(two_books.admin)
     run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
 
     assert client.post(f"/api/admin/runs/{run_id}/apply", {}, format="json").status_code == 404
 
 
-def test_an_unknown_strategy_is_400(people, api):
-    response = api(people.admin).post("/api/admin/auto-assign", {"strategy": "random"}, format="json")
+def test_an_unknown_strategy_is_400(two_books, api):
+    response = api(two_books.admin).post("/api/admin/auto-assign", {"strategy": "random"}, format="json")
 
     assert response.status_code == 400 and "strategy" in response.json()["errors"]
 
 
-def test_runs_are_listed_newest_first_with_constant_queries(people, waiting, api, django_assert_max_num_queries):
-    client = api(people.admin)
+def test_runs_are_listed_newest_first_with_constant_queries(two_books, waiting, api, django_assert_max_num_queries):
+    client = api(two_books.admin)
     for _ in range(3):
         client.post("/api/admin/auto-assign", {"dry_run": True}, format="json")
 
@@ -98,8 +98,8 @@ def test_runs_are_listed_newest_first_with_constant_queries(people, waiting, api
     assert response.json()["count"] == 3 and ids == sorted(ids, reverse=True)
 
 
-def test_undo_restores_the_run_and_a_second_undo_is_refused(people, waiting, api):
-    client = api(people.admin)
+def test_undo_restores_the_run_and_a_second_undo_is_refused(two_books, waiting, api):
+    client = api(two_books.admin)
     run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
 
     undone = client.post(f"/api/admin/runs/{run_id}/undo", {}, format="json")
@@ -112,13 +112,13 @@ def test_undo_restores_the_run_and_a_second_undo_is_refused(people, waiting, api
     assert set(again.json()) == {"detail", "errors"}
 
 
-def test_undo_after_a_later_change_is_409_and_names_the_customer(people, waiting, api):
-    client = api(people.admin)
+def test_undo_after_a_later_change_is_409_and_names_the_customer(two_books, waiting, api):
+    client = api(two_books.admin)
     run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
     moved = waiting[0]
     client.post(
         "/api/admin/manual-assign",
-        {"customer": moved.user_id, "manager": people.other_manager.user_id, "reason": "customer asked"},
+        {"customer": moved.user_id, "manager": two_books.other_manager.user_id, "reason": "customer asked"},
         format="json",
     )
 
@@ -129,13 +129,13 @@ def test_undo_after_a_later_change_is_409_and_names_the_customer(people, waiting
     assert MatchingRun.objects.get(pk=run_id).undone_by.filter(status=RunStatus.SUCCEEDED).count() == 0
 
 
-def test_a_refused_undo_lists_the_first_20_customers_and_counts_them_all(people, services, hobbies, api):
+def test_a_refused_undo_lists_the_first_20_customers_and_counts_them_all(two_books, services, hobbies, api):
     many = [CustomerFactory(needs=services[:3], hobbies=hobbies[:3]) for _ in range(25)]
-    ManagerProfile.objects.filter(pk=people.manager.pk).update(capacity=100)
-    client = api(people.admin)
+    ManagerProfile.objects.filter(pk=two_books.manager.pk).update(capacity=100)
+    client = api(two_books.admin)
     run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
     assert Assignment.objects.filter(run_id=run_id).count() == 25
-    CustomerProfile.objects.filter(pk__in=[c.pk for c in many]).update(manager=people.other_manager)
+    CustomerProfile.objects.filter(pk__in=[c.pk for c in many]).update(manager=two_books.other_manager)
 
     response = client.post(f"/api/admin/runs/{run_id}/undo", {}, format="json")
 
@@ -145,54 +145,54 @@ def test_a_refused_undo_lists_the_first_20_customers_and_counts_them_all(people,
     assert details[-1] == "… and 5 more."
 
 
-def test_undo_of_an_unknown_run_is_404(people, api):
-    assert api(people.admin).post("/api/admin/runs/424242/undo", {}, format="json").status_code == 404
+def test_undo_of_an_unknown_run_is_404(two_books, api):
+    assert api(two_books.admin).post("/api/admin/runs/424242/undo", {}, format="json").status_code == 404
 
 
-def test_manual_assign_moves_locks_and_records_who_and_why(people, api):
-    response = api(people.admin).post(
+def test_manual_assign_moves_locks_and_records_who_and_why(two_books, api):
+    response = api(two_books.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.other_customer.user_id, "manager": people.manager.user_id, "reason": "客户要求"},
+        {"customer": two_books.other_customer.user_id, "manager": two_books.manager.user_id, "reason": "客户要求"},
         format="json",
     )
 
     assert response.status_code == 200, response.json()
-    assert response.json()["new_manager"] == people.manager.user_id
-    assert response.json()["previous_manager"] == people.other_manager.user_id
-    profile = CustomerProfile.objects.get(pk=people.other_customer.pk)
-    assert profile.manager_id == people.manager.pk and profile.manager_locked
+    assert response.json()["new_manager"] == two_books.manager.user_id
+    assert response.json()["previous_manager"] == two_books.other_manager.user_id
+    profile = CustomerProfile.objects.get(pk=two_books.other_customer.pk)
+    assert profile.manager_id == two_books.manager.pk and profile.manager_locked
     assignment = Assignment.objects.get(customer=profile)
-    assert assignment.actor == people.admin and assignment.note == "客户要求"
+    assert assignment.actor == two_books.admin and assignment.note == "客户要求"
 
 
-def test_manual_assign_to_a_full_manager_is_409_with_the_reason(people, api):
-    CustomerFactory.create_batch(4, manager=people.manager)  # 5 of 5
+def test_manual_assign_to_a_full_manager_is_409_with_the_reason(two_books, api):
+    CustomerFactory.create_batch(4, manager=two_books.manager)  # 5 of 5
 
-    response = api(people.admin).post(
+    response = api(two_books.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.other_customer.user_id, "manager": people.manager.user_id, "reason": "asked"},
+        {"customer": two_books.other_customer.user_id, "manager": two_books.manager.user_id, "reason": "asked"},
         format="json",
     )
 
     assert response.status_code == 409
     assert "5" in response.json()["detail"]
-    assert CustomerProfile.objects.get(pk=people.other_customer.pk).manager_id == people.other_manager.pk
+    assert CustomerProfile.objects.get(pk=two_books.other_customer.pk).manager_id == two_books.other_manager.pk
 
 
-def test_manual_assign_refusals_that_are_not_capacity_stay_400(people, api):
-    same = api(people.admin).post(
+def test_manual_assign_refusals_that_are_not_capacity_stay_400(two_books, api):
+    same = api(two_books.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.customer.user_id, "manager": people.manager.user_id, "reason": "again"},
+        {"customer": two_books.customer.user_id, "manager": two_books.manager.user_id, "reason": "again"},
         format="json",
     )
-    missing = api(people.admin).post(
+    missing = api(two_books.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.customer.user_id, "manager": 999999, "reason": "x"},
+        {"customer": two_books.customer.user_id, "manager": 999999, "reason": "x"},
         format="json",
     )
-    no_reason = api(people.admin).post(
+    no_reason = api(two_books.admin).post(
         "/api/admin/manual-assign",
-        {"customer": people.customer.user_id, "manager": people.other_manager.user_id},
+        {"customer": two_books.customer.user_id, "manager": two_books.other_manager.user_id},
         format="json",
     )
 
@@ -202,27 +202,27 @@ def test_manual_assign_refusals_that_are_not_capacity_stay_400(people, api):
 
 
 class TestDashboard:
-    def test_figures_match_independent_counts(self, people, waiting, api):
-        api(people.admin).post("/api/admin/auto-assign", {}, format="json")
+    def test_figures_match_independent_counts(self, two_books, waiting, api):
+        api(two_books.admin).post("/api/admin/auto-assign", {}, format="json")
 
-        body = api(people.admin).get("/api/admin/dashboard").json()
+        body = api(two_books.admin).get("/api/admin/dashboard").json()
 
         kpis = body["kpis"]
         assert kpis["customers"] == CustomerProfile.objects.count() == 4
         assert kpis["assigned"] == CustomerProfile.objects.filter(manager__isnull=False).count() == 4
         assert kpis["unassigned"] == 0 and kpis["managers"] == 2
         loads = {row["username"]: row["load"] for row in body["managers"]}
-        assert loads == {people.manager.user.username: 3, people.other_manager.user.username: 1}
+        assert loads == {two_books.manager.user.username: 3, two_books.other_manager.user.username: 1}
         assert sum(row["count"] for row in body["classes"]) == 4
         assert body["last_run"]["placed"] == 2
 
-    def test_the_api_and_the_console_show_the_same_figures(self, people, waiting, api):
-        api(people.admin).post("/api/admin/auto-assign", {}, format="json")
+    def test_the_api_and_the_console_show_the_same_figures(self, two_books, waiting, api):
+        api(two_books.admin).post("/api/admin/auto-assign", {}, format="json")
         console = APIClient()
-        console.force_login(people.admin)
+        console.force_login(two_books.admin)
 
         page = console.get("/console/")
-        body = api(people.admin).get("/api/admin/dashboard").json()
+        body = api(two_books.admin).get("/api/admin/dashboard").json()
 
         assert page.status_code == 200
         data = page.context["data"]

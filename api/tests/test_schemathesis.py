@@ -47,19 +47,19 @@ def _raw_schema() -> dict:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_operation_answers_within_the_schema(role, people, services):
+def test_every_operation_answers_within_the_schema(role, two_books, services):
     CustomerFactory(needs=services[:2])  # someone for a run to place
     admin = APIClient()
-    admin.credentials(**bearer(people.admin))
+    admin.credentials(**bearer(two_books.admin))
     run = admin.post("/api/admin/auto-assign", {}, format="json").json()
     preview = admin.post("/api/admin/auto-assign", {"dry_run": True, "rebalance": True}, format="json").json()
 
     schema = schemathesis.from_dict(_raw_schema(), app=WSGIHandler())
-    user = people.user(None if role == "anonymous" else role)
+    user = two_books.user(None if role == "anonymous" else role)
     headers = {"Authorization": bearer(user)["HTTP_AUTHORIZATION"]} if user is not None else {}
     real_ids = {
-        "customers": itertools.cycle([people.customer.user_id, people.other_customer.user_id]),
-        "managers": itertools.cycle([people.manager.user_id, people.other_manager.user_id]),
+        "customers": itertools.cycle([two_books.customer.user_id, two_books.other_customer.user_id]),
+        "managers": itertools.cycle([two_books.manager.user_id, two_books.other_manager.user_id]),
         "runs": itertools.cycle([run["run"], preview["run"]]),
         "jobs": itertools.cycle([run["id"], preview["id"]]),
     }

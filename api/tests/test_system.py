@@ -25,11 +25,11 @@ def test_health_is_503_when_the_database_cannot_be_reached():
     assert response.json()["status"] == "error" and response.json()["database"] == "error"
 
 
-def test_vocabulary_lists_the_active_terms_in_order(people, services, hobbies, api):
+def test_vocabulary_lists_the_active_terms_in_order(two_books, services, hobbies, api):
     services[1].is_active = False
     services[1].save()
 
-    response = api(people.customer.user).get("/api/vocabulary")
+    response = api(two_books.customer.user).get("/api/vocabulary")
 
     assert response.status_code == 200
     assert [t["name"] for t in response.json()["services"]] == [s.name for s in services if s.is_active]
@@ -57,11 +57,11 @@ def test_swagger_ui_is_served_from_local_static_files():
     assert "/static/drf_spectacular_sidecar/" in html
 
 
-def test_the_browsable_api_is_for_staff_only(people):
+def test_the_browsable_api_is_for_staff_only(two_books):
     staff = APIClient()
-    staff.force_login(people.admin)
+    staff.force_login(two_books.admin)
     customer = APIClient()
-    customer.force_login(people.customer.user)
+    customer.force_login(two_books.customer.user)
 
     as_staff = staff.get("/api/vocabulary", HTTP_ACCEPT="text/html")
     as_customer = customer.get("/api/vocabulary", HTTP_ACCEPT="text/html,*/*;q=0.8")
@@ -72,42 +72,42 @@ def test_the_browsable_api_is_for_staff_only(people):
     assert anonymous["Content-Type"].startswith("application/json")
 
 
-def test_a_session_write_still_needs_the_csrf_token(people):
+def test_a_session_write_still_needs_the_csrf_token(two_books):
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(people.customer.user)
+    client.force_login(two_books.customer.user)
 
-    response = client.patch(f"/api/customers/{people.customer.user_id}/profile", {"occupation": "x"}, format="json")
+    response = client.patch(f"/api/customers/{two_books.customer.user_id}/profile", {"occupation": "x"}, format="json")
 
     assert response.status_code == 403
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_bad_json_is_400_in_the_error_shape(people, api):
-    response = api(people.admin).generic(
-        "PATCH", f"/api/customers/{people.customer.user_id}/profile", "{not json", content_type="application/json",
+def test_bad_json_is_400_in_the_error_shape(two_books, api):
+    response = api(two_books.admin).generic(
+        "PATCH", f"/api/customers/{two_books.customer.user_id}/profile", "{not json", content_type="application/json",
     )
 
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "errors"} and response.json()["detail"]
 
 
-def test_an_oversized_body_is_413_in_the_error_shape_and_nothing_is_stored(people, api, settings):
+def test_an_oversized_body_is_413_in_the_error_shape_and_nothing_is_stored(two_books, api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
     body = '{"occupation": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
 
-    response = api(people.customer.user).generic(
-        "PATCH", f"/api/customers/{people.customer.user_id}/profile", body, content_type="application/json",
+    response = api(two_books.customer.user).generic(
+        "PATCH", f"/api/customers/{two_books.customer.user_id}/profile", body, content_type="application/json",
     )
 
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is larger than 64 KB.", "errors": {}}
-    people.customer.refresh_from_db()
-    assert not people.customer.occupation.startswith("xxx")
+    two_books.customer.refresh_from_db()
+    assert not two_books.customer.occupation.startswith("xxx")
 
 
-def test_an_unsupported_content_type_is_415_in_the_error_shape(people, api):
-    response = api(people.customer.user).generic(
-        "PATCH", f"/api/customers/{people.customer.user_id}/profile", "age=30", content_type="text/plain",
+def test_an_unsupported_content_type_is_415_in_the_error_shape(two_books, api):
+    response = api(two_books.customer.user).generic(
+        "PATCH", f"/api/customers/{two_books.customer.user_id}/profile", "age=30", content_type="text/plain",
     )
 
     assert response.status_code == 415 and set(response.json()) == {"detail", "errors"}
@@ -121,7 +121,7 @@ def test_pages_keep_djangos_own_400_page(client, settings):
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
 
 
-def test_a_bad_bearer_token_is_401_with_a_challenge(people):
+def test_a_bad_bearer_token_is_401_with_a_challenge(two_books):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Bearer nonsense")
 
@@ -132,8 +132,8 @@ def test_a_bad_bearer_token_is_401_with_a_challenge(people):
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_an_inactive_users_token_stops_working(people, api):
-    client = api(people.manager.user)
-    UserFactory._meta.model.objects.filter(pk=people.manager.user_id).update(is_active=False)
+def test_an_inactive_users_token_stops_working(two_books, api):
+    client = api(two_books.manager.user)
+    UserFactory._meta.model.objects.filter(pk=two_books.manager.user_id).update(is_active=False)
 
     assert client.get("/api/customers").status_code == 401

@@ -27,7 +27,7 @@ def bank(db):
 
 
 @pytest.fixture
-def admin_client(db):
+def console_admin_client(db):
     client = Client()
     client.force_login(UserFactory(username="boss", admin=True))
     return client

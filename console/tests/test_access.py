@@ -49,10 +49,10 @@ def urls(bank):
     return get, post
 
 
-def test_every_page_opens_for_an_admin(admin_client, urls):
+def test_every_page_opens_for_an_admin(console_admin_client, urls):
     get, _post = urls
     for url in get:
-        assert admin_client.get(url).status_code in (200, 302), url
+        assert console_admin_client.get(url).status_code in (200, 302), url
 
 
 def test_a_role_admin_without_superuser_flag_uses_the_console(plain_admin_client, bank):

@@ -62,17 +62,17 @@ def act(client, url, action, ids, **data):
 
 class TestExports:
     @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-    def test_nobody_but_an_administrator_downloads_the_customer_list(self, bank, outsiders, admin_client, fmt):
+    def test_nobody_but_an_administrator_downloads_the_customer_list(self, bank, outsiders, console_admin_client, fmt):
         url = reverse("console:customer_export") + f"?format={fmt}"
 
         for who, client in outsiders.items():
             response = client.get(url)
             assert response.status_code == 403, who
             assert "Content-Disposition" not in response, who
-        assert "attachment" in admin_client.get(url)["Content-Disposition"]
+        assert "attachment" in console_admin_client.get(url)["Content-Disposition"]
 
     @pytest.mark.parametrize("action", ["export_csv", "export_xlsx"])
-    def test_nobody_but_an_administrator_exports_selected_customers(self, bank, outsiders, admin_client, action):
+    def test_nobody_but_an_administrator_exports_selected_customers(self, bank, outsiders, console_admin_client, action):
         ids = [customer.pk for customer in bank["customers"].values()]
         body = {"action": action, "ids": ids}
 
@@ -80,7 +80,7 @@ class TestExports:
             response = client.post(reverse("console:customer_bulk"), body)
             assert response.status_code == 403, who
             assert "Content-Disposition" not in response, who
-        assert "attachment" in admin_client.post(reverse("console:customer_bulk"), body)["Content-Disposition"]
+        assert "attachment" in console_admin_client.post(reverse("console:customer_bulk"), body)["Content-Disposition"]
 
     def test_an_inactive_administrator_is_sent_to_sign_in(self, bank):
         admin = UserFactory(username="gone", admin=True)

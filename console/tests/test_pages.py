@@ -38,9 +38,9 @@ def messages_of(response):
 # --- dashboard ---------------------------------------------------------------------------------
 
 
-def test_dashboard_shows_the_figures_and_embeds_the_chart_data(admin_client, bank, django_assert_max_num_queries):
+def test_dashboard_shows_the_figures_and_embeds_the_chart_data(console_admin_client, bank, django_assert_max_num_queries):
     with django_assert_max_num_queries(14):
-        response = admin_client.get(reverse("console:dashboard"))
+        response = console_admin_client.get(reverse("console:dashboard"))
     assert response.status_code == 200
     kpis = response.context["kpis"]
     assert kpis["customers"] == 5 == CustomerProfile.objects.count()
@@ -53,48 +53,48 @@ def test_dashboard_shows_the_figures_and_embeds_the_chart_data(admin_client, ban
 # --- customers ---------------------------------------------------------------------------------
 
 
-def test_customer_filters_combine(admin_client, bank):
-    response = admin_client.get(reverse("console:customers"), {"unassigned": "true", "age_min": 50})
+def test_customer_filters_combine(console_admin_client, bank):
+    response = console_admin_client.get(reverse("console:customers"), {"unassigned": "true", "age_min": 50})
     assert [c.user.username for c, _score in response.context["rows"]] == ["carol", "erin"]
-    response = admin_client.get(reverse("console:customers"), {"manager": bank["m1"].user_id, "assets_min": "100000"})
+    response = console_admin_client.get(reverse("console:customers"), {"manager": bank["m1"].user_id, "assets_min": "100000"})
     assert [c.user.username for c, _score in response.context["rows"]] == ["bob"]
-    response = admin_client.get(reverse("console:customers"), {"q": "car"})
+    response = console_admin_client.get(reverse("console:customers"), {"q": "car"})
     assert [c.user.username for c, _score in response.context["rows"]] == ["carol"]
 
 
-def test_customer_list_sorts_and_paginates_in_bounded_queries(admin_client, bank, django_assert_max_num_queries):
+def test_customer_list_sorts_and_paginates_in_bounded_queries(console_admin_client, bank, django_assert_max_num_queries):
     for i in range(60):
         bank["portraits"].customer(f"zz{i:02d}", needs=["S00"])
     with django_assert_max_num_queries(14):
-        response = admin_client.get(reverse("console:customers"), {"sort": "-age"})
+        response = console_admin_client.get(reverse("console:customers"), {"sort": "-age"})
     page = response.context["page"]
     assert page.paginator.count == 65 and len(page.object_list) == 50
     ages = [c.age for c, _ in response.context["rows"]]
     assert ages == sorted(ages, reverse=True)
 
 
-def test_export_holds_exactly_the_filtered_rows(admin_client, bank):
+def test_export_holds_exactly_the_filtered_rows(console_admin_client, bank):
     filters = {"unassigned": "true", "age_min": 50}
-    shown = [c.user.username for c, _ in admin_client.get(reverse("console:customers"), filters).context["rows"]]
-    rows = csv_rows(admin_client.get(reverse("console:customer_export"), {**filters, "format": "csv"}))
+    shown = [c.user.username for c, _ in console_admin_client.get(reverse("console:customers"), filters).context["rows"]]
+    rows = csv_rows(console_admin_client.get(reverse("console:customer_export"), {**filters, "format": "csv"}))
     assert [row["username"] for row in rows] == shown == ["carol", "erin"]
-    response = admin_client.get(reverse("console:customer_export"), {**filters, "format": "xlsx"})
+    response = console_admin_client.get(reverse("console:customer_export"), {**filters, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == shown
 
 
-def test_export_escapes_formulas(admin_client, bank):
+def test_export_escapes_formulas(console_admin_client, bank):
     CustomerProfile.objects.filter(user__username="dave").update(occupation="=HYPERLINK(1)")
-    rows = csv_rows(admin_client.get(reverse("console:customer_export"), {"q": "dave", "format": "csv"}))
+    rows = csv_rows(console_admin_client.get(reverse("console:customer_export"), {"q": "dave", "format": "csv"}))
     assert rows[0]["occupation"].startswith("'=")
 
 
-def test_selected_rows_export_and_reassign(admin_client, bank):
+def test_selected_rows_export_and_reassign(console_admin_client, bank):
     c = bank["customers"]
     ids = [c["carol"].pk, c["dave"].pk]
-    response = admin_client.post(reverse("console:customer_bulk"), {"ids": ids, "action": "export_csv"})
+    response = console_admin_client.post(reverse("console:customer_bulk"), {"ids": ids, "action": "export_csv"})
     assert sorted(row["username"] for row in csv_rows(response)) == ["carol", "dave"]
-    response = admin_client.post(
+    response = console_admin_client.post(
         reverse("console:customer_bulk"),
         {
             "ids": ids,
@@ -109,10 +109,10 @@ def test_selected_rows_export_and_reassign(admin_client, bank):
     assert Assignment.objects.filter(customer=c["dave"], note="closer to their needs").exists()
 
 
-def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(admin_client, bank):
+def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(console_admin_client, bank):
     c = bank["customers"]
     ids = [c["carol"].pk, c["dave"].pk, c["erin"].pk]
-    response = admin_client.post(
+    response = console_admin_client.post(
         reverse("console:customer_bulk"),
         {
             "ids": ids,
@@ -126,30 +126,30 @@ def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(admin_client,
     assert not CustomerProfile.objects.filter(pk__in=ids, manager__isnull=False).exists()
 
 
-def test_a_manager_is_typed_by_username_in_any_case_and_an_unknown_one_is_refused(admin_client, bank):
+def test_a_manager_is_typed_by_username_in_any_case_and_an_unknown_one_is_refused(console_admin_client, bank):
     dave = bank["customers"]["dave"]
     url = reverse("console:customer_assign", args=[dave.pk])
 
-    response = admin_client.post(url, {"manager": "nobody", "reason": "x"}, follow=True)
+    response = console_admin_client.post(url, {"manager": "nobody", "reason": "x"}, follow=True)
     assert "No manager has this username." in messages_of(response)
     assert refreshed(dave).manager is None
 
-    admin_client.post(url, {"manager": " M2 ", "reason": "x"})
+    console_admin_client.post(url, {"manager": " M2 ", "reason": "x"})
     assert refreshed(dave).manager == bank["m2"]
 
 
-def test_the_manager_box_suggests_matching_active_managers_with_their_load(admin_client, bank):
-    response = admin_client.get(reverse("console:manager_suggestions"), {"manager": "m2"})
+def test_the_manager_box_suggests_matching_active_managers_with_their_load(console_admin_client, bank):
+    response = console_admin_client.get(reverse("console:manager_suggestions"), {"manager": "m2"})
 
     html = response.content.decode()
     assert '<option value="m2">' in html and "0/3" in html and 'value="m1"' not in html
 
 
-def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns_by_suggestion(admin_client, bank):
+def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns_by_suggestion(console_admin_client, bank):
     """The filter's parameter is the manager's user id (as on every surface), picked from their usernames;
     "Unassigned" is a choice of its own. Reassigning still suggests managers as one types."""
     m1 = bank["m1"]
-    response = admin_client.get(reverse("console:customers"), {"manager": m1.user_id})
+    response = console_admin_client.get(reverse("console:customers"), {"manager": m1.user_id})
     html = response.content.decode()
 
     assert f'<option value="{m1.user_id}" selected>m1</option>' in html
@@ -158,11 +158,11 @@ def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns
     assert [c.user.username for c, _score in response.context["rows"]] == ["alice", "bob"]
 
 
-def test_customer_page_shows_candidates_and_history(admin_client, bank, django_assert_max_num_queries):
+def test_customer_page_shows_candidates_and_history(console_admin_client, bank, django_assert_max_num_queries):
     alice = bank["customers"]["alice"]
     customer_assign(customer=alice, manager=bank["m2"], actor=None, note="test")
     with django_assert_max_num_queries(20):
-        response = admin_client.get(reverse("console:customer", args=[alice.pk]))
+        response = console_admin_client.get(reverse("console:customer", args=[alice.pk]))
     match = response.context["match"]
     assert match["best"]["username"] == "m1"
     assert [row["username"] for row in match["candidates"]] == ["m1", "m2"]
@@ -170,29 +170,29 @@ def test_customer_page_shows_candidates_and_history(admin_client, bank, django_a
     assert [a.note for a in response.context["history"]] == ["test"]
 
 
-def test_manual_assignment_locks_and_over_capacity_is_refused(admin_client, bank):
+def test_manual_assignment_locks_and_over_capacity_is_refused(console_admin_client, bank):
     carol, dave = bank["customers"]["carol"], bank["customers"]["dave"]
     url = reverse("console:customer_assign", args=[carol.pk])
-    response = admin_client.post(url, {"manager": "m1", "reason": "asked for"}, follow=True)
+    response = console_admin_client.post(url, {"manager": "m1", "reason": "asked for"}, follow=True)
     assert "room for 0 more" in " ".join(messages_of(response))
     assert refreshed(carol).manager is None
-    admin_client.post(url, {"manager": "m2", "reason": "asked for"})
+    console_admin_client.post(url, {"manager": "m2", "reason": "asked for"})
     assert refreshed(carol).manager == bank["m2"] and carol.manager_locked
-    admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
+    console_admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
     assert not refreshed(carol).manager_locked
-    response = admin_client.post(
+    response = console_admin_client.post(
         reverse("console:customer_assign", args=[dave.pk]), {"manager": "m2", "reason": ""}, follow=True
     )
     assert refreshed(dave).manager is None  # a reason is required
 
 
-def test_deactivate_asks_for_confirmation(admin_client, bank):
+def test_deactivate_asks_for_confirmation(console_admin_client, bank):
     dave = bank["customers"]["dave"]
     url = reverse("console:customer_deactivate", args=[dave.pk])
-    assert admin_client.get(url).status_code == 200
-    admin_client.post(url, {})
+    assert console_admin_client.get(url).status_code == 200
+    console_admin_client.post(url, {})
     assert refreshed(dave.user).is_active
-    admin_client.post(url, {"confirm": "on"})
+    console_admin_client.post(url, {"confirm": "on"})
     assert not refreshed(dave.user).is_active
     assert AuditEvent.objects.filter(action="customer.deactivated", actor_username="boss").exists()
 
@@ -200,32 +200,32 @@ def test_deactivate_asks_for_confirmation(admin_client, bank):
 # --- managers ----------------------------------------------------------------------------------
 
 
-def test_manager_list_in_bounded_queries(admin_client, bank, django_assert_max_num_queries):
+def test_manager_list_in_bounded_queries(console_admin_client, bank, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
-        response = admin_client.get(reverse("console:managers"))
+        response = console_admin_client.get(reverse("console:managers"))
     rows = {m.user.username: (m.load, mean) for m, mean in response.context["rows"]}
     assert rows == {"m1": (2, 3.5), "m2": (0, None)}  # alice 3+2, bob 2+0
 
 
-def test_capacity_below_the_book_warns_then_saves_when_confirmed(admin_client, bank):
+def test_capacity_below_the_book_warns_then_saves_when_confirmed(console_admin_client, bank):
     m1 = bank["m1"]
     url = reverse("console:manager", args=[m1.pk])
-    response = admin_client.post(url, {"capacity": 1, "accepting_customers": "on"})
+    response = console_admin_client.post(url, {"capacity": 1, "accepting_customers": "on"})
     assert "serves 2 customers" in response.context["overflow"]
     assert refreshed(m1).capacity == 2
-    admin_client.post(url, {"capacity": 1, "accepting_customers": "on", "confirm_overflow": "on"})
+    console_admin_client.post(url, {"capacity": 1, "accepting_customers": "on", "confirm_overflow": "on"})
     assert refreshed(m1).capacity == 1
-    admin_client.post(url, {"capacity": 3})
+    console_admin_client.post(url, {"capacity": 3})
     assert not refreshed(m1).accepting_customers
 
 
-def test_move_book_previews_first_then_applies(admin_client, bank):
+def test_move_book_previews_first_then_applies(console_admin_client, bank):
     m1 = bank["m1"]
-    response = admin_client.post(reverse("console:manager_transfer", args=[m1.pk]), follow=True)
+    response = console_admin_client.post(reverse("console:manager_transfer", args=[m1.pk]), follow=True)
     preview = response.context["preview"]
     assert preview.options["transfer_of"] == m1.pk
     assert refreshed(bank["customers"]["alice"]).manager == m1  # nothing moved yet
-    admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
     assert CustomerProfile.objects.filter(manager=m1).count() == 0
     assert not refreshed(m1).accepting_customers
 
@@ -233,60 +233,60 @@ def test_move_book_previews_first_then_applies(admin_client, bank):
 # --- matching ----------------------------------------------------------------------------------
 
 
-def test_preview_then_apply_writes_exactly_the_plan(admin_client, bank):
-    response = admin_client.post(reverse("console:preview_start"), {"strategy": "optimal"}, follow=True)
+def test_preview_then_apply_writes_exactly_the_plan(console_admin_client, bank):
+    response = console_admin_client.post(reverse("console:preview_start"), {"strategy": "optimal"}, follow=True)
     preview = response.context["preview"]
     planned = {(p.customer_id, p.new_manager_id) for p in PlannedChange.objects.filter(run=preview)}
     assert planned and not Assignment.objects.exists()
     assert [label for label, _ in response.context["compare"]] == ["Optimal", "Greedy"]
-    admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
     run = MatchingRun.objects.get(preview=preview)
     assert {(a.customer_id, a.new_manager_id) for a in run.assignments.all()} == planned
     assert {(c.pk, c.manager_id) for c in CustomerProfile.objects.filter(pk__in=[c for c, _m in planned])} == planned
 
 
-def test_apply_after_a_change_is_refused_with_the_reason(admin_client, bank):
-    preview = admin_client.post(reverse("console:preview_start"), {"strategy": "greedy"}, follow=True).context[
+def test_apply_after_a_change_is_refused_with_the_reason(console_admin_client, bank):
+    preview = console_admin_client.post(reverse("console:preview_start"), {"strategy": "greedy"}, follow=True).context[
         "preview"
     ]
     customer_assign(customer=bank["customers"]["dave"], manager=bank["m2"], actor=None)
-    response = admin_client.post(reverse("console:preview_apply", args=[preview.pk]), follow=True)
+    response = console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), follow=True)
     job = response.context["job"]
     assert job.status == JobStatus.FAILED and "dave" in job.error
     assert "dave" in response.content.decode()
     assert not MatchingRun.objects.filter(preview=preview).exists()
 
 
-def test_plan_table_filters(admin_client, bank):
-    preview = admin_client.post(
+def test_plan_table_filters(console_admin_client, bank):
+    preview = console_admin_client.post(
         reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on"}, follow=True
     ).context["preview"]
-    response = admin_client.get(reverse("console:preview", args=[preview.pk]), {"q": "carol"})
+    response = console_admin_client.get(reverse("console:preview", args=[preview.pk]), {"q": "carol"})
     assert [c.customer.user.username for c in response.context["page"]] == ["carol"]
 
 
-def test_matching_page_lists_runs_and_undo_restores(admin_client, bank, django_assert_max_num_queries):
+def test_matching_page_lists_runs_and_undo_restores(console_admin_client, bank, django_assert_max_num_queries):
     report = run_automatic()
     with django_assert_max_num_queries(12):
-        response = admin_client.get(reverse("console:matching"))
+        response = console_admin_client.get(reverse("console:matching"))
     assert report.run in list(response.context["page"])
-    response = admin_client.post(reverse("console:run_undo", args=[report.run.pk]), follow=True)
+    response = console_admin_client.post(reverse("console:run_undo", args=[report.run.pk]), follow=True)
     assert response.context["job"].status == JobStatus.SUCCEEDED
     assert CustomerProfile.objects.filter(manager__isnull=True).count() == 3
     assert MatchingRun.objects.filter(kind=RunKind.UNDO, undo_of=report.run).exists()
 
 
-def test_segment_reruns_kmeans(admin_client, bank):
-    response = admin_client.post(reverse("console:segment_start"), {"k": 2}, follow=True)
+def test_segment_reruns_kmeans(console_admin_client, bank):
+    response = console_admin_client.post(reverse("console:segment_start"), {"k": 2}, follow=True)
     assert response.context["job"].result["k"] == 2
     assert CustomerProfile.objects.filter(segment__isnull=False).count() == 5
 
 
-def test_job_page_polls_with_htmx_until_done(admin_client, bank):
+def test_job_page_polls_with_htmx_until_done(console_admin_client, bank):
     job = BackgroundJob.objects.create(
         kind="run", status=JobStatus.RUNNING, phase="score", phases=["load", "score"], progress=25
     )
-    response = admin_client.get(reverse("console:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    response = console_admin_client.get(reverse("console:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'hx-trigger="every 1s"' in html and "score" in html
 
@@ -308,31 +308,31 @@ def upload(client, text, name="people.csv", target="customers", **options):
     )
 
 
-def test_import_reports_every_bad_line_and_writes_nothing(admin_client, bank, settings, tmp_path):
+def test_import_reports_every_bad_line_and_writes_nothing(console_admin_client, bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    response = upload(admin_client, HEADER + "new1,N,12,,100,S00,\nnew2,M,40,,abc,S00,\n")
+    response = upload(console_admin_client, HEADER + "new1,N,12,,100,S00,\nnew2,M,40,,abc,S00,\n")
     result = response.context["result"]
     assert not result["ok"] and [e["line"] for e in result["errors"]] == [2, 3]
     assert not CustomerProfile.objects.filter(user__username__startswith="new").exists()
     assert "import-errors" in response.content.decode()
 
 
-def test_import_validates_then_imports_on_confirmation(admin_client, bank, settings, tmp_path):
+def test_import_validates_then_imports_on_confirmation(console_admin_client, bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    response = upload(admin_client, HEADER + "new1,N,33,教师,100,S00,H01\n")
+    response = upload(console_admin_client, HEADER + "new1,N,33,教师,100,S00,H01\n")
     job = response.context["job"]
     assert response.context["result"]["ok"] and not CustomerProfile.objects.filter(user__username="new1").exists()
-    response = admin_client.post(reverse("console:import_confirm", args=[job.pk]), follow=True)
+    response = console_admin_client.post(reverse("console:import_confirm", args=[job.pk]), follow=True)
     assert response.context["result"]["created"] == 1
     assert CustomerProfile.objects.get(user__username="new1").age == 33
 
 
-def test_import_refuses_other_files_and_large_ones(admin_client, bank, settings, tmp_path):
+def test_import_refuses_other_files_and_large_ones(console_admin_client, bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    response = upload(admin_client, "x", name="people.txt")
+    response = upload(console_admin_client, "x", name="people.txt")
     assert "Upload a .csv or .xlsx file." in response.content.decode()
     settings.PORTRAIT_IMPORT_MAX_BYTES = 1024 * 1024
-    response = upload(admin_client, HEADER + "x" * (1024 * 1024))
+    response = upload(console_admin_client, HEADER + "x" * (1024 * 1024))
     assert "larger than 1 MB" in response.content.decode()
     assert not BackgroundJob.objects.filter(kind="import").exists()
 
@@ -341,10 +341,10 @@ MANAGERS_HEADER = "username,name,capabilities,hobbies,capacity\n"
 
 
 def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_the_pages_hint(
-    admin_client, bank, settings, tmp_path
+    console_admin_client, bank, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    response = upload(admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers")
+    response = upload(console_admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers")
 
     result = response.context["result"]
     assert not result["ok"] and [(e["line"], e["field"]) for e in result["errors"]] == [(2, "capacity")]
@@ -354,14 +354,14 @@ def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_th
     assert bank["m1"].capacity == 2
 
 
-def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(admin_client, bank, settings, tmp_path):
+def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(console_admin_client, bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     response = upload(
-        admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers", confirm_overflow="on"
+        console_admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers", confirm_overflow="on"
     )
     assert response.context["result"]["ok"] and len(response.context["result"]["warnings"]) == 1
 
-    response = admin_client.post(reverse("console:import_confirm", args=[response.context["job"].pk]), follow=True)
+    response = console_admin_client.post(reverse("console:import_confirm", args=[response.context["job"].pk]), follow=True)
 
     assert response.context["result"]["updated"] == 1
     bank["m1"].refresh_from_db()
@@ -371,25 +371,25 @@ def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(adm
 # --- audit -------------------------------------------------------------------------------------
 
 
-def test_audit_filters_newest_first_and_csv(admin_client, bank, django_assert_max_num_queries):
+def test_audit_filters_newest_first_and_csv(console_admin_client, bank, django_assert_max_num_queries):
     alice = bank["customers"]["alice"]
     audit_record(actor=None, action="customer.portrait_updated", target=alice, summary="first", ip_address="10.0.0.1")
     audit_record(actor=None, action="customer.portrait_updated", target=alice, summary="second")
     audit_record(actor=None, action="manager.availability_updated", target=bank["m1"], summary="other")
     with django_assert_max_num_queries(8):
-        response = admin_client.get(reverse("console:audit"), {"action": "portrait"})
+        response = console_admin_client.get(reverse("console:audit"), {"action": "portrait"})
     assert [e.summary for e in response.context["page"]] == ["second", "first"]
     rows = csv_rows(
-        admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"})
+        console_admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"})
     )
     assert [row["summary"] for row in rows] == ["second", "first"] and rows[1]["ip"] == "10.0.0.1"
 
 
-def test_the_customer_list_orders_by_the_username_alone(admin_client, bank):
+def test_the_customer_list_orders_by_the_username_alone(console_admin_client, bank):
     """The username is unique: with the key after it, MariaDB sorted every customer for each page (1.4 s at
     100k customers) instead of reading the username index and stopping after one page (12 ms)."""
     with CaptureQueriesContext(connection) as queries:
-        admin_client.get(reverse("console:customers"))
+        console_admin_client.get(reverse("console:customers"))
 
     page = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "FROM `customers_customerprofile`" in
             q["sql"].replace('"', "`")]
@@ -398,7 +398,7 @@ def test_the_customer_list_orders_by_the_username_alone(admin_client, bank):
     assert "username" in order and "," not in order
 
 
-def test_a_deep_page_skips_keys_and_then_reads_its_rows_in_order(admin_client, bank):
+def test_a_deep_page_skips_keys_and_then_reads_its_rows_in_order(console_admin_client, bank):
     """The offset runs on the customers' keys alone (page 200 of 100k: 126 ms as one joined query, 20 ms so)."""
     portraits = Portraits()
     for number in range(55):
@@ -406,7 +406,7 @@ def test_a_deep_page_skips_keys_and_then_reads_its_rows_in_order(admin_client, b
     expected = sorted(CustomerProfile.objects.values_list("user__username", flat=True))[50:]
 
     with CaptureQueriesContext(connection) as queries:
-        response = admin_client.get(reverse("console:customers"), {"page": 2})
+        response = console_admin_client.get(reverse("console:customers"), {"page": 2})
 
     assert [c.user.username for c, _score in response.context["rows"]] == expected
     offset = [q["sql"] for q in queries if "OFFSET" in q["sql"]]

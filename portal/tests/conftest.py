@@ -27,12 +27,12 @@ def other_customer(other_manager, services, hobbies):
 
 
 @pytest.fixture
-def admin_user():
+def console_admin():
     return UserFactory(username="bank_admin", role=Role.ADMIN, is_staff=True)
 
 
 @pytest.fixture
-def people(manager, other_manager, own_customer, other_customer, admin_user):
+def user_by_role(manager, other_manager, own_customer, other_customer, console_admin):
     """Role name -> the user signed in as that role (None: anonymous)."""
     return {
         "anonymous": None,
@@ -40,5 +40,5 @@ def people(manager, other_manager, own_customer, other_customer, admin_user):
         "other_customer": other_customer.user,
         "manager": manager.user,
         "other_manager": other_manager.user,
-        "admin": admin_user,
+        "admin": console_admin,
     }

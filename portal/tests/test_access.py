@@ -38,9 +38,9 @@ def _url(page, own_customer):
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("page", list(MATRIX))
-def test_permission_matrix(client, people, own_customer, page, visitor):
-    if people[visitor] is not None:
-        client.force_login(people[visitor])
+def test_permission_matrix(client, user_by_role, own_customer, page, visitor):
+    if user_by_role[visitor] is not None:
+        client.force_login(user_by_role[visitor])
     url = _url(page, own_customer)
 
     response = client.get(url)
@@ -51,9 +51,9 @@ def test_permission_matrix(client, people, own_customer, page, visitor):
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-def test_sign_in_and_register_pages_are_open_to_visitors_and_send_others_home(client, people, visitor):
-    if people[visitor] is not None:
-        client.force_login(people[visitor])
+def test_sign_in_and_register_pages_are_open_to_visitors_and_send_others_home(client, user_by_role, visitor):
+    if user_by_role[visitor] is not None:
+        client.force_login(user_by_role[visitor])
     for name in ("portal:login", "portal:register"):
         response = client.get(reverse(name))
         if visitor == "anonymous":
@@ -70,9 +70,9 @@ def test_sign_in_and_register_pages_are_open_to_visitors_and_send_others_home(cl
     ("manager", "/workspace/"),
     ("other_manager", "/workspace/"),
 ])
-def test_home_sends_each_role_to_its_page(client, people, visitor, home):
-    if people[visitor] is not None:
-        client.force_login(people[visitor])
+def test_home_sends_each_role_to_its_page(client, user_by_role, visitor, home):
+    if user_by_role[visitor] is not None:
+        client.force_login(user_by_role[visitor])
 
     response = client.get("/")
 
@@ -80,9 +80,8 @@ def test_home_sends_each_role_to_its_page(client, people, visitor, home):
     assert response["Location"] == home
 
 
-@pytest.mark.urls("portal.tests.urls_console_stub")
-def test_home_sends_an_admin_to_the_console(client, people):
-    client.force_login(people["admin"])
+def test_home_sends_an_admin_to_the_console(client, user_by_role):
+    client.force_login(user_by_role["admin"])
 
     response = client.get("/")
 
@@ -91,17 +90,17 @@ def test_home_sends_an_admin_to_the_console(client, people):
 
 
 @pytest.mark.parametrize(("visitor", "home"), [("customer", "/me/"), ("manager", "/workspace/")])
-def test_signing_in_lands_each_role_on_its_home(client, people, visitor, home):
+def test_signing_in_lands_each_role_on_its_home(client, user_by_role, visitor, home):
     from accounts.tests.factories import TEST_PASSWORD
 
-    response = client.post(LOGIN, {"username": people[visitor].username, "password": TEST_PASSWORD}, follow=True)
+    response = client.post(LOGIN, {"username": user_by_role[visitor].username, "password": TEST_PASSWORD}, follow=True)
 
     assert response.redirect_chain[-1][0] == home
     assert response.status_code == 200
 
 
-def test_a_customer_sees_only_their_own_portrait_and_manager(client, people, own_customer, other_customer):
-    client.force_login(people["customer"])
+def test_a_customer_sees_only_their_own_portrait_and_manager(client, user_by_role, own_customer, other_customer):
+    client.force_login(user_by_role["customer"])
 
     html = client.get(reverse("portal:me")).content.decode()
 
@@ -110,8 +109,8 @@ def test_a_customer_sees_only_their_own_portrait_and_manager(client, people, own
     assert other_customer.manager.user.name not in html
 
 
-def test_a_manager_lists_only_their_own_customers(client, people, own_customer, other_customer):
-    client.force_login(people["manager"])
+def test_a_manager_lists_only_their_own_customers(client, user_by_role, own_customer, other_customer):
+    client.force_login(user_by_role["manager"])
 
     html = client.get(reverse("portal:workspace")).content.decode()
 
@@ -119,16 +118,16 @@ def test_a_manager_lists_only_their_own_customers(client, people, own_customer, 
     assert other_customer.user.name not in html
 
 
-def test_a_manager_gets_404_for_a_customer_of_another_manager(client, people, other_customer):
-    client.force_login(people["manager"])
+def test_a_manager_gets_404_for_a_customer_of_another_manager(client, user_by_role, other_customer):
+    client.force_login(user_by_role["manager"])
 
     response = client.get(reverse("portal:workspace_customer", args=[other_customer.pk]))
 
     assert response.status_code == 404
 
 
-def test_logout_is_post_only(client, people):
-    client.force_login(people["customer"])
+def test_logout_is_post_only(client, user_by_role):
+    client.force_login(user_by_role["customer"])
 
     assert client.get(reverse("portal:logout")).status_code == 405
     response = client.post(reverse("portal:logout"), follow=True)
@@ -138,11 +137,11 @@ def test_logout_is_post_only(client, people):
     assert client.get(reverse("portal:me")).status_code == 302
 
 
-def test_forms_are_protected_by_csrf(people):
+def test_forms_are_protected_by_csrf(user_by_role):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people["customer"])
+    client.force_login(user_by_role["customer"])
 
     response = client.post(reverse("portal:me"), {"age": 40, "total_assets": "1"})
 
