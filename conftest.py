@@ -6,11 +6,14 @@ import pytest
 from django.core.cache import cache
 from django.db.models import Max
 
+from core.testing.hypothesis import load_profile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytest_plugins = ["core.testing.browser"]  # `browser` and `page` fixtures for the real-browser tests
+
+load_profile()  # Hypothesis: derandomized (`ci`) unless HYPOTHESIS_PROFILE=nightly (docs/testing.md)
 
 
 #: How far apart the id sequences start in each test: users from 2001 on, manager profiles from 1001 on,

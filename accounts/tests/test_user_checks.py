@@ -4,6 +4,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.testing.hypothesis import examples
 from accounts.models import Role, User
 from accounts.services import UserUpsertResult, unusable_password, unusable_passwords, user_problems, users_upsert
 from core.tabular import model_errors
@@ -18,7 +19,7 @@ usernames = st.one_of(
 names = st.one_of(st.text(max_size=110), st.sampled_from(["", "x" * 100, "x" * 101, "鲍勃"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(username=usernames, name=names, role=st.sampled_from([*Role.values, "nobody"]))
 def test_user_problems_agree_with_full_clean(username, name, role):
     with translation.override("en"):

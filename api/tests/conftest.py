@@ -1,4 +1,5 @@
-"""Who every API test acts as (`two_books`: two managers, a customer of each, an admin), and a client that signs in with a JWT access token."""
+"""Who every API test acts as (`two_books`: two managers, a customer of each, an admin), and a client that
+signs in with a JWT access token."""
 from __future__ import annotations
 
 import pytest

@@ -40,7 +40,8 @@ def test_the_manager_list_queries_do_not_grow_with_the_rows(
 def test_a_manager_edits_their_capabilities_hobbies_and_availability(two_books, services, hobbies, api):
     body = {"capabilities": [services[4].name], "hobbies": [hobbies[0].name], "accepting_customers": False}
 
-    response = api(two_books.manager.user).put(profile_path(two_books.manager), body, format="json", REMOTE_ADDR="10.9.8.7")
+    client = api(two_books.manager.user)
+    response = client.put(profile_path(two_books.manager), body, format="json", REMOTE_ADDR="10.9.8.7")
 
     assert response.status_code == 200, response.json()
     manager = ManagerProfile.objects.get(pk=two_books.manager.pk)

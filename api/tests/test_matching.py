@@ -108,8 +108,9 @@ def test_undo_restores_the_run_and_a_second_undo_is_refused(two_books, waiting, 
     assert undone.json()["kind"] == RunKind.UNDO and undone.json()["undo_of"] == run_id
     assert managers_of(waiting) == {None}
     again = client.post(f"/api/admin/runs/{run_id}/undo", {}, format="json")
-    assert again.status_code in (400, 409)
+    assert again.status_code == 409  # a conflict with the run's state, not a malformed request
     assert set(again.json()) == {"detail", "errors"}
+    assert "already been undone" in again.json()["detail"]
 
 
 def test_undo_after_a_later_change_is_409_and_names_the_customer(two_books, waiting, api):

@@ -72,7 +72,9 @@ class TestExports:
         assert "attachment" in console_admin_client.get(url)["Content-Disposition"]
 
     @pytest.mark.parametrize("action", ["export_csv", "export_xlsx"])
-    def test_nobody_but_an_administrator_exports_selected_customers(self, bank, outsiders, console_admin_client, action):
+    def test_nobody_but_an_administrator_exports_selected_customers(
+        self, bank, outsiders, console_admin_client, action,
+    ):
         ids = [customer.pk for customer in bank["customers"].values()]
         body = {"action": action, "ids": ids}
 

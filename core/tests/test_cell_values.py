@@ -6,6 +6,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.testing.hypothesis import examples
 from core.tabular import CellValues, cell_to_field, field_problems, model_errors
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
@@ -29,7 +30,7 @@ def full_clean_problems(column: str, text: str) -> list[str]:
     return [message for name, message in model_errors(instance, exclude=NOT_IN_FILE) if name == column]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(column=st.sampled_from(COLUMNS), text=st.one_of(numberish, st.text(max_size=120)))
 def test_agrees_with_full_clean_on_an_instance(column, text):
     with translation.override("en"):

@@ -133,7 +133,12 @@ class TestCustomerClassRejects:
 
     @pytest.mark.parametrize("customer_class", ["", "A", "E"])
     def test_known_classes_and_empty_are_accepted(self, customer_class):
-        profile(customer_class=customer_class).full_clean()
+        accepted = profile(customer_class=customer_class)
+
+        accepted.full_clean()
+        accepted.save()
+
+        assert CustomerProfile.objects.get(pk=accepted.pk).customer_class == customer_class
 
 
 def test_one_portrait_per_user():

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.testing.hypothesis import examples
+
 # The database fixture is set up once per test and shared by its examples: each example checks its own
 # before/after, so that is what we want.
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Formulas, control characters, numbers too long or too big for any column, a cell above the size limit.
 HOSTILE_CELLS = ["=1+1", "+SUM(A1)", "@x", "\t=1", "\x00", "a\x1bb", "9" * 400, "1e999", "-1", "é", "x" * 6000]

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from core.testing.hypothesis import examples
 from matching.engine import (
     REASON_BEST,
     REASON_FALLBACK,
@@ -370,7 +371,7 @@ def assert_valid(placement, instance):
     assert placement.total_score == instance.totals[placed, assigned[placed]].sum()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(instances(max_customers=12, max_managers=5), st.integers(1, 80))
 def test_placements_fill_free_room_without_exceeding_capacity(instance, max_arcs):
     assert_valid(instance.greedy(), instance)
@@ -378,7 +379,7 @@ def test_placements_fill_free_room_without_exceeding_capacity(instance, max_arcs
     assert_valid(instance.optimal(max_arcs=max_arcs), instance)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(instances())
 def test_optimal_matches_brute_force_and_beats_greedy(instance):
     placement = instance.optimal()
@@ -390,7 +391,7 @@ def test_optimal_matches_brute_force_and_beats_greedy(instance):
     assert placement.total_score >= instance.greedy().total_score
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(instances(max_customers=12, max_managers=5), st.integers(1, 80))
 def test_optimal_is_deterministic(instance, max_arcs):
     for extra in ({}, {"max_arcs": max_arcs}):
@@ -443,7 +444,7 @@ def test_pruned_optimal_with_tight_capacity_is_certified_within_half_a_percent()
     assert exact.optimality_gap == 0.0 and exact.upper_bound is None
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(instances(), st.integers(1, 3))
 def test_the_pruned_upper_bound_never_undercuts_the_exact_optimum(instance, k):
     n_customers = instance.totals.shape[0]

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from core.testing.hypothesis import examples
 from matching import engine
 from matching.engine import best_managers, classify, distinct_rows, overlap, place_optimal
 
@@ -43,7 +44,7 @@ def test_distinct_rows_rejects_counts_that_are_not_indicators():
         distinct_rows(np.array([[2, 0]]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     customers=hnp.arrays(np.uint8, st.tuples(st.integers(0, 30), st.just(11)), elements=st.integers(0, 1)),
     managers=hnp.arrays(np.uint8, st.tuples(st.integers(1, 6), st.just(11)), elements=st.integers(0, 1)),

@@ -6,6 +6,7 @@ from hypothesis.extra import numpy as hnp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
+from core.testing.hypothesis import examples
 from matching import segmentation
 from matching.segmentation import (
     SegmentResult,
@@ -138,7 +139,7 @@ def test_portrait_features_uses_log_of_assets():
     assert features[-1, 1] < 3.0
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     n=st.integers(0, 30),
     n_services=st.integers(0, 4),
@@ -284,7 +285,7 @@ def test_renumber_by_size_orders_by_size_then_old_label(labels, expected, k):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # duplicate rows with k given
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(
     features=hnp.arrays(
         np.float64,

@@ -69,7 +69,12 @@ def test_a_name_is_stored_nfc_normalised_and_stripped():
 
 def test_the_same_name_may_be_a_service_and_a_hobby():
     Service.objects.create(name="收藏")
-    Hobby(name="收藏").full_clean()
+    hobby = Hobby(name="收藏")
+
+    hobby.full_clean()
+    hobby.save()
+
+    assert Hobby.objects.filter(name="收藏").count() == Service.objects.filter(name="收藏").count() == 1
 
 
 def test_active_and_ordering():
