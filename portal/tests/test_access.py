@@ -1,4 +1,5 @@
-"""Who reaches which page: every portal page for every kind of visitor."""
+"""Where each visitor lands and what each sees on the portal; the status of every page for every caller is
+in portrait/tests/test_access_matrix.py, generated from the URL configuration."""
 import pytest
 from django.urls import reverse
 
@@ -6,48 +7,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("portal:login")
 
-# page -> {visitor: expected status}; 302 for an anonymous visitor means "to sign in".
-MATRIX = {
-    "me": {
-        "anonymous": 302, "customer": 200, "other_customer": 200, "manager": 403, "other_manager": 403, "admin": 403,
-    },
-    "workspace": {
-        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
-    },
-    "workspace_customer": {
-        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
-    },
-    "workspace_contact_create": {
-        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 404, "admin": 403,
-    },
-    "workspace_profile": {
-        "anonymous": 302, "customer": 403, "other_customer": 403, "manager": 200, "other_manager": 200, "admin": 403,
-    },
-    "password_change": {
-        "anonymous": 302, "customer": 200, "other_customer": 200, "manager": 200, "other_manager": 200, "admin": 200,
-    },
-}
 VISITORS = ["anonymous", "customer", "other_customer", "manager", "other_manager", "admin"]
-
-
-def _url(page, own_customer):
-    if page in ("workspace_customer", "workspace_contact_create"):
-        return reverse(f"portal:{page}", args=[own_customer.pk])
-    return reverse(f"portal:{page}")
-
-
-@pytest.mark.parametrize("visitor", VISITORS)
-@pytest.mark.parametrize("page", list(MATRIX))
-def test_permission_matrix(client, user_by_role, own_customer, page, visitor):
-    if user_by_role[visitor] is not None:
-        client.force_login(user_by_role[visitor])
-    url = _url(page, own_customer)
-
-    response = client.get(url)
-
-    assert response.status_code == MATRIX[page][visitor]
-    if visitor == "anonymous":
-        assert response["Location"] == f"{LOGIN}?next={url}"
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
