@@ -18,6 +18,7 @@ would make every mutant look caught; exit 3).
     .venv/bin/python scripts/mutation_run.py                    # every mutant, one at a time
     .venv/bin/python scripts/mutation_run.py --jobs 2           # two copies side by side
     .venv/bin/python scripts/mutation_run.py --only undo        # ids, files or descriptions matching a regex
+    .venv/bin/python scripts/mutation_run.py --sample 30 --seed 1  # 30 of them drawn at random (a busy machine)
     .venv/bin/python scripts/mutation_run.py --list             # the mutants, nothing run
 
 Exit 0 when at least --fail-under percent (default 90) are caught, 1 below it. Not part of `make test`:
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -852,6 +854,8 @@ def run_mutant(mutant: Mutant, runner: Runner, *, timeout: float) -> Outcome:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="run the mutants whose id, file or description matches this regex")
+    parser.add_argument("--sample", type=int, help="run this many of the selected mutants, drawn at random (--seed)")
+    parser.add_argument("--seed", type=int, default=0, help="the draw of --sample (the same seed, the same mutants)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run side by side, each in its own copy")
     parser.add_argument("--timeout", type=float, default=300,
                         help="seconds per mutant before it is reported as a timeout (not caught)")
@@ -870,6 +874,9 @@ def main(argv=None) -> int:
     if args.only:
         pattern = re.compile(args.only)
         mutants = [m for m in MUTANTS if pattern.search(f"{m.id} {m.file} {m.description}")]
+    if args.sample is not None and args.sample < len(mutants):
+        drawn = set(random.Random(args.seed).sample(range(len(mutants)), args.sample))
+        mutants = [m for i, m in enumerate(mutants) if i in drawn]
     problems = check_mutants(MUTANTS)
     if problems:
         print("Mutants that no longer match the source (update them with the code):", file=sys.stderr)
