@@ -78,6 +78,16 @@ def test_only_a_superuser_changes_privileges(world):
     assert access.can_change_privileges(UserFactory(admin=True))
 
 
+@pytest.mark.parametrize("role", [Role.CUSTOMER, Role.MANAGER])
+def test_a_superuser_is_an_admin_whatever_their_role(role):
+    superuser = UserFactory(role=role, is_staff=True, is_superuser=True)
+
+    assert access.is_admin(superuser)
+    assert not access.is_customer(superuser) and not access.is_manager(superuser)
+    assert not access.can_use_portrait_page(superuser) and not access.can_use_workspace(superuser)
+    assert access.home_url_name(superuser) == "console:dashboard"
+
+
 def test_an_inactive_account_has_no_rights(world):
     admin = world["admin"]
     admin.is_active = False
