@@ -1,5 +1,6 @@
 """The audit log: one way to write it, nobody changes or deletes it, the client IP comes from the request."""
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -27,6 +28,22 @@ def test_the_system_is_an_empty_actor():
     event = audit_record(actor=None, action="matching.run", target_type="matching.matchingrun", target_id=3)
 
     assert event.actor is None and event.actor_label == "system"
+
+
+def test_an_anonymous_caller_is_recorded_as_nobody():
+    """A refused sign-in or a public endpoint acts as AnonymousUser: no user, no name."""
+    event = audit_record(actor=AnonymousUser(), action="accounts.sign_in_failed")
+
+    event.refresh_from_db()
+    assert (event.actor, event.actor_username) == (None, "")
+
+
+def test_an_address_given_by_the_caller_is_kept(superuser):
+    """A task or command passes the address of the request that asked for the work (no request now)."""
+    event = audit_record(actor=superuser, action="matching.run", ip_address="10.1.2.3")
+
+    event.refresh_from_db()
+    assert event.ip_address == "10.1.2.3"
 
 
 def test_events_cannot_be_changed_or_deleted(superuser):
