@@ -15,7 +15,7 @@ from audit.services import audit_record
 from customers.models import CustomerProfile
 from matching.tests.conftest import Portraits
 from jobs.models import BackgroundJob, JobStatus
-from matching.models import Assignment, MatchingRun, PlannedChange, RunKind
+from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind
 from matching.services import customer_assign, run_automatic
 
 pytestmark = pytest.mark.django_db
@@ -411,3 +411,26 @@ def test_a_deep_page_skips_keys_and_then_reads_its_rows_in_order(console_admin_c
     assert [c.user.username for c, _score in response.context["rows"]] == expected
     offset = [q["sql"] for q in queries if "OFFSET" in q["sql"]]
     assert len(offset) == 1 and offset[0].split("FROM")[0].count(",") == 0  # one column: the key
+
+
+class TestPagesRefuseObjectsOfAnotherKind:
+    """A page for one kind of object answers 404 for an id of another kind, and starts nothing."""
+
+    def test_applying_a_run_that_is_not_a_stored_plan(self, console_admin_client, bank):
+        run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
+        jobs_before = BackgroundJob.objects.count()
+
+        response = console_admin_client.post(reverse("console:preview_apply", args=[run.pk]))
+
+        assert response.status_code == 404
+        assert BackgroundJob.objects.count() == jobs_before
+
+    @pytest.mark.parametrize(("page", "method"), [("console:import_report", "get"), ("console:import_confirm", "post")])
+    def test_the_import_pages_on_a_matching_job(self, console_admin_client, bank, page, method):
+        job = BackgroundJob.objects.create(kind=JobKind.RUN, options={"strategy": "optimal"}, result={"ok": True})
+        jobs_before = BackgroundJob.objects.count()
+
+        response = getattr(console_admin_client, method)(reverse(page, args=[job.pk]))
+
+        assert response.status_code == 404
+        assert BackgroundJob.objects.count() == jobs_before
