@@ -17,23 +17,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_file_over_the_size_setting_is_refused_naming_the_setting_and_the_command(
-    admin_client, bank, settings, tmp_path
+    console_admin_client, bank, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     settings.PORTRAIT_IMPORT_MAX_BYTES = 1024 * 1024
 
-    page = upload(admin_client, HEADER + "x" * (1024 * 1024)).content.decode()
+    page = upload(console_admin_client, HEADER + "x" * (1024 * 1024)).content.decode()
 
     assert "PORTRAIT_IMPORT_MAX_BYTES" in page
     assert "--max-bytes" in page
     assert not BackgroundJob.objects.filter(kind="import").exists()
 
 
-def test_a_file_over_the_row_setting_is_reported_with_the_settings_hint(admin_client, bank, settings, tmp_path):
+def test_a_file_over_the_row_setting_is_reported_with_the_settings_hint(console_admin_client, bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.PORTRAIT_IMPORT_MAX_ROWS = 1
 
-    response = upload(admin_client, HEADER + "new1,N,40,,100,S00,\nnew2,M,40,,100,S00,\n")
+    response = upload(console_admin_client, HEADER + "new1,N,40,,100,S00,\nnew2,M,40,,100,S00,\n")
 
     assert [error["code"] for error in response.context["result"]["errors"]] == ["too_many_rows"]
     hints = response.context["hints"]
@@ -47,13 +47,13 @@ def test_a_file_over_the_row_setting_is_reported_with_the_settings_hint(admin_cl
     [("styles", "too_complex"), ("strings", "too_many_rows"), ("row", "too_complex"), ("disguised", "too_complex")],
 )
 def test_an_uploaded_workbook_bomb_is_refused_by_the_validation_job_in_seconds(
-    admin_client, bank, settings, tmp_path, kind, code
+    console_admin_client, bank, settings, tmp_path, kind, code
 ):
     settings.MEDIA_ROOT = tmp_path
     bomb = SimpleUploadedFile("bomb.xlsx", xlsx_bombs.BOMBS[kind]())
 
     start = time.perf_counter()
-    response = admin_client.post(reverse("console:import"), {"target": "customers", "file": bomb}, follow=True)
+    response = console_admin_client.post(reverse("console:import"), {"target": "customers", "file": bomb}, follow=True)
 
     assert time.perf_counter() - start < 20
     result = response.context["result"]

@@ -26,6 +26,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from core.tabular import Limits, RowError, read_table
+from core.testing.hypothesis import examples
 from core.tabular.archive import ArchiveLimits, ArchiveRefused, check_archive
 
 from . import xlsx_bombs
@@ -33,7 +34,7 @@ from .xlsx_bombs import workbook
 
 COLUMNS = ["name", "age"]
 FUZZ = hypothesis_settings(
-    max_examples=60, deadline=None, derandomize=True, database=None,
+    max_examples=examples(60), deadline=None,  # derandomized by the ci profile (docs/testing.md)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
