@@ -1,8 +1,9 @@
 """Property-based tests from the OpenAPI schema (schemathesis): every operation, as every kind of caller.
 
 For each role, each operation gets a bounded number of generated requests (`MAX_EXAMPLES`, derandomized
-by the ci profile so a failure reproduces; ten times as many, random, with HYPOTHESIS_PROFILE=nightly). Half of them aim at real objects (the role's own customer, manager and a
-real run) instead of random ids, so the bodies reach the services. Every answer must be a non-5xx,
+by the ci profile so a failure reproduces; ten times as many, random, with HYPOTHESIS_PROFILE=nightly).
+Half of them aim at real objects (the role's own customer, manager and a real run) instead of random
+ids, so the bodies reach the services. Every answer must be a non-5xx,
 with a status, content type, headers and body the schema documents.
 """
 from __future__ import annotations
