@@ -274,6 +274,17 @@ def test_every_route_has_an_expectation():
     assert all(len(statuses) == len(ROLES) for methods in EXPECTED.values() for statuses in methods.values())
 
 
+def test_the_staff_flag_gives_a_manager_nothing():
+    """The staff manager is a manager of another book: on every route, the same answer as `other_manager`."""
+    staff, other = ROLES.index("staff_manager"), ROLES.index("other_manager")
+
+    assert {
+        (name, method): statuses[staff] for name, methods in EXPECTED.items() for method, statuses in methods.items()
+    } == {
+        (name, method): statuses[other] for name, methods in EXPECTED.items() for method, statuses in methods.items()
+    }
+
+
 CASES = [
     pytest.param(route, method, id=f"{route.name}-{method}") for route in ROUTES for method in route.methods
 ]
