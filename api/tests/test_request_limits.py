@@ -40,17 +40,17 @@ def test_deeply_nested_json_on_an_auth_endpoint_is_400_in_the_error_shape(name):
         ("admin", "POST", "/api/admin/auto-assign"),
     ],
 )
-def test_deeply_nested_json_on_an_authenticated_write_is_400_and_changes_nothing(role, method, path, people, api):
-    url = path.format(customer=people.customer.user_id, manager=people.manager.user_id)
+def test_deeply_nested_json_on_an_authenticated_write_is_400_and_changes_nothing(role, method, path, two_books, api):
+    url = path.format(customer=two_books.customer.user_id, manager=two_books.manager.user_id)
     body = '{"occupation": "deep", "extra": ' + "[" * 40 + "]" * 40 + "}"
 
     for payload in (DEEP, body):
-        response = post_raw(api(people.user(role)), url, payload, method=method)
+        response = post_raw(api(two_books.user(role)), url, payload, method=method)
 
         assert response.status_code == 400
         assert set(response.json()) == {"detail", "errors"}
-    people.customer.refresh_from_db()
-    assert people.customer.occupation != "deep"
+    two_books.customer.refresh_from_db()
+    assert two_books.customer.occupation != "deep"
 
 
 def test_the_parser_takes_32_levels_and_refuses_33(settings):
@@ -94,12 +94,12 @@ def test_verify_and_logout_are_throttled_per_address_like_sign_in(name, settings
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_an_oversized_body_is_the_apis_json_413_whatever_debug_is(debug, people, api, settings):
+def test_an_oversized_body_is_the_apis_json_413_whatever_debug_is(debug, two_books, api, settings):
     settings.DEBUG = debug
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
     body = '{"occupation": "' + "x" * (10 * 1024 * 1024) + '"}'
 
-    response = post_raw(api(people.customer.user), f"/api/customers/{people.customer.user_id}/profile", body,
+    response = post_raw(api(two_books.customer.user), f"/api/customers/{two_books.customer.user_id}/profile", body,
                         method="PATCH")
 
     assert response.status_code == 413
@@ -118,11 +118,11 @@ def test_an_oversized_sign_in_is_413_too(debug, settings):
     assert set(response.json()) == {"detail", "errors"}
 
 
-def test_a_refusal_of_a_hundred_unknown_terms_lists_twenty_and_counts_the_rest(people, api):
+def test_a_refusal_of_a_hundred_unknown_terms_lists_twenty_and_counts_the_rest(two_books, api):
     names = [f"unknown {n}" for n in range(100)]
 
-    response = api(people.customer.user).patch(
-        f"/api/customers/{people.customer.user_id}/profile", {"needs": names}, format="json",
+    response = api(two_books.customer.user).patch(
+        f"/api/customers/{two_books.customer.user_id}/profile", {"needs": names}, format="json",
     )
 
     assert response.status_code == 400

@@ -38,7 +38,9 @@ def messages_of(response):
 # --- dashboard ---------------------------------------------------------------------------------
 
 
-def test_dashboard_shows_the_figures_and_embeds_the_chart_data(console_admin_client, bank, django_assert_max_num_queries):
+def test_dashboard_shows_the_figures_and_embeds_the_chart_data(
+    console_admin_client, bank, django_assert_max_num_queries,
+):
     with django_assert_max_num_queries(14):
         response = console_admin_client.get(reverse("console:dashboard"))
     assert response.status_code == 200
@@ -56,13 +58,16 @@ def test_dashboard_shows_the_figures_and_embeds_the_chart_data(console_admin_cli
 def test_customer_filters_combine(console_admin_client, bank):
     response = console_admin_client.get(reverse("console:customers"), {"unassigned": "true", "age_min": 50})
     assert [c.user.username for c, _score in response.context["rows"]] == ["carol", "erin"]
-    response = console_admin_client.get(reverse("console:customers"), {"manager": bank["m1"].user_id, "assets_min": "100000"})
+    query = {"manager": bank["m1"].user_id, "assets_min": "100000"}
+    response = console_admin_client.get(reverse("console:customers"), query)
     assert [c.user.username for c, _score in response.context["rows"]] == ["bob"]
     response = console_admin_client.get(reverse("console:customers"), {"q": "car"})
     assert [c.user.username for c, _score in response.context["rows"]] == ["carol"]
 
 
-def test_customer_list_sorts_and_paginates_in_bounded_queries(console_admin_client, bank, django_assert_max_num_queries):
+def test_customer_list_sorts_and_paginates_in_bounded_queries(
+    console_admin_client, bank, django_assert_max_num_queries,
+):
     for i in range(60):
         bank["portraits"].customer(f"zz{i:02d}", needs=["S00"])
     with django_assert_max_num_queries(14):
@@ -75,7 +80,8 @@ def test_customer_list_sorts_and_paginates_in_bounded_queries(console_admin_clie
 
 def test_export_holds_exactly_the_filtered_rows(console_admin_client, bank):
     filters = {"unassigned": "true", "age_min": 50}
-    shown = [c.user.username for c, _ in console_admin_client.get(reverse("console:customers"), filters).context["rows"]]
+    page_rows = console_admin_client.get(reverse("console:customers"), filters).context["rows"]
+    shown = [c.user.username for c, _ in page_rows]
     rows = csv_rows(console_admin_client.get(reverse("console:customer_export"), {**filters, "format": "csv"}))
     assert [row["username"] for row in rows] == shown == ["carol", "erin"]
     response = console_admin_client.get(reverse("console:customer_export"), {**filters, "format": "xlsx"})
@@ -145,7 +151,9 @@ def test_the_manager_box_suggests_matching_active_managers_with_their_load(conso
     assert '<option value="m2">' in html and "0/3" in html and 'value="m1"' not in html
 
 
-def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns_by_suggestion(console_admin_client, bank):
+def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns_by_suggestion(
+    console_admin_client, bank,
+):
     """The filter's parameter is the manager's user id (as on every surface), picked from their usernames;
     "Unassigned" is a choice of its own. Reassigning still suggests managers as one types."""
     m1 = bank["m1"]
@@ -354,14 +362,17 @@ def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_th
     assert bank["m1"].capacity == 2
 
 
-def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(console_admin_client, bank, settings, tmp_path):
+def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(
+    console_admin_client, bank, settings, tmp_path,
+):
     settings.MEDIA_ROOT = tmp_path
     response = upload(
         console_admin_client, MANAGERS_HEADER + "m1,M1,S00,H00,1\n", target="managers", confirm_overflow="on"
     )
     assert response.context["result"]["ok"] and len(response.context["result"]["warnings"]) == 1
 
-    response = console_admin_client.post(reverse("console:import_confirm", args=[response.context["job"].pk]), follow=True)
+    confirm = reverse("console:import_confirm", args=[response.context["job"].pk])
+    response = console_admin_client.post(confirm, follow=True)
 
     assert response.context["result"]["updated"] == 1
     bank["m1"].refresh_from_db()
@@ -380,7 +391,9 @@ def test_audit_filters_newest_first_and_csv(console_admin_client, bank, django_a
         response = console_admin_client.get(reverse("console:audit"), {"action": "portrait"})
     assert [e.summary for e in response.context["page"]] == ["second", "first"]
     rows = csv_rows(
-        console_admin_client.get(reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"})
+        console_admin_client.get(
+            reverse("console:audit"), {"target": f"customers.customerprofile:{alice.pk}", "format": "csv"}
+        )
     )
     assert [row["summary"] for row in rows] == ["second", "first"] and rows[1]["ip"] == "10.0.0.1"
 
