@@ -32,7 +32,9 @@ from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
-from matching.models import Assignment, BackgroundJob, JobKind, MatchingRun, RunKind
+from imports.jobs import IMPORT_JOB
+from jobs.models import BackgroundJob
+from matching.models import Assignment, MatchingRun, RunKind
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +116,7 @@ class World:
         self.preview = MatchingRun.objects.get(pk=planned["run"], kind=RunKind.PREVIEW)
         self.job = BackgroundJob.objects.get(pk=placed["id"])
         self.import_job = BackgroundJob.objects.create(
-            kind=JobKind.IMPORT, options={"path": "x", "dry_run": True}, result={"ok": True},
+            kind=IMPORT_JOB, options={"path": "x", "dry_run": True}, result={"ok": True},
         )
 
     def user(self, role: str):
