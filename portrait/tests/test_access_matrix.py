@@ -15,6 +15,7 @@ are always `customer`, `manager` and runs or jobs, so the `other_*` columns are 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -22,6 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.views import APIView
@@ -30,6 +32,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from contacts.models import Channel, Contact
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from imports.jobs import IMPORT_JOB
@@ -106,6 +109,10 @@ class World:
         self.customer = CustomerFactory(needs=services[:1], manager=self.manager, age=40)
         self.other_customer = CustomerFactory(needs=services[3:], manager=self.other_manager)
         self.admin = UserFactory(username="bank_admin", role=Role.ADMIN, is_staff=True)
+        self.contact = Contact.objects.create(
+            customer=self.customer, manager=self.manager, contacted_at=timezone.now() - timedelta(days=1),
+            channel=Channel.PHONE, summary="电话回访",
+        )
         CustomerFactory(needs=services[:1])  # waiting for a manager: the run below places them
         api = self.client("admin", api=True)
         placed = api.post("/api/admin/auto-assign", {}, content_type="application/json").json()
@@ -148,8 +155,11 @@ class World:
             "portal:workspace_customer": self.customer.pk,
             "api:customer-profile": self.customer.user_id, "api:manager-profile": self.manager.user_id,
             "api:job-detail": self.job.pk, "api:run-detail": self.run.pk, "api:run-apply": self.preview.pk,
-            "api:run-undo": self.run.pk,
+            "api:run-undo": self.run.pk, "portal:workspace_contact_create": self.customer.pk,
+            "api:customer-contacts": self.customer.user_id,
         }
+        if route.name == "portal:workspace_contact_edit":  # an entry the customer's manager recorded
+            return {"pk": self.customer.pk, "contact_pk": self.contact.pk}
         if route.name == "portal:password_reset_confirm":  # the link of a reset mail for the customer
             user = User.objects.get(pk=self.customer.user_id)  # as stored now: signing in changes the token
             return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
@@ -168,6 +178,8 @@ class World:
             return {"capabilities": [], "hobbies": []}
         if (route.name, method) == ("api:manager-profile", "patch"):
             return {"accepting_customers": False}
+        if (route.name, method) == ("api:customer-contacts", "post"):
+            return {"contacted_at": "2026-01-05T10:00:00", "channel": "phone", "summary": "电话回访"}
         if route.name == "api:auto-assign":
             return {"dry_run": True}
         if route.name == "api:manual-assign":
@@ -242,6 +254,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "portal:me": page(LOGIN, 200, 200, 403, 403, 403, 403),
     "portal:workspace": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "portal:workspace_customer": page(LOGIN, 403, 403, 200, 404, 404, 403),
+    "portal:workspace_contact_create": page(LOGIN, 403, 403, 200, 404, 404, 403),
+    "portal:workspace_contact_edit": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_profile": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "api:login": everyone("post", 400),
     "api:refresh": everyone("post", 400),
@@ -253,6 +267,10 @@ EXPECTED: dict[str, dict[str, tuple]] = {
         "get": (401, 200, 404, 200, 404, 404, 200),
         "put": (401, 200, 404, 403, 404, 404, 200),
         "patch": (401, 200, 404, 403, 404, 404, 200),
+    },
+    "api:customer-contacts": {
+        "get": (401, 403, 403, 200, 404, 404, 200),
+        "post": (401, 403, 403, 201, 404, 404, 403),
     },
     "api:managers": admin_api("get", 200),
     "api:manager-profile": {
