@@ -37,9 +37,10 @@ install-mysql: $(VENV)/.installed-mysql
 migrate: install .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 
+# The demo network: 2,000 customers, 40 managers, a year of runs, segments and a stored preview to apply
+# (the customers who joined since the last run wait in it). Added once; later runs reset the named accounts.
 demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py autoassign --verbosity 0
 
 run: demo
 	@echo "Portrait on http://$(HOST)/  (admin/admin123, manager1/123456, customer1/123456)"

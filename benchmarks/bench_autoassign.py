@@ -41,7 +41,10 @@ def main() -> None:
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")
     call_command("migrate", verbosity=0)
     clock = time.perf_counter()
-    call_command("seed_demo", customers=args.customers, managers=args.managers, seed=args.seed, force=True, verbosity=0)
+    call_command(
+        "seed_demo", customers=args.customers, managers=args.managers, seed=args.seed, minimal=True, force=True,
+        verbosity=0,
+    )
     print(f"seed_demo --customers {args.customers} --managers {args.managers}: {time.perf_counter() - clock:.1f}s")
 
     for label, options in [

@@ -119,8 +119,8 @@ def dataset_generate(args) -> dict:
     from vocabularies.models import Hobby, Service
 
     started = time.perf_counter()
-    call_command("seed_demo", customers=args.customers, managers=args.managers, seed=args.seed, force=True,
-                 verbosity=0)
+    call_command("seed_demo", customers=args.customers, managers=args.managers, seed=args.seed, minimal=True,
+                 force=True, verbosity=0)
     seeded = time.perf_counter() - started
     # The demo vocabularies have 18 terms each; add the rest so the data set has --terms of each.
     rng = np.random.default_rng(args.seed + 1)

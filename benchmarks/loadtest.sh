@@ -5,7 +5,7 @@
 #   USERS=60 DURATION=120s WORKERS=2 PORT=8001 benchmarks/loadtest.sh
 #
 # Uses the data already in DATABASE_URL (seed it with `python -m benchmarks.harness ...` or
-# `manage.py seed_demo --customers N --managers M`). Starts gunicorn, waits for /api/health, runs
+# `manage.py seed_demo --minimal --customers N --managers M`). Starts gunicorn, waits for /api/health, runs
 # benchmarks/locustfile.py, writes CSV figures to $OUT (default benchmarks/results/loadtest-*), stops
 # gunicorn, and exits non-zero when any request failed. Needs requirements-bench.txt (locust).
 set -euo pipefail

@@ -187,3 +187,261 @@ def generate_portraits(*, seed: int, stream: int, n: int) -> Portraits:
         services=columns["services"],
         hobbies=columns["hobbies"],
     )
+
+
+# --- the demo network -----------------------------------------------------------------------------
+# `seed_demo` without --minimal adds a bank's network around the named accounts: customers whose needs and
+# hobbies follow their occupation, age and assets, and managers of four kinds with books of different sizes,
+# joined over the past year. Every account also gets a branch (an index into BRANCHES) that nothing records
+# yet: the branches issue will store it, and the network is drawn so that each branch has managers of every
+# kind and room in proportion to its customers, so matching within a branch works as well as across them.
+
+NETWORK_CUSTOMER_STREAM, NETWORK_MANAGER_STREAM = 5, 6
+# With the named 20 customers and 5 managers: 2,000 customers and 40 managers.
+NETWORK_CUSTOMERS, NETWORK_MANAGERS = 1980, 35
+# (name, share of customers and of managers). The named accounts belong to the first.
+BRANCHES = [("北京分行", 0.40), ("上海分行", 0.35), ("深圳分行", 0.25)]
+HISTORY_DAYS = 365
+
+_WEALTH = ("私人银行", "家族财富传承", "信托服务", "税务筹划")
+_INVEST = ("理财规划", "存款理财", "基金投资", "股票证券", "贵金属", "外汇业务")
+_FAMILY = ("保险保障", "养老规划", "子女教育金")
+_CREDIT = ("信用卡", "个人贷款", "房贷按揭")
+_BUSINESS = ("小微企业贷款", "跨境金融", "外汇业务", "税务筹划")
+_CLUB_HOBBIES = ("高尔夫", "茶艺", "收藏", "书法")
+_ACTIVE_HOBBIES = ("马拉松", "登山", "网球", "羽毛球", "瑜伽", "游泳")
+
+
+@dataclass(frozen=True)
+class ManagerKind:
+    """A kind of relationship manager: what they offer and how large a book they keep."""
+
+    name: str
+    share: float
+    capacity: int
+    capabilities: tuple[int, int]  # fewest and most
+    service_boost: dict[str, float]
+    hobby_boost: dict[str, float]
+
+
+PRIVATE_BANKER, WEALTH_MANAGER = "私人银行", "财富管理"
+MANAGER_KINDS = [
+    ManagerKind(PRIVATE_BANKER, 0.20, 28, (10, 13),
+                {**dict.fromkeys(_WEALTH, 12.0), **dict.fromkeys(_INVEST, 3.0)},
+                dict.fromkeys(_CLUB_HOBBIES, 5.0)),
+    ManagerKind(WEALTH_MANAGER, 0.35, 55, (7, 10),
+                {**dict.fromkeys(_INVEST, 4.0), **dict.fromkeys(_FAMILY, 3.0)}, {}),
+    ManagerKind("零售信贷", 0.30, 75, (6, 9),
+                {**dict.fromkeys(_CREDIT, 8.0), "存款理财": 2.0, "理财规划": 2.0}, dict.fromkeys(_ACTIVE_HOBBIES, 2.0)),
+    ManagerKind("小微金融", 0.15, 60, (6, 9),
+                {**dict.fromkeys(_BUSINESS, 8.0), **dict.fromkeys(_CREDIT, 2.0)}, {}),
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """The demo network: customers and managers beside the named accounts.
+
+    Attributes
+    ----------
+    customers, managers : Portraits
+    customer_branches : ndarray of shape (n_customers,), dtype int64
+        Index into `BRANCHES`.
+    customer_days_ago : ndarray of shape (n_customers,), dtype float64
+        When each customer joined, in days before today (0 < days <= `HISTORY_DAYS`), more of them lately.
+        Rows are in that order, earliest first (customers and managers alike).
+    manager_branches : ndarray of shape (n_managers,), dtype int64
+    manager_kinds : list of str
+        A name of `MANAGER_KINDS` per manager.
+    manager_capacities : ndarray of shape (n_managers,), dtype int64
+    manager_days_ago : ndarray of shape (n_managers,), dtype float64
+        Most were there a year ago; the last few joined during the year.
+    """
+
+    customers: Portraits
+    managers: Portraits
+    customer_branches: np.ndarray
+    customer_days_ago: np.ndarray
+    manager_branches: np.ndarray
+    manager_kinds: list[str]
+    manager_capacities: np.ndarray
+    manager_days_ago: np.ndarray
+
+
+def _boosted(n: int, terms: list[tuple[str, float]], index: dict[str, int], boost: dict[str, float]) -> np.ndarray:
+    weights = np.tile([w for _, w in terms], (n, 1)).astype(np.float64)
+    for name, factor in boost.items():
+        weights[:, index[name]] *= factor
+    return weights
+
+
+def _network_customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Customers as `_customer_block`, but the richer need more services, from wealth planning down."""
+    block = _customer_block(rng, n)
+    assets = block["assets_cents"] // 100
+    # A wider spread of assets than the benchmark streams: a private-banking tier worth its own managers.
+    spread = np.exp(rng.normal(0, 0.6, size=n))
+    assets = np.clip(assets * spread, 5 * _WAN, 5000 * _WAN)
+    block["assets_cents"] = np.rint(assets * 100).astype(np.int64)
+    tier = np.searchsorted([100 * _WAN, 300 * _WAN, 1000 * _WAN], assets, side="right")  # 0..3
+    ages, occupations = block["ages"], block["occupations"]
+
+    service_w = _boosted(n, SERVICES, _SERVICE_INDEX, {})
+    wealth = np.array([0.05, 0.6, 6.0, 20.0])[tier]
+    invest = np.array([0.7, 1.5, 2.5, 3.0])[tier]
+    for name in _WEALTH:
+        service_w[:, _SERVICE_INDEX[name]] *= wealth
+    for name in _INVEST:
+        service_w[:, _SERVICE_INDEX[name]] *= invest
+    service_w[:, _SERVICE_INDEX["养老规划"]] *= np.where(ages >= 45, 3, 0.4)
+    service_w[:, _SERVICE_INDEX["子女教育金"]] *= np.where((ages >= 30) & (ages <= 50), 3, 0.2)
+    for name in _CREDIT:
+        service_w[:, _SERVICE_INDEX[name]] *= np.where(ages <= 45, 2.5, 0.5) * np.where(tier >= 2, 0.4, 1.0)
+    business = np.isin(occupations, [_OCCUPATION_INDEX["企业主"], _OCCUPATION_INDEX["个体工商户"]])
+    for name in _BUSINESS:
+        service_w[:, _SERVICE_INDEX[name]] *= np.where(business, 6, 0.4)
+    fewest, most = np.array([1, 2, 6, 8])[tier], np.array([3, 5, 9, 11])[tier]
+    counts = fewest + np.floor(rng.random(n) * (most - fewest + 1)).astype(np.int64)
+    block["services"] = _choose_counts(rng, service_w, counts)
+
+    hobby_w = _boosted(n, HOBBIES, _HOBBY_INDEX, {})
+    for name in _CLUB_HOBBIES:
+        hobby_w[:, _HOBBY_INDEX[name]] *= np.where(tier >= 2, 5, 1) * np.where(ages >= 50, 2, 0.7)
+    for name in _ACTIVE_HOBBIES:
+        hobby_w[:, _HOBBY_INDEX[name]] *= np.where(ages < 40, 2.5, np.where(ages >= 55, 0.4, 1))
+    block["hobbies"] = _choose(rng, hobby_w, 1, 5)
+    return block
+
+
+def _choose_counts(rng: np.random.Generator, weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Like `_choose`, with the number of columns of each row given."""
+    keys = np.log(1.0 - rng.random(weights.shape)) / weights
+    ranks = (-keys).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable")
+    return ranks < counts[:, None]
+
+
+def _shares(total: int, shares: list[float]) -> np.ndarray:
+    """`total` split by `shares` into integers that add up to `total` (largest remainders)."""
+    exact = np.array(shares) / sum(shares) * total
+    counts = np.floor(exact).astype(np.int64)
+    counts[np.argsort(counts - exact, kind="stable")[: total - counts.sum()]] += 1
+    return counts
+
+
+def _joined_days_ago(rng: np.random.Generator, n: int, growth: float) -> np.ndarray:
+    """Days before today, on (0, HISTORY_DAYS], with a density rising linearly by `growth` over the year."""
+    u = rng.random(n)
+    # Inverse of F(t) = (t + growth t^2 / 2) / (1 + growth / 2), t the fraction of the year gone by.
+    t = (-1 + np.sqrt(1 + growth * (2 + growth) * u)) / growth
+    return np.maximum((1 - t) * HISTORY_DAYS, 0.01)
+
+
+def generate_network(*, seed: int, customers: int = NETWORK_CUSTOMERS, managers: int = NETWORK_MANAGERS) -> Network:
+    """The demo network of `seed`: the same seed and sizes give the same network."""
+    if seed < 0 or customers < 0 or managers < 0:
+        raise ValueError(f"seed, customers and managers must be non-negative, got {seed}, {customers}, {managers}")
+    rng = np.random.default_rng([seed, NETWORK_CUSTOMER_STREAM])
+    block = _network_customers(rng, customers)
+    customer_branches = rng.choice(len(BRANCHES), size=customers, p=[share for _, share in BRANCHES])
+    customer_days_ago = _joined_days_ago(rng, customers, growth=1.0)
+
+    rng = np.random.default_rng([seed, NETWORK_MANAGER_STREAM])
+    # Every branch gets its share of managers, and each kind its share in every branch: kinds are dealt
+    # out in turn down the branch's list.
+    manager_branches = np.repeat(np.arange(len(BRANCHES)), _shares(managers, [share for _, share in BRANCHES]))
+    kinds = np.empty(managers, dtype=np.int64)
+    for branch in range(len(BRANCHES)):
+        rows = np.flatnonzero(manager_branches == branch)
+        kinds[rows] = np.repeat(np.arange(len(MANAGER_KINDS)), _shares(len(rows), [k.share for k in MANAGER_KINDS]))
+    order = rng.permutation(managers)  # usernames do not follow branch or kind
+    manager_branches, kinds = manager_branches[order], kinds[order]
+    services = np.zeros((managers, len(SERVICES)), dtype=bool)
+    hobbies = np.zeros((managers, len(HOBBIES)), dtype=bool)
+    for code, kind in enumerate(MANAGER_KINDS):
+        rows = np.flatnonzero(kinds == code)
+        service_w = _boosted(len(rows), SERVICES, _SERVICE_INDEX, kind.service_boost)
+        services[rows] = _choose(rng, np.sqrt(service_w), *kind.capabilities)
+        hobbies[rows] = _choose(rng, _boosted(len(rows), HOBBIES, _HOBBY_INDEX, kind.hobby_boost), 3, 7)
+    capacities = np.array([MANAGER_KINDS[code].capacity for code in kinds], dtype=np.int64)
+    capacities += rng.integers(-3, 4, size=managers)
+    # A year ago the network had most of its managers; a few joined since.
+    manager_days_ago = np.where(rng.random(managers) < 0.85, HISTORY_DAYS, rng.uniform(60, 300, size=managers))
+
+    customer_names, manager_names = _names(rng, customers), _names(rng, managers)
+    # Rows in the order accounts joined (first-come, first-numbered, like the older system's ids).
+    by_customer_day = np.argsort(-customer_days_ago, kind="stable")
+    by_manager_day = np.argsort(-manager_days_ago, kind="stable")
+    block = {key: values[by_customer_day] for key, values in block.items()}
+    customer_names, customer_branches = customer_names[by_customer_day], customer_branches[by_customer_day]
+    customer_days_ago = customer_days_ago[by_customer_day]
+    manager_names, manager_branches = manager_names[by_manager_day], manager_branches[by_manager_day]
+    kinds, services, hobbies = kinds[by_manager_day], services[by_manager_day], hobbies[by_manager_day]
+    capacities, manager_days_ago = capacities[by_manager_day], manager_days_ago[by_manager_day]
+    return Network(
+        customers=Portraits(
+            names=[SURNAMES[s][0] + GIVEN_NAMES[g] for s, g in customer_names],
+            ages=block["ages"], occupations=[OCCUPATIONS[o][0] for o in block["occupations"]],
+            assets_cents=block["assets_cents"], services=block["services"], hobbies=block["hobbies"],
+        ),
+        managers=Portraits(
+            names=[SURNAMES[s][0] + GIVEN_NAMES[g] for s, g in manager_names],
+            ages=np.zeros(0, np.int64), occupations=[], assets_cents=np.zeros(0, np.int64),
+            services=services, hobbies=hobbies,
+        ),
+        customer_branches=customer_branches,
+        customer_days_ago=customer_days_ago,
+        manager_branches=manager_branches,
+        manager_kinds=[MANAGER_KINDS[code].name for code in kinds],
+        manager_capacities=capacities,
+        manager_days_ago=manager_days_ago,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """Something that happened to the network, `days_ago` days before today.
+
+    `action` is "run" (placing who needs a manager; `strategy` "optimal" or "greedy"), "rebalance" (a run
+    that may move everyone not locked), "undo" (of the run before), "assign" (`count` customers moved by
+    hand to a private banker, with `note`), "capacity" (a private banker's capacity raised by `count`) or
+    "transfer" (a wealth manager leaves: their book moved by the optimal rule). `by_admin`: done by the
+    admin account, else by the system (a scheduled run). `to`: the kind of manager a manual assignment
+    picks (the one with the most room), any kind when empty.
+    """
+
+    days_ago: float
+    action: str
+    strategy: str = "optimal"
+    by_admin: bool = True
+    count: int = 0
+    note: str = ""
+    to: str = ""
+
+
+# A year of the network: scheduled runs every other month (the older system's greedy rule at first), a
+# rebalance undone the next morning, a capacity raised, customers moved by hand, a manager who leaves.
+# The customers who joined after the last run wait for the next one: the demo's stored preview places them.
+HISTORY = (
+    HistoryStep(335, "run", strategy="greedy", by_admin=False),
+    HistoryStep(275, "run", by_admin=False),
+    HistoryStep(215, "run"),
+    HistoryStep(180, "rebalance"),
+    HistoryStep(179.9, "undo"),
+    HistoryStep(155, "run", by_admin=False),
+    HistoryStep(121, "capacity", count=5),
+    HistoryStep(120, "assign", count=3, note="客户资产升级，转由私人银行客户经理服务", to=PRIVATE_BANKER),
+    HistoryStep(95, "run", by_admin=False),
+    HistoryStep(70, "transfer"),
+    HistoryStep(45, "run", by_admin=False),
+    HistoryStep(20, "assign", count=2, note="客户要求更换客户经理"),
+)
+# Segments the demo asks for: the silhouette score picks 2 on this network (the wealthy and the rest),
+# where five tell more; choosing k also spares eight trial fits.
+DEMO_SEGMENTS = 5
+# Today, on the real clock: the customers who joined since the last run are classified (as a saved
+# portrait is), segments computed, and the placement of those customers stored as a preview to apply.
+TODAY = (
+    HistoryStep(0, "classify", by_admin=False),
+    HistoryStep(0, "segments", count=DEMO_SEGMENTS),
+    HistoryStep(0, "preview"),
+)

@@ -15,10 +15,13 @@ service refuses on purpose, and at 100k accounts per-user model validation would
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
+import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -28,6 +31,7 @@ from accounts.models import Role, User
 from audit.services import audit_record
 from core.bulk import (
     bulk_create_with_ids,
+    bulk_set,
     m2m_links_add,
     m2m_links_load,
     m2m_links_replace,
@@ -36,6 +40,10 @@ from core.bulk import (
 from customers.models import CustomerProfile
 from customers.signals import portraits_changed
 from managers.models import ManagerProfile
+from managers.selectors import manager_loads
+from matching import services as matching
+from matching.models import MatchingRun, RunKind, Segment
+from matching.plans import plan_preview
 from vocabularies.models import Hobby, Service
 from vocabularies.services import term_key, terms_create_missing, terms_resolve
 
@@ -43,20 +51,45 @@ from .generators import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     DEMO_PASSWORD,
+    HISTORY,
+    HISTORY_DAYS,
     HOBBIES,
     NAMED_CUSTOMER_STREAM,
     NAMED_CUSTOMERS,
     NAMED_MANAGER_STREAM,
     NAMED_MANAGERS,
+    NETWORK_CUSTOMERS,
+    NETWORK_MANAGERS,
+    PRIVATE_BANKER,
     SERVICES,
     SYNTHETIC_CUSTOMER_PREFIX,
     SYNTHETIC_CUSTOMER_STREAM,
     SYNTHETIC_MANAGER_PREFIX,
     SYNTHETIC_MANAGER_STREAM,
+    TODAY,
+    WEALTH_MANAGER,
+    HistoryStep,
+    Portraits,
+    generate_network,
     generate_portraits,
 )
 
 BATCH_SIZE = 5000
+
+
+@dataclass
+class NetworkSummary:
+    """What the demo network's first seeding did (`created` False: it was there already)."""
+
+    created: bool = False
+    customers: int = 0
+    managers: int = 0
+    runs: int = 0
+    manual_assignments: int = 0
+    segments: int = 0
+    preview_id: int | None = None
+    preview_changes: int = 0
+    optimal_gain: int = 0  # total score of the optimal rule minus the greedy one's, in the stored preview
 
 
 @dataclass
@@ -70,6 +103,7 @@ class DemoSummary:
     customers_skipped: int = 0
     managers_created: int = 0
     managers_skipped: int = 0
+    network: NetworkSummary = field(default_factory=NetworkSummary)
     seconds: float = 0.0
 
 
@@ -173,6 +207,11 @@ def _named_accounts_reset(*, seed: int, service_ids: np.ndarray, hobby_ids: np.n
     _links_sync(ManagerProfile.hobbies, manager_ids, hobby_ids, managers.hobbies)
 
 
+def _named_usernames() -> list[str]:
+    return [ADMIN_USERNAME, *(f"customer{i}" for i in range(1, NAMED_CUSTOMERS + 1)),
+            *(f"manager{i}" for i in range(1, NAMED_MANAGERS + 1))]
+
+
 def _synthetic_usernames(prefix: str, width: int, n: int) -> tuple[list[str], np.ndarray]:
     """Usernames ``prefix + 1..n`` and the rows of those that do not exist yet (one query)."""
     usernames = [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
@@ -180,21 +219,30 @@ def _synthetic_usernames(prefix: str, width: int, n: int) -> tuple[list[str], np
     return usernames, np.array([row for row, name in enumerate(usernames) if name not in existing], dtype=np.int64)
 
 
-def _users_add(usernames: list[str], rows: np.ndarray, names: list[str], *, role: Role, password: str) -> list[int]:
-    """Bulk-create the users of `rows`; returns their ids in row order."""
+def _users_add(
+    usernames: list[str], rows: np.ndarray, names: list[str], *, role: Role, password: str, joined=None
+) -> list[int]:
+    """Bulk-create the users of `rows`; returns their ids in row order. `joined`: their date_joined, per row."""
+    joined = joined if joined is not None else [timezone.now()] * len(usernames)
     users = bulk_create_with_ids(
-        User, (User(username=usernames[row], role=role, name=names[row], password=password) for row in rows),
+        User,
+        (User(username=usernames[row], role=role, name=names[row], password=password, date_joined=joined[row])
+         for row in rows),
         key_field="username",
     )
     return [user.pk for user in users]
 
 
-def _synthetic_customers_add(*, seed: int, n: int, password: str, service_ids, hobby_ids) -> tuple[int, int]:
-    usernames, rows = _synthetic_usernames(SYNTHETIC_CUSTOMER_PREFIX, 6, n)
-    if not len(rows):
-        return 0, n
-    portraits = generate_portraits(seed=seed, stream=SYNTHETIC_CUSTOMER_STREAM, n=n)
-    user_ids = _users_add(usernames, rows, portraits.names, role=Role.CUSTOMER, password=password)
+def _created_at_set(model, ids, when: list) -> None:
+    """Profiles get `created_at` on insert: give each the day its account joined."""
+    bulk_set(model, fields=["created_at"], rows=list(zip(np.asarray(ids).tolist(), when)))
+
+
+def _customers_insert(
+    usernames: list[str], rows: np.ndarray, portraits: Portraits, *, password: str, service_ids, hobby_ids, joined=None
+) -> np.ndarray:
+    """Customers of `rows` (users, profiles, needs, hobbies) in bulk; returns their profile ids in row order."""
+    user_ids = _users_add(usernames, rows, portraits.names, role=Role.CUSTOMER, password=password, joined=joined)
     profiles = bulk_create_with_ids(
         CustomerProfile,
         (
@@ -207,6 +255,39 @@ def _synthetic_customers_add(*, seed: int, n: int, password: str, service_ids, h
     owner_ids = np.array([profile.pk for profile in profiles], dtype=np.int64)
     m2m_links_add(CustomerProfile.needs, _pairs(owner_ids, service_ids, portraits.services[rows]).tolist())
     m2m_links_add(CustomerProfile.hobbies, _pairs(owner_ids, hobby_ids, portraits.hobbies[rows]).tolist())
+    if joined is not None:
+        _created_at_set(CustomerProfile, owner_ids, [joined[row] for row in rows])
+    return owner_ids
+
+
+def _managers_insert(
+    usernames: list[str], rows: np.ndarray, portraits: Portraits, *, password: str, service_ids, hobby_ids,
+    capacities=None, joined=None,
+) -> np.ndarray:
+    """Managers of `rows` in bulk (default capacity unless `capacities`); returns their profile ids in row order."""
+    user_ids = _users_add(usernames, rows, portraits.names, role=Role.MANAGER, password=password, joined=joined)
+    profiles = bulk_create_with_ids(
+        ManagerProfile,
+        (
+            ManagerProfile(user_id=user_id, **({"capacity": int(capacities[row])} if capacities is not None else {}))
+            for row, user_id in zip(rows, user_ids)
+        ),
+        key_field="user",
+    )
+    owner_ids = np.array([profile.pk for profile in profiles], dtype=np.int64)
+    m2m_links_add(ManagerProfile.capabilities, _pairs(owner_ids, service_ids, portraits.services[rows]).tolist())
+    m2m_links_add(ManagerProfile.hobbies, _pairs(owner_ids, hobby_ids, portraits.hobbies[rows]).tolist())
+    if joined is not None:
+        _created_at_set(ManagerProfile, owner_ids, [joined[row] for row in rows])
+    return owner_ids
+
+
+def _synthetic_customers_add(*, seed: int, n: int, password: str, service_ids, hobby_ids) -> tuple[int, int]:
+    usernames, rows = _synthetic_usernames(SYNTHETIC_CUSTOMER_PREFIX, 6, n)
+    if not len(rows):
+        return 0, n
+    portraits = generate_portraits(seed=seed, stream=SYNTHETIC_CUSTOMER_STREAM, n=n)
+    _customers_insert(usernames, rows, portraits, password=password, service_ids=service_ids, hobby_ids=hobby_ids)
     return len(rows), n - len(rows)
 
 
@@ -215,17 +296,139 @@ def _synthetic_managers_add(*, seed: int, n: int, password: str, service_ids, ho
     if not len(rows):
         return 0, n
     portraits = generate_portraits(seed=seed, stream=SYNTHETIC_MANAGER_STREAM, n=n)
-    user_ids = _users_add(usernames, rows, portraits.names, role=Role.MANAGER, password=password)
-    profiles = bulk_create_with_ids(ManagerProfile, (ManagerProfile(user_id=u) for u in user_ids), key_field="user")
-    owner_ids = np.array([profile.pk for profile in profiles], dtype=np.int64)
-    m2m_links_add(ManagerProfile.capabilities, _pairs(owner_ids, service_ids, portraits.services[rows]).tolist())
-    m2m_links_add(ManagerProfile.hobbies, _pairs(owner_ids, hobby_ids, portraits.hobbies[rows]).tolist())
+    _managers_insert(usernames, rows, portraits, password=password, service_ids=service_ids, hobby_ids=hobby_ids)
     return len(rows), n - len(rows)
 
 
+def _history_step(step: HistoryStep, *, admin: User, kinds: dict[int, str], previous: MatchingRun | None):
+    """Do `step` through matching's public services, as the admin (or the system) would have that day.
+
+    The demo's one door into the matching app: runs, undo, manual assignment, availability, a book
+    transfer, reclassification, segments and the stored preview. Returns the run it made, if any.
+    """
+    actor = admin if step.by_admin else None
+    if step.action in ("run", "rebalance"):
+        return matching.run_automatic(strategy=step.strategy, rebalance=step.action == "rebalance", actor=actor).run
+    if step.action == "undo":
+        return matching.run_undo(run=previous, actor=actor)
+    if step.action == "transfer":
+        leaving = _managers_by_load([pk for pk, kind in kinds.items() if kind == WEALTH_MANAGER])[0]
+        return matching.manager_book_transfer(manager=leaving, actor=actor).run
+    if step.action == "capacity":
+        manager = _managers_by_load([pk for pk, kind in kinds.items() if kind == PRIVATE_BANKER])[0]
+        matching.manager_availability_update(manager=manager, actor=actor, capacity=manager.capacity + step.count)
+    elif step.action == "assign":
+        candidates = [pk for pk, kind in kinds.items() if kind == step.to or not step.to]
+        loads = manager_loads(candidates)
+        target = max(
+            ManagerProfile.objects.filter(pk__in=candidates, accepting_customers=True, user__is_active=True),
+            key=lambda m: (m.capacity - loads[m.pk], -m.pk),
+        )
+        customers = (
+            CustomerProfile.objects.filter(customer_class__in=["A", "B"], manager__isnull=False, manager_locked=False)
+            .exclude(manager_id__in=candidates if step.to else [target.pk])
+            .order_by("-total_assets", "pk")
+            .values_list("pk", flat=True)[: step.count]
+        )
+        matching.customers_assign(customer_ids=list(customers), manager=target, actor=actor, note=step.note)
+    elif step.action == "classify":  # customers who joined since the last run: a saved portrait is classified
+        matching.customers_reclassify(
+            customer_ids=list(CustomerProfile.objects.filter(customer_class="").values_list("pk", flat=True))
+        )
+    elif step.action == "segments":
+        matching.segments_compute(actor=actor, k=step.count or None, random_state=0)
+    elif step.action == "preview":
+        return plan_preview(actor=actor, strategy=step.strategy)
+    else:
+        raise ValueError(f"unknown history action {step.action!r}")
+    return None
+
+
+def _managers_by_load(manager_ids: list[int]) -> list[ManagerProfile]:
+    """The managers of `manager_ids`, the largest book first (then the smallest id)."""
+    loads = manager_loads(manager_ids)
+    managers = ManagerProfile.objects.filter(pk__in=manager_ids).select_related("user")
+    return sorted(managers, key=lambda m: (-loads[m.pk], m.pk))
+
+
+def _network_add(
+    *, seed: int, customers: int, managers: int, password: str, service_ids, hobby_ids, admin: User
+) -> NetworkSummary:
+    """Add the demo network and play its year of history (`HISTORY`), unless any of its accounts exists.
+
+    Customers and managers join in the order and on the days `generate_network` gives; before each step
+    of the history, those who had joined by then are written, and the step runs with the clock set to its
+    day (time-machine), so runs, history rows and audit events carry the dates they would have had. Last,
+    today: the customers who joined since the last run are classified, segments computed and a preview
+    stored, in which the optimal rule places them for a higher total score than the greedy one.
+    """
+    network = generate_network(seed=seed, customers=customers, managers=managers)
+    customer_names = [f"customer{NAMED_CUSTOMERS + 1 + row}" for row in range(customers)]
+    manager_names = [f"manager{NAMED_MANAGERS + 1 + row}" for row in range(managers)]
+    if User.objects.filter(username__in=customer_names + manager_names).exists():
+        return NetworkSummary()
+    summary = NetworkSummary(created=True, customers=customers, managers=managers)
+    now = timezone.now()
+
+    def day(days_ago: float):
+        return now - timedelta(days=float(days_ago))
+
+    # The named accounts were the older system's, there from the start.
+    named = User.objects.filter(username__in=_named_usernames())
+    named.update(date_joined=day(HISTORY_DAYS))
+    for model in (CustomerProfile, ManagerProfile):
+        ids = list(model.objects.filter(user__in=named).values_list("pk", flat=True))
+        _created_at_set(model, ids, [day(HISTORY_DAYS)] * len(ids))
+
+    joined_customers = [day(days) for days in network.customer_days_ago.tolist()]
+    joined_managers = [day(days) for days in network.manager_days_ago.tolist()]
+    terms = {"password": password, "service_ids": service_ids, "hobby_ids": hobby_ids}
+    kinds: dict[int, str] = {}
+    added_customers = added_managers = 0
+    previous = None
+    for step in (*HISTORY, *TODAY):
+        # Who had joined by then (rows are in joining order).
+        upto_customers = int((network.customer_days_ago > step.days_ago).sum())
+        upto_managers = int((network.manager_days_ago > step.days_ago).sum())
+        # Today's steps run on the real clock: the preview must be newer than everything it read.
+        clock = time_machine.travel(day(step.days_ago), tick=True) if step.days_ago else contextlib.nullcontext()
+        with clock:
+            if upto_managers > added_managers:
+                rows = np.arange(added_managers, upto_managers)
+                ids = _managers_insert(manager_names, rows, network.managers, capacities=network.manager_capacities,
+                                       joined=joined_managers, **terms)
+                kinds.update(zip(ids.tolist(), (network.manager_kinds[row] for row in rows)))
+                added_managers = upto_managers
+            if upto_customers > added_customers:
+                _customers_insert(customer_names, np.arange(added_customers, upto_customers), network.customers,
+                                  joined=joined_customers, **terms)
+                added_customers = upto_customers
+            run = _history_step(step, admin=admin, kinds=kinds, previous=previous)
+        if isinstance(run, MatchingRun):
+            previous = run
+            if run.kind == RunKind.PREVIEW:
+                compare = run.summary["compare"]
+                summary.preview_id, summary.preview_changes = run.pk, run.summary["changes"]
+                summary.optimal_gain = compare["optimal"]["total_score"] - compare["greedy"]["total_score"]
+            else:
+                summary.runs += 1
+        summary.manual_assignments += step.count if step.action == "assign" else 0
+    summary.segments = Segment.objects.count()
+    return summary
+
+
 @transaction.atomic
-def demo_seed(*, seed: int = 42, customers: int = 0, managers: int = 0, actor: User | None = None) -> DemoSummary:
-    """Create or reset the demo accounts and add the missing synthetic ones, in one transaction.
+def demo_seed(
+    *,
+    seed: int = 42,
+    customers: int = 0,
+    managers: int = 0,
+    network_customers: int = NETWORK_CUSTOMERS,
+    network_managers: int = NETWORK_MANAGERS,
+    actor: User | None = None,
+) -> DemoSummary:
+    """Create or reset the demo accounts, add the demo network once and the missing synthetic accounts,
+    in one transaction.
 
     Recorded in the audit log as "demo.seeded" by `actor` (None: the system).
 
@@ -235,18 +438,27 @@ def demo_seed(*, seed: int = 42, customers: int = 0, managers: int = 0, actor: U
         Non-negative; the same seed gives the same portraits on any database.
     customers, managers : int
         How many synthetic accounts should exist (``syn_c000001``.., ``syn_m0001``..).
+    network_customers, network_managers : int
+        Size of the demo network (``customer21``.., ``manager6``..) and its year of history, added when
+        none of its accounts exists; 0 and 0 (``--minimal``): no network.
     """
-    if seed < 0 or customers < 0 or managers < 0:
-        raise ValueError(f"seed, customers and managers must be non-negative, got {seed}, {customers}, {managers}")
+    sizes = (seed, customers, managers, network_customers, network_managers)
+    if min(sizes) < 0:
+        raise ValueError(f"seed and sizes must be non-negative, got {sizes}")
     started = time.perf_counter()
     summary = DemoSummary()
     service_ids, summary.services_created = _vocabulary_ensure(Service, SERVICES)
     hobby_ids, summary.hobbies_created = _vocabulary_ensure(Hobby, HOBBIES)
     _named_accounts_reset(seed=seed, service_ids=service_ids, hobby_ids=hobby_ids, summary=summary)
 
-    # Synthetic accounts share one hash of the demo password: hashing is slow on purpose.
-    password = make_password(DEMO_PASSWORD) if customers or managers else ""
+    # Generated accounts share one hash of the demo password: hashing is slow on purpose.
+    password = make_password(DEMO_PASSWORD) if max(sizes[1:]) else ""
     terms = {"service_ids": service_ids, "hobby_ids": hobby_ids}
+    if network_customers or network_managers:
+        summary.network = _network_add(
+            seed=seed, customers=network_customers, managers=network_managers, password=password,
+            admin=User.objects.get(username=ADMIN_USERNAME), **terms,
+        )
     summary.customers_created, summary.customers_skipped = _synthetic_customers_add(
         seed=seed, n=customers, password=password, **terms
     )
@@ -254,13 +466,16 @@ def demo_seed(*, seed: int = 42, customers: int = 0, managers: int = 0, actor: U
         seed=seed, n=managers, password=password, **terms
     )
     summary.seconds = time.perf_counter() - started
+    network = summary.network
     audit_record(
         actor=actor, action="demo.seeded", summary=f"seed {seed}",
         data={
             "seed": seed, "named_created": len(summary.named_created), "named_reset": len(summary.named_reset),
             "customers_created": summary.customers_created, "managers_created": summary.managers_created,
+            "network_created": network.created, "network_customers": network.customers if network.created else 0,
+            "network_managers": network.managers if network.created else 0,
         },
     )
-    written = summary.customers_created + summary.managers_created
+    written = summary.customers_created + summary.managers_created + network.customers + network.managers
     refresh_statistics([User, CustomerProfile, ManagerProfile], rows=written)
     return summary

@@ -82,7 +82,7 @@ def seeded_sqlite(tmp_path):
     """The environment of a migrated SQLite file with 30 customers and 3 managers."""
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/bench.sqlite3", DEBUG="1", SECRET_KEY="benchmark-smoke-test-key")
-    for command in (["migrate", "-v0"], ["seed_demo", "--customers", "30", "--managers", "3", "-v0"]):
+    for command in (["migrate", "-v0"], ["seed_demo", "--minimal", "--customers", "30", "--managers", "3", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], check=True, env=env, cwd=ROOT, timeout=300)
     return env
 
