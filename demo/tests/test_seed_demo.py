@@ -26,8 +26,9 @@ CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def seed(*args: str) -> str:
+    """seed_demo --minimal: the named accounts (and synthetic ones asked for), no network."""
     out = io.StringIO()
-    call_command("seed_demo", "--force", *args, stdout=out)
+    call_command("seed_demo", "--force", "--minimal", *args, stdout=out)
     return out.getvalue()
 
 
@@ -71,13 +72,13 @@ class TestDebugGuard:
     @override_settings(DEBUG=False)
     def test_refuses_when_debug_is_off(self):
         with pytest.raises(CommandError, match="DEBUG"):
-            call_command("seed_demo", stdout=io.StringIO())
+            call_command("seed_demo", "--minimal", stdout=io.StringIO())
 
         assert User.objects.count() == 0
 
     @override_settings(DEBUG=False)
     def test_force_runs_when_debug_is_off(self):
-        call_command("seed_demo", "--force", stdout=io.StringIO())
+        call_command("seed_demo", "--force", "--minimal", stdout=io.StringIO())
 
         assert User.objects.filter(username="admin").exists()
 
@@ -85,7 +86,7 @@ class TestDebugGuard:
     def test_runs_when_debug_is_on(self):
         out = io.StringIO()
 
-        call_command("seed_demo", stdout=out)
+        call_command("seed_demo", "--minimal", stdout=out)
 
         assert "26 created" in out.getvalue()
 

@@ -1,0 +1,157 @@
+"""`seed_demo` without --minimal: the network, its year of history, segments and a preview worth applying.
+
+The full default network is seeded once for `TestTheDefaultNetwork`, in a transaction rolled back after it; each test
+runs in a savepoint inside it.
+"""
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEvent
+from customers.models import CustomerProfile
+from demo.services import demo_seed
+from managers.models import ManagerProfile
+from matching.dashboard import dashboard_data
+from matching.models import Assignment, MatchingRun, RunKind, Segment
+from matching.plans import plan_apply, plan_staleness
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """What `make run` does to a fresh database: `seed_demo` with its defaults; returns its output."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", "--force", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def preview(seeded):
+    return MatchingRun.objects.get(kind=RunKind.PREVIEW)
+
+
+class TestTheDefaultNetwork:
+    def test_has_2000_customers_and_40_managers_with_the_named_accounts(self, seeded):
+        assert CustomerProfile.objects.count() == 2000
+        assert ManagerProfile.objects.count() == 40
+        assert User.objects.filter(username__in=["customer21", "customer2000", "manager6", "manager40"]).count() == 4
+
+    @pytest.mark.parametrize(("username", "password"), [("admin", "admin123"), ("customer1", "123456"),
+                                                        ("customer2000", "123456"), ("manager40", "123456")])
+    def test_accounts_log_in(self, seeded, client, username, password):
+        assert client.login(username=username, password=password)
+
+    def test_dashboard_shows_all_five_classes_with_a_tenth_to_a_fifth_in_a_and_b(self, seeded):
+        classes = {row["label"]: row["count"] for row in dashboard_data().classes}
+
+        assert set(classes) == set("ABCDE")
+        assert min(classes.values()) > 0
+        assert 0.10 <= (classes["A"] + classes["B"]) / sum(classes.values()) <= 0.20
+
+    def test_dashboard_trend_has_twelve_months_of_new_customers(self, seeded):
+        months = dashboard_data().months
+
+        assert len(months) == 12
+        assert all(month["count"] > 0 for month in months[:-1])  # the current month may have begun today
+
+    def test_every_customer_is_in_one_of_five_segments(self, seeded):
+        assert Segment.objects.count() == 5
+        assert not CustomerProfile.objects.filter(segment__isnull=True).exists()
+
+    def test_the_customers_who_joined_since_the_last_run_wait_classified_for_the_preview(self, seeded, preview):
+        waiting = CustomerProfile.objects.filter(manager__isnull=True)
+
+        assert waiting.count() == preview.planned_changes.count() > 100
+        assert not CustomerProfile.objects.filter(customer_class="").exists()
+
+    def test_the_stored_preview_shows_the_optimal_rule_beating_the_greedy_one(self, seeded, preview, client):
+        compare = preview.summary["compare"]
+        gain = compare["optimal"]["total_score"] - compare["greedy"]["total_score"]
+        client.login(username="admin", password="admin123")
+
+        page = client.get(reverse("console:preview", args=[preview.pk]))
+
+        assert gain > 0
+        assert compare["optimal"]["placed"] == compare["greedy"]["placed"] == preview.planned_changes.count()
+        assert page.status_code == 200 and page.context["gain"] == gain
+        assert f"#{preview.pk}" in seeded and f"{gain}" in seeded
+
+    def test_the_preview_is_fresh(self, seeded, preview):
+        assert plan_staleness(preview=preview) == []
+
+    def test_runs_spread_over_the_year_as_the_system_and_the_admin(self, seeded):
+        runs = MatchingRun.objects.exclude(kind=RunKind.PREVIEW)
+        months = {run.started_at.strftime("%Y-%m") for run in runs}
+
+        assert runs.count() >= 8
+        assert len(months) >= 7
+        assert {run.kind for run in runs} == {RunKind.AUTOMATIC, RunKind.UNDO, RunKind.TRANSFER}
+        assert runs.filter(actor__isnull=True).exists() and runs.filter(actor__username="admin").exists()
+        assert runs.filter(strategy="greedy").exists() and runs.filter(strategy="optimal").exists()
+
+    def test_history_has_manual_assignments_and_an_undone_rebalance(self, seeded):
+        manual = Assignment.objects.filter(run__isnull=True)
+
+        assert manual.count() == 5
+        assert set(manual.values_list("actor__username", flat=True)) == {"admin"}
+        assert MatchingRun.objects.filter(kind=RunKind.UNDO, undo_of__options__rebalance=True).exists()
+
+    def test_the_audit_log_carries_the_dates_things_happened(self, seeded):
+        year_ago = timezone.now() - timedelta(days=366)
+        events = AuditEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=30))
+
+        assert events.count() >= 8
+        assert not AuditEvent.objects.filter(created_at__lt=year_ago).exists()
+        assert {"matching.run", "matching.undo", "customer.assigned", "matching.book_transfer",
+                "manager.availability_updated"} <= set(events.values_list("action", flat=True))
+
+    def test_customers_joined_on_their_own_days(self, seeded):
+        first = CustomerProfile.objects.get(user__username="customer21")
+        last = CustomerProfile.objects.get(user__username="customer2000")
+
+        assert first.created_at < last.created_at < timezone.now()
+        assert first.user.date_joined == first.created_at
+        assert CustomerProfile.objects.get(user__username="customer1").created_at < first.created_at
+
+    def test_a_second_seed_leaves_the_network_and_its_preview_alone(self, seeded):
+        runs = MatchingRun.objects.count()
+        out = io.StringIO()
+
+        call_command("seed_demo", "--force", stdout=out)
+
+        assert "already there" in out.getvalue()
+        assert MatchingRun.objects.count() == runs
+        assert CustomerProfile.objects.count() == 2000
+
+
+def test_minimal_adds_no_network_and_no_history():
+    call_command("seed_demo", "--force", "--minimal", stdout=io.StringIO())
+
+    assert CustomerProfile.objects.count() == 20 and ManagerProfile.objects.count() == 5
+    assert not MatchingRun.objects.exists() and not Segment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_still_applies_once_the_seed_has_committed():
+    """Nothing the seed leaves to run on commit (reclassification) may make its own preview stale."""
+    summary = demo_seed(network_customers=300, network_managers=12)
+    preview = MatchingRun.objects.get(pk=summary.network.preview_id)
+
+    applied = plan_apply(preview=preview, actor=None)
+
+    assert applied.customers_placed == summary.network.preview_changes > 0
+    assert not CustomerProfile.objects.filter(manager__isnull=True).exists()
