@@ -1,15 +1,26 @@
-"""Demo data: the accounts the older system's users know, and synthetic portraits in bulk for benchmarks.
+"""Demo data: the accounts the older system's users know, a bank's network around them with a year of
+history, and synthetic portraits in bulk for benchmarks.
 
 Named accounts (admin, customer1..20, manager1..5) are reset on every run: password, role, name and
 portrait (age, occupation, assets, needs, hobbies; capacity and availability of managers) become what
 the seed gives again. Their segment and manager are left alone: those belong to the matching service,
 which is told through ``portraits_changed`` about existing customers whose portrait the reset changed
-so their class follows. Synthetic accounts (``syn_c000001``.., ``syn_m0001``..) are only ever added;
-existing ones are skipped. New customers get no class and no manager: run ``autoassign`` afterwards.
+so their class follows.
+
+The network (``customer21``.., ``manager6``..; `demo.generators.generate_network`) is added once, when
+none of its accounts exists: customers and managers join on the days the generator gives, and the
+history (`HISTORY`, then `TODAY`) is played through matching's public services with the clock set to
+each step's day (time-machine), so runs, history rows and audit events carry their dates and nothing is
+backdated behind a service's back. `_history_step` is the one place that calls matching. Each account's
+branch (`BRANCHES`) is drawn but not stored: there is no branch yet; the issue that adds branches writes
+`Network.customer_branches` / `manager_branches` here.
+
+Synthetic accounts (``syn_c000001``.., ``syn_m0001``..) are only ever added; existing ones are skipped.
+They get no class and no manager: run ``autoassign`` afterwards (benchmarks use them with ``--minimal``).
 
 Portraits come from `demo.generators` (pure numpy); writes go through the apps' own services where
-one fits (vocabulary terms: `terms_resolve` / `terms_create_missing`) and through `core.bulk` for
-rows and many-to-many links in bulk. Users are written here rather than through
+one fits (vocabulary terms: `terms_resolve` / `terms_create_missing`; everything in matching) and through
+`core.bulk` for rows and many-to-many links in bulk. Users are written here rather than through
 `accounts.services.users_upsert`: the demo sets known passwords and resets roles, which that import
 service refuses on purpose, and at 100k accounts per-user model validation would take most of the run.
 """
