@@ -9,10 +9,12 @@
 # benchmarks/locustfile.py, writes CSV figures to $OUT (default benchmarks/results/loadtest-*), stops
 # gunicorn, and exits non-zero when any request failed. Needs requirements-bench.txt (locust).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
 
-PY=${PY:-/work/main/.venv/bin/python}
-[ -x "$PY" ] || PY=.venv/bin/python
+# The clone's own environment (`make install-dev`), or PY=/path/to/python.
+PY=${PY:-$ROOT/.venv/bin/python}
+[ -x "$PY" ] || { echo "No Python at $PY: run 'make install-dev' first, or set PY." >&2; exit 1; }
 BIN=$(dirname "$PY")
 PORT=${PORT:-8001}
 WORKERS=${WORKERS:-2}

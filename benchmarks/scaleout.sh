@@ -9,10 +9,12 @@
 # must be recorded), and kills a worker mid-run (the run and its job must end failed, nothing half-written, the lock
 # free for the next run). Exits non-zero when a check fails. Everything it started is stopped at the end.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
 
-PY=${PY:-/work/main/.venv/bin/python}
-[ -x "$PY" ] || PY=.venv/bin/python
+# The clone's own environment (`make install-dev`), or PY=/path/to/python.
+PY=${PY:-$ROOT/.venv/bin/python}
+[ -x "$PY" ] || { echo "No Python at $PY: run 'make install-dev' first, or set PY." >&2; exit 1; }
 BIN=$(dirname "$PY")
 PORT_A=${PORT_A:-8011}
 PORT_B=${PORT_B:-8012}
