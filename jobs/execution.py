@@ -3,6 +3,8 @@ progress callback that records each phase, store the outcome."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import Any
@@ -88,6 +90,7 @@ def job_execute(job_id: int) -> BackgroundJob:
     started = BackgroundJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
+        worker=f"{socket.gethostname()}:{os.getpid()}"[:200],
     )
     job = BackgroundJob.objects.get(pk=job_id)
     if not started:

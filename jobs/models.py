@@ -31,6 +31,9 @@ class BackgroundJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    worker = models.CharField(
+        _("worker"), max_length=200, blank=True, help_text=_("The process running the job: host name and process id."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
