@@ -62,6 +62,14 @@ class TestTheDefaultNetwork:
         assert min(classes.values()) > 0
         assert 0.10 <= (classes["A"] + classes["B"]) / sum(classes.values()) <= 0.20
 
+    def test_the_console_dashboard_charts_five_classes_five_segments_and_twelve_months(self, seeded, client):
+        client.login(username="admin", password="admin123")
+
+        charts = client.get(reverse("console:dashboard")).context["charts"]
+
+        assert [row["label"] for row in charts["classes"]] == list("ABCDE")
+        assert len(charts["segments"]) == 5 and len(charts["months"]) == 12
+
     def test_dashboard_trend_has_twelve_months_of_new_customers(self, seeded):
         months = dashboard_data().months
 
