@@ -1,11 +1,15 @@
 """The jobs app runs whatever kind an app registered: it stores the request, runs the work with phase
 progress and keeps the outcome, knowing no kind itself."""
+import os
+import socket
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from core.errors import Conflict
 from jobs import registry
+from jobs.execution import job_execute
 from jobs.models import BackgroundJob, JobStatus
 from jobs.registry import job_kind_choices, job_kind_register, job_type
 from jobs.selectors import job_progress
@@ -28,6 +32,10 @@ def _crash(job, progress):
     raise RuntimeError("broken")
 
 
+def _whoami(job, progress):
+    return {"worker": BackgroundJob.objects.get(pk=job.pk).worker}
+
+
 @pytest.fixture(autouse=True)
 def test_kinds(monkeypatch):
     """Kinds of this module only, gone after each test (the registry is the process's)."""
@@ -35,6 +43,7 @@ def test_kinds(monkeypatch):
     job_kind_register("test-echo", label="Echo", work=_echo)
     job_kind_register("test-refuse", label="Refuse", work=_refuse)
     job_kind_register("test-crash", label="Crash", work=_crash)
+    job_kind_register("test-whoami", label="Who am I", work=_whoami)
 
 
 def test_the_apps_register_their_own_kinds():
@@ -81,3 +90,19 @@ def test_a_crash_fails_the_job_with_the_error():
 def test_a_kind_cannot_be_taken_over_by_other_work():
     with pytest.raises(ValueError):
         job_kind_register("run", label="Mine", work=_echo)
+
+
+def test_a_started_job_names_the_process_running_it_while_it_runs():
+    job = job_enqueue(kind="test-whoami", actor=None)
+
+    assert job.result == {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    assert job.worker == job.result["worker"]
+
+
+def test_a_redelivered_job_keeps_the_worker_that_started_it():
+    job = BackgroundJob.objects.create(kind="test-whoami", status=JobStatus.RUNNING, worker="elsewhere:1")
+
+    job_execute(job.pk)
+
+    job.refresh_from_db()
+    assert job.worker == "elsewhere:1" and job.status == JobStatus.RUNNING
