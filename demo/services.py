@@ -53,8 +53,8 @@ from customers.signals import portraits_changed
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from matching import services as matching
-from matching.models import MatchingRun, RunKind, Segment
-from matching.plans import plan_preview
+from matching.models import MatchingRun, RunKind, Segment, Strategy
+from matching.services.previews import preview_create
 from vocabularies.models import Hobby, Service
 from vocabularies.services import term_key, terms_create_missing, terms_resolve
 
@@ -319,7 +319,9 @@ def _history_step(step: HistoryStep, *, admin: User, kinds: dict[int, str], prev
     """
     actor = admin if step.by_admin else None
     if step.action in ("run", "rebalance"):
-        return matching.run_automatic(strategy=step.strategy, rebalance=step.action == "rebalance", actor=actor).run
+        return matching.run_automatic(
+            strategy=Strategy(step.strategy), rebalance=step.action == "rebalance", actor=actor
+        ).run
     if step.action == "undo":
         return matching.run_undo(run=previous, actor=actor)
     if step.action == "transfer":
@@ -349,7 +351,7 @@ def _history_step(step: HistoryStep, *, admin: User, kinds: dict[int, str], prev
     elif step.action == "segments":
         matching.segments_compute(actor=actor, k=step.count or None, random_state=0)
     elif step.action == "preview":
-        return plan_preview(actor=actor, strategy=step.strategy)
+        return preview_create(actor=actor, strategy=Strategy(step.strategy))
     else:
         raise ValueError(f"unknown history action {step.action!r}")
     return None

@@ -19,7 +19,7 @@ from demo.services import demo_seed
 from managers.models import ManagerProfile
 from matching.dashboard import dashboard_data
 from matching.models import Assignment, MatchingRun, RunKind, Segment
-from matching.plans import plan_apply, plan_staleness
+from matching.services.previews import preview_apply, preview_staleness
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ class TestTheDefaultNetwork:
         assert f"#{preview.pk}" in seeded and f"{gain}" in seeded
 
     def test_the_preview_is_fresh(self, seeded, preview):
-        assert plan_staleness(preview=preview) == []
+        assert preview_staleness(preview=preview) == []
 
     def test_runs_spread_over_the_year_as_the_system_and_the_admin(self, seeded):
         runs = MatchingRun.objects.exclude(kind=RunKind.PREVIEW)
@@ -159,7 +159,7 @@ def test_the_preview_still_applies_once_the_seed_has_committed():
     summary = demo_seed(network_customers=300, network_managers=12)
     preview = MatchingRun.objects.get(pk=summary.network.preview_id)
 
-    applied = plan_apply(preview=preview, actor=None)
+    applied = preview_apply(preview=preview, actor=None)
 
     assert applied.customers_placed == summary.network.preview_changes > 0
     assert not CustomerProfile.objects.filter(manager__isnull=True).exists()
