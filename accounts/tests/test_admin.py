@@ -19,6 +19,7 @@ from managers.models import ManagerProfile
 from matching.models import Assignment, MatchingRun, Reason, RunKind, RunLock, Segment
 from accounts.tests.factories import UserFactory
 from contacts.tests.factories import ContactFactory
+from jobs.models import BackgroundJob
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
@@ -26,7 +27,8 @@ from vocabularies.models import Service
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {"matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
+READ_ONLY = {"jobs.backgroundjob",
+             "matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
              "contacts.contact"}
 # simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
 NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
@@ -62,6 +64,7 @@ def one_of_everything(manager, customer, services, hobbies):
     RunLock.objects.create(pk=RunLock.SINGLETON, holder="autoassign by admin", acquired_at=timezone.now())
     audit_record(actor=manager.user, action="manager.profile_updated", target=manager)
     ContactFactory(customer=customer)
+    BackgroundJob.objects.create(kind="matching.run", options={"strategy": "optimal"}, result={"run": 1})
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
     attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
                "path_info": "/admin/login/"}

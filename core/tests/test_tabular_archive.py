@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -88,7 +87,7 @@ class TestAWorkbookWithinTheBoundsIsRead:
 
 
 class TestRejectsWorkbookBombs:
-    """One bomb per kind of part, each refused before openpyxl opens the file, in seconds."""
+    """One bomb per kind of part, each refused before openpyxl opens the file."""
 
     @pytest.mark.parametrize(
         ("kind", "code", "part"),
@@ -104,17 +103,15 @@ class TestRejectsWorkbookBombs:
             ("disguised", "too_complex", "xl/workbook.xml"),
         ],
     )
-    def test_a_bomb_is_refused_in_seconds_naming_its_part(self, kind, code, part):
+    def test_a_bomb_is_refused_naming_its_part(self, kind, code, part):
+        """How fast: `python -m core.tests.xlsx_bombs KIND` prints it (figures, not a timed test)."""
         data = xlsx_bombs.BOMBS[kind]()
 
-        start = time.perf_counter()
         table = read_table(data, required=COLUMNS)
-        seconds = time.perf_counter() - start
 
         assert [error.code for error in table.errors] == [code]
         assert part in table.errors[0].message
         assert table.rows == []
-        assert seconds < 15
 
     def test_a_worksheet_a_relationship_names_as_a_drawing_is_refused(self):
         sheet = xlsx_bombs._SHEET_HEAD + xlsx_bombs._ROWS + xlsx_bombs._SHEET_TAIL
