@@ -14,7 +14,7 @@ import numpy as np
 # classification of a saved portrait and the web pages never pay for loading it.
 
 CLASS_LABELS = "ABCDE"
-REASON_BEST, REASON_FALLBACK, REASON_NO_CAPACITY = 0, 1, 2
+REASON_BEST, REASON_FALLBACK, REASON_NO_CAPACITY, REASON_NO_ELIGIBLE_MANAGER = 0, 1, 2, 3
 DEFAULT_THRESHOLDS = (13, 10, 7, 4)
 DEFAULT_UPGRADE_MARGIN = 2
 DEFAULT_MAX_ARCS = 4_000_000
@@ -42,7 +42,8 @@ class Placement:
     assigned : ndarray of shape (n_customers,), dtype intp
         Manager column of each customer, -1 when unassigned.
     reasons : ndarray of shape (n_customers,), dtype int8
-        ``REASON_BEST``, ``REASON_FALLBACK`` or ``REASON_NO_CAPACITY``.
+        ``REASON_BEST``, ``REASON_FALLBACK``, ``REASON_NO_CAPACITY`` or
+        ``REASON_NO_ELIGIBLE_MANAGER`` (see `Eligibility`).
     scores : ndarray of shape (n_customers,), dtype int64
         Total with the assigned manager, 0 when unassigned; kept so the
         caller can store it without the totals matrix.
@@ -51,8 +52,13 @@ class Placement:
     candidates_per_customer : int or None
         Candidates kept per customer when pruned.
     upper_bound : float or None
-        When pruned, a proven upper bound on the exact optimum's total (from
+        When pruned, a proven upper bound on the exact optimum's objective (from
         the linear-programming dual), so ``optimality_gap`` is a guarantee.
+    objective_scores : ndarray of shape (n_customers,), dtype int64, or None
+        What each placement is worth in the optimal rule's objective when it is
+        not the plain total: the total, less the region penalty of the pair,
+        plus the move cost when the customer stays with their current manager
+        (see `place_optimal`). None: the objective is ``scores``.
     """
 
     assigned: np.ndarray
@@ -61,6 +67,7 @@ class Placement:
     pruned: bool = False
     candidates_per_customer: int | None = None
     upper_bound: float | None = None
+    objective_scores: np.ndarray | None = None
 
     @property
     def total_score(self) -> int:
@@ -68,11 +75,155 @@ class Placement:
         return int(self.scores.sum())
 
     @property
+    def objective(self) -> int:
+        """Sum of what the placements are worth in the optimal rule's objective (``total_score`` without
+        penalties or move costs)."""
+        return self.total_score if self.objective_scores is None else int(self.objective_scores.sum())
+
+    @property
     def optimality_gap(self) -> float:
-        """At most this fraction of the exact optimum's total is lost (0.0 when solved exactly)."""
+        """At most this fraction of the exact optimum's objective is lost (0.0 when solved exactly)."""
         if self.upper_bound is None or self.upper_bound <= 0:
             return 0.0
-        return max(0.0, (self.upper_bound - self.total_score) / self.upper_bound)
+        return max(0.0, (self.upper_bound - self.objective) / self.upper_bound)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Which managers may serve which customers, by groups: never a customer x manager matrix.
+
+    Customers of one group (a branch and a service tier, say) may be served by the same managers at the
+    same penalty; 1M customers in 60 groups against 5,000 managers take a 60 x 5,000 matrix. Build one
+    from branches, regions and tiers with `eligibility_groups`.
+
+    Parameters
+    ----------
+    customer_group : ndarray of shape (n_customers,), integer in [0, n_groups)
+    allowed : ndarray of shape (n_groups, n_managers), dtype bool
+        ``allowed[g, j]``: manager j may serve customers of group g (a hard constraint: no placement,
+        greedy or optimal, and no best manager outside it).
+    penalty : ndarray of shape (n_groups, n_managers), integer >= 0, or None
+        Score points an allowed pair is worth less to the rule (a same-region manager of another
+        branch, say): the best manager and the optimal objective use ``total - penalty``; stored
+        scores stay the plain totals. None: no penalty.
+
+    Notes
+    -----
+    A customer left without a manager gets ``REASON_NO_ELIGIBLE_MANAGER`` when none of the managers
+    allowed for their group had free room before the placement while some other manager had: the
+    constraint, not the bank's capacity, leaves them out. Otherwise (their managers' room went to
+    others, or nobody had room) the reason stays ``REASON_NO_CAPACITY``.
+    """
+
+    customer_group: np.ndarray
+    allowed: np.ndarray
+    penalty: np.ndarray | None = None
+
+    @property
+    def n_groups(self) -> int:
+        return self.allowed.shape[0]
+
+    def customer_rows(self, rows) -> "Eligibility":
+        """The same eligibility for some customers only (rows in the order given)."""
+        return Eligibility(self.customer_group[rows], self.allowed, self.penalty)
+
+    def manager_columns(self, cols) -> "Eligibility":
+        """The same eligibility against some managers only (columns in the order given)."""
+        return Eligibility(
+            self.customer_group, self.allowed[:, cols], None if self.penalty is None else self.penalty[:, cols]
+        )
+
+    def pair_penalty(self, rows, cols):
+        """Penalty of each (rows[i], cols[i]) pair, as int64 (zeros without penalties)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if self.penalty is None:
+            return np.zeros(rows.shape, dtype=np.int64)
+        return self.penalty[self.customer_group[rows], np.asarray(cols, dtype=np.intp)].astype(np.int64)
+
+
+BRANCH_POLICIES = ("none", "branch", "region")
+
+
+def eligibility_groups(
+    customer_branch, customer_tier, manager_branch, manager_tiers, branch_region, *, policy, region_penalty=0
+):
+    """Eligibility of customers by branch and service tier, grouped by (branch, tier).
+
+    Parameters
+    ----------
+    customer_branch : ndarray of shape (n_customers,), integer
+        Branch index of each customer, -1 for none (any branch may serve them).
+    customer_tier : ndarray of shape (n_customers,), integer in [0, n_tiers)
+    manager_branch : ndarray of shape (n_managers,), integer
+        Branch index of each manager, -1 for none (serves every branch).
+    manager_tiers : ndarray of shape (n_managers, n_tiers), dtype bool
+        Tiers each manager serves (a row of all True: every tier).
+    branch_region : ndarray of shape (n_branches,), integer
+        Region index of each branch.
+    policy : {"none", "branch", "region"}
+        ``none``: branches do not matter; ``branch``: only a manager of the customer's branch (or
+        without one) serves them; ``region``: also managers of another branch of the same region, at
+        ``region_penalty`` points less.
+    region_penalty : int >= 0
+
+    Returns
+    -------
+    Eligibility
+        One group per distinct (branch, tier) of the customers, numbered in order of first occurrence.
+    """
+    customer_branch = _integer_vector("customer_branch", customer_branch)
+    customer_tier = _integer_vector("customer_tier", customer_tier)
+    manager_branch = _integer_vector("manager_branch", manager_branch)
+    branch_region = _integer_vector("branch_region", branch_region)
+    manager_tiers = np.asarray(manager_tiers)
+    n_customers, n_managers = customer_branch.shape[0], manager_branch.shape[0]
+    if manager_tiers.ndim != 2 or manager_tiers.dtype != bool or manager_tiers.shape[0] != n_managers:
+        raise ValueError(
+            f"manager_tiers must be bool of shape ({n_managers}, n_tiers), got {manager_tiers.dtype} "
+            f"of shape {manager_tiers.shape}"
+        )
+    n_tiers, n_branches = manager_tiers.shape[1], branch_region.shape[0]
+    if customer_tier.shape != (n_customers,):
+        raise ValueError(
+            f"customer_tier of shape {customer_tier.shape} and customer_branch of shape "
+            f"{customer_branch.shape} differ"
+        )
+    for name, values, low, high in (
+        ("customer_branch", customer_branch, -1, n_branches),
+        ("manager_branch", manager_branch, -1, n_branches),
+        ("customer_tier", customer_tier, 0, n_tiers),
+    ):
+        if values.size and (values.min() < low or values.max() >= high):
+            raise ValueError(f"{name} must lie in [{low}, {high})")
+    if policy not in BRANCH_POLICIES:
+        raise ValueError(f"policy must be one of {BRANCH_POLICIES}, got {policy!r}")
+    if not isinstance(region_penalty, (int, np.integer)) or region_penalty < 0:
+        raise ValueError(f"region_penalty must be a non-negative int, got {region_penalty!r}")
+    keys = (customer_branch.astype(np.int64) + 1) * max(n_tiers, 1) + customer_tier
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    group = rank[inverse.ravel()].astype(np.intp)
+    group_branch, group_tier = customer_branch[first[order]], customer_tier[first[order]]
+    allowed = manager_tiers[:, group_tier].T.copy()  # (n_groups, n_managers)
+    penalty = None
+    if policy != "none":
+        same = (
+            (group_branch[:, None] == manager_branch[None, :])
+            | (group_branch[:, None] < 0)
+            | (manager_branch[None, :] < 0)
+        )
+        if policy == "branch":
+            allowed &= same
+        else:
+            region = np.where(group_branch >= 0, branch_region[np.maximum(group_branch, 0)], -1)
+            manager_region = np.where(manager_branch >= 0, branch_region[np.maximum(manager_branch, 0)], -2)
+            near = (region[:, None] == manager_region[None, :]) & ~same
+            allowed &= same | near
+            if region_penalty:
+                penalty = np.where(near & allowed, region_penalty, 0).astype(np.int64)
+    return Eligibility(group, allowed, penalty)
 
 
 def multi_hot(rows, cols, *, shape):
@@ -302,12 +453,17 @@ class TermTotals:
             return 0
         return int(min(self._customers.sum(axis=1).max(), self._managers.sum(axis=1).max()))
 
-    def best(self):
+    def best(self, eligibility=None):
         """Best manager of each customer as ``best_managers`` picks it (total, then needs, then lowest index),
         with the overlaps it brings: (best, needs_best, hobbies_best), -1 and 0s when there is no manager.
 
         One pass, whose row maximum of ``total * scale + needs`` (scale > any needs count) encodes both.
+        With an `Eligibility`, the best *eligible* manager by ``total - penalty``, then needs, then lowest
+        index: each group of customers is scored against its allowed managers only.
         """
+        if eligibility is not None:
+            eligibility = _eligibility_inputs(eligibility, *self.shape)
+            return self._best_eligible(eligibility)
         n_customers, n_managers = self.shape
         best = np.full(n_customers, -1, dtype=np.intp)
         needs_best = np.zeros(n_customers, dtype=np.int64)
@@ -338,13 +494,41 @@ class TermTotals:
         hobbies_best[:] = keys // scale - needs_best
         return best, needs_best, hobbies_best
 
-def best_managers(needs_match, hobbies_match):
+    def _best_eligible(self, eligibility):
+        n_customers = self.shape[0]
+        best = np.full(n_customers, -1, dtype=np.intp)
+        needs_best = np.zeros(n_customers, dtype=np.int64)
+        hobbies_best = np.zeros(n_customers, dtype=np.int64)
+        for g, rows in _group_rows(eligibility.customer_group, eligibility.n_groups):
+            cols = np.flatnonzero(eligibility.allowed[g])
+            if not cols.size:
+                continue
+            penalties = np.zeros(cols.size, np.int64) if eligibility.penalty is None else eligibility.penalty[g, cols]
+            # Best within each penalty level, then the best of the levels by (total - penalty, needs, -column).
+            found = None
+            for level in np.unique(penalties):
+                level_cols = cols[penalties == level]
+                b, nb, hb = self.customer_rows(rows).manager_columns(level_cols).best()
+                key = np.stack([nb + hb - level, nb, -level_cols[b]])
+                if found is None:
+                    found = (key, level_cols[b], nb, hb)
+                    continue
+                better = _lexicographically_greater(key, found[0])
+                found = tuple(np.where(better, new, old) for new, old in zip((key, level_cols[b], nb, hb), found))
+            best[rows], needs_best[rows], hobbies_best[rows] = found[1], found[2], found[3]
+        return best, needs_best, hobbies_best
+
+def best_managers(needs_match, hobbies_match, *, eligibility=None):
     """Best manager of each customer by total, then needs, then lowest index.
 
     Parameters
     ----------
     needs_match, hobbies_match : ndarray of shape (n_customers, n_managers)
         Non-negative overlap counts.
+    eligibility : Eligibility or None
+        When given, the best *eligible* manager, by ``total - penalty``, then needs, then lowest
+        index; -1 for a customer no manager may serve. The class (`classify`) is then the fit with
+        the best eligible manager.
 
     Returns
     -------
@@ -352,7 +536,41 @@ def best_managers(needs_match, hobbies_match):
         Manager column, -1 for everyone when ``n_managers == 0``.
     """
     needs_match, hobbies_match = _overlap_pair(needs_match, hobbies_match)
-    return _best_managers(needs_match, hobbies_match)
+    if eligibility is None:
+        return _best_managers(needs_match, hobbies_match)
+    eligibility = _eligibility_inputs(eligibility, *needs_match.shape)
+    n_customers, n_managers = needs_match.shape
+    if n_customers == 0 or n_managers == 0:
+        return np.full(n_customers, -1, dtype=np.intp)
+    group = eligibility.customer_group
+    scale = int(needs_match.max()) + 1
+    key = (needs_match.astype(np.int64) + hobbies_match) * scale + needs_match
+    if eligibility.penalty is not None:
+        key -= eligibility.penalty[group].astype(np.int64) * scale
+    allowed = eligibility.allowed[group]
+    key[~allowed] = np.iinfo(np.int64).min
+    best = key.argmax(axis=1).astype(np.intp)
+    best[~allowed.any(axis=1)] = -1
+    return best
+
+
+def _group_rows(customer_group, n_groups):
+    """(group, rows of that group) for every group with customers, rows in order."""
+    order = np.argsort(customer_group, kind="stable")
+    bounds = np.searchsorted(customer_group[order], np.arange(n_groups + 1))
+    for g in range(n_groups):
+        if bounds[g + 1] > bounds[g]:
+            yield g, order[bounds[g]:bounds[g + 1]]
+
+
+def _lexicographically_greater(a, b):
+    """Columns where the key rows of ``a`` (shape (n_keys, n)) exceed those of ``b``, first key first."""
+    greater = np.zeros(a.shape[1], dtype=bool)
+    equal = np.ones(a.shape[1], dtype=bool)
+    for x, y in zip(a, b):
+        greater |= equal & (x > y)
+        equal &= x == y
+    return greater
 
 
 def _term_matrices(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies):
@@ -429,13 +647,19 @@ def classify(
     return codes.astype(np.int8)
 
 
-def place_greedy(totals, best, classes, *, eligible, capacity, load):
+def place_greedy(totals, best, classes, *, eligible, capacity, load, eligibility=None):
     """Place customers one by one, the old system's rule.
 
     Customers go in order of class, then total with their best manager
     (highest first), then row index. Each takes its best manager if eligible
     with room, else the eligible manager with room and the lowest current
     load (lowest index on ties), else stays unassigned.
+
+    With an `Eligibility`, "eligible" also means allowed for the customer's
+    group: ``best`` must be the best eligible manager (`best_managers` or
+    `TermTotals.best` with the same eligibility), the order uses
+    ``total - penalty`` with it, and the fallback looks among the customer's
+    allowed managers only.
 
     Parameters
     ----------
@@ -450,6 +674,8 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
     capacity : ndarray of shape (n_managers,), int >= 1
     load : ndarray of shape (n_managers,), int >= 0
         Customers already held that are not being placed in this run.
+    eligibility : Eligibility or None
+        Who may serve whom (hard constraints); None: any eligible manager.
 
     Returns
     -------
@@ -458,6 +684,9 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
     totals, best, eligible, capacity, load = _placement_inputs(
         totals, best, eligible, capacity, load
     )
+    if eligibility is not None:
+        eligibility = _eligibility_inputs(eligibility, *totals.shape)
+        _check_best_allowed(best, eligibility)
     classes = np.asarray(classes)
     if classes.shape != best.shape or not np.issubdtype(classes.dtype, np.integer):
         raise ValueError(
@@ -466,14 +695,76 @@ def place_greedy(totals, best, classes, *, eligible, capacity, load):
         )
     if classes.size and (classes.min() < 0 or classes.max() > _CLASS_E):
         raise ValueError(f"classes must lie in [0, {_CLASS_E}]")
-    assigned = _place_greedy(
-        totals, best, classes, free_room(eligible, capacity, load), load
-    )
-    return _placement(totals, best, assigned)
+    free = free_room(eligible, capacity, load)
+    if eligibility is None:
+        return _placement(totals, best, _place_greedy(totals, best, classes, free, load))
+    assigned = _place_greedy_eligible(totals, best, classes, free, load, eligibility)
+    return _placement(totals, best, assigned, eligibility=eligibility, free=free)
+
+
+def _check_best_allowed(best, eligibility):
+    placed = np.flatnonzero(best >= 0)
+    if not eligibility.allowed[eligibility.customer_group[placed], best[placed]].all():
+        raise ValueError("best must name a manager allowed by the eligibility (or -1) for every customer")
+
+
+def _place_greedy_eligible(totals, best, classes, free, load, eligibility):
+    """`_place_greedy` where each customer's fallback looks among their group's allowed managers only.
+
+    One heap of (load, column) per group, built when the group first needs a fallback. Loads only grow,
+    so an entry whose load is stale is pushed back with the current one when it reaches the top.
+    """
+    n_customers = totals.shape[0]
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    if not free.any():
+        return assigned
+    best_key = _at_columns(totals, best)
+    has_best = np.flatnonzero(best >= 0)
+    best_key[has_best] -= eligibility.pair_penalty(has_best, best[has_best])
+    order = np.lexsort((np.arange(n_customers), -best_key, classes))
+    room, current, best_list = free.tolist(), load.tolist(), best.tolist()
+    group = eligibility.customer_group.tolist()
+    heaps = {}
+    out = assigned.tolist()
+    for i in order.tolist():
+        j = best_list[i]
+        if j < 0 or room[j] == 0:
+            g = group[i]
+            heap = heaps.get(g)
+            if heap is None:
+                heap = [(current[c], c) for c in np.flatnonzero(eligibility.allowed[g] & (free > 0)).tolist()]
+                heapq.heapify(heap)
+                heaps[g] = heap
+            while heap:
+                stale_load, c = heap[0]
+                if room[c] == 0:
+                    heapq.heappop(heap)
+                elif current[c] != stale_load:
+                    heapq.heapreplace(heap, (current[c], c))
+                else:
+                    break
+            if not heap:
+                continue
+            j = heap[0][1]
+        out[i] = j
+        room[j] -= 1
+        current[j] += 1
+    return np.asarray(out, dtype=np.intp)
 
 
 def place_optimal(
-    totals, best, *, eligible, capacity, load, max_arcs=DEFAULT_MAX_ARCS, max_candidates=None, target_gap=None
+    totals,
+    best,
+    *,
+    eligible,
+    capacity,
+    load,
+    max_arcs=DEFAULT_MAX_ARCS,
+    max_candidates=None,
+    target_gap=None,
+    eligibility=None,
+    current=None,
+    move_cost=0,
 ):
     """Place as many customers as room allows with the largest sum of totals.
 
@@ -505,14 +796,35 @@ def place_optimal(
         twice the candidates per customer (while that stays below every
         manager), so the result is proven within ``target_gap`` of the exact
         optimum whenever the bound can show it. None: one solve.
+    eligibility : Eligibility or None
+        Hard constraints: no arc to a manager not allowed for the customer's
+        group, and the placed count maximised is the largest that respects
+        them (a max flow over groups and managers). The objective's score of a
+        pair is ``total - penalty``. The problem splits into independent parts
+        (groups and managers connected by allowed pairs: one per branch under
+        the branch policy), each solved, pruned and proven on its own.
+    current : ndarray of shape (n_customers,), integer in [-1, n_managers), or None
+        Each customer's manager today (-1: none), for ``move_cost``.
+    move_cost : int >= 0
+        Score points that moving a customer away from their current manager
+        (or leaving them without one) costs in the objective: the current
+        manager's pair is worth ``move_cost`` more, so a customer moves only
+        when the move gains more than ``move_cost``. 0: a plain rebalance.
 
     Returns
     -------
     Placement
+        With ``objective_scores`` set when there is a penalty or a move cost.
     """
     totals, best, eligible, capacity, load = _placement_inputs(
         totals, best, eligible, capacity, load
     )
+    if eligibility is not None:
+        eligibility = _eligibility_inputs(eligibility, *totals.shape)
+    if current is not None:
+        current = _column_vector("current", current, *totals.shape)
+    if not isinstance(move_cost, (int, np.integer)) or move_cost < 0:
+        raise ValueError(f"move_cost must be a non-negative int, got {move_cost!r}")
     if not isinstance(max_arcs, (int, np.integer)) or max_arcs < 1:
         raise ValueError(f"max_arcs must be a positive int, got {max_arcs!r}")
     if max_candidates is not None and (not isinstance(max_candidates, (int, np.integer)) or max_candidates < 1):
@@ -521,6 +833,11 @@ def place_optimal(
         raise ValueError(f"target_gap must lie in [0, 1), got {target_gap!r}")
     n_customers = totals.shape[0]
     free = free_room(eligible, capacity, load)
+    if eligibility is not None or (current is not None and move_cost > 0):
+        return _place_constrained(
+            totals, best, free, load, eligibility, current if move_cost > 0 else None, int(move_cost),
+            max_arcs=max_arcs, max_candidates=max_candidates, target_gap=target_gap,
+        )
     open_ = np.flatnonzero(free)
     n_place = min(n_customers, int(free.sum()))
     assigned = np.full(n_customers, -1, dtype=np.intp)
@@ -549,6 +866,272 @@ def place_optimal(
     return _placement(
         totals, best, assigned, pruned=True, candidates_per_customer=k, upper_bound=bound
     )
+
+
+# An ineligible pair's effective score: far below any real one, exact in float32, and never summed.
+_NO_ARC = -(2**20)
+
+
+class _Effective:
+    """What each pair is worth to the optimal rule: total, less the pair's penalty, plus the move cost when it
+    is the customer's current manager; ``_NO_ARC`` when the pair is not allowed. Computed from the totals a
+    block of rows at a time, like `TermTotals`, and read the same way (blocks, rows, pairs).
+    """
+
+    def __init__(self, totals, eligibility, current, bonus):
+        self.totals, self.eligibility, self.current, self.bonus = totals, eligibility, current, bonus
+        self.shape = totals.shape
+        self._block_rows = max(1, _BLOCK_CELLS // max(self.shape[1], 1))
+
+    def _of_rows(self, rows):
+        out = _dense_rows(self.totals, rows).astype(np.int32)
+        group = self.eligibility.customer_group[rows]
+        if self.eligibility.penalty is not None:
+            out -= self.eligibility.penalty[group].astype(np.int32)
+        if self.current is not None and self.bonus:
+            has = np.flatnonzero(self.current[rows] >= 0)
+            out[has, self.current[rows][has]] += self.bonus
+        out[~self.eligibility.allowed[group]] = _NO_ARC
+        return out
+
+    def blocks(self):
+        step = self._block_rows
+        for start in range(0, self.shape[0], step):
+            yield start, self._of_rows(np.arange(start, min(start + step, self.shape[0]))).astype(np.float32)
+
+    def rows(self, rows):
+        rows = np.arange(self.shape[0])[rows]
+        out = np.empty((len(rows), self.shape[1]), dtype=np.int32)
+        step = self._block_rows
+        for start in range(0, len(rows), step):
+            out[start:start + step] = self._of_rows(rows[start:start + step])
+        return out
+
+    def raw_pairs(self, rows, cols):
+        return np.asarray(_pairs(self.totals, rows, cols), dtype=np.int64)
+
+    def pairs(self, rows, cols):
+        rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+        out = self.raw_pairs(rows, cols) - self.eligibility.pair_penalty(rows, cols)
+        if self.current is not None and self.bonus:
+            out += self.bonus * (self.current[rows] == cols)
+        return out
+
+    def allowed_pairs(self, rows, cols):
+        return self.eligibility.allowed[self.eligibility.customer_group[rows], cols]
+
+    def max_abs(self):
+        """A bound on every effective score's magnitude."""
+        top = _totals_max(self.totals) + self.bonus
+        low = 0 if self.eligibility.penalty is None or not self.eligibility.penalty.size else int(
+            self.eligibility.penalty.max()
+        )
+        return max(top, low)
+
+
+def _totals_max(totals):
+    if hasattr(totals, "max") and not isinstance(totals, np.ndarray):
+        return int(totals.max())
+    return int(totals.max()) if totals.size else 0
+
+
+def _place_constrained(totals, best, free, load, eligibility, current, move_cost, *, max_arcs, max_candidates,
+                       target_gap):
+    """`place_optimal` with eligibility and/or a move cost: each independent part solved on its own."""
+    n_customers, n_managers = totals.shape
+    if eligibility is None:
+        eligibility = Eligibility(np.zeros(n_customers, np.intp), np.ones((1, n_managers), bool))
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    bound, pruned, kept = 0.0, False, None
+    for rows, cols in _parts(eligibility, free):
+        local, part_bound, k = _solve_part(
+            totals, eligibility, free, load, current, move_cost, rows, cols,
+            max_arcs=max_arcs, max_candidates=max_candidates, target_gap=target_gap,
+        )
+        placed = local >= 0
+        assigned[rows[placed]] = cols[local[placed]]
+        if k is not None:
+            pruned, kept = True, max(k, kept or 0)
+        bound += part_bound
+    objective = _objective_scores(totals, eligibility, current, move_cost, assigned)
+    flags = {"pruned": pruned, "candidates_per_customer": kept, "upper_bound": max(bound, float(objective.sum()))}
+    if not pruned:
+        flags["upper_bound"] = None
+    plain = eligibility.penalty is None and current is None
+    return _placement(
+        totals, best, assigned, eligibility=eligibility, free=free,
+        objective_scores=None if plain else objective, **flags,
+    )
+
+
+def _objective_scores(totals, eligibility, current, move_cost, assigned):
+    out = np.zeros(assigned.shape[0], dtype=np.int64)
+    rows = np.flatnonzero(assigned >= 0)
+    out[rows] = np.asarray(_pairs(totals, rows, assigned[rows]), np.int64) - eligibility.pair_penalty(
+        rows, assigned[rows]
+    )
+    if current is not None and move_cost:
+        out[rows] += move_cost * (current[rows] == assigned[rows])
+    return out
+
+
+def _parts(eligibility, free):
+    """(customer rows, manager columns) of each independent part of a constrained placement: groups and
+    managers with room joined by allowed pairs (connected components, by label propagation)."""
+    counts = np.bincount(eligibility.customer_group, minlength=eligibility.n_groups)
+    links = eligibility.allowed & (free > 0)[None, :] & (counts > 0)[:, None]
+    n_managers = links.shape[1]
+    big = np.iinfo(np.intp).max
+    labels = np.arange(n_managers, dtype=np.intp)
+    while True:
+        group_label = np.where(links, labels[None, :], big).min(axis=1) if n_managers else np.zeros(0, np.intp)
+        new = np.minimum(labels, np.where(links, group_label[:, None], big).min(axis=0, initial=big))
+        if (new == labels).all():
+            break
+        labels = new
+    linked = links.any(axis=0)
+    group_label = np.where(links, labels[None, :], big).min(axis=1) if n_managers else np.full(len(counts), big)
+    customer_label = group_label[eligibility.customer_group]
+    for label in np.unique(labels[linked]):
+        yield np.flatnonzero(customer_label == label), np.flatnonzero(linked & (labels == label))
+
+
+def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols, *, max_arcs, max_candidates,
+                target_gap):
+    """Place one part: (local assigned, objective bound, candidates kept or None when solved exactly)."""
+    part_totals = _sub_totals(totals, rows, cols)
+    groups, part_group = np.unique(eligibility.customer_group[rows], return_inverse=True)
+    part_eligibility = Eligibility(
+        part_group.astype(np.intp),
+        eligibility.allowed[np.ix_(groups, cols)],
+        None if eligibility.penalty is None else eligibility.penalty[np.ix_(groups, cols)],
+    )
+    part_current = None
+    if current is not None:
+        lookup = np.full(totals.shape[1] + 1, -1, dtype=np.intp)
+        lookup[cols] = np.arange(cols.size)
+        part_current = lookup[current[rows]]  # -1 stays -1 (the last entry)
+    scored = _Effective(part_totals, part_eligibility, part_current, move_cost)
+    part_free, part_load = free[cols], load[cols]
+    n_place = _max_placed(part_eligibility, part_free)
+    if n_place == 0:
+        return np.full(rows.size, -1, dtype=np.intp), 0.0, None
+    counts = np.bincount(part_eligibility.customer_group, minlength=part_eligibility.n_groups)
+    n_arcs = int(counts @ part_eligibility.allowed.sum(axis=1))
+    if n_arcs <= max_arcs:
+        arc_rows, arc_cols = _allowed_arcs(part_eligibility)
+        local = _constrained_flow(scored, part_free, part_load, n_place, arc_rows, arc_cols, overflow=False)
+        return local, float(scored.pairs(np.flatnonzero(local >= 0), local[local >= 0]).sum()), None
+    k = max(1, max_arcs // max(totals.shape[0], 1))
+    if max_candidates is not None:
+        k = min(k, max_candidates)
+
+    def solve(candidates):
+        arc_rows = np.repeat(np.arange(rows.size), candidates.shape[1])
+        arc_cols = candidates.ravel()
+        if part_current is not None:
+            has = np.flatnonzero(part_current >= 0)
+            arc_rows, arc_cols = np.concatenate([arc_rows, has]), np.concatenate([arc_cols, part_current[has]])
+        keep = scored.allowed_pairs(arc_rows, arc_cols)
+        return _constrained_flow(scored, part_free, part_load, n_place, arc_rows[keep], arc_cols[keep], overflow=True)
+
+    local, bound, k = _pruned_min_cost_flow(
+        scored, part_free, part_load, n_place, min(k, cols.size), target_gap=target_gap, solve=solve
+    )
+    return local, bound, k
+
+
+def _sub_totals(totals, rows, cols):
+    if isinstance(totals, TermTotals):
+        return totals.customer_rows(rows).manager_columns(cols)
+    return np.ascontiguousarray(totals[np.ix_(rows, cols)])
+
+
+def _allowed_arcs(eligibility):
+    """(rows, cols) of every allowed pair, group by group."""
+    rows, cols = [], []
+    for g, members in _group_rows(eligibility.customer_group, eligibility.n_groups):
+        allowed = np.flatnonzero(eligibility.allowed[g])
+        rows.append(np.repeat(members, allowed.size))
+        cols.append(np.tile(allowed, members.size))
+    if not rows:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _max_placed(eligibility, free):
+    """Most customers that can be placed at once: a max flow from groups (their customer counts) through
+    allowed pairs to managers (their free room)."""
+    counts = np.bincount(eligibility.customer_group, minlength=eligibility.n_groups)
+    links = eligibility.allowed & (free > 0)[None, :] & (counts > 0)[:, None]
+    if links.all():
+        return int(min(counts.sum(), free.sum()))
+    from ortools.graph.python.max_flow import SimpleMaxFlow
+
+    n_groups, n_managers = links.shape
+    flow = SimpleMaxFlow()
+    source, sink = 0, 1 + n_groups + n_managers
+    groups = np.arange(n_groups)
+    group_node = (1 + groups).astype(np.int32)
+    manager_node = (1 + n_groups + np.arange(n_managers)).astype(np.int32)
+    flow.add_arcs_with_capacity(np.zeros(n_groups, np.int32), group_node, counts.astype(np.int64))
+    g, j = np.nonzero(links)
+    flow.add_arcs_with_capacity(group_node[g], manager_node[j], counts[g].astype(np.int64))
+    flow.add_arcs_with_capacity(manager_node, np.full(n_managers, sink, np.int32), free.astype(np.int64))
+    status = flow.solve(source, sink)
+    if status != SimpleMaxFlow.OPTIMAL:
+        raise RuntimeError(f"max flow failed with status {status!r}")
+    return int(flow.optimal_flow())
+
+
+def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overflow):
+    """`_min_cost_flow` on explicit arcs with effective scores; with ``overflow``, one overflow node per group
+    that reaches the group's allowed managers at the lowest score a pair can have there (``-penalty``), so
+    as many are placed as the constraints allow whatever the candidates."""
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+    n_customers, n_managers = scored.shape
+    eligibility = scored.eligibility
+    n_groups = eligibility.n_groups
+    slots = np.minimum(free, n_place)
+    max_unit = int((load + slots).max())
+    scale = n_place * max_unit + 1
+    if n_place * (scored.max_abs() * scale + max_unit) > _INT64_MAX:
+        raise ValueError(f"scores of shape {scored.shape} up to {scored.max_abs()} overflow int64 flow costs")
+    customer_node = 1 + np.arange(n_customers, dtype=np.int32)
+    manager_node = 1 + n_customers + np.arange(n_managers, dtype=np.int32)
+    overflow_node = 1 + n_customers + n_managers + np.arange(n_groups if overflow else 0, dtype=np.int32)
+    sink = 1 + n_customers + n_managers + len(overflow_node)
+
+    flow = SimpleMinCostFlow()
+    _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)
+    arcs = _add_arcs(
+        flow, customer_node[arc_rows], manager_node[arc_cols], 1, -scale * scored.pairs(arc_rows, arc_cols)
+    )
+    if overflow:
+        overflow_in = _add_arcs(flow, customer_node, overflow_node[eligibility.customer_group], 1, 0)
+        g, j = np.nonzero(eligibility.allowed & (slots > 0)[None, :])
+        penalty = np.zeros(g.size, np.int64) if eligibility.penalty is None else eligibility.penalty[g, j]
+        overflow_out = _add_arcs(flow, overflow_node[g], manager_node[j], slots[j], scale * penalty)
+    starts = np.cumsum(slots) - slots
+    rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
+    sinks = np.full(rank.size, sink, np.int32)
+    _add_arcs(flow, np.repeat(manager_node, slots), sinks, 1, np.repeat(load, slots) + rank)
+    flow.set_nodes_supplies(np.array([0, sink], np.int32), np.array([n_place, -n_place], np.int64))
+    status = flow.solve()
+    if status != SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status!r}")
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    used = flow.flows(arcs) > 0
+    assigned[arc_rows[used]] = arc_cols[used]
+    if overflow:
+        # Overflow customers of a group take the managers its overflow fed, in index order.
+        via = flow.flows(overflow_in) > 0
+        fed = flow.flows(overflow_out)
+        for group in np.unique(eligibility.customer_group[via]):
+            members = np.flatnonzero(via & (eligibility.customer_group == group))
+            assigned[members] = np.repeat(j[g == group], fed[g == group])
+    return assigned
 
 
 def _best_managers(needs_match, hobbies_match):
@@ -602,14 +1185,15 @@ def _place_greedy(totals, best, classes, free, load):
     return np.asarray(out, dtype=np.intp)
 
 
-def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
+def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, solve=None):
     """Solve on each customer's k best candidates by price, and prove how close to exact that is.
 
     Ranking candidates by score alone fails when everyone wants the same managers: they fill up and
     the rest fall to the zero-score overflow. So managers are priced first, by subgradient steps on
     the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
     score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
-    own total tighten the dual's upper bound on the exact optimum. Above ``_PRICE_SAMPLE`` customers
+    own total tighten the dual's upper bound on the exact optimum. ``solve(candidates)`` places on the
+    candidates (default: `_min_cost_flow`; the constrained path passes its own). Above ``_PRICE_SAMPLE`` customers
     (and ``_PRICE_ROWS_PER_MANAGER`` per manager) the steps run on evenly spaced rows with room scaled
     alike; the bound is always evaluated on every customer, so it stays a proof. Returns (assigned,
     upper bound, candidates per customer used).
@@ -619,15 +1203,21 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None):
     sample_totals = _dense_rows(totals, slice(None) if sample is None else sample)
     share = sample_totals.shape[0] / n_customers
     sample_free = free if sample is None else np.floor(free * share).astype(np.int64)
+    # The quick placement only aims the price steps; with effective scores (`_Effective`: ineligible pairs
+    # hugely negative) it counts those pairs as 0.
+    quick_totals = sample_totals if solve is None else np.maximum(sample_totals, 0)
     quick = _place_greedy(
-        sample_totals, sample_totals.argmax(axis=1), np.zeros(sample_totals.shape[0], np.int8), sample_free, load
+        quick_totals, quick_totals.argmax(axis=1), np.zeros(sample_totals.shape[0], np.int8), sample_free, load
     )
-    prices, _ = _dual_prices(sample_totals, free * share, target=_total(sample_totals, quick))
+    prices, _ = _dual_prices(sample_totals, free * share, target=_total(quick_totals, quick))
     bound = np.inf
     while True:
         candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
         bound = min(bound, priced_bound)
-        assigned = _min_cost_flow(totals, free, load, n_place, candidates)
+        if solve is None:
+            assigned = _min_cost_flow(totals, free, load, n_place, candidates)
+        else:
+            assigned = solve(candidates)
         total = _total(totals, assigned)
         polished, _ = _dual_prices(
             sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
@@ -657,18 +1247,18 @@ def _reduced_blocks(totals, prices):
     """(first row, float32 ``totals - prices`` of a block of rows) over every row of a totals matrix or
     `TermTotals`; the caller may change each block."""
     prices = np.asarray(prices, dtype=np.float32)
-    for start, block in totals.blocks() if isinstance(totals, TermTotals) else _row_blocks(totals):
+    for start, block in totals.blocks() if hasattr(totals, "blocks") else _row_blocks(totals):
         yield start, np.subtract(block, prices, dtype=np.float32)
 
 
 def _dense_rows(totals, rows):
     """Some rows of a totals matrix or `TermTotals`, as a matrix."""
-    return totals.rows(rows) if isinstance(totals, TermTotals) else totals[rows]
+    return totals.rows(rows) if hasattr(totals, "rows") else totals[rows]
 
 
 def _pairs(totals, rows, cols):
     """``totals[rows, cols]`` of a totals matrix or `TermTotals`."""
-    return totals.pairs(rows, cols) if isinstance(totals, TermTotals) else totals[rows, cols]
+    return totals.pairs(rows, cols) if hasattr(totals, "pairs") else totals[rows, cols]
 
 
 def _dual_bound(totals, free, prices):
@@ -828,9 +1418,14 @@ def _add_arcs(flow, tails, heads, capacity, cost):
     )
 
 
-def _placement(totals, best, assigned, **flags):
+def _placement(totals, best, assigned, *, eligibility=None, free=None, **flags):
     reasons = np.where(assigned == best, REASON_BEST, REASON_FALLBACK)
     reasons[assigned < 0] = REASON_NO_CAPACITY
+    if eligibility is not None and free.any():
+        # Nobody allowed for their group had room, while someone had: the constraint leaves them out.
+        group_room = (eligibility.allowed & (free > 0)).any(axis=1)
+        shut_out = (assigned < 0) & ~group_room[eligibility.customer_group]
+        reasons[shut_out] = REASON_NO_ELIGIBLE_MANAGER
     return Placement(
         assigned=assigned,
         reasons=reasons.astype(np.int8),
@@ -850,6 +1445,46 @@ def _at_columns(matrix, cols):
     rows = np.flatnonzero(cols >= 0)
     out[rows] = _pairs(matrix, rows, cols[rows])
     return out
+
+
+def _integer_vector(name, values):
+    values = np.asarray(values)
+    if values.ndim != 1 or not (np.issubdtype(values.dtype, np.integer) or values.size == 0):
+        raise ValueError(f"{name} must be a 1-D integer array, got {values.dtype} of shape {values.shape}")
+    return values.astype(np.intp)
+
+
+def _eligibility_inputs(eligibility, n_customers, n_managers):
+    """An `Eligibility` checked against (n_customers, n_managers), with arrays of the expected dtypes."""
+    if not isinstance(eligibility, Eligibility):
+        raise ValueError(f"eligibility must be an Eligibility or None, got {type(eligibility).__name__}")
+    group = np.asarray(eligibility.customer_group)
+    allowed = np.asarray(eligibility.allowed)
+    if allowed.ndim != 2 or allowed.dtype != bool or allowed.shape[1] != n_managers:
+        raise ValueError(
+            f"eligibility.allowed must be bool of shape (n_groups, {n_managers}), got {allowed.dtype} "
+            f"of shape {allowed.shape}"
+        )
+    n_groups = allowed.shape[0]
+    if group.shape != (n_customers,) or not (np.issubdtype(group.dtype, np.integer) or group.size == 0):
+        raise ValueError(
+            f"eligibility.customer_group must be integer of shape ({n_customers},), got {group.dtype} "
+            f"of shape {group.shape}"
+        )
+    if group.size and (group.min() < 0 or group.max() >= n_groups):
+        raise ValueError(f"eligibility.customer_group must lie in [0, {n_groups}) for allowed of shape {allowed.shape}")
+    penalty = eligibility.penalty
+    if penalty is not None:
+        penalty = np.asarray(penalty)
+        if penalty.shape != allowed.shape or not np.issubdtype(penalty.dtype, np.integer):
+            raise ValueError(
+                f"eligibility.penalty must be integer of shape {allowed.shape}, got {penalty.dtype} "
+                f"of shape {penalty.shape}"
+            )
+        if penalty.size and penalty.min() < 0:
+            raise ValueError(f"eligibility.penalty of shape {penalty.shape} must be >= 0")
+        penalty = penalty.astype(np.int64)
+    return Eligibility(group.astype(np.intp), allowed, penalty)
 
 
 def _index_vector(name, values):
