@@ -1,0 +1,528 @@
+"""Capacity planning for the optimal rule, without Django: what a seat is worth, what continuity costs,
+and what a changed team would do.
+
+Like `engine.py` this module imports no Django and takes arrays: rows are customers being placed,
+columns are managers, as in `engine.place_optimal`.
+
+The optimal rule's objective is lexicographic: first the number of customers placed (P), then the score
+S (the sum of totals, less region penalties, less ``move_cost`` for each customer moved away from their
+current manager), then even loads. The seat values are defined on (P, S): for manager j,
+
+    placed_plus[j], score_plus[j]   = P(c + e_j) - P(c), S(c + e_j) - S(c)
+    placed_minus[j], score_minus[j] = P(c - e_j) - P(c), S(c - e_j) - S(c)
+
+where c are the capacities, e_j is one seat at j, and (P, S) are those of an optimal plan (every optimal
+plan has the same P and S; evenness only chooses among them). So a seat whose only use is to place one
+more customer at a worse fit elsewhere shows ``placed_plus = 1`` with a negative ``score_plus``: placing
+comes first.
+
+How they are computed, exactly: the plan is a flow that is optimal when its residual graph has no cycle
+of negative cost in (P, S). Customers are many and managers few, so the residual graph is condensed to
+the managers plus a source s and a sink t (moving one customer from manager a to b; dropping a customer
+of a; placing an unplaced customer at b; a free seat). One Bellman-Ford over it, from a virtual root,
+certifies the plan exact (no negative cycle; otherwise the placement is solved again with more candidates
+per customer, up to every pair). Then:
+
+- one more seat at j is worth the best path from t to j (take a seat somewhere, or place someone, and
+  shift customers along until one lands at j), or nothing when no path gains;
+- one fewer seat at a full j costs the best path from j to t (move one of j's customers on, along a
+  chain, to a free seat, or drop someone); a seat j does not fill costs nothing.
+
+Both are single-source shortest paths, so every manager's four numbers come from two passes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import engine
+
+
+@dataclass(frozen=True)
+class SeatValues:
+    """What one seat more or less at each manager changes in the optimal plan.
+
+    Attributes
+    ----------
+    placed_plus, score_plus, placed_minus, score_minus : ndarray of shape (n_managers,), dtype int64
+        Change in customers placed and in the objective's score (see the module's docstring) with the
+        manager's capacity one higher / one lower than today; 0 for a manager that takes no customers
+        (not eligible) or whose load already exceeds the changed capacity.
+    placement : engine.Placement
+        Today's optimal plan, certified exact.
+    """
+
+    placed_plus: np.ndarray
+    score_plus: np.ndarray
+    placed_minus: np.ndarray
+    score_minus: np.ndarray
+    placement: engine.Placement
+
+
+def seat_values(
+    totals,
+    *,
+    eligible,
+    capacity,
+    load,
+    eligibility=None,
+    current=None,
+    move_cost=0,
+    max_arcs=engine.DEFAULT_MAX_ARCS,
+    max_candidates=None,
+):
+    """Every manager's ``placed_plus``, ``score_plus``, ``placed_minus`` and ``score_minus``, exactly.
+
+    Parameters
+    ----------
+    totals : ndarray of shape (n_customers, n_managers), or engine.TermTotals
+        Non-negative integer scores of the customers being placed.
+    eligible : ndarray of shape (n_managers,), dtype bool
+    capacity : ndarray of shape (n_managers,), int >= 1
+    load : ndarray of shape (n_managers,), int >= 0
+        Customers held that are not being placed.
+    eligibility : engine.Eligibility or None
+    current : ndarray of shape (n_customers,), integer in [-1, n_managers), or None
+    move_cost : int >= 0
+    max_arcs, max_candidates : as in `engine.place_optimal`
+        Where the placement starts; it widens until the residual graph certifies it exact.
+
+    Returns
+    -------
+    SeatValues
+    """
+    problem = _Problem(totals, eligible, capacity, load, eligibility, current, move_cost)
+    placement, condensed = problem.exact_plan(max_arcs=max_arcs, max_candidates=max_candidates)
+    n_managers = problem.n_managers
+    placed_plus, score_plus = np.zeros(n_managers, np.int64), np.zeros(n_managers, np.int64)
+    placed_minus, score_minus = np.zeros(n_managers, np.int64), np.zeros(n_managers, np.int64)
+
+    cost, big, s, t = condensed.cost, condensed.big, condensed.source, condensed.sink
+    # One more seat: the best path t -> j (edges into t are of no use on it).
+    into = cost.copy()
+    into[:, t] = np.inf
+    gain = -_shortest_from(into, t)[:n_managers]
+    grows = problem.eligible & (problem.capacity + 1 - problem.load > 0)
+    gain = np.where(grows & np.isfinite(gain), np.maximum(gain, 0), 0)
+    placed_plus[:], score_plus[:] = _split(gain, big)
+    # One fewer seat at a manager whose free seats are all used: the best path j -> t.
+    out = cost.copy()
+    out[t, :] = np.inf
+    loss = _shortest_from(out.T, t)[:n_managers]
+    full = (problem.free > 0) & (condensed.flow == problem.free)
+    loss = np.where(full, -loss, 0)
+    placed_minus[:], score_minus[:] = _split(loss, big)
+    del s
+    return SeatValues(placed_plus, score_plus, placed_minus, score_minus, placement)
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """The figures of a plan that staff compare: placed, unassigned, total and mean score, class mix,
+    moves against today.
+
+    Attributes
+    ----------
+    placed, unassigned : int
+    total_score : int
+        Sum of the plain totals of placed customers.
+    mean_score : float
+        ``total_score / placed`` (0.0 when nobody is placed).
+    class_counts : tuple of 5 ints
+        Customers per class A..E, each class the fit with the best eligible manager of the plan's team.
+    moves : int
+        Customers with a manager today whose manager differs in the plan (or who have none in it).
+    """
+
+    placed: int
+    unassigned: int
+    total_score: int
+    mean_score: float
+    class_counts: tuple
+    moves: int
+
+
+def plan_figures(placement, classes, current=None):
+    """`PlanFigures` of a placement.
+
+    Parameters
+    ----------
+    placement : engine.Placement
+    classes : ndarray of shape (n_customers,), integer in [0, 4]
+    current : ndarray of shape (n_customers,), integer, or None
+        Each customer's manager today, in the placement's columns (-1: none; a manager that is not in
+        the plan's team, such as a removed one, any value that no placement uses).
+
+    Returns
+    -------
+    PlanFigures
+    """
+    assigned = np.asarray(placement.assigned)
+    classes = np.asarray(classes)
+    if classes.shape != assigned.shape:
+        raise ValueError(f"classes of shape {classes.shape} and assigned of shape {assigned.shape} differ")
+    placed = int((assigned >= 0).sum())
+    moves = 0
+    if current is not None:
+        current = np.asarray(current)
+        if current.shape != assigned.shape:
+            raise ValueError(f"current of shape {current.shape} and assigned of shape {assigned.shape} differ")
+        moves = int(((current >= 0) & (current != assigned)).sum())
+    counts = np.bincount(classes, minlength=len(engine.CLASS_LABELS))
+    return PlanFigures(
+        placed=placed,
+        unassigned=int(assigned.size - placed),
+        total_score=placement.total_score,
+        mean_score=placement.total_score / placed if placed else 0.0,
+        class_counts=tuple(int(c) for c in counts),
+        moves=moves,
+    )
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One move cost's plan: how many customers move and how much score that gains over staying put."""
+
+    move_cost: int
+    moves: int
+    score_gained: int
+    placement: engine.Placement
+
+
+def move_cost_curve(totals, best, *, eligible, capacity, load, current, move_costs, eligibility=None, **limits):
+    """The optimal plan for each of a handful of move costs, for the preview's chart of moves against gain.
+
+    Parameters
+    ----------
+    totals, best, eligible, capacity, load, eligibility : as in `engine.place_optimal`
+    current : ndarray of shape (n_customers,), integer in [-1, n_managers)
+        Each customer's manager today.
+    move_costs : sequence of int >= 0
+    **limits
+        ``max_arcs``, ``max_candidates``, ``target_gap`` for every solve.
+
+    Returns
+    -------
+    list of CurvePoint
+        In the order of ``move_costs``. ``score_gained`` is the plan's total score less the total of
+        the customers with their current managers (plain totals: what staff read).
+    """
+    move_costs = [int(n) for n in move_costs]
+    if any(n < 0 for n in move_costs):
+        raise ValueError(f"move_costs must be non-negative, got {move_costs}")
+    current = engine._column_vector("current", current, *totals.shape)
+    staying = engine._at_columns(totals, current)
+    before = int(staying.sum())
+    points = []
+    for n in move_costs:
+        placement = engine.place_optimal(
+            totals, best, eligible=eligible, capacity=capacity, load=load, eligibility=eligibility,
+            current=current, move_cost=n, **limits,
+        )
+        moves = int(((current >= 0) & (placement.assigned != current)).sum())
+        points.append(CurvePoint(n, moves, placement.total_score - before, placement))
+    return points
+
+
+@dataclass(frozen=True)
+class HypotheticalManager:
+    """A manager who does not exist yet, for a what-if scenario.
+
+    Attributes
+    ----------
+    capabilities : ndarray of shape (n_services,), 0/1
+    hobbies : ndarray of shape (n_hobbies,), 0/1
+    capacity : int >= 1
+    allowed : ndarray of shape (n_groups,), dtype bool, or None
+        The customer groups of the scenario's eligibility this manager may serve (None: every group).
+    penalty : ndarray of shape (n_groups,), integer >= 0, or None
+    """
+
+    capabilities: np.ndarray
+    hobbies: np.ndarray
+    capacity: int
+    allowed: np.ndarray | None = None
+    penalty: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Changes to today's team: capacities by manager column, managers removed, managers added.
+
+    Attributes
+    ----------
+    capacity : dict of int to int
+        New capacity (>= 0) per manager column; 0 takes no new customer.
+    removed : tuple of int
+        Manager columns taken out of the team: their customers must move, and they are nobody's best.
+    added : tuple of HypotheticalManager
+        Appended after the kept managers, in order.
+    """
+
+    capacity: dict = None
+    removed: tuple = ()
+    added: tuple = ()
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A scenario's optimal plan and its figures.
+
+    Attributes
+    ----------
+    placement : engine.Placement
+        Over the scenario's team: ``columns[k]`` is the manager column of today's team of its column k,
+        -1 for an added manager (the i-th added one is column ``len(kept) + i``).
+    classes : ndarray of shape (n_customers,), dtype int8
+    figures : PlanFigures
+        Moves counted against ``current`` (a customer of a removed manager always moves).
+    columns : ndarray of shape (n_team,), dtype intp
+    """
+
+    placement: engine.Placement
+    classes: np.ndarray
+    figures: PlanFigures
+    columns: np.ndarray
+
+
+def solve_scenario(
+    customer_needs,
+    customer_hobbies,
+    manager_capabilities,
+    manager_hobbies,
+    *,
+    eligible,
+    capacity,
+    load,
+    scenario=None,
+    eligibility=None,
+    current=None,
+    move_cost=0,
+    thresholds=engine.DEFAULT_THRESHOLDS,
+    upgrade_margin=engine.DEFAULT_UPGRADE_MARGIN,
+    **limits,
+):
+    """The optimal plan of a what-if team, and the figures staff compare with today's (no Scenario).
+
+    Parameters
+    ----------
+    customer_needs : ndarray of shape (n_customers, n_services), 0/1
+    customer_hobbies : ndarray of shape (n_customers, n_hobbies), 0/1
+    manager_capabilities : ndarray of shape (n_managers, n_services), 0/1
+    manager_hobbies : ndarray of shape (n_managers, n_hobbies), 0/1
+    eligible, capacity, load : ndarray of shape (n_managers,)
+        As in `engine.place_optimal`, for today's team.
+    scenario : Scenario or None
+        None: today's team.
+    eligibility : engine.Eligibility or None
+        Over today's team; added managers bring their own column.
+    current : ndarray of shape (n_customers,), integer in [-1, n_managers), or None
+    move_cost : int >= 0
+    thresholds, upgrade_margin : as in `engine.classify`
+    **limits
+        ``max_arcs``, ``max_candidates``, ``target_gap`` of the placement.
+
+    Returns
+    -------
+    ScenarioResult
+    """
+    scenario = scenario or Scenario()
+    manager_capabilities, manager_hobbies = np.asarray(manager_capabilities), np.asarray(manager_hobbies)
+    n_managers = manager_capabilities.shape[0]
+    eligible, capacity, load = (np.asarray(v) for v in (eligible, capacity, load))
+    for name, values in (("eligible", eligible), ("capacity", capacity), ("load", load)):
+        if values.shape != (n_managers,):
+            raise ValueError(f"{name} must be of shape ({n_managers},), got shape {values.shape}")
+    n_customers = np.asarray(customer_needs).shape[0]
+    if eligibility is None:
+        eligibility = engine.Eligibility(np.zeros(n_customers, np.intp), np.ones((1, n_managers), bool))
+    eligibility = engine._eligibility_inputs(eligibility, n_customers, n_managers)
+    removed = set(int(j) for j in scenario.removed)
+    if any(not 0 <= j < n_managers for j in removed):
+        raise ValueError(f"removed managers must lie in [0, {n_managers}), got {sorted(removed)}")
+    kept = np.array([j for j in range(n_managers) if j not in removed], dtype=np.intp)
+    new_capacity = capacity.astype(np.int64).copy()
+    for j, value in (scenario.capacity or {}).items():
+        if not 0 <= int(j) < n_managers or int(value) < 0:
+            raise ValueError(f"capacity changes must name a manager in [0, {n_managers}) and be >= 0, got {j}: {value}")
+        new_capacity[int(j)] = int(value)
+    added = tuple(scenario.added)
+    n_groups = eligibility.n_groups
+    allowed_added = np.array(
+        [np.ones(n_groups, bool) if h.allowed is None else np.asarray(h.allowed, bool) for h in added]
+    ).reshape(len(added), n_groups)
+    penalty_added = np.array(
+        [np.zeros(n_groups, np.int64) if h.penalty is None else np.asarray(h.penalty, np.int64) for h in added]
+    ).reshape(len(added), n_groups)
+    team_capabilities = np.vstack([manager_capabilities[kept], *(np.asarray(h.capabilities)[None] for h in added)])
+    team_hobbies = np.vstack([manager_hobbies[kept], *(np.asarray(h.hobbies)[None] for h in added)])
+    team_capacity = np.concatenate([new_capacity[kept], [int(h.capacity) for h in added]]).astype(np.int64)
+    team_eligible = np.concatenate([eligible[kept], np.ones(len(added), bool)]) & (team_capacity > 0)
+    team_load = np.concatenate([load[kept], np.zeros(len(added), np.int64)]).astype(np.int64)
+    team_eligibility = engine.Eligibility(
+        eligibility.customer_group,
+        np.hstack([eligibility.allowed[:, kept], allowed_added.T]),
+        None if eligibility.penalty is None and not penalty_added.any() else np.hstack([
+            np.zeros((n_groups, kept.size), np.int64) if eligibility.penalty is None else eligibility.penalty[:, kept],
+            penalty_added.T,
+        ]),
+    )
+    columns = np.concatenate([kept, np.full(len(added), -1, dtype=np.intp)])
+    team_current = None
+    if current is not None:
+        current = engine._column_vector("current", current, n_customers, n_managers)
+        lookup = np.full(n_managers + 1, -1, dtype=np.intp)
+        lookup[kept] = np.arange(kept.size)
+        team_current = lookup[current]
+    totals = engine.TermTotals(customer_needs, customer_hobbies, team_capabilities, team_hobbies)
+    best, needs_best, hobbies_best = totals.best(team_eligibility)
+    classes = engine.classify(
+        needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0),
+        thresholds=thresholds, upgrade_margin=upgrade_margin,
+    )
+    placement = engine.place_optimal(
+        totals, best, eligible=team_eligible, capacity=np.maximum(team_capacity, 1), load=team_load,
+        eligibility=team_eligibility, current=team_current, move_cost=move_cost, **limits,
+    )
+    moved_from = None
+    if current is not None:
+        # A customer of a removed manager moves whatever the plan does: compare with a column nobody gets.
+        moved_from = np.where((current >= 0) & (team_current < 0), columns.size, team_current)
+    return ScenarioResult(placement, classes, plan_figures(placement, classes, moved_from), columns)
+
+
+# --- the certified plan and its condensed residual graph ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Condensed:
+    cost: np.ndarray   # (n_managers + 2, n_managers + 2) float64, +inf: no edge; lexicographic big * P + S
+    big: int
+    flow: np.ndarray   # (n_managers,) customers of this run placed at each manager
+    source: int
+    sink: int
+
+
+class _Problem:
+    """The checked inputs of one optimal placement, and the engine's view of them."""
+
+    def __init__(self, totals, eligible, capacity, load, eligibility, current, move_cost):
+        totals, _, eligible, capacity, load = engine._placement_inputs(
+            totals, np.full(totals.shape[0], -1), eligible, capacity, load
+        )
+        n_customers, n_managers = totals.shape
+        if eligibility is None:
+            eligibility = engine.Eligibility(np.zeros(n_customers, np.intp), np.ones((1, n_managers), bool))
+        eligibility = engine._eligibility_inputs(eligibility, n_customers, n_managers)
+        if current is not None:
+            current = engine._column_vector("current", current, n_customers, n_managers)
+        if not isinstance(move_cost, (int, np.integer)) or move_cost < 0:
+            raise ValueError(f"move_cost must be a non-negative int, got {move_cost!r}")
+        self.totals, self.eligible, self.capacity, self.load = totals, eligible, capacity, load
+        self.eligibility, self.current, self.move_cost = eligibility, current, int(move_cost)
+        self.n_customers, self.n_managers = n_customers, n_managers
+        self.free = engine.free_room(eligible, capacity, load)
+        self.scored = engine._Effective(totals, eligibility, current if move_cost else None, int(move_cost))
+
+    def place(self, **limits):
+        return engine.place_optimal(
+            self.totals, np.full(self.n_customers, -1), eligible=self.eligible, capacity=self.capacity,
+            load=self.load, eligibility=self.eligibility, current=self.current, move_cost=self.move_cost, **limits,
+        )
+
+    def exact_plan(self, *, max_arcs, max_candidates):
+        """The optimal placement and its condensed residual graph, widened until certified exact."""
+        every_pair = max(1, self.n_customers * self.n_managers)
+        k = max_candidates
+        while True:
+            placement = self.place(max_arcs=max_arcs, max_candidates=k)
+            condensed = self.condense(placement.assigned)
+            if not placement.pruned or not _has_negative_cycle(condensed.cost):
+                return placement, condensed
+            if max_arcs >= every_pair:
+                raise RuntimeError("the unpruned placement is not optimal: the solver failed")
+            # Twice the candidates per customer, and at the end every pair.
+            kept = placement.candidates_per_customer
+            k = 2 * kept
+            if k * self.n_customers >= every_pair or k >= self.n_managers:
+                max_arcs, k = every_pair, None
+            else:
+                max_arcs = max(max_arcs, k * self.n_customers)
+
+    def condense(self, assigned):
+        """The residual graph of a placement, condensed to managers, a source s and a sink t.
+
+        Edge costs are ``-(big * dP + dS)`` of the change the edge makes: manager a -> b moves the
+        cheapest-to-move customer of a to b; a -> s drops a customer of a; s -> b places the best
+        unplaced customer at b; t -> a frees a seat a uses; b -> t takes a free seat at b; t -> s and
+        s -> t change the number of units the flow carries.
+        """
+        n, m = self.n_customers, self.n_managers
+        placed = np.flatnonzero(assigned >= 0)
+        flow = np.bincount(assigned[placed], minlength=m).astype(np.int64)
+        worth = np.zeros(n, dtype=np.int64)
+        worth[placed] = self.scored.pairs(placed, assigned[placed])
+        top = self.scored.max_abs()
+        big = 4 * (m + 2) * (top + 1) + 1
+        s, t = m, m + 1
+        cost = np.full((m + 2, m + 2), np.inf)
+        move = cost[:m, :m]  # a view: moves between managers
+        drop = np.full(m, np.inf)
+        best_unplaced = np.full(m, -np.inf)
+        order = placed[np.argsort(assigned[placed], kind="stable")]
+        unplaced = np.flatnonzero(assigned < 0)
+        step = max(1, engine._BLOCK_CELLS // max(m, 1))
+        for start in range(0, order.size, step):
+            rows = order[start:start + step]
+            eff = self.scored.rows(rows).astype(np.float64)
+            eff[eff == engine._NO_ARC] = -np.inf
+            moved = worth[rows, None] - eff  # +inf where not allowed
+            owners = assigned[rows]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            heads = owners[starts]
+            move[heads] = np.minimum(move[heads], np.minimum.reduceat(moved, starts, axis=0))
+            drop[heads] = np.minimum(drop[heads], np.minimum.reduceat(big + worth[rows], starts))
+        for start in range(0, unplaced.size, step):
+            eff = self.scored.rows(unplaced[start:start + step]).astype(np.float64)
+            eff[eff == engine._NO_ARC] = -np.inf
+            best_unplaced = np.maximum(best_unplaced, eff.max(axis=0))
+        np.fill_diagonal(move, np.inf)
+        cost[:m, s] = drop
+        cost[s, :m] = -(big + best_unplaced)
+        cost[t, s] = 0
+        cost[t, :m] = np.where(flow > 0, 0, np.inf)
+        cost[:m, t] = np.where(flow < self.free, 0, np.inf)
+        if placed.size:
+            cost[s, t] = 0
+        return _Condensed(cost=cost, big=big, flow=flow, source=s, sink=t)
+
+
+def _shortest_from(cost, source):
+    """Bellman-Ford distances from ``source`` over a dense cost matrix with no negative cycle."""
+    dist = np.full(cost.shape[0], np.inf)
+    dist[source] = 0.0
+    for _ in range(cost.shape[0]):
+        relaxed = np.minimum(dist, (dist[:, None] + cost).min(axis=0))
+        if (relaxed == dist).all():
+            return dist
+        dist = relaxed
+    raise RuntimeError("negative cycle in a certified residual graph")
+
+
+def _has_negative_cycle(cost):
+    """Whether the dense cost matrix has a cycle of negative cost (Bellman-Ford from a virtual root)."""
+    dist = np.zeros(cost.shape[0])
+    for _ in range(cost.shape[0] + 1):
+        relaxed = np.minimum(dist, (dist[:, None] + cost).min(axis=0))
+        if (relaxed == dist).all():
+            return False
+        dist = relaxed
+    return True
+
+
+def _split(value, big):
+    """(dP, dS) of lexicographic values ``big * dP + dS`` with ``|dS| < big / 2``."""
+    value = np.asarray(value, dtype=np.float64)
+    placed = np.rint(value / big).astype(np.int64)
+    return placed, (value - placed * float(big)).astype(np.int64)
