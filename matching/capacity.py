@@ -350,10 +350,11 @@ def solve_scenario(
     added = tuple(scenario.added)
     n_groups = eligibility.n_groups
     allowed_added = np.array(
-        [np.ones(n_groups, bool) if h.allowed is None else np.asarray(h.allowed, bool) for h in added]
+        [np.ones(n_groups, bool) if h.allowed is None else np.asarray(h.allowed, bool) for h in added], dtype=bool
     ).reshape(len(added), n_groups)
     penalty_added = np.array(
-        [np.zeros(n_groups, np.int64) if h.penalty is None else np.asarray(h.penalty, np.int64) for h in added]
+        [np.zeros(n_groups, np.int64) if h.penalty is None else np.asarray(h.penalty, np.int64) for h in added],
+        dtype=np.int64,
     ).reshape(len(added), n_groups)
     team_capabilities = np.vstack([manager_capabilities[kept], *(np.asarray(h.capabilities)[None] for h in added)])
     team_hobbies = np.vstack([manager_hobbies[kept], *(np.asarray(h.hobbies)[None] for h in added)])
