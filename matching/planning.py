@@ -198,11 +198,17 @@ def plan_placement(
     placing: np.ndarray,
     greedy: bool,
     eligible_override: np.ndarray | None = None,
+    eligibility: engine.Eligibility | None = None,
+    move_cost: int = 0,
 ) -> Plan:
     """Place the customers in `placing` (bool mask over rows) on eligible active managers.
 
     Customers not in `placing` keep their manager and count towards that manager's load.
     `eligible_override` (bool over all managers) narrows who may receive customers.
+    `eligibility` (over every snapshot row and manager column, see `engine.eligibility_groups`) makes branches
+    and tiers hard constraints; `scores` must then have been computed with it (best eligible manager and
+    class). `move_cost` (optimal rule only) makes moving a customer away from their current manager cost
+    that many points.
     """
     active = scores.active
     eligible = snapshot.manager_accepting[active].copy()
@@ -217,14 +223,21 @@ def plan_placement(
     everyone = len(rows) == snapshot.n_customers  # a rebalance: no copy of the customers' terms
     totals = scores.totals if everyone else scores.totals.customer_rows(rows)
     best = scores.best[rows]
+    constraints = {}
+    if eligibility is not None:
+        constraints["eligibility"] = eligibility.customer_rows(rows).manager_columns(active)
     if greedy:
         placement = engine.place_greedy(
-            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load
+            totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load, **constraints
         )
     else:
         room = int(engine.free_room(eligible, capacity, load).sum())
+        if move_cost:
+            constraints["current"] = _active_columns(snapshot.customer_manager[rows], active, len(snapshot.manager_ids))
+            constraints["move_cost"] = move_cost
         placement = engine.place_optimal(
-            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows), room)
+            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows), room),
+            **constraints,
         )
 
     assigned = placement.assigned
@@ -244,6 +257,13 @@ def plan_placement(
         candidates_per_customer=placement.candidates_per_customer,
         optimality_gap=placement.optimality_gap,
     )
+
+
+def _active_columns(managers: np.ndarray, active: np.ndarray, n_managers: int) -> np.ndarray:
+    """Manager indices as columns of `active` (-1 for none or an inactive manager)."""
+    lookup = np.full(n_managers + 1, -1, dtype=np.intp)
+    lookup[active] = np.arange(len(active))
+    return lookup[managers]
 
 
 def shared_terms(snapshot: Snapshot, customer: int, manager: int) -> tuple[list[str], list[str]]:

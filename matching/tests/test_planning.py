@@ -86,3 +86,22 @@ def test_optimal_limits_keep_fewer_candidates_when_every_customer_fits():
         assert short["max_candidates"] == planning.PLACEMENT_SHORT_ROOM_CANDIDATES == 16
     assert planning.optimal_limits(20_000, room=20_000)["max_candidates"] == 8  # exactly enough room fits
     assert fits["max_arcs"] == planning.optimal_limits(20_000)["max_arcs"]  # the arc budget does not change
+
+
+def test_a_plan_keeps_customers_with_eligible_managers_and_a_move_cost_keeps_them_in_place():
+    # Customer 0 may only be served by manager 1 (its branch); customer 1 is with manager 0 today (1 point)
+    # and would gain one point at manager 2.
+    s = snapshot([-1, 0], needs=[[1, 1], [1, 1]], capabilities=[[1, 0], [0, 1], [1, 1]], active=(True, True, True))
+    totals = engine.TermTotals(s.customer_needs, s.customer_hobbies, s.manager_capabilities, s.manager_hobbies)
+    eligibility = engine.Eligibility(np.array([0, 1]), np.array([[False, True, False], [True, True, True]]))
+    best, needs_best, hobbies_best = totals.best(eligibility)
+    classes = engine.classify(needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0))
+    scores = planning.Scores(active=np.arange(3), totals=totals, best=best, classes=classes)
+    everyone = np.array([True, True])
+    for greedy in (True, False):
+        plan = planning.plan_placement(s, scores, placing=everyone, greedy=greedy, eligibility=eligibility)
+        assert plan.new_manager.tolist()[0] == 1
+    moved = planning.plan_placement(s, scores, placing=everyone, greedy=False, eligibility=eligibility)
+    kept = planning.plan_placement(s, scores, placing=everyone, greedy=False, eligibility=eligibility, move_cost=5)
+    assert moved.new_manager.tolist() == [1, 2]
+    assert kept.new_manager.tolist() == [1, 0]
