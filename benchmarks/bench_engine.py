@@ -1,6 +1,9 @@
 """Time the matching engine on random portraits, without Django.
 
     python benchmarks/bench_engine.py --customers 5000 --managers 120 --seed 0
+    python benchmarks/bench_engine.py --customers 100000 --managers 1000 --branches 20 --regions 4 --tiers 3 \
+        --policy branch --no-greedy --capacity-plan
+    python benchmarks/bench_engine.py --customers 100000 --managers 500 --flat --capacity 300 --no-greedy
 """
 
 import argparse
@@ -13,6 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from matching import capacity as capacity_planning  # noqa: E402
 from matching import engine  # noqa: E402
 from matching.planning import optimal_limits  # noqa: E402
 
@@ -56,20 +60,52 @@ def main():
         default=engine.DEFAULT_MAX_ARCS * 4,
         help="skip the exact run above this many customer-manager arcs",
     )
+    parser.add_argument("--branches", type=int, default=0, help="branches (0: none); customers and managers get one")
+    parser.add_argument("--regions", type=int, default=1, help="regions the branches fall in")
+    parser.add_argument("--tiers", type=int, default=1, help="service tiers (customers 70/25/5%%, managers 1-2 each)")
+    parser.add_argument("--policy", choices=engine.BRANCH_POLICIES, default="branch")
+    parser.add_argument("--region-penalty", type=int, default=2)
+    parser.add_argument("--move-cost", type=int, default=0, help="score points a move costs (current: random)")
+    parser.add_argument(
+        "--flat", action="store_true",
+        help="uniformly random portraits (each term with probability 1/2, managers too), no load, all eligible",
+    )
+    parser.add_argument("--no-greedy", action="store_true")
+    parser.add_argument("--capacity-plan", action="store_true", help="time capacity.seat_values")
     args = parser.parse_args()
     if args.terms < 6:
         parser.error("--terms must be at least 6 (customers have up to 6 of each)")
 
     rng = np.random.default_rng(args.seed)
     n_c, n_m, n_t = args.customers, args.managers, args.terms
-    customer_needs = random_terms(rng, n_c, n_t, 2, 6)
-    customer_hobbies = random_terms(rng, n_c, n_t, 2, 6)
-    manager_skills = random_terms(rng, n_m, n_t, min(4, n_t), min(10, n_t))
-    manager_hobbies = random_terms(rng, n_m, n_t, 3, min(8, n_t))
-    eligible = rng.random(n_m) < 0.9
     capacity = np.full(n_m, args.capacity)
-    # Some load of customers who are not being placed in this run.
-    load = rng.integers(0, args.capacity // 3 + 1, size=n_m)
+    if args.flat:
+        customer_needs, customer_hobbies = ((rng.random((n_c, n_t)) < 0.5).astype(np.uint8) for _ in range(2))
+        manager_skills, manager_hobbies = ((rng.random((n_m, n_t)) < 0.5).astype(np.uint8) for _ in range(2))
+        eligible, load = np.ones(n_m, bool), np.zeros(n_m, np.int64)
+    else:
+        customer_needs = random_terms(rng, n_c, n_t, 2, 6)
+        customer_hobbies = random_terms(rng, n_c, n_t, 2, 6)
+        manager_skills = random_terms(rng, n_m, n_t, min(4, n_t), min(10, n_t))
+        manager_hobbies = random_terms(rng, n_m, n_t, 3, min(8, n_t))
+        eligible = rng.random(n_m) < 0.9
+        # Some load of customers who are not being placed in this run.
+        load = rng.integers(0, args.capacity // 3 + 1, size=n_m)
+    eligibility = None
+    if args.branches or args.tiers > 1:
+        branches = max(args.branches, 1)
+        tier_share = np.array([0.70, 0.25, 0.05])[:args.tiers] if args.tiers <= 3 else np.full(args.tiers, 1.0)
+        customer_tier = rng.choice(args.tiers, size=n_c, p=tier_share / tier_share.sum())
+        manager_tiers = np.zeros((n_m, args.tiers), bool)
+        manager_tiers[np.arange(n_m), rng.integers(0, args.tiers, n_m)] = True
+        manager_tiers[np.arange(n_m), rng.integers(0, args.tiers, n_m)] = True
+        eligibility = engine.eligibility_groups(
+            rng.integers(0, branches, n_c), customer_tier, np.arange(n_m) % branches, manager_tiers,
+            np.arange(branches) % max(args.regions, 1), policy=args.policy, region_penalty=args.region_penalty,
+        )
+        print(f"{branches} branches in {args.regions} regions, {args.tiers} tiers, policy {args.policy}: "
+              f"{eligibility.n_groups} groups, {int(eligibility.allowed.sum())} allowed group-manager pairs")
+    current = rng.integers(-1, n_m, n_c) if args.move_cost else None
     room = int(np.where(eligible, np.maximum(capacity - load, 0), 0).sum())
     print(f"{n_c} customers x {n_m} managers, {n_t} terms, seed {args.seed}")
     print(f"free room {room} on {int(eligible.sum())} eligible managers")
@@ -77,16 +113,19 @@ def main():
     start = time.perf_counter()
     # As a run scores: totals computed from the terms when read, never held whole.
     totals = engine.TermTotals(customer_needs, customer_hobbies, manager_skills, manager_hobbies)
-    best, needs_best, hobbies_best = totals.best()
+    best, needs_best, hobbies_best = totals.best(eligibility)
     classes = engine.classify(needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0))
     print(f"{'best/classify':<28}{time.perf_counter() - start:9.3f} s")
     counts = np.bincount(classes, minlength=len(engine.CLASS_LABELS))
     print("classes " + " ".join(f"{c}={n}" for c, n in zip(engine.CLASS_LABELS, counts)))
 
     managers = dict(eligible=eligible, capacity=capacity, load=load)
-    results = {
-        "greedy": timed("greedy", engine.place_greedy, totals, best, classes, **managers)
-    }
+    constraints = {"eligibility": eligibility}
+    results = {}
+    if not args.no_greedy:
+        results["greedy"] = timed("greedy", engine.place_greedy, totals, best, classes, **managers, **constraints)
+    if current is not None:
+        constraints.update(current=current, move_cost=args.move_cost)
     full_arcs = n_c * n_m
     if full_arcs <= args.exact_limit:
         results["optimal exact"] = timed(
@@ -96,11 +135,22 @@ def main():
             best,
             max_arcs=full_arcs,
             **managers,
+            **constraints,
         )
     pruning = {"max_arcs": args.max_arcs} if args.max_arcs else optimal_limits(n_c, room)
     if args.max_candidates:
         pruning["max_candidates"] = args.max_candidates
-    results["optimal pruned"] = timed("optimal pruned", engine.place_optimal, totals, best, **pruning, **managers)
+    results["optimal pruned"] = timed(
+        "optimal pruned", engine.place_optimal, totals, best, **pruning, **managers, **constraints
+    )
+    if args.capacity_plan:
+        limits = {key: value for key, value in pruning.items() if key != "target_gap"}
+        values = timed("capacity plan (seat values)", capacity_planning.seat_values, totals, **managers,
+                       **constraints, **limits)
+        print(f"seats: one more places {int(values.placed_plus.sum())} more over all managers "
+              f"({int((values.placed_plus > 0).sum())} managers), best extra seat +{int(values.score_plus.max())} "
+              f"points, {int((values.score_plus == 0).sum())} worth nothing; one fewer costs up to "
+              f"{int(-values.score_minus.min())} points")
 
     for label, placement in results.items():
         placed = int((placement.assigned >= 0).sum())
@@ -109,7 +159,8 @@ def main():
             f"  (top {kept} per customer; proven within {100 * placement.optimality_gap:.3f} % of exact)"
             if placement.pruned else ""
         )
-        print(f"{label:<16}placed {placed:>7}  total {placement.total_score:>9}{extra}")
+        objective = "" if placement.objective_scores is None else f"  objective {placement.objective:>9}"
+        print(f"{label:<16}placed {placed:>7}  total {placement.total_score:>9}{objective}{extra}")
     if "optimal exact" in results:
         exact = results["optimal exact"].total_score
         pruned = results["optimal pruned"].total_score

@@ -50,7 +50,8 @@ class SeatValues:
         manager's capacity one higher / one lower than today; 0 for a manager that takes no customers
         (not eligible) or whose load already exceeds the changed capacity.
     placement : engine.Placement
-        Today's optimal plan, certified exact.
+        An optimal plan, certified exact in placed count and score (loads are not evened out: the
+        numbers do not depend on it).
     """
 
     placed_plus: np.ndarray
@@ -69,8 +70,8 @@ def seat_values(
     eligibility=None,
     current=None,
     move_cost=0,
-    max_arcs=engine.DEFAULT_MAX_ARCS,
-    max_candidates=None,
+    max_arcs=1_000_000,
+    max_candidates=4,
 ):
     """Every manager's ``placed_plus``, ``score_plus``, ``placed_minus`` and ``score_minus``, exactly.
 
@@ -85,8 +86,11 @@ def seat_values(
     eligibility : engine.Eligibility or None
     current : ndarray of shape (n_customers,), integer in [-1, n_managers), or None
     move_cost : int >= 0
-    max_arcs, max_candidates : as in `engine.place_optimal`
-        Where the placement starts; it widens until the residual graph certifies it exact.
+    max_arcs : int
+        Up to this many allowed pairs the plan is solved on every pair.
+    max_candidates : int
+        Above, each customer's best pairs by price it starts from; pairs are added until the residual
+        graph certifies the plan exact on every pair.
 
     Returns
     -------
@@ -426,33 +430,107 @@ class _Problem:
         self.free = engine.free_room(eligible, capacity, load)
         self.scored = engine._Effective(totals, eligibility, current if move_cost else None, int(move_cost))
 
-    def place(self, **limits):
-        return engine.place_optimal(
-            self.totals, np.full(self.n_customers, -1), eligible=self.eligible, capacity=self.capacity,
-            load=self.load, eligibility=self.eligibility, current=self.current, move_cost=self.move_cost, **limits,
+    def place(self, *, max_arcs, max_candidates):
+        # Without the even-loads tie-break: the same placed count and score, a smaller and faster flow.
+        return engine._place_constrained(
+            self.totals, np.full(self.n_customers, -1), self.free, self.load, self.eligibility,
+            self.current if self.move_cost else None, self.move_cost,
+            max_arcs=max_arcs, max_candidates=max_candidates, target_gap=None, even=False,
         )
 
     def exact_plan(self, *, max_arcs, max_candidates):
-        """The optimal placement and its condensed residual graph, widened until certified exact."""
-        every_pair = max(1, self.n_customers * self.n_managers)
-        k = max_candidates
-        while True:
-            placement = self.place(max_arcs=max_arcs, max_candidates=k)
-            condensed = self.condense(placement.assigned)
-            if not placement.pruned or not _has_negative_cycle(condensed.cost):
-                return placement, condensed
-            if max_arcs >= every_pair:
-                raise RuntimeError("the unpruned placement is not optimal: the solver failed")
-            # Twice the candidates per customer, and at the end every pair.
-            kept = placement.candidates_per_customer
-            k = 2 * kept
-            if k * self.n_customers >= every_pair or k >= self.n_managers:
-                max_arcs, k = every_pair, None
-            else:
-                max_arcs = max(max_arcs, k * self.n_customers)
+        """An optimal placement (placed count, then score) and its condensed residual graph, certified exact.
 
-    def condense(self, assigned):
-        """The residual graph of a placement, condensed to managers, a source s and a sink t.
+        Small problems are solved on every allowed pair. Larger ones start from each customer's
+        ``max_candidates`` best pairs by price (and their current manager's), then add columns: the
+        residual graph of the candidates gives potentials (Bellman-Ford), every pair is priced with them
+        in one pass over the totals, and pairs of negative reduced cost join the candidates for another
+        solve; none left means the plan is exact on every pair.
+        """
+        eligibility, free = self.eligibility, self.free
+        counts = np.bincount(eligibility.customer_group, minlength=eligibility.n_groups)
+        if int(counts @ (eligibility.allowed & (free > 0)).sum(axis=1)) <= max_arcs:
+            placement = self.place(max_arcs=max_arcs, max_candidates=None)
+            return placement, self.condense(placement.assigned)
+        n_place = engine._max_placed(eligibility, free)
+        k = min(max_candidates or 4, self.n_managers)
+        rows, cols = self.candidates(k)
+        while True:
+            assigned = engine._constrained_flow(
+                self.scored, free, self.load, n_place, rows, cols, overflow=True, even=False
+            )
+            placed = np.flatnonzero(assigned >= 0)
+            arc_rows, arc_cols = np.concatenate([rows, placed]), np.concatenate([cols, assigned[placed]])
+            restricted = self.condense(assigned, arcs=(arc_rows, arc_cols))
+            potentials = _potentials(restricted.cost)
+            if potentials is None:  # the candidates' own residual graph has a cycle: widen them all
+                k = min(2 * k, self.n_managers)
+                rows, cols = self.candidates(k)
+                continue
+            extra_rows, extra_cols = self.violations(assigned, restricted.big, potentials)
+            if not extra_rows.size:
+                placement = engine._placement(
+                    self.totals, np.full(self.n_customers, -1), assigned, eligibility=eligibility, free=free,
+                    objective_scores=engine._objective_scores(
+                        self.totals, eligibility, self.current if self.move_cost else None, self.move_cost, assigned
+                    ),
+                    pruned=True, candidates_per_customer=k,
+                )
+                return placement, self.condense(assigned)
+            rows, cols = np.concatenate([arc_rows, extra_rows]), np.concatenate([arc_cols, extra_cols])
+
+    def candidates(self, k):
+        """(rows, cols) of each customer's k best allowed pairs by price, and of their current manager."""
+        scored, free = self.scored, self.free
+        sample = engine._sample_rows(
+            self.n_customers, max(engine._PRICE_SAMPLE, engine._PRICE_ROWS_PER_MANAGER * self.n_managers)
+        )
+        sample_scores = engine._dense_rows(scored, slice(None) if sample is None else sample)
+        share = sample_scores.shape[0] / self.n_customers
+        target = float(np.maximum(sample_scores.max(axis=1), 0).sum()) if sample_scores.size else 0.0
+        prices, _ = engine._dual_prices(sample_scores, free * share, target=0.9 * target)
+        top, _ = engine._top_k_by_price(scored, free, prices, k)
+        rows, cols = np.repeat(np.arange(self.n_customers), k), top.ravel()
+        if self.current is not None and self.move_cost:
+            has = np.flatnonzero(self.current >= 0)
+            rows, cols = np.concatenate([rows, has]), np.concatenate([cols, self.current[has]])
+        keep = scored.allowed_pairs(rows, cols)
+        return rows[keep], cols[keep]
+
+    def violations(self, assigned, big, potentials, per_customer=4):
+        """Pairs of negative reduced cost under the potentials (at most ``per_customer`` each, most negative
+        first), in one pass over every pair."""
+        m = self.n_managers
+        s = m
+        worth = np.zeros(self.n_customers, dtype=np.float64)
+        placed = np.flatnonzero(assigned >= 0)
+        worth[placed] = self.scored.pairs(placed, assigned[placed])
+        # Reduced cost of pair (i, j): base_i - eff_ij - potential_j.
+        base = np.where(assigned >= 0, worth + potentials[np.maximum(assigned, 0)], -big + potentials[s])
+        found_rows, found_cols = [], []
+        for start, block in self.scored.blocks():
+            eff = block.astype(np.float64)
+            eff[block == engine._NO_ARC] = -np.inf  # no pair: an infinite reduced cost
+            reduced = base[start:start + len(block), None] - eff - potentials[None, :m]
+            own = assigned[start:start + len(block)]
+            has = np.flatnonzero(own >= 0)
+            reduced[has, own[has]] = 0.0
+            bad_rows = np.flatnonzero((reduced < 0).any(axis=1))
+            if not bad_rows.size:
+                continue
+            worst = engine._top_k(-reduced[bad_rows], min(per_customer, m))
+            r = np.repeat(bad_rows, worst.shape[1])
+            c = worst.ravel()
+            keep = reduced[r, c] < 0
+            found_rows.append(start + r[keep])
+            found_cols.append(c[keep])
+        if not found_rows:
+            return np.empty(0, np.intp), np.empty(0, np.intp)
+        return np.concatenate(found_rows), np.concatenate(found_cols)
+
+    def condense(self, assigned, arcs=None):
+        """The residual graph of a placement, condensed to managers, a source s and a sink t (over every
+        allowed pair, or over the pairs ``arcs = (rows, cols)`` only).
 
         Edge costs are ``-(big * dP + dS)`` of the change the edge makes: manager a -> b moves the
         cheapest-to-move customer of a to b; a -> s drops a customer of a; s -> b places the best
@@ -466,11 +544,19 @@ class _Problem:
         worth[placed] = self.scored.pairs(placed, assigned[placed])
         top = self.scored.max_abs()
         big = 4 * (m + 2) * (top + 1) + 1
-        s, t = m, m + 1
         cost = np.full((m + 2, m + 2), np.inf)
         move = cost[:m, :m]  # a view: moves between managers
         drop = np.full(m, np.inf)
         best_unplaced = np.full(m, -np.inf)
+        if arcs is not None:
+            rows, cols = arcs
+            eff = self.scored.pairs(rows, cols).astype(np.float64)
+            owner = assigned[rows]
+            on = owner >= 0
+            np.minimum.at(cost, (owner[on], cols[on]), worth[rows[on]] - eff[on])
+            np.maximum.at(best_unplaced, cols[~on], eff[~on])
+            np.minimum.at(drop, assigned[placed], big + worth[placed])
+            return self._finish(cost, drop, best_unplaced, flow, big, placed)
         order = placed[np.argsort(assigned[placed], kind="stable")]
         unplaced = np.flatnonzero(assigned < 0)
         step = max(1, engine._BLOCK_CELLS // max(m, 1))
@@ -488,7 +574,12 @@ class _Problem:
             eff = self.scored.rows(unplaced[start:start + step]).astype(np.float64)
             eff[eff == engine._NO_ARC] = -np.inf
             best_unplaced = np.maximum(best_unplaced, eff.max(axis=0))
-        np.fill_diagonal(move, np.inf)
+        return self._finish(cost, drop, best_unplaced, flow, big, placed)
+
+    def _finish(self, cost, drop, best_unplaced, flow, big, placed):
+        m = self.n_managers
+        s, t = m, m + 1
+        np.fill_diagonal(cost[:m, :m], np.inf)
         cost[:m, s] = drop
         cost[s, :m] = -(big + best_unplaced)
         cost[t, s] = 0
@@ -509,6 +600,18 @@ def _shortest_from(cost, source):
             return dist
         dist = relaxed
     raise RuntimeError("negative cycle in a certified residual graph")
+
+
+def _potentials(cost):
+    """Bellman-Ford distances from a virtual root joined to every node at cost 0 (feasible potentials:
+    every edge's reduced cost is >= 0), or None when the graph has a negative cycle."""
+    dist = np.zeros(cost.shape[0])
+    for _ in range(cost.shape[0] + 1):
+        relaxed = np.minimum(dist, (dist[:, None] + cost).min(axis=0))
+        if (relaxed == dist).all():
+            return dist
+        dist = relaxed
+    return None
 
 
 def _has_negative_cycle(cost):

@@ -936,8 +936,11 @@ def _totals_max(totals):
 
 
 def _place_constrained(totals, best, free, load, eligibility, current, move_cost, *, max_arcs, max_candidates,
-                       target_gap):
-    """`place_optimal` with eligibility and/or a move cost: each independent part solved on its own."""
+                       target_gap, even=True):
+    """`place_optimal` with eligibility and/or a move cost: each independent part solved on its own.
+
+    ``even=False`` drops the even-loads tie-break (an optimal plan in placed count and score all the same,
+    solved faster: capacity planning's numbers do not depend on it)."""
     n_customers, n_managers = totals.shape
     if eligibility is None:
         eligibility = Eligibility(np.zeros(n_customers, np.intp), np.ones((1, n_managers), bool))
@@ -946,7 +949,7 @@ def _place_constrained(totals, best, free, load, eligibility, current, move_cost
     for rows, cols in _parts(eligibility, free):
         local, part_bound, k = _solve_part(
             totals, eligibility, free, load, current, move_cost, rows, cols,
-            max_arcs=max_arcs, max_candidates=max_candidates, target_gap=target_gap,
+            max_arcs=max_arcs, max_candidates=max_candidates, target_gap=target_gap, even=even,
         )
         placed = local >= 0
         assigned[rows[placed]] = cols[local[placed]]
@@ -997,7 +1000,7 @@ def _parts(eligibility, free):
 
 
 def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols, *, max_arcs, max_candidates,
-                target_gap):
+                target_gap, even):
     """Place one part: (local assigned, objective bound, candidates kept or None when solved exactly)."""
     part_totals = _sub_totals(totals, rows, cols)
     groups, part_group = np.unique(eligibility.customer_group[rows], return_inverse=True)
@@ -1020,7 +1023,7 @@ def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols,
     n_arcs = int(counts @ part_eligibility.allowed.sum(axis=1))
     if n_arcs <= max_arcs:
         arc_rows, arc_cols = _allowed_arcs(part_eligibility)
-        local = _constrained_flow(scored, part_free, part_load, n_place, arc_rows, arc_cols, overflow=False)
+        local = _constrained_flow(scored, part_free, part_load, n_place, arc_rows, arc_cols, overflow=False, even=even)
         return local, float(scored.pairs(np.flatnonzero(local >= 0), local[local >= 0]).sum()), None
     k = max(1, max_arcs // max(totals.shape[0], 1))
     if max_candidates is not None:
@@ -1033,7 +1036,9 @@ def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols,
             has = np.flatnonzero(part_current >= 0)
             arc_rows, arc_cols = np.concatenate([arc_rows, has]), np.concatenate([arc_cols, part_current[has]])
         keep = scored.allowed_pairs(arc_rows, arc_cols)
-        return _constrained_flow(scored, part_free, part_load, n_place, arc_rows[keep], arc_cols[keep], overflow=True)
+        return _constrained_flow(
+            scored, part_free, part_load, n_place, arc_rows[keep], arc_cols[keep], overflow=True, even=even
+        )
 
     local, bound, k = _pruned_min_cost_flow(
         scored, part_free, part_load, n_place, min(k, cols.size), target_gap=target_gap, solve=solve
@@ -1084,7 +1089,7 @@ def _max_placed(eligibility, free):
     return int(flow.optimal_flow())
 
 
-def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overflow):
+def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overflow, even=True):
     """`_min_cost_flow` on explicit arcs with effective scores; with ``overflow``, one overflow node per group
     that reaches the group's allowed managers at the lowest score a pair can have there (``-penalty``), so
     as many are placed as the constraints allow whatever the candidates."""
@@ -1095,7 +1100,7 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
     n_groups = eligibility.n_groups
     slots = np.minimum(free, n_place)
     max_unit = int((load + slots).max())
-    scale = n_place * max_unit + 1
+    scale = n_place * max_unit + 1 if even else 1
     if n_place * (scored.max_abs() * scale + max_unit) > _INT64_MAX:
         raise ValueError(f"scores of shape {scored.shape} up to {scored.max_abs()} overflow int64 flow costs")
     customer_node = 1 + np.arange(n_customers, dtype=np.int32)
@@ -1113,10 +1118,13 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
         g, j = np.nonzero(eligibility.allowed & (slots > 0)[None, :])
         penalty = np.zeros(g.size, np.int64) if eligibility.penalty is None else eligibility.penalty[g, j]
         overflow_out = _add_arcs(flow, overflow_node[g], manager_node[j], slots[j], scale * penalty)
-    starts = np.cumsum(slots) - slots
-    rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
-    sinks = np.full(rank.size, sink, np.int32)
-    _add_arcs(flow, np.repeat(manager_node, slots), sinks, 1, np.repeat(load, slots) + rank)
+    if even:
+        starts = np.cumsum(slots) - slots
+        rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
+        sinks = np.full(rank.size, sink, np.int32)
+        _add_arcs(flow, np.repeat(manager_node, slots), sinks, 1, np.repeat(load, slots) + rank)
+    else:
+        _add_arcs(flow, manager_node, np.full(n_managers, sink, np.int32), slots, 0)
     flow.set_nodes_supplies(np.array([0, sink], np.int32), np.array([n_place, -n_place], np.int64))
     status = flow.solve()
     if status != SimpleMinCostFlow.OPTIMAL:
