@@ -94,7 +94,8 @@ def test_seat_values_equal_re_solving_with_the_capacity_changed(seed):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_seat_values_with_eligibility_penalty_and_move_cost_equal_re_solving(seed):
+@pytest.mark.parametrize("max_arcs", [10**6, 30])  # every pair; a few candidates and columns added
+def test_seat_values_with_eligibility_penalty_and_move_cost_equal_re_solving(seed, max_arcs):
     rng = np.random.default_rng(100 + seed)
     n, m, n_groups = int(rng.integers(1, 25)), int(rng.integers(1, 6)), int(rng.integers(1, 4))
     totals = rng.integers(0, 9, (n, m))
@@ -103,7 +104,8 @@ def test_seat_values_with_eligibility_penalty_and_move_cost_equal_re_solving(see
     )
     kwargs = team(rng.integers(1, 5, m), load=rng.integers(0, 3, m), eligible=rng.random(m) < 0.9)
     assert_seat_values_equal_re_solving(
-        totals, kwargs, eligibility, current=rng.integers(-1, m, n), move_cost=int(rng.integers(0, 4))
+        totals, kwargs, eligibility, current=rng.integers(-1, m, n), move_cost=int(rng.integers(0, 4)),
+        max_arcs=max_arcs, max_candidates=1,
     )
 
 
