@@ -441,15 +441,19 @@ class _Problem:
     def exact_plan(self, *, max_arcs, max_candidates):
         """An optimal placement (placed count, then score) and its condensed residual graph, certified exact.
 
-        Small problems are solved on every allowed pair. Larger ones start from each customer's
+        Small problems (each independent part, as the branch policy makes them) are solved on every
+        allowed pair. Larger ones start from each customer's
         ``max_candidates`` best pairs by price (and their current manager's), then add columns: the
         residual graph of the candidates gives potentials (Bellman-Ford), every pair is priced with them
         in one pass over the totals, and pairs of negative reduced cost join the candidates for another
         solve; none left means the plan is exact on every pair.
         """
         eligibility, free = self.eligibility, self.free
-        counts = np.bincount(eligibility.customer_group, minlength=eligibility.n_groups)
-        if int(counts @ (eligibility.allowed & (free > 0)).sum(axis=1)) <= max_arcs:
+        open_pairs = (eligibility.allowed & (free > 0)).sum(axis=1)
+        part_arcs = [
+            int(open_pairs[eligibility.customer_group[rows]].sum()) for rows, _ in engine._parts(eligibility, free)
+        ]
+        if max(part_arcs, default=0) <= max_arcs:  # each independent part on every pair (one per branch, say)
             placement = self.place(max_arcs=max_arcs, max_candidates=None)
             return placement, self.condense(placement.assigned)
         n_place = engine._max_placed(eligibility, free)
