@@ -148,6 +148,8 @@ def main():
         limits = {key: value for key, value in pruning.items() if key != "target_gap"}
         values = timed("capacity plan (seat values)", capacity_planning.seat_values, totals, **managers,
                        **constraints, **limits)
+        exact = values.placement
+        print(f"capacity plan's exact plan: placed {int((exact.assigned >= 0).sum())}, objective {exact.objective}")
         print(f"seats: one more places {int(values.placed_plus.sum())} more over all managers "
               f"({int((values.placed_plus > 0).sum())} managers), best extra seat +{int(values.score_plus.max())} "
               f"points, {int((values.score_plus == 0).sum())} worth nothing; one fewer costs up to "
