@@ -6,7 +6,8 @@ columns are managers, as in `engine.place_optimal`.
 
 The optimal rule's objective is lexicographic: first the number of customers placed (P), then the score
 S (the sum of totals, less region penalties, less ``move_cost`` for each customer moved away from their
-current manager), then even loads. The seat values are defined on (P, S): for manager j,
+current manager; a move that gains exactly ``move_cost`` is a tie), then even loads. The seat values are
+defined on (P, S): for manager j,
 
     placed_plus[j], score_plus[j]   = P(c + e_j) - P(c), S(c + e_j) - S(c)
     placed_minus[j], score_minus[j] = P(c - e_j) - P(c), S(c - e_j) - S(c)
@@ -19,9 +20,11 @@ comes first.
 How they are computed, exactly: the plan is a flow that is optimal when its residual graph has no cycle
 of negative cost in (P, S). Customers are many and managers few, so the residual graph is condensed to
 the managers plus a source s and a sink t (moving one customer from manager a to b; dropping a customer
-of a; placing an unplaced customer at b; a free seat). One Bellman-Ford over it, from a virtual root,
-certifies the plan exact (no negative cycle; otherwise the placement is solved again with more candidates
-per customer, up to every pair). Then:
+of a; placing an unplaced customer at b; a free seat). Each independent part that fits the arc budget is
+solved on every pair; otherwise the plan starts from a few candidates per customer and is certified by
+column generation: Bellman-Ford over the candidates' condensed graph gives potentials, one pass prices
+every pair with them, and pairs of negative reduced cost join the candidates until none is left (a
+cycle among the candidates themselves doubles them). Then:
 
 - one more seat at j is worth the best path from t to j (take a seat somewhere, or place someone, and
   shift customers along until one lands at j), or nothing when no path gains;
@@ -102,7 +105,7 @@ def seat_values(
     placed_plus, score_plus = np.zeros(n_managers, np.int64), np.zeros(n_managers, np.int64)
     placed_minus, score_minus = np.zeros(n_managers, np.int64), np.zeros(n_managers, np.int64)
 
-    cost, big, s, t = condensed.cost, condensed.big, condensed.source, condensed.sink
+    cost, big, t = condensed.cost, condensed.big, condensed.sink
     # One more seat: the best path t -> j (edges into t are of no use on it).
     into = cost.copy()
     into[:, t] = np.inf
@@ -117,7 +120,6 @@ def seat_values(
     full = (problem.free > 0) & (condensed.flow == problem.free)
     loss = np.where(full, -loss, 0)
     placed_minus[:], score_minus[:] = _split(loss, big)
-    del s
     return SeatValues(placed_plus, score_plus, placed_minus, score_minus, placement)
 
 
@@ -616,17 +618,6 @@ def _potentials(cost):
             return dist
         dist = relaxed
     return None
-
-
-def _has_negative_cycle(cost):
-    """Whether the dense cost matrix has a cycle of negative cost (Bellman-Ford from a virtual root)."""
-    dist = np.zeros(cost.shape[0])
-    for _ in range(cost.shape[0] + 1):
-        relaxed = np.minimum(dist, (dist[:, None] + cost).min(axis=0))
-        if (relaxed == dist).all():
-            return False
-        dist = relaxed
-    return True
 
 
 def _split(value, big):
