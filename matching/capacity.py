@@ -100,6 +100,32 @@ def seat_values(
     SeatValues
     """
     problem = _Problem(totals, eligible, capacity, load, eligibility, current, move_cost)
+    # Independent parts (groups and the managers that could take them with one seat more) apart: each
+    # part's passes over its pairs only.
+    could_grow = engine.free_room(problem.eligible, problem.capacity + 1, problem.load)
+    parts = list(engine._parts(problem.eligibility, could_grow))
+    if len(parts) <= 1:
+        return _seat_values(problem, max_arcs=max_arcs, max_candidates=max_candidates)
+    n_customers, n_managers = problem.n_customers, problem.n_managers
+    assigned = np.full(n_customers, -1, dtype=np.intp)
+    numbers = [np.zeros(n_managers, np.int64) for _ in range(4)]
+    for rows, cols in parts:
+        part = _seat_values(problem.part(rows, cols), max_arcs=max_arcs, max_candidates=max_candidates)
+        placed = part.placement.assigned >= 0
+        assigned[rows[placed]] = cols[part.placement.assigned[placed]]
+        for whole, of_part in zip(numbers, (part.placed_plus, part.score_plus, part.placed_minus, part.score_minus)):
+            whole[cols] = of_part
+    placement = engine._placement(
+        problem.totals, np.full(n_customers, -1), assigned, eligibility=problem.eligibility, free=problem.free,
+        objective_scores=engine._objective_scores(
+            problem.totals, problem.eligibility, problem.current if problem.move_cost else None,
+            problem.move_cost, assigned,
+        ),
+    )
+    return SeatValues(*numbers, placement)
+
+
+def _seat_values(problem, *, max_arcs, max_candidates):
     placement, condensed = problem.exact_plan(max_arcs=max_arcs, max_candidates=max_candidates)
     n_managers = problem.n_managers
     placed_plus, score_plus = np.zeros(n_managers, np.int64), np.zeros(n_managers, np.int64)
@@ -431,6 +457,25 @@ class _Problem:
         self.n_customers, self.n_managers = n_customers, n_managers
         self.free = engine.free_room(eligible, capacity, load)
         self.scored = engine._Effective(totals, eligibility, current if move_cost else None, int(move_cost))
+
+    def part(self, rows, cols):
+        """The same problem for some customers and managers only (an independent part)."""
+        groups, part_group = np.unique(self.eligibility.customer_group[rows], return_inverse=True)
+        penalty = self.eligibility.penalty
+        eligibility = engine.Eligibility(
+            part_group.astype(np.intp),
+            self.eligibility.allowed[np.ix_(groups, cols)],
+            None if penalty is None else penalty[np.ix_(groups, cols)],
+        )
+        current = None
+        if self.current is not None:
+            lookup = np.full(self.n_managers + 1, -1, dtype=np.intp)
+            lookup[cols] = np.arange(cols.size)
+            current = lookup[self.current[rows]]
+        return _Problem(
+            engine._sub_totals(self.totals, rows, cols), self.eligible[cols], self.capacity[cols], self.load[cols],
+            eligibility, current, self.move_cost,
+        )
 
     def place(self, *, max_arcs, max_candidates):
         # Without the even-loads tie-break: the same placed count and score, a smaller and faster flow.

@@ -220,3 +220,22 @@ def test_plan_figures_count_moves_against_today():
     figures = plan_figures(result.placement, result.classes, pool["current"])
     current = pool["current"]
     assert figures.moves == int(((current >= 0) & (result.placement.assigned != current)).sum())
+
+
+@pytest.mark.parametrize("max_arcs", [10**6, 20])
+def test_seat_values_of_separate_branches_are_computed_branch_by_branch_and_equal_re_solving(max_arcs):
+    rng = np.random.default_rng(12)
+    n, m = 36, 6
+    terms = (rng.random((n + m, 12)) < 0.45).astype(np.uint8)
+    totals = TermTotals(terms[:n, :6], terms[:n, 6:], terms[n:, :6], terms[n:, 6:])
+    eligibility = eligibility_groups(
+        rng.integers(0, 3, n), rng.integers(0, 2, n), np.array([0, 0, 1, 1, 2, 2]),
+        np.array([[True, True], [True, False], [True, True], [False, True], [True, True], [True, True]]),
+        np.array([0, 0, 1]), policy="branch",
+    )
+    kwargs = team(np.array([4, 2, 3, 1, 5, 2]), load=np.array([0, 1, 3, 0, 0, 2]))
+    values = assert_seat_values_equal_re_solving(
+        totals, kwargs, eligibility, current=rng.integers(-1, m, n), move_cost=1, max_arcs=max_arcs,
+        max_candidates=1,
+    )
+    assert values.placement.objective_scores is not None
