@@ -150,6 +150,88 @@ def _seat_values(problem, *, max_arcs, max_candidates):
 
 
 @dataclass(frozen=True)
+class Shortfall:
+    """Per customer group (a branch and tier of `engine.eligibility_groups`): who the plan leaves out or
+    places below their best eligible manager.
+
+    Attributes
+    ----------
+    customers, unassigned, below_best : ndarray of shape (n_groups,), dtype int64
+    points_short : ndarray of shape (n_groups,), dtype int64
+        Sum, over the group's placed customers, of their best eligible total less the total they got.
+    """
+
+    customers: np.ndarray
+    unassigned: np.ndarray
+    below_best: np.ndarray
+    points_short: np.ndarray
+
+
+def shortfall_by_group(placement, best_totals, customer_group, n_groups):
+    """The bottleneck customers of a plan, counted by group.
+
+    Parameters
+    ----------
+    placement : engine.Placement
+    best_totals : ndarray of shape (n_customers,), integer
+        Each customer's total with their best eligible manager (0 without one).
+    customer_group : ndarray of shape (n_customers,), integer in [0, n_groups)
+    n_groups : int
+
+    Returns
+    -------
+    Shortfall
+    """
+    assigned = np.asarray(placement.assigned)
+    best_totals, customer_group = np.asarray(best_totals), np.asarray(customer_group)
+    if best_totals.shape != assigned.shape or customer_group.shape != assigned.shape:
+        raise ValueError(
+            f"best_totals of shape {best_totals.shape} and customer_group of shape {customer_group.shape} "
+            f"must match assigned of shape {assigned.shape}"
+        )
+    if customer_group.size and (customer_group.min() < 0 or customer_group.max() >= n_groups):
+        raise ValueError(f"customer_group must lie in [0, {n_groups})")
+    placed = assigned >= 0
+    short = np.where(placed, best_totals - placement.scores, 0)
+
+    def count(weights=None):
+        return np.bincount(customer_group, weights=weights, minlength=n_groups).astype(np.int64)
+
+    return Shortfall(
+        customers=count(),
+        unassigned=count((~placed).astype(np.int64)),
+        below_best=count((short > 0).astype(np.int64)),
+        points_short=count(short),
+    )
+
+
+def seat_values_by(values, manager_key, n_keys):
+    """Sum each manager's four seat numbers over a key of the managers (branch, region, tier served):
+    where seats are worth most.
+
+    Parameters
+    ----------
+    values : SeatValues
+    manager_key : ndarray of shape (n_managers,), integer in [-1, n_keys)
+        -1: counted under no key.
+    n_keys : int
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n_keys,), dtype int64
+        ``placed_plus``, ``score_plus``, ``placed_minus``, ``score_minus``.
+    """
+    manager_key = np.asarray(manager_key)
+    if manager_key.shape != values.placed_plus.shape:
+        raise ValueError(f"manager_key of shape {manager_key.shape} must be of shape {values.placed_plus.shape}")
+    keyed = manager_key >= 0
+    return {
+        name: np.bincount(manager_key[keyed], weights=getattr(values, name)[keyed], minlength=n_keys).astype(np.int64)
+        for name in ("placed_plus", "score_plus", "placed_minus", "score_minus")
+    }
+
+
+@dataclass(frozen=True)
 class PlanFigures:
     """The figures of a plan that staff compare: placed, unassigned, total and mean score, class mix,
     moves against today.

@@ -10,6 +10,8 @@ from matching.capacity import (
     move_cost_curve,
     plan_figures,
     seat_values,
+    seat_values_by,
+    shortfall_by_group,
     solve_scenario,
 )
 from matching.engine import Eligibility, TermTotals, eligibility_groups, place_optimal
@@ -239,3 +241,26 @@ def test_seat_values_of_separate_branches_are_computed_branch_by_branch_and_equa
         max_candidates=1,
     )
     assert values.placement.objective_scores is not None
+
+
+def test_shortfall_counts_who_is_left_out_or_below_their_best_by_group():
+    totals = np.array([[5, 2], [4, 4], [3, 1]])
+    eligibility = Eligibility(np.array([0, 0, 1]), np.ones((2, 2), bool))
+    placement = place_optimal(totals, np.zeros(3, int), **team([1, 1]), eligibility=eligibility)
+    np.testing.assert_array_equal(placement.assigned, [0, 1, -1])
+    shortfall = shortfall_by_group(placement, np.array([5, 4, 3]), eligibility.customer_group, 2)
+    np.testing.assert_array_equal(shortfall.customers, [2, 1])
+    np.testing.assert_array_equal(shortfall.unassigned, [0, 1])
+    np.testing.assert_array_equal(shortfall.below_best, [0, 0])
+    np.testing.assert_array_equal(shortfall.points_short, [0, 0])
+    worse = place_optimal(np.array([[5, 2], [5, 1]]), np.zeros(2, int), **team([1, 1]))
+    shortfall = shortfall_by_group(worse, np.array([5, 5]), np.zeros(2, int), 1)
+    assert (shortfall.below_best[0], shortfall.points_short[0]) == (1, 3)
+
+
+def test_seat_values_sum_by_branch():
+    totals = np.array([[5, 0], [4, 0], [3, 0]])
+    values = seat_values(totals, **team([1, 1]))
+    by_branch = seat_values_by(values, np.array([1, 1]), 2)
+    np.testing.assert_array_equal(by_branch["placed_plus"], [0, 2])
+    np.testing.assert_array_equal(by_branch["score_plus"], [0, 4])
