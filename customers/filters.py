@@ -7,6 +7,7 @@ with the others (AND); a parameter that is absent or empty filters nothing.
 
 - `customer_class`: A-E, or `none` for the customers not classified yet;
 - `segment`: a segment label; `manager`: the manager's *user* id; `unassigned`, `locked`: true or false;
+- `occupation`: the occupation exactly as stored (the dashboard's occupation chart links with it);
 - `need`, `hobby`: a Service or Hobby id;
 - `age_min`, `age_max`, `assets_min`, `assets_max`: inclusive bounds;
 - `created_after`, `created_before`: inclusive days in the project's time zone (`settings.TIME_ZONE`);
@@ -80,6 +81,10 @@ class CustomerFilter(django_filters.FilterSet):
     locked = django_filters.BooleanFilter(
         field_name="manager_locked", label=_("Locked"), widget=BooleanWidget,
         help_text=_("Assigned by hand: runs do not move them."),
+    )
+    occupation = django_filters.CharFilter(
+        field_name="occupation", max_length=100, label=_("Occupation"),
+        help_text=_("The occupation exactly as stored."),
     )
     need = django_filters.ModelChoiceFilter(
         field_name="needs", queryset=Service.objects.order_by("order", "name"), label=_("Need"),

@@ -102,7 +102,8 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
     # 2: managers with their load, fullest first
     managers = list(
         managers_with_load().values(
-            "id", "user__username", "user__name", "user__is_active", "accepting_customers", "capacity", "load"
+            "id", "user_id", "user__username", "user__name", "user__is_active", "accepting_customers", "capacity",
+            "load",
         )
     )
     for row in managers:
@@ -209,6 +210,7 @@ def dashboard_data(*, today: dt.date | None = None) -> Dashboard:
         managers=[
             {
                 "id": row["id"],
+                "user_id": row["user_id"],
                 "username": row["user__username"],
                 "name": row["user__name"],
                 "load": row["load"],

@@ -1,25 +1,73 @@
-"""The dashboard: KPIs and charts of the whole bank."""
+"""The dashboard: KPIs and charts of the whole bank; every card and chart segment opens the customers (or
+managers) behind it, as the one customer filter's query string (`customers.filters.CustomerFilter`)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from customers.filters import NOT_CLASSIFIED
 from matching.dashboard import dashboard_cached
 
 from .common import console_page
+
+#: How many of the fullest managers the dashboard names under the load chart.
+BUSIEST = 5
+
+
+def customers_url(**params) -> str:
+    """The console's customer list filtered by `params` (the customer filter's parameters)."""
+    url = reverse("console:customers")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _month_url(month: str) -> str:
+    """The customers created in `month` ("2026-03"): its first to its last day."""
+    year, number = (int(part) for part in month.split("-"))
+    last = calendar.monthrange(year, number)[1]
+    return customers_url(
+        created_after=dt.date(year, number, 1).isoformat(), created_before=dt.date(year, number, last).isoformat()
+    )
 
 
 @console_page
 def dashboard(request):
     data = dashboard_cached()
+    managers = [
+        {**manager, "url": customers_url(manager=manager["user_id"]), "page": reverse("console:manager", args=[manager["id"]])}
+        for manager in data.managers
+    ]
+    active = [manager for manager in managers if manager["active"]]
+    occupation_urls = [None if label == "*" else label for label in data.occupations["labels"]]
     charts = {
-        "classes": data.classes,
-        "segments": [{"label": s["label"], "name": s["name"], "size": s["size"]} for s in data.segments],
-        "managers": data.managers[:40],
+        "classes": [
+            {**row, "url": customers_url(customer_class=row["label"] or NOT_CLASSIFIED)} for row in data.classes
+        ],
+        "segments": [
+            {"label": s["label"], "name": s["name"], "size": s["size"], "url": customers_url(segment=s["label"])}
+            for s in data.segments
+        ],
+        "managers": managers[:40],
         "scores": data.scores,
-        "months": data.months,
+        "months": [{**row, "url": _month_url(row["month"])} for row in data.months],
         "occupations": {
-            **data.occupations,
             "labels": [_("Other") if label == "*" else (label or _("(none)")) for label in data.occupations["labels"]],
+            "series": [
+                {
+                    **series,
+                    "urls": [
+                        None if occupation is None
+                        else customers_url(occupation=occupation, customer_class=series["label"] or NOT_CLASSIFIED)
+                        for occupation in occupation_urls
+                    ],
+                }
+                for series in data.occupations["series"]
+            ],
         },
         "text": {
             "customers": _("Customers"),
@@ -31,4 +79,22 @@ def dashboard(request):
             "new_customers": _("New customers"),
         },
     }
-    return render(request, "console/dashboard.html", {"data": data, "kpis": data.kpis, "charts": charts})
+    links = {
+        "customers": customers_url(),
+        "managers": reverse("console:managers"),
+        "unassigned": customers_url(unassigned="true"),
+        "class_a": customers_url(customer_class="A"),
+        "matching": reverse("console:matching"),
+    }
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "data": data,
+            "kpis": data.kpis,
+            "charts": charts,
+            "links": links,
+            "busiest": active[:BUSIEST],
+            "lightest": min(active, key=lambda m: (m["load"], m["username"])) if active else None,
+        },
+    )

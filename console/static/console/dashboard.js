@@ -7,10 +7,23 @@
   var text = data.text;
   var palette = ["#198754", "#0d6efd", "#ffc107", "#fd7e14", "#dc3545", "#6c757d", "#6f42c1", "#20c997", "#0dcaf0", "#adb5bd"];
   var charts = {};
-  function draw(id, config) {
+  // Each chart's `urlOf(datasetIndex, index)` names the customer list behind a segment (or null): a click
+  // opens it, the pointer shows it can.
+  function draw(id, config, urlOf) {
     var canvas = document.getElementById(id);
     if (!canvas) { return; }
     config.options = Object.assign({ responsive: true, animation: false }, config.options || {});
+    if (urlOf) {
+      config.options.onClick = function (event, elements) {
+        if (!elements.length) { return; }
+        var url = urlOf(elements[0].datasetIndex, elements[0].index);
+        if (url) { window.location.assign(url); }
+      };
+      config.options.onHover = function (event, elements) {
+        var url = elements.length && urlOf(elements[0].datasetIndex, elements[0].index);
+        event.native.target.style.cursor = url ? "pointer" : "default";
+      };
+    }
     charts[id] = new Chart(canvas, config);
     canvas.dataset.rendered = "true";
   }
@@ -20,7 +33,7 @@
       labels: data.classes.map(function (c) { return c.label || text.unclassified; }),
       datasets: [{ data: data.classes.map(function (c) { return c.count; }), backgroundColor: palette }]
     }
-  });
+  }, function (d, i) { return data.classes[i].url; });
   draw("chart-managers", {
     type: "bar",
     data: {
@@ -31,7 +44,7 @@
       ]
     },
     options: { scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } } } }
-  });
+  }, function (d, i) { return data.managers[i].url; });
   draw("chart-scores", {
     type: "bar",
     data: {
@@ -47,7 +60,7 @@
       datasets: [{ label: text.new_customers, data: data.months.map(function (m) { return m.count; }), borderColor: "#0d6efd", tension: 0 }]
     },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
-  });
+  }, function (d, i) { return data.months[i].url; });
   draw("chart-occupations", {
     type: "bar",
     data: {
@@ -57,7 +70,7 @@
       })
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true } } }
-  });
+  }, function (d, i) { return data.occupations.series[d].urls[i]; });
   draw("chart-segments", {
     type: "bar",
     data: {
@@ -65,6 +78,6 @@
       datasets: [{ label: text.customers, data: data.segments.map(function (s) { return s.size; }), backgroundColor: palette }]
     },
     options: { plugins: { legend: { display: false } } }
-  });
+  }, function (d, i) { return data.segments[i].url; });
   window.portraitCharts = charts;
 })();
