@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,11 @@ def _month_url(month: str) -> str:
 def dashboard(request):
     data = dashboard_cached()
     managers = [
-        {**manager, "url": customers_url(manager=manager["user_id"]), "page": reverse("console:manager", args=[manager["id"]])}
+        {
+            **manager,
+            "url": customers_url(manager=manager["user_id"]),
+            "page": reverse("console:manager", args=[manager["id"]]),
+        }
         for manager in data.managers
     ]
     active = [manager for manager in managers if manager["active"]]
