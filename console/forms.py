@@ -77,20 +77,68 @@ class ManagerByUsernameField(forms.ModelChoiceField):
         return value.user.username if isinstance(value, ManagerProfile) else value
 
 
-class CustomerFilterForm(StyledForm):
-    """The console's form for `customers.filters.CustomerFilter`: Bootstrap classes, and managers to pick
-    from by username (the parameter is the manager's user id, as on every surface)."""
+#: What staff type in the manager box to mean "no manager" (the list itself shows "none" / "无").
+UNASSIGNED_WORDS = {"none", "unassigned", "no manager", "无", "未分配", "(none)", "—", "-"}
+UNASSIGNED = "unassigned"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["manager"].widget = forms.Select(
-            choices=_manager_choices, attrs={"class": "form-select form-select-sm"},
+
+class ManagerFilterField(forms.CharField):
+    """The customer filter's `manager` typed by staff: a user id (as links and the API send it), a username
+    or a name (exact, any case; the box suggests as one types), or a word for "no manager". Cleans to the
+    manager's user id, `UNASSIGNED`, or None; text that matches no manager is an error shown beside the box,
+    never an empty list without a word."""
+
+    widget = ManagerSearchInput
+    default_error_messages = {
+        "invalid_choice": _(
+            "No manager is called “%(value)s”. Type part of a name or username and pick a suggestion, or "
+            "type “none” for the customers without a manager."
+        ),
+    }
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()[:150]
+        if not text:
+            return None
+        if text.lower() in UNASSIGNED_WORDS:
+            return UNASSIGNED
+        if text.isdigit():
+            return int(text)
+        managers = _managers()
+        match = list(managers.filter(user__username_key=username_key(text)).values_list("user_id", flat=True)[:1])
+        match = match or list(managers.filter(user__name__iexact=text).values_list("user_id", flat=True)[:2])
+        if len(match) != 1:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": text})
+        return match[0]
+
+
+class CustomerFilterForm(StyledForm):
+    """The console's form for `customers.filters.CustomerFilter`: Bootstrap classes, and the manager typed by
+    username or name with suggestions (the parameter stays the manager's user id, as on every surface; a
+    link's id shows as the username)."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and str(data.get("manager", "")).strip().isdigit():
+            username = _managers().filter(user_id=int(data["manager"])).values_list("user__username", flat=True)
+            if name := username.first():
+                data = data.copy()
+                data["manager"] = name
+        super().__init__(data, *args, **kwargs)
+        field = self.fields["manager"]
+        self.fields["manager"] = ManagerFilterField(
+            label=field.label, required=False, help_text=_("A username or a name; “none” for no manager.")
+        )
+        self.fields["manager"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": _("Name or username")}
         )
 
-
-def _manager_choices() -> list[tuple]:
-    """("", —) then every manager as (user id, username): called when the select is drawn."""
-    return [("", "—"), *_managers().values_list("user_id", "user__username")]
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("manager") == UNASSIGNED:
+            cleaned["manager"] = None
+            cleaned["unassigned"] = True
+        return cleaned
 
 
 class ConsoleCustomerFilter(CustomerFilter):
