@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, customers, dashboard, imports, managers, matching
+from .views import audit, customers, dashboard, imports, managers, matching, saved_views, search
 
 app_name = "console"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_report, name="import_report"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("audit/", audit.audit_list, name="audit"),
+    path("search/", search.search, name="search"),
+    path("views/", saved_views.saved_view_create, name="saved_view_create"),
+    path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
 ]

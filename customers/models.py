@@ -105,3 +105,24 @@ class CustomerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SavedView(models.Model):
+    """A user's named customer list: a query string of the one customer filter (`customers.filters`), saved
+    from the list and reopened with one click. Per user: nobody else sees or changes it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("query"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name

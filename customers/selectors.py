@@ -12,7 +12,8 @@ from core.tabular import join_terms
 from vocabularies.models import Hobby, Service
 from vocabularies.selectors import term_names_in_order_many
 
-from .models import CustomerProfile
+from .filters import CustomerFilter
+from .models import CustomerProfile, SavedView
 
 # What `import_customers` reads; an export adds the columns the matching app computes.
 CUSTOMER_IMPORT_COLUMNS = ("username", "name", "age", "occupation", "total_assets", "needs", "hobbies")
@@ -114,3 +115,15 @@ def customer_list(*, queryset: QuerySet) -> QuerySet:
     return queryset.select_related("user", "manager__user").prefetch_related(
         _terms_in_order("needs"), _terms_in_order("hobbies"),
     )
+
+
+def customer_search(*, queryset: QuerySet, text: str, limit: int = 20) -> list[CustomerProfile]:
+    """Up to `limit` customers of `queryset` (a scoping selector's) whose username, name or occupation holds
+    `text`: the customer filter's `q` (`customers.filters`), with user and manager. One query."""
+    found = CustomerFilter({"q": text}, queryset=queryset).qs
+    return list(found.select_related("user", "manager__user").order_by("user__username")[:limit])
+
+
+def saved_views_of(owner) -> list:
+    """`owner`'s saved customer views by name: one query."""
+    return list(SavedView.objects.filter(owner=owner).order_by("name"))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import audit_record, field_changes
 from vocabularies.services import terms_not_choosable
 
-from .models import CustomerProfile
+from .models import CustomerProfile, SavedView
 
 
 PORTRAIT_FIELDS = ("age", "occupation", "total_assets")
@@ -88,3 +89,29 @@ def customer_role_change_problem(*, user: User, stored_role: str) -> str | None:
     if stored_role == Role.CUSTOMER and CustomerProfile.objects.filter(user=user).exists():
         return _("%(user)s has a customer portrait: delete it before changing the role.") % {"user": user.username}
     return None
+
+
+#: How many saved views one user may keep (the list beside the filter form stays short).
+MAX_SAVED_VIEWS = 50
+
+
+@transaction.atomic
+def saved_view_save(*, owner: User, name: str, query: str) -> SavedView:
+    """Save `query` (the customer filter's query string, page left out) under `name` for `owner`; the same
+    name again replaces its query. Not audited: a user's own bookmark, which changes no customer."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the view a name."))
+    params = QueryDict(query, mutable=True)
+    params.pop("page", None)
+    existing = SavedView.objects.filter(owner=owner)
+    if not existing.filter(name=name).exists() and existing.count() >= MAX_SAVED_VIEWS:
+        raise ValidationError(_("You have %(n)d saved views: delete one first.") % {"n": MAX_SAVED_VIEWS})
+    view, _created = SavedView.objects.update_or_create(owner=owner, name=name, defaults={"query": params.urlencode()})
+    return view
+
+
+def saved_view_delete(*, owner: User, view_id: int) -> bool:
+    """Delete one of `owner`'s saved views; False when they have none with this id."""
+    deleted, _rows = SavedView.objects.filter(owner=owner, pk=view_id).delete()
+    return bool(deleted)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from vocabularies.models import Hobby, Service
@@ -73,3 +73,13 @@ def manager_profile_get(*, queryset: QuerySet, **lookup) -> ManagerProfile | Non
         .filter(**lookup)
         .first()
     )
+
+
+def manager_search(*, queryset: QuerySet[ManagerProfile], text: str, limit: int = 20) -> list[ManagerProfile]:
+    """Up to `limit` managers of `queryset` (a scoping selector's) whose username or name holds `text`, with
+    their user and `load`. One query."""
+    text = text.strip()
+    if not text:
+        return []
+    found = queryset.filter(Q(user__username__icontains=text) | Q(user__name__icontains=text))
+    return list(managers_with_load(found).select_related("user").order_by("user__username")[:limit])

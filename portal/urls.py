@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, contacts, customer, workspace
+from .views import auth, contacts, customer, search, workspace
 
 app_name = "portal"
 
@@ -22,5 +22,6 @@ urlpatterns = [
         "workspace/customers/<int:pk>/contacts/<int:contact_pk>/", contacts.workspace_contact_edit,
         name="workspace_contact_edit",
     ),
+    path("workspace/search/", search.search, name="search"),
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
 ]

@@ -57,3 +57,27 @@ def nav_links(context) -> list[NavLink]:
             active = request.path.startswith(url) and not request.path.startswith(reverse("portal:workspace_profile"))
         links.append(NavLink(url=url, label=str(label), icon=icon, active=active))
     return links
+
+
+# (predicate, URL name) of the global search, first that applies: admins search the whole bank in the
+# console, managers their own book in the workspace.
+SEARCH = (
+    (access.can_use_console, "console:search"),
+    (access.can_use_workspace, "portal:search"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def search_url(context) -> str:
+    """The global search box's target for the signed-in user, or "" (customers, anonymous, no request)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not access.is_signed_in(user):
+        return ""
+    for predicate, name in SEARCH:
+        if predicate(user):
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+    return ""

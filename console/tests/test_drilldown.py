@@ -82,3 +82,59 @@ def test_the_manager_box_suggests_managers_by_name(admin_client, bank):
     m2.save()
     response = admin_client.get(reverse("console:manager_suggestions"), {"manager": "李"})
     assert 'value="m2"' in response.content.decode() and "m1" not in response.content.decode()
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_staff_search_customers_and_managers_from_every_page(admin_client, bank, language,
+                                                            django_assert_max_num_queries):
+    bank["customers"]["carol"].occupation = "teacher"
+    bank["customers"]["carol"].save()
+    page = admin_client.get(reverse("console:customers"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'action="{reverse("console:search")}"' in page
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(reverse("console:search"), {"q": "teach"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert [c.user.username for c in response.context["customers"]] == ["carol"]
+    assert reverse("console:customer", args=[bank["customers"]["carol"].pk]) in response.content.decode()
+    response = admin_client.get(reverse("console:search"), {"q": "m"})
+    assert [m.user.username for m in response.context["managers"]] == ["m1", "m2"]
+
+
+def test_a_manager_searches_within_their_book(manager_client, bank, django_assert_max_num_queries):
+    page = manager_client.get(reverse("portal:workspace")).content.decode()
+    assert f'action="{reverse("portal:search")}"' in page
+    with django_assert_max_num_queries(6):
+        response = manager_client.get(reverse("portal:search"), {"q": "a"})
+    assert [c.user.username for c in response.context["customers"]] == ["alice"]  # carol and dave are not theirs
+
+
+def test_customers_have_no_search_box(customer_client, bank):
+    assert 'data-testid="global-search"' not in customer_client.get(reverse("portal:me")).content.decode()
+
+
+# --- saved views -------------------------------------------------------------------------------
+
+
+def test_a_saved_view_reopens_its_filters_for_its_owner_only(admin_client, plain_admin_client, bank):
+    response = admin_client.post(
+        reverse("console:saved_view_create"), {"name": "To place", "query": "unassigned=true&page=2"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?unassigned=true")
+    listed = admin_client.get(reverse("console:customers"))
+    view = listed.context["saved_views"][0]
+    assert view.name == "To place" and usernames(admin_client.get(f"{reverse('console:customers')}?{view.query}")) == [
+        "carol", "dave", "erin"]
+    assert plain_admin_client.get(reverse("console:customers")).context["saved_views"] == []
+    plain_admin_client.post(reverse("console:saved_view_delete", args=[view.pk]))  # not theirs: nothing happens
+    admin_client.post(reverse("console:saved_view_create"), {"name": "To place", "query": "customer_class=A"})
+    assert [v.query for v in admin_client.get(reverse("console:customers")).context["saved_views"]] == [
+        "customer_class=A"]
+    admin_client.post(reverse("console:saved_view_delete", args=[view.pk]))
+    assert admin_client.get(reverse("console:customers")).context["saved_views"] == []
+
+
+def test_a_view_needs_a_name(admin_client, bank):
+    response = admin_client.post(reverse("console:saved_view_create"), {"name": " ", "query": "q=a"}, follow=True)
+    assert "Give the view a name." in [str(m) for m in response.context["messages"]]

@@ -18,7 +18,7 @@ from contacts.selectors import contact_list
 from core.tabular import csv_chunks, write_xlsx
 from customers.filters import CustomerSort
 from customers.models import CustomerProfile
-from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
+from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, saved_views_of
 from customers.services import customer_deactivate
 from matching.current_scores import customer_candidates, customer_scores
 from matching.models import Assignment, Segment
@@ -76,6 +76,7 @@ def customer_list(request):
             "query": query_without_page(request),
             "bulk": BulkForm(auto_id="id_bulk_%s"),
             "segments": Segment.objects.order_by("label"),
+            "saved_views": saved_views_of(request.user),
         },
     )
 
