@@ -138,3 +138,44 @@ def test_a_saved_view_reopens_its_filters_for_its_owner_only(admin_client, plain
 def test_a_view_needs_a_name(admin_client, bank):
     response = admin_client.post(reverse("console:saved_view_create"), {"name": " ", "query": "q=a"}, follow=True)
     assert "Give the view a name." in [str(m) for m in response.context["messages"]]
+
+
+# --- the manager's page, breadcrumbs and names --------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_manager_page_shows_profile_book_and_recent_changes(admin_client, bank, language,
+                                                               django_assert_max_num_queries):
+    from matching.services import customer_assign
+
+    m1, m2 = bank["m1"], bank["m2"]
+    customer_assign(customer=bank["customers"]["carol"], manager=m2, actor=None, note="closer")
+    customer_assign(customer=bank["customers"]["bob"], manager=m2, actor=None, note="moved out")
+    with django_assert_max_num_queries(16):
+        response = admin_client.get(reverse("console:manager", args=[m2.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    book = response.context["book"]
+    assert sum(row["count"] for row in book.classes) == 2 == response.context["manager"].load
+    assert [a.customer.user.username for a in book.recent] == ["bob", "carol"]
+    assert book.loads[-1]["load"] == 2 and book.loads[-2]["load"] == 0  # both came this month
+    assert f'?manager={m2.user_id}"' in html  # the book as a filtered list
+    assert reverse("console:manager", args=[m1.pk]) in html  # bob came from m1: a link to m1's page
+    assert all(term.name in html for term in m2.capabilities.all())
+    response = admin_client.get(reverse("console:manager", args=[m1.pk]))
+    assert [a.customer.user.username for a in response.context["book"].recent] == ["bob"]
+
+
+def test_a_customer_page_links_to_their_manager_and_book(admin_client, bank):
+    alice, m1 = bank["customers"]["alice"], bank["m1"]
+    html = admin_client.get(reverse("console:customer", args=[alice.pk])).content.decode()
+    crumbs = html[html.index('data-testid="breadcrumbs"'):html.index("</ol>")]
+    assert reverse("console:manager", args=[m1.pk]) in crumbs
+    assert f"{reverse('console:customers')}?manager={m1.user_id}" in crumbs
+
+
+def test_lists_show_manager_names_linked_to_their_page(admin_client, bank):
+    m1 = bank["m1"]
+    m1.user.name = "王经理"
+    m1.user.save()
+    html = admin_client.get(reverse("console:customers")).content.decode()
+    assert f'<a href="{reverse("console:manager", args=[m1.pk])}">王经理</a>' in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,8 @@ from matching.errors import CapacityExceeded
 from jobs.services import job_enqueue
 from matching.models import JobKind
 from managers.models import ManagerProfile
-from managers.selectors import manager_loads, managers_with_load
+from managers.selectors import manager_loads, manager_profile_get, managers_with_load
+from matching.book import manager_book
 from matching.services import manager_availability_update
 
 from ..forms import AvailabilityForm
@@ -66,7 +68,11 @@ def manager_suggestions(request):
 
 @console_page
 def manager_edit(request, pk: int):
-    manager = get_object_or_404(_managers(request.user), pk=pk)
+    """The manager's profile, book (class mix, mean score, load by month) and recent changes, with their
+    capacity to edit: a constant number of queries whatever the book's size."""
+    manager = manager_profile_get(queryset=managers_with_load(_visible(request.user)), pk=pk)
+    if manager is None:
+        raise Http404
     overflow = None
     if request.method == "POST":
         allow(can_set_capacity, request.user)
@@ -92,8 +98,19 @@ def manager_edit(request, pk: int):
             initial={"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
         )
     mean = manager_mean_scores([manager.pk]).get(manager.pk)
+    book = manager_book(manager=manager, load=manager.load)
+    peak = max([row["load"] for row in book.loads] + [manager.capacity, 1])
     return render(
-        request, "console/manager_edit.html", {"manager": manager, "form": form, "overflow": overflow, "mean": mean}
+        request,
+        "console/manager_edit.html",
+        {
+            "manager": manager,
+            "form": form,
+            "overflow": overflow,
+            "mean": mean,
+            "book": book,
+            "loads": [{**row, "percent": round(100 * row["load"] / peak)} for row in book.loads],
+        },
     )
 
 
