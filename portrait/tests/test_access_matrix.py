@@ -33,6 +33,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
 from contacts.models import Channel, Contact
+from customers.models import SavedView
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from imports.jobs import IMPORT_JOB
@@ -109,6 +110,7 @@ class World:
         self.customer = CustomerFactory(needs=services[:1], manager=self.manager, age=40)
         self.other_customer = CustomerFactory(needs=services[3:], manager=self.other_manager)
         self.admin = UserFactory(username="bank_admin", role=Role.ADMIN, is_staff=True)
+        self.saved_view = SavedView.objects.create(owner=self.admin, name="unassigned", query="unassigned=true")
         self.contact = Contact.objects.create(
             customer=self.customer, manager=self.manager, contacted_at=timezone.now() - timedelta(days=1),
             channel=Channel.PHONE, summary="电话回访",
@@ -152,6 +154,7 @@ class World:
             "console:preview": self.preview.pk, "console:preview_apply": self.preview.pk,
             "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
+            "console:saved_view_delete": self.saved_view.pk,
             "portal:workspace_customer": self.customer.pk,
             "api:customer-profile": self.customer.user_id, "api:manager-profile": self.manager.user_id,
             "api:job-detail": self.job.pk, "api:run-detail": self.run.pk, "api:run-apply": self.preview.pk,
@@ -243,6 +246,9 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:import_report": console(200, 200),
     "console:import_confirm": console(405, 302),
     "console:audit": console(200, 200),
+    "console:search": console(200, 200),
+    "console:saved_view_create": console(405, 302),
+    "console:saved_view_delete": console(405, 302),
     "portal:home": page(302, 302, 302, 302, 302, 302, 302),
     "portal:login": page(200, 302, 302, 302, 302, 302, 302),
     "portal:logout": {"get": (405,) * len(ROLES), "post": (302,) * len(ROLES)},
@@ -257,6 +263,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "portal:workspace_contact_create": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_contact_edit": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_profile": page(LOGIN, 403, 403, 200, 200, 200, 403),
+    "portal:search": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "api:login": everyone("post", 400),
     "api:refresh": everyone("post", 400),
     "api:verify": {"post": (401, 200, 200, 200, 200, 200, 200)},
