@@ -8,6 +8,7 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from core.testing.browser import screenshot
+from core.testing.csp import csp_violations, watch_csp
 from customers.models import CustomerProfile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,11 @@ def admin_page(live_server, page, bank):
     page.set_default_timeout(15_000)
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    watch_csp(page)
     page.base_url = live_server.url
-    return page
+    yield page
+    assert page.js_errors == []
+    assert csp_violations(page) == []  # the production policy refuses inline scripts and styles
 
 
 def listed(page):
@@ -102,3 +106,15 @@ def test_a_saved_view_reopens_its_filters(admin_page, bank):
     page.click("[data-view='Older, no manager']")
     page.wait_for_url("**unassigned=true*")
     assert listed(page) == ["carol", "erin"]
+
+
+def test_the_manager_page_shows_the_book_and_links_back(admin_page, bank):
+    page = admin_page
+    page.goto(page.base_url + f"/console/customers/{bank['customers']['alice'].pk}/")
+    page.click("[data-testid=manager] a >> nth=0")
+    page.wait_for_selector("[data-testid=load-history]")
+    assert page.locator("[data-testid=load-history] meter").count() == 6
+    screenshot(page, "console-manager-book")
+    page.click("[data-testid=book-link]")
+    page.wait_for_url(f"**/console/customers/?manager={bank['m1'].user_id}")
+    assert listed(page) == ["alice", "bob"]

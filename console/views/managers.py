@@ -99,7 +99,6 @@ def manager_edit(request, pk: int):
         )
     mean = manager_mean_scores([manager.pk]).get(manager.pk)
     book = manager_book(manager=manager, load=manager.load)
-    peak = max([row["load"] for row in book.loads] + [manager.capacity, 1])
     return render(
         request,
         "console/manager_edit.html",
@@ -109,7 +108,6 @@ def manager_edit(request, pk: int):
             "overflow": overflow,
             "mean": mean,
             "book": book,
-            "loads": [{**row, "percent": round(100 * row["load"] / peak)} for row in book.loads],
         },
     )
 
