@@ -25,62 +25,66 @@ def chart_data(response):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_dashboard_cards_open_the_customers_behind_them(admin_client, bank, language, django_assert_max_num_queries):
+def test_dashboard_cards_open_the_customers_behind_them(
+    console_admin_client, bank, language, django_assert_max_num_queries,
+):
     with django_assert_max_num_queries(14):
-        response = admin_client.get(reverse("console:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+        response = console_admin_client.get(reverse("console:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
     html = response.content.decode()
     unassigned = response.context["links"]["unassigned"]
     assert f'href="{unassigned}"' in html
-    assert usernames(admin_client.get(unassigned)) == ["carol", "dave", "erin"]
+    assert usernames(console_admin_client.get(unassigned)) == ["carol", "dave", "erin"]
     assert "Load spread" not in html and "负载差" not in html
     assert 'data-testid="busiest"' in html and "m1" in html
 
 
-def test_every_chart_segment_carries_the_list_behind_it(admin_client, bank):
-    data = chart_data(admin_client.get(reverse("console:dashboard")))
+def test_every_chart_segment_carries_the_list_behind_it(console_admin_client, bank):
+    data = chart_data(console_admin_client.get(reverse("console:dashboard")))
     for row in data["classes"]:
-        assert len(usernames(admin_client.get(row["url"]))) == row["count"]
+        assert len(usernames(console_admin_client.get(row["url"]))) == row["count"]
     for manager in data["managers"]:
-        assert len(usernames(admin_client.get(manager["url"]))) == manager["load"]
+        assert len(usernames(console_admin_client.get(manager["url"]))) == manager["load"]
     for month in data["months"]:
-        assert admin_client.get(month["url"]).context["page"].paginator.count == month["count"]
+        assert console_admin_client.get(month["url"]).context["page"].paginator.count == month["count"]
     for series in data["occupations"]["series"]:
         for count, url in zip(series["counts"], series["urls"]):
             if url:
-                assert admin_client.get(url).context["page"].paginator.count == count
+                assert console_admin_client.get(url).context["page"].paginator.count == count
 
 
 # --- the manager filter ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("typed", ["none", "无", "未分配", "unassigned"])
-def test_typing_none_lists_the_customers_without_a_manager(admin_client, bank, typed):
-    response = admin_client.get(reverse("console:customers"), {"manager": typed})
+def test_typing_none_lists_the_customers_without_a_manager(console_admin_client, bank, typed):
+    response = console_admin_client.get(reverse("console:customers"), {"manager": typed})
     assert usernames(response) == ["carol", "dave", "erin"]
 
 
-def test_a_manager_is_found_by_name_or_username(admin_client, bank):
+def test_a_manager_is_found_by_name_or_username(console_admin_client, bank):
     m1 = bank["m1"].user
     m1.name = "王小明"
     m1.save()
-    assert usernames(admin_client.get(reverse("console:customers"), {"manager": "王小明"})) == ["alice", "bob"]
-    assert usernames(admin_client.get(reverse("console:customers"), {"manager": "M1"})) == ["alice", "bob"]
+    assert usernames(console_admin_client.get(reverse("console:customers"), {"manager": "王小明"})) == ["alice", "bob"]
+    assert usernames(console_admin_client.get(reverse("console:customers"), {"manager": "M1"})) == ["alice", "bob"]
     # a link's user id shows as the username in the box
-    response = admin_client.get(reverse("console:customers"), {"manager": m1.pk})
+    response = console_admin_client.get(reverse("console:customers"), {"manager": m1.pk})
     assert usernames(response) == ["alice", "bob"] and 'value="m1"' in response.content.decode()
 
 
 @pytest.mark.parametrize(("language", "words"), [("en", "No manager is called"), ("zh-hans", "没有名为")])
-def test_a_manager_box_that_matches_nobody_says_so(admin_client, bank, language, words):
-    response = admin_client.get(reverse("console:customers"), {"manager": "nobody"}, HTTP_ACCEPT_LANGUAGE=language)
+def test_a_manager_box_that_matches_nobody_says_so(console_admin_client, bank, language, words):
+    response = console_admin_client.get(
+        reverse("console:customers"), {"manager": "nobody"}, HTTP_ACCEPT_LANGUAGE=language,
+    )
     assert words in response.content.decode()
 
 
-def test_the_manager_box_suggests_managers_by_name(admin_client, bank):
+def test_the_manager_box_suggests_managers_by_name(console_admin_client, bank):
     m2 = bank["m2"].user
     m2.name = "李四"
     m2.save()
-    response = admin_client.get(reverse("console:manager_suggestions"), {"manager": "李"})
+    response = console_admin_client.get(reverse("console:manager_suggestions"), {"manager": "李"})
     assert 'value="m2"' in response.content.decode() and "m1" not in response.content.decode()
 
 
@@ -88,17 +92,17 @@ def test_the_manager_box_suggests_managers_by_name(admin_client, bank):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_staff_search_customers_and_managers_from_every_page(admin_client, bank, language,
+def test_staff_search_customers_and_managers_from_every_page(console_admin_client, bank, language,
                                                             django_assert_max_num_queries):
     bank["customers"]["carol"].occupation = "teacher"
     bank["customers"]["carol"].save()
-    page = admin_client.get(reverse("console:customers"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    page = console_admin_client.get(reverse("console:customers"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'action="{reverse("console:search")}"' in page
     with django_assert_max_num_queries(6):
-        response = admin_client.get(reverse("console:search"), {"q": "teach"}, HTTP_ACCEPT_LANGUAGE=language)
+        response = console_admin_client.get(reverse("console:search"), {"q": "teach"}, HTTP_ACCEPT_LANGUAGE=language)
     assert [c.user.username for c in response.context["customers"]] == ["carol"]
     assert reverse("console:customer", args=[bank["customers"]["carol"].pk]) in response.content.decode()
-    response = admin_client.get(reverse("console:search"), {"q": "m"})
+    response = console_admin_client.get(reverse("console:search"), {"q": "m"})
     assert [m.user.username for m in response.context["managers"]] == ["m1", "m2"]
 
 
@@ -117,26 +121,28 @@ def test_customers_have_no_search_box(customer_client, bank):
 # --- saved views -------------------------------------------------------------------------------
 
 
-def test_a_saved_view_reopens_its_filters_for_its_owner_only(admin_client, plain_admin_client, bank):
-    response = admin_client.post(
+def test_a_saved_view_reopens_its_filters_for_its_owner_only(console_admin_client, plain_admin_client, bank):
+    response = console_admin_client.post(
         reverse("console:saved_view_create"), {"name": "To place", "query": "unassigned=true&page=2"}
     )
     assert response.status_code == 302 and response["Location"].endswith("?unassigned=true")
-    listed = admin_client.get(reverse("console:customers"))
+    listed = console_admin_client.get(reverse("console:customers"))
     view = listed.context["saved_views"][0]
-    assert view.name == "To place" and usernames(admin_client.get(f"{reverse('console:customers')}?{view.query}")) == [
-        "carol", "dave", "erin"]
+    reopened = console_admin_client.get(f"{reverse('console:customers')}?{view.query}")
+    assert view.name == "To place" and usernames(reopened) == ["carol", "dave", "erin"]
     assert plain_admin_client.get(reverse("console:customers")).context["saved_views"] == []
     plain_admin_client.post(reverse("console:saved_view_delete", args=[view.pk]))  # not theirs: nothing happens
-    admin_client.post(reverse("console:saved_view_create"), {"name": "To place", "query": "customer_class=A"})
-    assert [v.query for v in admin_client.get(reverse("console:customers")).context["saved_views"]] == [
+    console_admin_client.post(reverse("console:saved_view_create"), {"name": "To place", "query": "customer_class=A"})
+    assert [v.query for v in console_admin_client.get(reverse("console:customers")).context["saved_views"]] == [
         "customer_class=A"]
-    admin_client.post(reverse("console:saved_view_delete", args=[view.pk]))
-    assert admin_client.get(reverse("console:customers")).context["saved_views"] == []
+    console_admin_client.post(reverse("console:saved_view_delete", args=[view.pk]))
+    assert console_admin_client.get(reverse("console:customers")).context["saved_views"] == []
 
 
-def test_a_view_needs_a_name(admin_client, bank):
-    response = admin_client.post(reverse("console:saved_view_create"), {"name": " ", "query": "q=a"}, follow=True)
+def test_a_view_needs_a_name(console_admin_client, bank):
+    response = console_admin_client.post(
+        reverse("console:saved_view_create"), {"name": " ", "query": "q=a"}, follow=True,
+    )
     assert "Give the view a name." in [str(m) for m in response.context["messages"]]
 
 
@@ -144,7 +150,7 @@ def test_a_view_needs_a_name(admin_client, bank):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_manager_page_shows_profile_book_and_recent_changes(admin_client, bank, language,
+def test_the_manager_page_shows_profile_book_and_recent_changes(console_admin_client, bank, language,
                                                                django_assert_max_num_queries):
     from matching.services import customer_assign
 
@@ -152,7 +158,7 @@ def test_the_manager_page_shows_profile_book_and_recent_changes(admin_client, ba
     customer_assign(customer=bank["customers"]["carol"], manager=m2, actor=None, note="closer")
     customer_assign(customer=bank["customers"]["bob"], manager=m2, actor=None, note="moved out")
     with django_assert_max_num_queries(16):
-        response = admin_client.get(reverse("console:manager", args=[m2.pk]), HTTP_ACCEPT_LANGUAGE=language)
+        response = console_admin_client.get(reverse("console:manager", args=[m2.pk]), HTTP_ACCEPT_LANGUAGE=language)
     html = response.content.decode()
     book = response.context["book"]
     assert sum(row["count"] for row in book.classes) == 2 == response.context["manager"].load
@@ -161,21 +167,21 @@ def test_the_manager_page_shows_profile_book_and_recent_changes(admin_client, ba
     assert f'?manager={m2.user_id}"' in html  # the book as a filtered list
     assert reverse("console:manager", args=[m1.pk]) in html  # bob came from m1: a link to m1's page
     assert all(term.name in html for term in m2.capabilities.all())
-    response = admin_client.get(reverse("console:manager", args=[m1.pk]))
+    response = console_admin_client.get(reverse("console:manager", args=[m1.pk]))
     assert [a.customer.user.username for a in response.context["book"].recent] == ["bob"]
 
 
-def test_a_customer_page_links_to_their_manager_and_book(admin_client, bank):
+def test_a_customer_page_links_to_their_manager_and_book(console_admin_client, bank):
     alice, m1 = bank["customers"]["alice"], bank["m1"]
-    html = admin_client.get(reverse("console:customer", args=[alice.pk])).content.decode()
+    html = console_admin_client.get(reverse("console:customer", args=[alice.pk])).content.decode()
     crumbs = html[html.index('data-testid="breadcrumbs"'):html.index("</ol>")]
     assert reverse("console:manager", args=[m1.pk]) in crumbs
     assert f"{reverse('console:customers')}?manager={m1.user_id}" in crumbs
 
 
-def test_lists_show_manager_names_linked_to_their_page(admin_client, bank):
+def test_lists_show_manager_names_linked_to_their_page(console_admin_client, bank):
     m1 = bank["m1"]
     m1.user.name = "王经理"
     m1.user.save()
-    html = admin_client.get(reverse("console:customers")).content.decode()
+    html = console_admin_client.get(reverse("console:customers")).content.decode()
     assert f'<a href="{reverse("console:manager", args=[m1.pk])}">王经理</a>' in html
