@@ -151,6 +151,39 @@ def managers_visible_to(user, managers: QuerySet) -> QuerySet:
     return managers.none()
 
 
+# --- requests for another manager (change_requests) ----------------------------------------------
+# The customer asks and reads their own requests (reason, text, the decision and its reply); admins read
+# the queue and decide. The customer's current manager learns that a request is open and its reason
+# category, never the customer's own words: those are for whoever decides.
+
+can_request_manager_change = is_customer
+can_decide_change_requests = is_admin
+
+
+def can_use_change_requests(user) -> bool:
+    """The requests' list and API: a customer (their own) or an admin (the queue)."""
+    return is_admin(user) or is_customer(user)
+
+
+def can_view_change_request(user, change_request) -> bool:
+    """One request, with its text and reply: the customer who asked, or an admin."""
+    return is_admin(user) or (is_customer(user) and change_request.customer.user_id == user.pk)
+
+
+def can_see_change_request_notice(user, customer) -> bool:
+    """That `customer` has an open request, and its reason category: their current manager."""
+    return is_manager(user) and customer.manager_id is not None and customer.manager.user_id == user.pk
+
+
+def change_requests_visible_to(user, requests: QuerySet) -> QuerySet:
+    """The requests of `requests` that `user` may read: all (admin), their own (customer), none otherwise."""
+    if is_admin(user):
+        return requests
+    if is_customer(user):
+        return requests.filter(customer__user=user)
+    return requests.none()
+
+
 def home_url_name(user) -> str:
     """Where each role lands after signing in (URL names of the surfaces)."""
     if is_admin(user):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "matching",
     "imports",
     "demo",
+    "change_requests",
     # surfaces
     "portal",
     "console",
