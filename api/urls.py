@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .v1 import auth, contacts, customers, managers, matching, system
+from .v1 import auth, change_requests, contacts, customers, managers, matching, system
 from .v1.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -28,6 +28,11 @@ urlpatterns = [
     path("admin/runs/<id:id>/apply", matching.RunApplyView.as_view(), name="run-apply"),
     path("admin/runs/<id:id>/undo", matching.RunUndoView.as_view(), name="run-undo"),
     path("admin/manual-assign", matching.ManualAssignView.as_view(), name="manual-assign"),
+    path("change-requests", change_requests.ChangeRequestListView.as_view(), name="change-requests"),
+    path("change-requests/<id:id>/approve", change_requests.ChangeRequestApproveView.as_view(),
+         name="change-request-approve"),
+    path("change-requests/<id:id>/decline", change_requests.ChangeRequestDeclineView.as_view(),
+         name="change-request-decline"),
     path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
     path("health", system.HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

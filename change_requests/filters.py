@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from managers.models import ManagerProfile
 
@@ -18,10 +20,15 @@ def _managers_asked_about(request):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ManagerUserIdFilter(django_filters.ModelChoiceFilter):
+    """A manager chosen by user id (the API's ids); a page shows them by name."""
+
+
 class ChangeRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
     reason = django_filters.ChoiceFilter(label=_("Reason"), choices=ReasonCategory.choices)
-    manager = django_filters.ModelChoiceFilter(
+    manager = ManagerUserIdFilter(
         label=_("Manager"), queryset=_managers_asked_about, to_field_name="user_id",
         help_text=_("The user id of the manager the customer had when asking."),
     )
