@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, customers, dashboard, imports, managers, matching, saved_views, search
+from .views import audit, change_requests, customers, dashboard, imports, managers, matching, saved_views, search
 
 app_name = "console"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("views/", saved_views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
+    path("change-requests/", change_requests.change_request_queue, name="change_requests"),
+    path("change-requests/<int:pk>/", change_requests.change_request_detail, name="change_request"),
 ]

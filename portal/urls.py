@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, contacts, customer, search, workspace
+from .views import auth, change_requests, contacts, customer, search, workspace
 
 app_name = "portal"
 
@@ -15,6 +15,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/password/reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("me/", customer.me, name="me"),
+    path("me/change-request/", change_requests.change_request_create, name="change_request"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/customers/<int:pk>/", workspace.workspace_customer, name="workspace_customer"),
     path("workspace/customers/<int:pk>/contacts/", contacts.workspace_contact_create, name="workspace_contact_create"),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from change_requests.selectors import change_request_open_count
 from customers.filters import NOT_CLASSIFIED
 from matching.dashboard import dashboard_cached
 
@@ -100,5 +101,6 @@ def dashboard(request):
             "links": links,
             "busiest": active[:BUSIEST],
             "lightest": min(active, key=lambda m: (m["load"], m["username"])) if active else None,
+            "open_change_requests": change_request_open_count(),
         },
     )
