@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("portrait", "portal", "console", "api", "imports", "demo", "matching", "jobs", "contacts", "customers",
-        "managers", "vocabularies", "accounts", "audit")
+APPS = ("portrait", "portal", "console", "api", "imports", "demo", "change_requests", "matching", "jobs", "contacts",
+        "customers", "managers", "vocabularies", "accounts", "audit")
 SURFACES = ("portal", "console", "api")
 
 
