@@ -19,6 +19,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.test import APIClient
 
+from change_requests.tests.factories import ChangeRequestFactory
 from core.testing.hypothesis import examples
 from customers.tests.factories import CustomerFactory
 
@@ -64,6 +65,7 @@ def test_every_operation_answers_within_the_schema(role, two_books, services):
         "managers": itertools.cycle([two_books.manager.user_id, two_books.other_manager.user_id]),
         "runs": itertools.cycle([run["run"], preview["run"]]),
         "jobs": itertools.cycle([run["id"], preview["id"]]),
+        "change-requests": itertools.cycle([ChangeRequestFactory(customer=people.customer).pk]),
     }
     aim_at_real = itertools.cycle([True, False])
     checked = []
