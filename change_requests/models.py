@@ -5,55 +5,15 @@ the customer moves; on approval `new_manager` is the one chosen (through `matchi
 """
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextBlockField
+
 TEXT_MAX_LENGTH = 1000
-
-# The project's rule for text people type (no control characters, no bidirectional formatting that could
-# make a text display as something else, no separators or non-characters), for a text of several lines:
-# tabs and line breaks stay.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_KEPT = frozenset("\t\n\r")
-
-
-def _refused(character: str) -> bool:
-    code = ord(character)
-    return character not in _KEPT and (
-        unicodedata.category(character) in {"Cc", "Cs", "Zl", "Zp"}
-        or character in _BIDI_CONTROLS
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-    )
-
-
-@deconstructible
-class FreeTextValidator:
-    """Refuses control and bidirectional formatting characters in a text of several lines."""
-
-    message = _("Remove the control or formatting characters (%(characters)s): only text that is shown can be "
-                "stored.")
-    code = "free_text"
-
-    def __call__(self, value) -> None:
-        if not isinstance(value, str):
-            return
-        found = list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in value if _refused(ch)))
-        if found:
-            raise ValidationError(self.message, code=self.code, params={"characters": ", ".join(found[:5])})
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, FreeTextValidator)
-
-
-validate_free_text = FreeTextValidator()
 
 
 class ReasonCategory(models.TextChoices):
@@ -82,9 +42,7 @@ class ChangeRequest(models.Model):
         verbose_name=_("manager when asked"),
     )
     reason = models.CharField(_("reason"), max_length=16, choices=ReasonCategory.choices)
-    text = models.TextField(
-        _("what happened"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH), validate_free_text],
-    )
+    text = TextBlockField(_("what happened"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
     status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     # The customer's id while the request is open, NULL once decided: a unique column that holds "one open
     # request per customer" on every backend (MariaDB has no partial unique index; NULLs never collide).
@@ -95,9 +53,7 @@ class ChangeRequest(models.Model):
         unique=True,
         editable=False,
     )
-    reply = models.TextField(
-        _("reply"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH), validate_free_text],
-    )
+    reply = TextBlockField(_("reply"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
     new_manager = models.ForeignKey(
         "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("new manager"),
