@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from change_requests.tests.factories import ChangeRequestFactory
 from accounts.models import Role, User
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 READ_ONLY = {"jobs.backgroundjob",
              "matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
-             "contacts.contact"}
+             "contacts.contact", "change_requests.changerequest"}
 # simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
 NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
                "axes.accessfailurelog"}
@@ -65,6 +66,7 @@ def one_of_everything(manager, customer, services, hobbies):
     audit_record(actor=manager.user, action="manager.profile_updated", target=manager)
     ContactFactory(customer=customer)
     BackgroundJob.objects.create(kind="matching.run", options={"strategy": "optimal"}, result={"run": 1})
+    ChangeRequestFactory(customer=customer)
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
     attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
                "path_info": "/admin/login/"}
