@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from customers.models import CustomerProfile
-from matching.dashboard import customer_candidates
+from matching.current_scores import customer_candidates
 
 from .models import ChangeRequest, RequestStatus
 
@@ -40,7 +40,7 @@ def change_request_open_count() -> int:
 def change_request_candidates(*, change_request: ChangeRequest, limit: int = CANDIDATES) -> list[dict[str, Any]]:
     """The `limit` best managers for the customer that could take them now: active, accepting, with room,
     not their current manager; ranked as the console's customer page ranks them
-    (`matching.dashboard.customer_candidates`: needs offered, then shared terms). A constant number of queries.
+    (`matching.current_scores.customer_candidates`: needs offered, then shared terms). A constant number of queries.
     Each row: id (profile), username, needs, hobbies, total, room."""
     ranked = customer_candidates(customer=change_request.customer, limit=None)["candidates"]
     eligible = [row for row in ranked if row["accepting"] and row["room"] > 0 and not row["current"]]
