@@ -178,9 +178,9 @@ def can_see_change_request_notice(user, customer) -> bool:
 def change_requests_visible_to(user, requests: QuerySet) -> QuerySet:
     """The requests of `requests` that `user` may read: all (admin), their own (customer), none otherwise."""
     if is_admin(user):
-        return requests
+        return requests.all()
     if is_customer(user):
-        return requests.filter(customer__user=user)
+        return requests.filter(customer__user_id=user.pk)
     return requests.none()
 
 

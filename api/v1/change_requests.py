@@ -25,6 +25,7 @@ from change_requests.models import TEXT_MAX_LENGTH, ChangeRequest, ReasonCategor
 from change_requests.selectors import change_request_list
 from change_requests.services import change_request_approve, change_request_decline, change_request_open
 from core.errors import ApplicationError
+from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 
 from .common import MAX_ID, error_responses, id_parameter
@@ -102,7 +103,7 @@ class ChangeRequestListView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         body = OpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        customer = customers_visible_to(request.user).first()
+        customer = customers_visible_to(request.user, CustomerProfile.objects.all()).first()
         if customer is None:
             raise ApplicationError(_("Fill in your portrait first."), code="no_portrait")
         change_request = change_request_open(customer=customer, actor=request.user, **body.validated_data)

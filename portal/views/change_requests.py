@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import access_required, can_request_manager_change, customers_visible_to
 from change_requests.services import change_request_open
+from customers.models import CustomerProfile
 
 from ..change_request_forms import ChangeRequestForm
 from ..forms import add_service_errors
@@ -17,7 +18,7 @@ from ..forms import add_service_errors
 @access_required(can_request_manager_change)
 @require_http_methods(["GET", "POST"])
 def change_request_create(request):
-    customer = customers_visible_to(request.user).select_related("manager__user").first()
+    customer = customers_visible_to(request.user, CustomerProfile.objects.select_related("manager__user")).first()
     if customer is None:
         messages.info(request, _("Fill in your portrait first."))
         return redirect("portal:me")
