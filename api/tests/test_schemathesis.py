@@ -65,7 +65,7 @@ def test_every_operation_answers_within_the_schema(role, two_books, services):
         "managers": itertools.cycle([two_books.manager.user_id, two_books.other_manager.user_id]),
         "runs": itertools.cycle([run["run"], preview["run"]]),
         "jobs": itertools.cycle([run["id"], preview["id"]]),
-        "change-requests": itertools.cycle([ChangeRequestFactory(customer=people.customer).pk]),
+        "change-requests": itertools.cycle([ChangeRequestFactory(customer=two_books.customer).pk]),
     }
     aim_at_real = itertools.cycle([True, False])
     checked = []

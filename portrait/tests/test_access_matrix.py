@@ -32,6 +32,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.models import Role, User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from change_requests.tests.factories import ChangeRequestFactory
 from contacts.models import Channel, Contact
 from customers.models import SavedView
 from customers.tests.factories import CustomerFactory
@@ -115,6 +116,8 @@ class World:
             customer=self.customer, manager=self.manager, contacted_at=timezone.now() - timedelta(days=1),
             channel=Channel.PHONE, summary="电话回访",
         )
+        # `customer` has asked for another manager (so asking again is a 409); `other_customer` has not.
+        self.change_request = ChangeRequestFactory(customer=self.customer)
         CustomerFactory(needs=services[:1])  # waiting for a manager: the run below places them
         api = self.client("admin", api=True)
         placed = api.post("/api/admin/auto-assign", {}, content_type="application/json").json()
@@ -160,6 +163,8 @@ class World:
             "api:job-detail": self.job.pk, "api:run-detail": self.run.pk, "api:run-apply": self.preview.pk,
             "api:run-undo": self.run.pk, "portal:workspace_contact_create": self.customer.pk,
             "api:customer-contacts": self.customer.user_id,
+            "console:change_request": self.change_request.pk, "api:change-request-approve": self.change_request.pk,
+            "api:change-request-decline": self.change_request.pk,
         }
         if route.name == "portal:workspace_contact_edit":  # an entry the customer's manager recorded
             return {"pk": self.customer.pk, "contact_pk": self.contact.pk}
@@ -183,6 +188,12 @@ class World:
             return {"accepting_customers": False}
         if (route.name, method) == ("api:customer-contacts", "post"):
             return {"contacted_at": "2026-01-05T10:00:00", "channel": "phone", "summary": "电话回访"}
+        if (route.name, method) == ("api:change-requests", "post"):
+            return {"reason": "other"}
+        if route.name == "api:change-request-approve":
+            return {"manager": self.other_manager.user_id}
+        if route.name == "api:change-request-decline":
+            return {"reply": "请先与经理沟通"}
         if route.name == "api:auto-assign":
             return {"dry_run": True}
         if route.name == "api:manual-assign":
@@ -249,6 +260,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:search": console(200, 200),
     "console:saved_view_create": console(405, 302),
     "console:saved_view_delete": console(405, 302),
+    "console:change_requests": console(200, 200),
+    "console:change_request": console(200, 200),  # a POST without a decision shows the page again
     "portal:home": page(302, 302, 302, 302, 302, 302, 302),
     "portal:login": page(200, 302, 302, 302, 302, 302, 302),
     "portal:logout": {"get": (405,) * len(ROLES), "post": (302,) * len(ROLES)},
@@ -264,6 +277,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "portal:workspace_contact_edit": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_profile": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "portal:search": page(LOGIN, 403, 403, 200, 200, 200, 403),
+    "portal:change_request": page(LOGIN, 200, 200, 403, 403, 403, 403),  # an empty POST shows the form's errors
     "api:login": everyone("post", 400),
     "api:refresh": everyone("post", 400),
     "api:verify": {"post": (401, 200, 200, 200, 200, 200, 200)},
@@ -293,6 +307,12 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "api:run-apply": admin_api("post", 202),
     "api:run-undo": admin_api("post", 200),
     "api:manual-assign": admin_api("post", 200),
+    "api:change-requests": {
+        "get": (401, 200, 200, 403, 403, 403, 200),
+        "post": (401, 409, 201, 403, 403, 403, 403),  # one open request at a time: `customer` has one
+    },
+    "api:change-request-approve": admin_api("post", 200),
+    "api:change-request-decline": admin_api("post", 200),
     "api:vocabulary": {"get": (401, 200, 200, 200, 200, 200, 200)},
     "api:health": everyone("get", 200),
     "api:schema": everyone("get", 200),

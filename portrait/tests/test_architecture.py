@@ -15,7 +15,6 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 APPS = ("portrait", "portal", "console", "api", "imports", "demo", "change_requests", "matching", "jobs", "contacts",
         "customers", "managers", "vocabularies", "accounts", "audit")
-        "customers", "managers", "vocabularies", "accounts", "audit")
 SURFACES = ("portal", "console", "api")
 
 
