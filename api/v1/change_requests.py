@@ -91,8 +91,8 @@ class ChangeRequestListView(generics.ListCreateAPIView):
     def get_queryset(self):
         return _visible(self.request)
 
-    @extend_schema(tags=["change requests"], responses={200: ChangeRequestSerializer(many=True),
-                                                         **error_responses(400, 401, 403)})
+    @extend_schema(tags=["change requests"], responses={200: ChangeRequestSerializer(many=True),  # 404: no such page
+                                                         **error_responses(400, 401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
