@@ -186,25 +186,29 @@ class AvailabilityForm(StyledForm):
 
 class PreviewForm(StyledForm):
     strategy = forms.TypedChoiceField(
-        label=_("Strategy"), choices=Strategy.choices, coerce=Strategy, initial=Strategy.OPTIMAL
+        label=_("How to choose"), choices=Strategy.choices, coerce=Strategy, initial=Strategy.OPTIMAL,
+        help_text=_("Best overall finds the plan with the largest total fit for everyone at once (an optimal "
+                    "assignment, solved as a min-cost flow). One by one in order gives each customer in turn the "
+                    "best manager who still has room (greedy, the older system's rule)."),
     )
     rebalance = forms.BooleanField(label=_("Rebalance (move every customer who is not locked)"), required=False)
 
 
 class SegmentForm(StyledForm):
     k = forms.IntegerField(
-        label=_("Segments (k)"),
+        label=_("Number of groups"),
         required=False,
         min_value=2,
         max_value=20,
-        help_text=_("Empty: chosen by the silhouette."),
+        help_text=_("Customers with similar portraits are grouped (K-Means++ clustering). Leave empty to let "
+                    "Portrait choose the number that separates the groups best (the silhouette score)."),
     )
 
 
 class PlanFilterForm(StyledForm):
     q = forms.CharField(label=_("Customer or manager"), required=False)
-    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", "—"), *Reason.choices])
-    customer_class = forms.ChoiceField(label=_("Class"), required=False, choices=[("", "—"), *CustomerClass.choices])
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("Any")), *Reason.choices])
+    customer_class = forms.ChoiceField(label=_("Match fit"), required=False, choices=[("", _("Any")), *CustomerClass.choices])
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}

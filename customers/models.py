@@ -12,7 +12,8 @@ MIN_AGE, MAX_AGE = 18, 120
 
 
 class CustomerClass(models.TextChoices):
-    """A-E, from the overlap with the best manager (see matching.engine.classify)."""
+    """A-E, from the overlap with the best manager (see matching.engine.classify): the "match fit" on pages
+    (docs/glossary.md), never a grade of the customer; the field keeps its name for the systems that read it."""
 
     A = "A", "A"
     B = "B", "B"
@@ -47,11 +48,11 @@ class CustomerProfile(models.Model):
         "vocabularies.Hobby", blank=True, related_name="customers", verbose_name=_("hobbies")
     )
     customer_class = models.CharField(
-        _("class"),
+        _("match fit"),
         max_length=1,
         choices=CustomerClass.choices,
         blank=True,
-        help_text=_("Empty until classified."),
+        help_text=_("How well the customer fits the best manager, from A (best) to E; not a wealth tier. Empty until matched."),
     )
     segment = models.PositiveSmallIntegerField(
         _("segment"), null=True, blank=True, help_text=_("Empty until segmented.")

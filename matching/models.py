@@ -9,8 +9,9 @@ from customers.models import CustomerClass
 
 
 class Strategy(models.TextChoices):
-    OPTIMAL = "optimal", _("Optimal (largest total score)")
-    GREEDY = "greedy", _("Greedy (older system's rule)")
+    # Plain names on pages (docs/glossary.md); the technical terms are in STRATEGY_HELP.
+    OPTIMAL = "optimal", _("Best overall")
+    GREEDY = "greedy", _("One by one in order")
 
 
 class RunKind(models.TextChoices):
@@ -30,7 +31,7 @@ class Reason(models.TextChoices):
     """Why a customer's manager changed; staff read it next to the shared terms."""
 
     BEST = "best", _("Best matching manager")
-    FALLBACK = "fallback", _("Best manager full or unavailable")
+    FALLBACK = "fallback", _("Second choice: the best-fitting manager had no place for them")
     NO_CAPACITY = "no_capacity", _("No manager has room")
     MANUAL = "manual", _("Assigned by hand")
     UNDO = "undo", _("Restored by undo")
@@ -140,7 +141,7 @@ class Assignment(models.Model):
     needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
     hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)
     total = models.PositiveSmallIntegerField(_("total score"), default=0)
-    customer_class = models.CharField(_("class"), max_length=1, choices=CustomerClass.choices, blank=True)
+    customer_class = models.CharField(_("match fit"), max_length=1, choices=CustomerClass.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, db_index=True)
     shared_needs = models.JSONField(_("shared needs"), default=list, blank=True, encoder=TermsJSONEncoder)
     shared_hobbies = models.JSONField(_("shared hobbies"), default=list, blank=True, encoder=TermsJSONEncoder)
@@ -216,7 +217,7 @@ class PlannedChange(models.Model):
     needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
     hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)
     total = models.PositiveSmallIntegerField(_("total score"), default=0)
-    customer_class = models.CharField(_("class"), max_length=1, choices=CustomerClass.choices, blank=True)
+    customer_class = models.CharField(_("match fit"), max_length=1, choices=CustomerClass.choices, blank=True)
 
     class Meta:
         verbose_name = _("planned change")

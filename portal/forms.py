@@ -106,7 +106,7 @@ class ManagerProfileForm(forms.Form):
 
 SORT_CHOICES = [
     ("name", _("Name")), ("username", _("Username")), ("age", _("Age")), ("occupation", _("Occupation")),
-    ("assets", _("Total assets")), ("class", _("Class")), ("segment", _("Segment")), ("created", _("Joined")),
+    ("assets", _("Total assets")), ("class", _("Match fit")), ("segment", _("Segment")), ("created", _("Joined")),
 ]
 assert {key for key, _label in SORT_CHOICES} <= set(CUSTOMER_SORTS)
 

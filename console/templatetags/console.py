@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -20,3 +21,25 @@ def query_with(context, **changes):
         params[key] = value
     params.pop("page", None) if "page" not in changes else None
     return params.urlencode()
+
+
+# A job's phases are stored as codes (matching.jobs); the job page names them in plain words.
+PHASE_LABELS = {
+    "load": _("Reading customers and managers"),
+    "score": _("Comparing needs and hobbies"),
+    "place": _("Choosing managers"),
+    "store": _("Saving the plan"),
+    "check": _("Checking nothing changed since the preview"),
+    "write": _("Saving the changes"),
+    "undo": _("Restoring the previous managers"),
+    "segment": _("Grouping customers"),
+    "validate": _("Checking the file"),
+    "import": _("Importing the file"),
+}
+
+
+@register.filter
+def phase_label(code) -> str:
+    """A job phase's plain name ("write" -> "Saving the changes"); an unknown code as it is."""
+    label = PHASE_LABELS.get(str(code))
+    return str(label) if label else str(code)

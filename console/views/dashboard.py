@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from change_requests.selectors import change_request_open_count
 from customers.filters import NOT_CLASSIFIED
 from matching.dashboard import dashboard_cached
+from portrait.display import chart_palette
 
 from .common import console_page
 
@@ -74,12 +75,13 @@ def dashboard(request):
                 for series in data.occupations["series"]
             ],
         },
+        "palette": chart_palette(),
         "text": {
             "customers": _("Customers"),
             "load": _("Load"),
             "capacity": _("Capacity"),
-            "unclassified": _("Unclassified"),
-            "class": _("Class"),
+            "unclassified": _("Not rated yet"),
+            "class": _("Match fit"),
             "score": _("Score"),
             "new_customers": _("New customers"),
         },

@@ -111,8 +111,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            # The layout's own tags: the site navigation, which knows every surface.
-            "libraries": {"site": "portrait.navigation"},
+            # The layout's own tags: the site navigation, which knows every surface; how values look (display).
+            "libraries": {"site": "portrait.navigation", "display": "portrait.display"},
         },
     },
 ]

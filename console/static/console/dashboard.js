@@ -5,6 +5,9 @@
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var text = data.text;
+  // The match fit's colours come from the page (portrait.display.FIT_PALETTE), the same as the badges'.
+  var fit = data.palette.fit;
+  function fitColour(letter) { return fit[letter] || data.palette.fit_unset; }
   var palette = ["#198754", "#0d6efd", "#ffc107", "#fd7e14", "#dc3545", "#6c757d", "#6f42c1", "#20c997", "#0dcaf0", "#adb5bd"];
   var charts = {};
   // Each chart's `urlOf(datasetIndex, index)` names the customer list behind a segment (or null): a click
@@ -31,7 +34,7 @@
     type: "pie",
     data: {
       labels: data.classes.map(function (c) { return c.label || text.unclassified; }),
-      datasets: [{ data: data.classes.map(function (c) { return c.count; }), backgroundColor: palette }]
+      datasets: [{ data: data.classes.map(function (c) { return c.count; }), backgroundColor: data.classes.map(function (c) { return fitColour(c.label); }) }]
     }
   }, function (d, i) { return data.classes[i].url; });
   draw("chart-managers", {
@@ -65,8 +68,8 @@
     type: "bar",
     data: {
       labels: data.occupations.labels,
-      datasets: data.occupations.series.map(function (s, i) {
-        return { label: s.label || text.unclassified, data: s.counts, backgroundColor: palette[i % palette.length] };
+      datasets: data.occupations.series.map(function (s) {
+        return { label: s.label || text.unclassified, data: s.counts, backgroundColor: fitColour(s.label) };
       })
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true } } }

@@ -1,0 +1,116 @@
+"""How every surface shows the values all of them show: the match fit and its colour, money, tiers' colours.
+
+One home for the "One look" rules of `docs/glossary.md`:
+
+    {% load display %}
+    {{ customer.total_assets|money }}            ¥5,937,701: whole yuan with thousands separators (tables, pages)
+    {{ value|money_short }}                      593.8万 (Chinese) / ¥5.9M (English): summary cards only
+    {% fit_badge customer.customer_class %}      the A–E badge in the fit's colour (`large=True` on /me/ is not used)
+
+Charts get the same colours from `FIT_PALETTE` (views put it in the data they pass with `json_script`).
+The badges' CSS classes (`.fit-A` … in static/css/site.css, because the Content-Security-Policy allows no
+style attribute) are checked against `FIT_PALETTE` by portrait/tests/test_display.py, so the two cannot drift.
+
+Wired as the `display` library in `TEMPLATES` (portrait/settings/base.py), like `site`.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+register = template.Library()
+
+# The match fit (the `customer_class` field): A fits the best manager best, E least. Contrast ≥ 4.5:1 with white.
+FIT_PALETTE = {
+    "A": "#146c43",
+    "B": "#0a58ca",
+    "C": "#087990",
+    "D": "#a15000",
+    "E": "#6c757d",
+}
+FIT_UNSET_COLOUR = "#adb5bd"
+# The service tiers (the planning issue) get their own hues, never the fit's greens to greys: the two must not
+# be read as one scale. Placeholder keys until the tiers exist.
+TIER_PALETTE = {
+    "1": "#6f42c1",
+    "2": "#d63384",
+    "3": "#6610f2",
+}
+
+
+def chart_palette() -> dict:
+    """What a chart needs to colour the match fit (and tiers): passed to the page with `json_script`."""
+    return {"fit": FIT_PALETTE, "fit_unset": FIT_UNSET_COLOUR, "tier": TIER_PALETTE}
+
+
+def _amount(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def money(value) -> str:
+    """¥5,937,701: whole yuan, the locale's thousands separator; "—" for no value."""
+    amount = _amount(value)
+    if amount is None:
+        return "—"
+    return "¥" + number_format(amount.quantize(Decimal("1")), decimal_pos=0, force_grouping=True)
+
+
+@register.filter
+def money_short(value) -> str:
+    """A rounded amount for cards: 593.8万 / 1.2亿 in Chinese, ¥5.9M / ¥1.2B in English, below that `money`."""
+    amount = _amount(value)
+    if amount is None:
+        return "—"
+    if (get_language() or "").startswith("zh"):
+        steps = ((Decimal(10) ** 8, "%(amount)s亿"), (Decimal(10) ** 4, "%(amount)s万"))  # the language's own units
+    else:
+        steps = ((Decimal(10) ** 9, "¥%(amount)sB"), (Decimal(10) ** 6, "¥%(amount)sM"), (Decimal(10) ** 3, "¥%(amount)sK"))
+    for size, pattern in steps:
+        if abs(amount) >= size:
+            return pattern % {"amount": number_format(amount / size, decimal_pos=1)}
+    return money(amount)
+
+
+@register.simple_tag
+def fit_badge(value, size: str = "") -> str:
+    """The match fit as a coloured badge with its meaning on hover, or a muted "not rated yet"."""
+    if value in FIT_PALETTE:
+        return format_html(
+            '<span class="badge fit-badge fit-{} {}" data-testid="customer-class" title="{}">{}</span>',
+            value, size, _("Match fit %(fit)s: how well the customer fits the best manager") % {"fit": value}, value,
+        )
+    return format_html('<span class="text-body-secondary" data-testid="customer-class">{}</span>', _("not rated yet"))
+
+
+@register.simple_tag
+def fit_palette() -> dict:
+    return chart_palette()
+
+
+# What the fit means to the customer (on /me/): a sentence about them and their manager, never a grade.
+FIT_SENTENCES = {
+    "A": _lazy("Your needs and hobbies fit your manager's very well."),
+    "B": _lazy("Your needs and hobbies fit your manager's well."),
+    "C": _lazy("Your needs and hobbies fit your manager's in part."),
+    "D": _lazy("You and your manager share a little so far."),
+    "E": _lazy("You and your manager share little so far: the more needs and hobbies you add, the better we can match you."),
+}
+
+
+@register.filter
+def fit_sentence(value) -> str:
+    """The customer's words for the match fit (the letter stays for staff)."""
+    sentence = FIT_SENTENCES.get(value)
+    return str(sentence) if sentence else _("We have not compared your portrait with your manager's yet.")
