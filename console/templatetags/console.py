@@ -43,3 +43,9 @@ def phase_label(code) -> str:
     """A job phase's plain name ("write" -> "Saving the changes"); an unknown code as it is."""
     label = PHASE_LABELS.get(str(code))
     return str(label) if label else str(code)
+
+
+@register.filter
+def sub(value, other) -> int:
+    """value - other for counts ("over capacity by 3")."""
+    return int(value) - int(other)
