@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import words
+
 
 class AppendOnly(Exception):
     """Raised on any attempt to change or delete an audit event through the ORM."""
@@ -53,6 +55,26 @@ class AuditEvent(models.Model):
     @property
     def actor_label(self) -> str:
         return self.actor_username or str(_("system"))
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (audit.words); the code stays in `action` and in exports."""
+        return words.action_label(self.action)
+
+    @property
+    def target_label(self) -> str:
+        """What the action was done to: "Customer customer7", "Assignment run #8"."""
+        if not self.target_type:
+            return ""
+        kind = words.object_type_label(self.target_type)
+        if self.summary and self.target_type in ("customers.customerprofile", "managers.managerprofile", "accounts.user"):
+            return f"{kind} {self.summary}"
+        return f"{kind} #{self.target_id}" if self.target_id else kind
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field in words, before, after) per changed field."""
+        return [(words.field_label(name), pair[0], pair[1]) for name, pair in self.changes.items()]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

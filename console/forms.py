@@ -8,10 +8,12 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accounts.models import username_key
+from accounts.models import User, username_key
+from audit import words as audit_words
 from customers.filters import CustomerFilter, day_start
-from customers.models import CustomerClass
+from customers.models import CustomerClass, CustomerProfile
 from imports.messages import PAGE_HINTS
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
@@ -256,19 +258,51 @@ class ImportForm(StyledForm):
         return cleaned
 
 
+PERSON_MATCH_LIMIT = 500  # people whose name or username contains the text; more means type more of it
+
+
+def audit_about(text: str) -> Q:
+    """The audit events about the people whose name or username contains `text`, or done by them.
+
+    Events name their subject by type and id (a customer's portrait, a manager's profile, an account) and
+    keep the name in the summary; one query per kind of subject, at most PERSON_MATCH_LIMIT people each.
+    """
+    users = User.objects.filter(Q(username__icontains=text) | Q(name__icontains=text))
+    user_ids = [str(pk) for pk in users.values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
+    customer_ids = [str(pk) for pk in CustomerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
+    manager_ids = [str(pk) for pk in ManagerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
+    return (
+        Q(actor_username__icontains=text)
+        | Q(summary__icontains=text)
+        | Q(target_type="accounts.user", target_id__in=user_ids)
+        | Q(target_type="customers.customerprofile", target_id__in=customer_ids)
+        | Q(target_type="managers.managerprofile", target_id__in=manager_ids)
+    )
+
+
 class AuditFilterForm(StyledForm):
-    actor = forms.CharField(label=_("Actor"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
+    person = forms.CharField(
+        label=_("Customer or manager"), required=False,
+        help_text=_("Name or username: the events about them and the ones they did."),
+    )
+    actor = forms.CharField(label=_("Done by"), required=False)
+    action = forms.CharField(label=_("Action"), required=False, help_text=_("Words of the action, e.g. “import”."))
     target = forms.CharField(label=_("Object"), required=False, help_text=_("type, or type:id"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
+        if person := (data.get("person") or "").strip():
+            queryset = queryset.filter(audit_about(person))
         if actor := (data.get("actor") or "").strip():
             queryset = queryset.filter(actor_username__icontains=actor)
         if action := (data.get("action") or "").strip():
-            queryset = queryset.filter(action__icontains=action)
+            queryset = queryset.filter(Q(action__icontains=action) | Q(action__in=audit_words.actions_matching(action)))
         if target := (data.get("target") or "").strip():
             kind, _sep, pk = target.partition(":")
             queryset = queryset.filter(target_type__icontains=kind)

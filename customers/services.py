@@ -115,3 +115,17 @@ def saved_view_delete(*, owner: User, view_id: int) -> bool:
     """Delete one of `owner`'s saved views; False when they have none with this id."""
     deleted, _rows = SavedView.objects.filter(owner=owner, pk=view_id).delete()
     return bool(deleted)
+
+
+def customers_export_record(
+    *, actor: User | None, file_name: str, file_format: str, count: int, filters: str = ""
+) -> None:
+    """Record that customer data left the system: who, which file, how many customers, with which filter.
+
+    Every export of customer data calls it (the console's exports and `export_customers`); `actor` None is
+    the command line. `filters` is the query string (or the command's options) that chose the customers.
+    """
+    audit_record(
+        actor=actor, action="customers.exported", target_type=CustomerProfile._meta.label_lower,
+        summary=file_name, data={"file": file_name, "format": file_format, "count": count, "filters": filters[:500]},
+    )

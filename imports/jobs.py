@@ -26,6 +26,7 @@ def _import(job, progress: Progress) -> dict:
                 create_terms=bool(options.get("create_terms")),
                 dry_run=bool(options.get("dry_run")),
                 actor=job.actor,
+                file_name=options.get("name", ""),  # the upload's own name, not the stored one
                 **extra,
             )
     if not options.get("dry_run") and result.ok:

@@ -99,12 +99,14 @@ def _audited(
     confirmed: bool = False,
     run_lock: bool = False,
     limits: Limits | None = None,
+    file_name: str = "",
 ) -> ImportResult:
     """Run an import and record it (a rejected file writes nothing and is not recorded).
 
     A dry run is recorded too, as `<action>_checked`: one row, and it tells who looked at which file.
     `run_lock`: the import changes what matching runs read (capacities, the accepting flag), so a real one
     takes the run lock first, like every other such writer, and checks the books while holding it.
+    `file_name`: the name the file had on the user's machine (an upload is kept under a stored name).
     """
     with transaction.atomic():
         if run_lock and not dry_run:
@@ -117,9 +119,9 @@ def _audited(
                 actor=actor,
                 action=f"{action}_checked" if dry_run else action,
                 target_type=profile_import.model._meta.label_lower,
-                summary=_source_name(file),
+                summary=file_name or _source_name(file),
                 data={
-                    "file": _source_name(file), "dry_run": dry_run, "created": result.created,
+                    "file": file_name or _source_name(file), "dry_run": dry_run, "created": result.created,
                     "updated": result.updated, "unchanged": result.unchanged, "created_terms": result.created_terms,
                     "warnings": len(result.warnings),
                 },
@@ -137,6 +139,7 @@ def customers_import(
     create_terms: bool = False,
     dry_run: bool = False,
     limits: Limits | None = None,
+    file_name: str = "",
 ) -> ImportResult:
     """Create or update customers (user + portrait + needs + hobbies) from a file or from rows.
 
@@ -155,7 +158,7 @@ def customers_import(
     """
     return _audited(
         CUSTOMER_IMPORT, action="customers.imported", actor=actor, rows=rows, file=file,
-        create_terms=create_terms, dry_run=dry_run, limits=limits,
+        create_terms=create_terms, dry_run=dry_run, limits=limits, file_name=file_name,
     )
 
 
@@ -168,6 +171,7 @@ def managers_import(
     dry_run: bool = False,
     confirm_overflow: bool = False,
     limits: Limits | None = None,
+    file_name: str = "",
 ) -> ImportResult:
     """Create or update relationship managers (user + profile + capabilities + hobbies).
 
@@ -181,4 +185,5 @@ def managers_import(
     return _audited(
         MANAGER_IMPORT, action="managers.imported", actor=actor, rows=rows, file=file,
         create_terms=create_terms, dry_run=dry_run, confirmed=confirm_overflow, run_lock=True, limits=limits,
+        file_name=file_name,
     )

@@ -19,7 +19,7 @@ from core.tabular import csv_chunks, write_xlsx
 from customers.filters import CustomerSort
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, saved_views_of
-from customers.services import customer_deactivate
+from customers.services import customer_deactivate, customers_export_record
 from matching.current_scores import customer_candidates, customer_scores
 from matching.models import Assignment, Segment
 from matching.services import customers_assign, customers_unlock
@@ -43,10 +43,16 @@ def _filtered(request):
     return filters.form, CustomerSort(request.GET).order(filters.qs)
 
 
-def _export(queryset, fmt: str, *, stem: str) -> HttpResponse:
-    """The rows of `queryset` as the import format (+ computed columns), formula-escaped by the writers."""
+def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
+    """The rows of `queryset` as the import format (+ computed columns), formula-escaped by the writers;
+    recorded in the audit log (who, which file, how many customers, which filter)."""
     rows = customer_export_rows(queryset=queryset)
     name = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}"
+    fmt = "xlsx" if fmt == "xlsx" else "csv"
+    customers_export_record(
+        actor=request.user, file_name=f"{name}.{fmt}", file_format=fmt, count=queryset.count(),
+        filters=request.GET.urlencode() if request.method == "GET" else "",
+    )
     if fmt == "xlsx":
         buffer = io.BytesIO()
         write_xlsx(buffer, header=CUSTOMER_EXPORT_COLUMNS, rows=rows, sheet_title="customers")
@@ -85,7 +91,7 @@ def customer_list(request):
 def customer_export(request):
     allow(can_export, request.user)
     _form, queryset = _filtered(request)
-    return _export(queryset, request.GET.get("format", "csv"), stem="customers")
+    return _export(request, queryset, request.GET.get("format", "csv"), stem="customers")
 
 
 @console_page
@@ -103,7 +109,7 @@ def customer_bulk(request):
     action = form.cleaned_data["action"]
     if action.startswith("export"):
         allow(can_export, request.user)
-        return _export(selected, action.removeprefix("export_"), stem="customers-selected")
+        return _export(request, selected, action.removeprefix("export_"), stem="customers-selected")
     allow(can_assign_by_hand, request.user)
     manager = form.cleaned_data["manager"]
     try:

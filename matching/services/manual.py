@@ -73,13 +73,18 @@ def customers_assign(
     assignments = Assignment.objects.bulk_create(
         assignment_rows(changes, run=None, actor=actor, note=note), batch_size=WRITE_BATCH
     )
-    audit_record(
-        actor=actor,
-        action="customer.assigned",
-        target=manager,
-        summary=str(manager.user),
-        data={"customers": [change.customer_id for change in changes], "note": note[:255]},
-    )
+    # One event per customer, the customer as its subject and the manager before and after as its change:
+    # the audit log answers "who moved customer7, and why?" (the note is the reason given).
+    for change in changes:
+        audit_record(
+            actor=actor,
+            action="customer.assigned",
+            target_type=CustomerProfile._meta.label_lower,
+            target_id=change.customer_id,
+            summary=change.customer,
+            changes={"manager": (change.previous_manager or "", change.new_manager or "")},
+            data={"manager": manager.pk, "note": note[:255]},
+        )
     return assignments
 
 

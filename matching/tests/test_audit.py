@@ -59,13 +59,15 @@ def test_undo_records_its_actor(portraits, staff):
     assert event.actor == staff and event.target_id == str(undo.pk)
 
 
-def test_manual_assignment_records_its_actor(portraits, staff):
-    manager = portraits.manager("m1")
-    customer = portraits.customer()
-    customer_assign(customer=customer, manager=manager, actor=staff)
+def test_manual_assignment_records_the_customer_as_subject_with_manager_before_and_after(portraits, staff):
+    before, after = portraits.manager("m1"), portraits.manager("m2")
+    customer = portraits.customer(manager=before)
+    customer_assign(customer=customer, manager=after, actor=staff, note="asked by the customer")
     event = last_event("customer.assigned")
-    assert event.actor == staff and event.target_id == str(manager.pk)
-    assert event.data["customers"] == [customer.pk]
+    assert event.actor == staff
+    assert (event.target_type, event.target_id) == ("customers.customerprofile", str(customer.pk))
+    assert event.changes == {"manager": [before.user.username, after.user.username]}
+    assert event.data["note"] == "asked by the customer"
 
 
 def test_unlock_records_its_actor_and_who_was_unlocked(portraits, staff):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -5,6 +7,7 @@ from core.tabular import csv_chunks, write_csv, write_xlsx
 from customers.filters import CustomerFilter
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
+from customers.services import customers_export_record
 
 # Each of the customer filter's parameters is an option of the same name (`--age-min` for `age_min`),
 # with the same values as in a query string; these add a second spelling.
@@ -62,6 +65,7 @@ class Command(BaseCommand):
         if output is None:
             for chunk in csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows()):
                 self.stdout.write(chunk, ending="")
+            self._record(query, file_name="-", file_format="csv", count=count)
             if options["verbosity"] >= 2:
                 self.stderr.write(_("Exported %(count)d customers.") % {"count": count})
             return
@@ -72,6 +76,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": output, "error": exc.strerror or exc}
             ) from exc
+        self._record(query, file_name=output, file_format=file_format, count=count)
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -79,3 +84,9 @@ class Command(BaseCommand):
                     % {"count": count, "file": output, "format": file_format}
                 )
             )
+
+    @staticmethod
+    def _record(query: dict, *, file_name: str, file_format: str, count: int) -> None:
+        customers_export_record(
+            actor=None, file_name=file_name, file_format=file_format, count=count, filters=urlencode(query, doseq=True)
+        )
