@@ -22,7 +22,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -101,11 +101,11 @@ def fit_palette() -> dict:
 
 # What the fit means to the customer (on /me/): a sentence about them and their manager, never a grade.
 FIT_SENTENCES = {
-    "A": _lazy("Your needs and hobbies fit your manager's very well."),
-    "B": _lazy("Your needs and hobbies fit your manager's well."),
-    "C": _lazy("Your needs and hobbies fit your manager's in part."),
-    "D": _lazy("You and your manager share a little so far."),
-    "E": _lazy("You and your manager share little so far: the more needs and hobbies you add, the better we can match you."),
+    "A": gettext_lazy("Your needs and hobbies fit your manager's very well."),
+    "B": gettext_lazy("Your needs and hobbies fit your manager's well."),
+    "C": gettext_lazy("Your needs and hobbies fit your manager's in part."),
+    "D": gettext_lazy("You and your manager share a little so far."),
+    "E": gettext_lazy("You and your manager share little so far: the more needs and hobbies you add, the better we can match you."),
 }
 
 

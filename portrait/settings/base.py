@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "console",
     "api",
     # sign-in protection (settings below)
-    "axes",
+    "portrait.apps.AxesConfig",  # django-axes, named for people in the admin
     "csp",
 ]
 
