@@ -67,7 +67,8 @@ class AuditEvent(models.Model):
         if not self.target_type:
             return ""
         kind = words.object_type_label(self.target_type)
-        if self.summary and self.target_type in ("customers.customerprofile", "managers.managerprofile", "accounts.user"):
+        people = ("customers.customerprofile", "managers.managerprofile", "accounts.user")
+        if self.summary and self.target_type in people:
             return f"{kind} {self.summary}"
         return f"{kind} #{self.target_id}" if self.target_id else kind
 

@@ -210,7 +210,9 @@ class SegmentForm(StyledForm):
 class PlanFilterForm(StyledForm):
     q = forms.CharField(label=_("Customer or manager"), required=False)
     reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("Any")), *Reason.choices])
-    customer_class = forms.ChoiceField(label=_("Match fit"), required=False, choices=[("", _("Any")), *CustomerClass.choices])
+    customer_class = forms.ChoiceField(
+        label=_("Match fit"), required=False, choices=[("", _("Any")), *CustomerClass.choices]
+    )
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data if self.is_valid() else {}
@@ -269,8 +271,9 @@ def audit_about(text: str) -> Q:
     """
     users = User.objects.filter(Q(username__icontains=text) | Q(name__icontains=text))
     user_ids = [str(pk) for pk in users.values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
-    customer_ids = [str(pk) for pk in CustomerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
-    manager_ids = [str(pk) for pk in ManagerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]]
+    customers = CustomerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]
+    managers = ManagerProfile.objects.filter(user__in=users).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]
+    customer_ids, manager_ids = [str(pk) for pk in customers], [str(pk) for pk in managers]
     return (
         Q(actor_username__icontains=text)
         | Q(summary__icontains=text)

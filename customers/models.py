@@ -52,7 +52,9 @@ class CustomerProfile(models.Model):
         max_length=1,
         choices=CustomerClass.choices,
         blank=True,
-        help_text=_("How well the customer fits the best manager, from A (best) to E; not a wealth tier. Empty until matched."),
+        help_text=_(
+            "How well the customer fits the best manager, from A (best) to E; not a wealth tier. Empty until matched."
+        ),
     )
     segment = models.PositiveSmallIntegerField(
         _("segment"), null=True, blank=True, help_text=_("Empty until segmented.")

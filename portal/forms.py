@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from customers.filters import CUSTOMER_SORTS, CustomerFilter
 from customers.models import MAX_AGE, MIN_AGE
 from vocabularies.models import Hobby, Service
@@ -66,8 +67,9 @@ class PortraitForm(forms.Form):
 
     age = forms.IntegerField(label=_("Age"), min_value=MIN_AGE, max_value=MAX_AGE)
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
-    total_assets = forms.DecimalField(
+    total_assets = AmountField(
         label=_("Total assets (yuan)"), min_value=Decimal("0"), max_digits=15, decimal_places=2,
+        help_text=_("For example 1,200,000 or 120万."),
     )
     needs = TermCheckboxes(Service.objects.none(), label=_("Financial services you need"))
     hobbies = TermCheckboxes(Hobby.objects.none(), label=_("Your hobbies"))

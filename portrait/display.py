@@ -76,7 +76,9 @@ def money_short(value) -> str:
     if (get_language() or "").startswith("zh"):
         steps = ((Decimal(10) ** 8, "%(amount)s亿"), (Decimal(10) ** 4, "%(amount)s万"))  # the language's own units
     else:
-        steps = ((Decimal(10) ** 9, "¥%(amount)sB"), (Decimal(10) ** 6, "¥%(amount)sM"), (Decimal(10) ** 3, "¥%(amount)sK"))
+        steps = (
+            (Decimal(10) ** 9, "¥%(amount)sB"), (Decimal(10) ** 6, "¥%(amount)sM"), (Decimal(10) ** 3, "¥%(amount)sK")
+        )
     for size, pattern in steps:
         if abs(amount) >= size:
             return pattern % {"amount": number_format(amount / size, decimal_pos=1)}
@@ -105,7 +107,9 @@ FIT_SENTENCES = {
     "B": gettext_lazy("Your needs and hobbies fit your manager's well."),
     "C": gettext_lazy("Your needs and hobbies fit your manager's in part."),
     "D": gettext_lazy("You and your manager share a little so far."),
-    "E": gettext_lazy("You and your manager share little so far: the more needs and hobbies you add, the better we can match you."),
+    "E": gettext_lazy(
+        "You and your manager share little so far: the more needs and hobbies you add, the better we can match you."
+    ),
 }
 
 

@@ -2,9 +2,10 @@
 which Django reads before theirs.
 
 Three reasons: django-axes and simplejwt's token blacklist have no Simplified Chinese (their admin names
-showed in English: "Access attempts", "Token Blacklist"; axes's app name is `portrait.apps.AxesConfig`'s); Django's Simplified Chinese says "你" where our pages say "您" (docs/glossary.md: one
-register, "您"), and Django 5.2 changed the too-short password message to "%d" while its catalogue still
-translates the old "%(min_length)d" text, so the sign-up page showed it in English. Listing the msgids here
+showed in English: "Access attempts", "Token Blacklist"; axes's app name is `portrait.apps.AxesConfig`'s);
+Django's Simplified Chinese says "你" where our pages say "您" (docs/glossary.md: one register, "您");
+and Django 5.2 changed the too-short password message to "%d" while its catalogue still translates the old
+"%(min_length)d" text, so the sign-up page showed it in English. Listing the msgids here
 keeps them in our catalogue when `makemessages` rebuilds it; nothing calls these at run time.
 """
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -15,7 +16,10 @@ STRINGS = (
     gettext_noop("Your password can’t be entirely numeric."),
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     gettext_noop("The two password fields didn’t match."),
-    gettext_noop("Please enter your old password, for security’s sake, and then enter your new password twice so we can verify you typed it in correctly."),
+    gettext_noop(
+        "Please enter your old password, for security’s sake, and then enter your new password twice so we can "
+        "verify you typed it in correctly."
+    ),
     gettext_noop("You don’t have permission to view or edit anything."),
     # "筛选" everywhere (the admin's list filter and the console's form), never "过滤器" (docs/glossary.md).
     gettext_noop("Filter"),

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from change_requests.selectors import change_request_open_count
 from customers.filters import NOT_CLASSIFIED
 from matching.dashboard import dashboard_cached
-from portrait.display import chart_palette
 
 from .common import console_page
 
@@ -75,7 +74,6 @@ def dashboard(request):
                 for series in data.occupations["series"]
             ],
         },
-        "palette": chart_palette(),
         "text": {
             "customers": _("Customers"),
             "load": _("Load"),

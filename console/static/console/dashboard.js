@@ -6,8 +6,8 @@
   var data = JSON.parse(source.textContent);
   var text = data.text;
   // The match fit's colours come from the page (portrait.display.FIT_PALETTE), the same as the badges'.
-  var fit = data.palette.fit;
-  function fitColour(letter) { return fit[letter] || data.palette.fit_unset; }
+  var colours = JSON.parse(document.getElementById("fit-palette").textContent);
+  function fitColour(letter) { return colours.fit[letter] || colours.fit_unset; }
   var palette = ["#198754", "#0d6efd", "#ffc107", "#fd7e14", "#dc3545", "#6c757d", "#6f42c1", "#20c997", "#0dcaf0", "#adb5bd"];
   var charts = {};
   // Each chart's `urlOf(datasetIndex, index)` names the customer list behind a segment (or null): a click
