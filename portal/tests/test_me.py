@@ -3,10 +3,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEvent
+from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
+from portrait.display import FIT_SENTENCES
 from matching.models import Segment
 from vocabularies.tests.factories import ServiceFactory
 
@@ -23,7 +26,7 @@ def _post(services, hobbies, **fields):
 
 
 @pytest.mark.django_db(transaction=True)  # reclassification runs when the save commits, as in production
-def test_a_new_customer_fills_the_portrait_and_sees_their_class_at_once(client, manager, services, hobbies):
+def test_a_new_customer_without_a_manager_is_told_so_not_shown_a_grade(client, manager, services, hobbies):
     user = UserFactory(username="fresh")
     client.force_login(user)
 
@@ -33,7 +36,9 @@ def test_a_new_customer_fills_the_portrait_and_sees_their_class_at_once(client, 
     assert customer.user == user and customer.age == 41
     assert customer.customer_class  # classified when the save committed
     html = response.content.decode()
-    assert f'data-testid="customer-class" title="Class">{customer.customer_class}<' in html
+    assert 'data-testid="customer-class"' not in html  # no letter for the customer, no grey "E"
+    assert "You have no manager yet." in html
+    assert "it is not a rating of you or of your assets" in html
     assert "A manager will be assigned to you soon." in html
     assert "Your portrait has been saved." in [str(m) for m in response.context["messages"]]
 
@@ -49,6 +54,22 @@ def test_an_edit_shows_the_new_class_at_once(client, manager, services, hobbies)
 
     after = response.context["customer"].customer_class
     assert before == "E" and after < before  # three shared needs and three hobbies: a better class
+    assert str(FIT_SENTENCES[after]) in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_customer_with_a_manager_reads_a_sentence_about_their_fit_not_a_letter(client, language, manager):
+    customer = CustomerFactory(needs=[], hobbies=[], manager=manager)
+    CustomerProfile.objects.filter(pk=customer.pk).update(customer_class="E")
+    client.force_login(customer.user)
+    client.cookies["django_language"] = language
+
+    html = client.get(ME).content.decode()
+
+    with translation.override(language):
+        assert str(FIT_SENTENCES["E"]) in html
+    assert 'data-testid="customer-class"' not in html
+    assert ("您与客户经理的契合程度" if language == "zh-hans" else "How well you fit your manager") in html
 
 
 def test_the_page_names_the_manager_and_the_shared_terms(client, own_customer, manager, services, hobbies):
