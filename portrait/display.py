@@ -15,10 +15,9 @@ Wired as the `display` library in `TEMPLATES` (portrait/settings/base.py), like 
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -60,28 +59,31 @@ def _amount(value) -> Decimal | None:
 
 @register.filter
 def money(value) -> str:
-    """¥5,937,701: whole yuan, the locale's thousands separator; "—" for no value."""
+    """¥5,937,701: whole yuan (half up), comma thousands separators in both languages; "—" for no value.
+
+    One rule for every page (docs/glossary.md); Chinese finance writes 5,937,701 too, and Django's zh-hans
+    number format groups nothing, so the grouping is ours, not the locale's.
+    """
     amount = _amount(value)
     if amount is None:
         return "—"
-    return "¥" + number_format(amount.quantize(Decimal("1")), decimal_pos=0, force_grouping=True)
+    return f"¥{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
 
 
 @register.filter
 def money_short(value) -> str:
-    """A rounded amount for cards: 593.8万 / 1.2亿 in Chinese, ¥5.9M / ¥1.2B in English, below that `money`."""
+    """A rounded amount for summary cards: 593.8万 / 1.2亿 in Chinese, ¥5.9M / ¥1.2B in English; below
+    10,000 (Chinese) or 1,000 (English) as `money`."""
     amount = _amount(value)
     if amount is None:
         return "—"
     if (get_language() or "").startswith("zh"):
-        steps = ((Decimal(10) ** 8, "%(amount)s亿"), (Decimal(10) ** 4, "%(amount)s万"))  # the language's own units
+        steps = ((Decimal(10) ** 8, "{}亿"), (Decimal(10) ** 4, "{}万"))  # the language's own units
     else:
-        steps = (
-            (Decimal(10) ** 9, "¥%(amount)sB"), (Decimal(10) ** 6, "¥%(amount)sM"), (Decimal(10) ** 3, "¥%(amount)sK")
-        )
+        steps = ((Decimal(10) ** 9, "¥{}B"), (Decimal(10) ** 6, "¥{}M"), (Decimal(10) ** 3, "¥{}K"))
     for size, pattern in steps:
         if abs(amount) >= size:
-            return pattern % {"amount": number_format(amount / size, decimal_pos=1)}
+            return pattern.format((amount / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     return money(amount)
 
 
