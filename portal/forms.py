@@ -69,7 +69,7 @@ class PortraitForm(forms.Form):
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     total_assets = AmountField(
         label=_("Total assets (yuan)"), min_value=Decimal("0"), max_digits=15, decimal_places=2,
-        help_text=_("For example 1,200,000 or 120万."),
+        help_text=_("For example 1,200,000."),
     )
     needs = TermCheckboxes(Service.objects.none(), label=_("Financial services you need"))
     hobbies = TermCheckboxes(Hobby.objects.none(), label=_("Your hobbies"))
