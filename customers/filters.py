@@ -28,6 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from vocabularies.models import Hobby, Service
 
 from .models import MAX_AGE, CustomerClass, CustomerProfile
@@ -42,6 +43,20 @@ def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of `day` in the project's time zone, aware: a bound on `created_at` that the
     index serves (a `__date` lookup would need the database's time zone tables and read every row)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+class AnyBooleanWidget(BooleanWidget):
+    """django-filter's yes/no select with the empty choice every filter shows: "Any" ("不限", docs/glossary.md)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount in yuan as people type it: "1,200,000", "120万" (core.forms.AmountField)."""
+
+    field_class = AmountField
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -62,9 +77,9 @@ class CustomerFilter(django_filters.FilterSet):
         help_text=_("Part of the username, the name or the occupation."),
     )
     customer_class = django_filters.ChoiceFilter(
-        method="filter_class", label=_("Class"), empty_label="—",
-        choices=[*CustomerClass.choices, (NOT_CLASSIFIED, _("Not classified"))],
-        help_text=_("A-E, or “none” for the customers not classified yet."),
+        method="filter_class", label=_("Match fit"), empty_label=_("Any"),
+        choices=[*CustomerClass.choices, (NOT_CLASSIFIED, _("Not rated yet"))],
+        help_text=_("A-E, how well the customer fits the best manager; “none” for the customers not rated yet."),
     )
     segment = IntegerFilter(
         field_name="segment", label=_("Segment"), min_value=0, max_value=MAX_SEGMENT,
@@ -75,11 +90,11 @@ class CustomerFilter(django_filters.FilterSet):
         help_text=_("The manager's user id."),
     )
     unassigned = django_filters.BooleanFilter(
-        field_name="manager", lookup_expr="isnull", label=_("Unassigned"), widget=BooleanWidget,
+        field_name="manager", lookup_expr="isnull", label=_("Unassigned"), widget=AnyBooleanWidget,
         help_text=_("true: only customers without a manager; false: only those with one."),
     )
     locked = django_filters.BooleanFilter(
-        field_name="manager_locked", label=_("Locked"), widget=BooleanWidget,
+        field_name="manager_locked", label=_("Locked"), widget=AnyBooleanWidget,
         help_text=_("Assigned by hand: runs do not move them."),
     )
     occupation = django_filters.CharFilter(
@@ -88,11 +103,11 @@ class CustomerFilter(django_filters.FilterSet):
     )
     need = django_filters.ModelChoiceFilter(
         field_name="needs", queryset=Service.objects.order_by("order", "name"), label=_("Need"),
-        empty_label=_("Any need"), help_text=_("A service id (see /api/vocabulary)."),
+        empty_label=_("Any"), help_text=_("A service id (see /api/vocabulary)."),
     )
     hobby = django_filters.ModelChoiceFilter(
         field_name="hobbies", queryset=Hobby.objects.order_by("order", "name"), label=_("Hobby"),
-        empty_label=_("Any hobby"), help_text=_("A hobby id (see /api/vocabulary)."),
+        empty_label=_("Any"), help_text=_("A hobby id (see /api/vocabulary)."),
     )
     age_min = IntegerFilter(
         field_name="age", lookup_expr="gte", label=_("Age from"), min_value=0, max_value=MAX_AGE,
@@ -102,11 +117,11 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="age", lookup_expr="lte", label=_("Age to"), min_value=0, max_value=MAX_AGE,
         help_text=_("Years, inclusive."),
     )
-    assets_min = django_filters.NumberFilter(
+    assets_min = AmountFilter(
         field_name="total_assets", lookup_expr="gte", label=_("Assets from"), min_value=0,
         max_digits=MAX_ASSETS_DIGITS, decimal_places=2, help_text=_("Yuan, inclusive."),
     )
-    assets_max = django_filters.NumberFilter(
+    assets_max = AmountFilter(
         field_name="total_assets", lookup_expr="lte", label=_("Assets to"), min_value=0,
         max_digits=MAX_ASSETS_DIGITS, decimal_places=2, help_text=_("Yuan, inclusive."),
     )

@@ -119,7 +119,7 @@ class WorkspaceCustomerFilter(CustomerFilter):
     def __init__(self, *args, segments: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["segment"].widget = forms.Select(choices=[
-            ("", _("All segments")), *((label, f"{label}: {name}") for label, name in segments.items()),
+            ("", _("Any")), *((label, f"{label}: {name}") for label, name in segments.items()),
         ])
         self.form.fields["q"].widget.attrs.update({"placeholder": _("Name, username or occupation"), "type": "search"})
         for field in self.form.fields.values():
