@@ -68,7 +68,7 @@ class TestAutoassign:
             out = run("autoassign", "--dry-run")
 
         assert out.splitlines()[0].startswith("Dry run: 1 change(s) would be made")
-        assert "Optimal (largest total score), DRY RUN: no customer changed; kept as preview" in out
+        assert "Best overall, DRY RUN: no customer changed; kept as preview" in out  # the strategy as pages name it
         assert "customers classified: 1" in out
         assert "placed: 1, moved: 0, left unassigned for lack of room: 0, fallbacks: 0" in out
         assert "-> wangfang (Best matching manager, score" in out  # the Reason label
