@@ -55,7 +55,8 @@ OBJECT_TYPES = {
     "accounts.user": _("Account"),
     "matching.matchingrun": _("Assignment run"),
     "matching.matchingplan": _("Preview"),
-    "matching.backgroundjob": _("Background job"),
+    "matching.backgroundjob": _("Background job"),  # before the jobs app
+    "jobs.backgroundjob": _("Background job"),
     "matching.segment": _("Customer groups"),
 }
 

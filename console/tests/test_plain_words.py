@@ -145,9 +145,9 @@ class TestPlainWords:
         assert "整体最优" in zh and "按顺序逐个分配" in zh and "重新分群" in zh and "Rerun K-Means++" not in zh
 
     def test_job_steps_are_named_in_words(self, admin_client, bank):
-        from matching.models import BackgroundJob, JobKind
+        from jobs.models import BackgroundJob
 
-        job = BackgroundJob.objects.create(kind=JobKind.APPLY, phases=["check", "write"], phase="write")
+        job = BackgroundJob.objects.create(kind="apply", phases=["check", "write"], phase="write")
 
         html = admin_client.get(reverse("console:job", args=[job.pk])).content.decode()
         zh = _zh(admin_client).get(reverse("console:job", args=[job.pk])).content.decode()
