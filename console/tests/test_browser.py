@@ -50,6 +50,18 @@ def test_dashboard_charts_render(console_page):
     # the pie's data is the page's figures
     counts = page.evaluate("window.portraitCharts['chart-classes'].data.datasets[0].data")
     assert sum(counts) == CustomerProfile.objects.count()
+    # one palette: each match fit has the badges' colour in the pie and in the occupation chart
+    from portrait.display import FIT_PALETTE, FIT_UNSET_COLOUR
+
+    labels = page.evaluate("window.portraitCharts['chart-classes'].data.labels")
+    colours = page.evaluate("window.portraitCharts['chart-classes'].data.datasets[0].backgroundColor")
+    expected = [FIT_PALETTE.get(label, FIT_UNSET_COLOUR) for label in
+                page.evaluate("JSON.parse(document.getElementById('dashboard-data').textContent).classes"
+                              ".map(function (c) { return c.label; })")]
+    assert colours == expected and len(labels) == len(colours)
+    series = page.evaluate("window.portraitCharts['chart-occupations'].data.datasets"
+                           ".map(function (d) { return [d.label, d.backgroundColor]; })")
+    assert all(colour == FIT_PALETTE[label] for label, colour in series if label in FIT_PALETTE)
     assert page.js_errors == []
     assert csp_violations(page) == []  # the production policy: no inline script, chart data as JSON
     shot(page, "dashboard")
