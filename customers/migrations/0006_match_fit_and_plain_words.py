@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_occupation_is_a_text_line'),
+        ('customers', '0005_saved_view'),
     ]
 
     operations = [
