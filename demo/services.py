@@ -37,6 +37,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from accounts.models import Role, User
 from audit.services import audit_record
@@ -169,10 +170,12 @@ def _profiles_reset(model, user_ids: list[int], values: list[dict]) -> tuple[np.
     return ids, existed, {p.pk for p in changed}
 
 
-def _named_accounts_reset(*, seed: int, service_ids: np.ndarray, hobby_ids: np.ndarray, summary: DemoSummary) -> None:
+def _named_accounts_reset(
+    *, seed: int, service_ids: np.ndarray, hobby_ids: np.ndarray, hashes: dict[str, str], summary: DemoSummary
+) -> None:
+    """`hashes`: the hash of each demo password."""
     customers = generate_portraits(seed=seed, stream=NAMED_CUSTOMER_STREAM, n=NAMED_CUSTOMERS)
     managers = generate_portraits(seed=seed, stream=NAMED_MANAGER_STREAM, n=NAMED_MANAGERS)
-    hashes = {ADMIN_PASSWORD: make_password(ADMIN_PASSWORD), DEMO_PASSWORD: make_password(DEMO_PASSWORD)}
     accounts = [(ADMIN_USERNAME, Role.ADMIN, "系统管理员", ADMIN_PASSWORD)]
     accounts += [(f"customer{i + 1}", Role.CUSTOMER, customers.names[i], DEMO_PASSWORD) for i in range(len(customers))]
     accounts += [(f"manager{i + 1}", Role.MANAGER, managers.names[i], DEMO_PASSWORD) for i in range(len(managers))]
@@ -430,6 +433,16 @@ def _network_add(
     return summary
 
 
+def _one_thread() -> threadpool_limits:
+    """One thread for BLAS and OpenMP while the network's history plays: K-Means on its 2,000 portraits
+    takes a fraction of a second alone, where OpenMP threads spin-waiting for each other on a busy machine
+    took 7 to 11 s (2 cores, load average 10). threadpoolctl reaches only the libraries already loaded, and
+    matching imports scikit-learn (which brings its OpenMP) on first use: it is loaded here first."""
+    import sklearn  # noqa: F401
+
+    return threadpool_limits(limits=1)
+
+
 @transaction.atomic
 def demo_seed(
     *,
@@ -462,16 +475,17 @@ def demo_seed(
     summary = DemoSummary()
     service_ids, summary.services_created = _vocabulary_ensure(Service, SERVICES)
     hobby_ids, summary.hobbies_created = _vocabulary_ensure(Hobby, HOBBIES)
-    _named_accounts_reset(seed=seed, service_ids=service_ids, hobby_ids=hobby_ids, summary=summary)
-
-    # Generated accounts share one hash of the demo password: hashing is slow on purpose.
-    password = make_password(DEMO_PASSWORD) if max(sizes[1:]) else ""
+    # One hash per password, shared by every account that has it: hashing is slow on purpose.
+    hashes = {ADMIN_PASSWORD: make_password(ADMIN_PASSWORD), DEMO_PASSWORD: make_password(DEMO_PASSWORD)}
+    _named_accounts_reset(seed=seed, service_ids=service_ids, hobby_ids=hobby_ids, hashes=hashes, summary=summary)
+    password = hashes[DEMO_PASSWORD]
     terms = {"service_ids": service_ids, "hobby_ids": hobby_ids}
     if network_customers or network_managers:
-        summary.network = _network_add(
-            seed=seed, customers=network_customers, managers=network_managers, password=password,
-            admin=User.objects.get(username=ADMIN_USERNAME), **terms,
-        )
+        with _one_thread():
+            summary.network = _network_add(
+                seed=seed, customers=network_customers, managers=network_managers, password=password,
+                admin=User.objects.get(username=ADMIN_USERNAME), **terms,
+            )
     summary.customers_created, summary.customers_skipped = _synthetic_customers_add(
         seed=seed, n=customers, password=password, **terms
     )
