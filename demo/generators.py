@@ -445,3 +445,177 @@ TODAY = (
     HistoryStep(0, "segments", count=DEMO_SEGMENTS),
     HistoryStep(0, "preview"),
 )
+
+
+# --- the contact log ------------------------------------------------------------------------------
+# A few hundred customers of the network have 1 to 4 contacts with their manager over the past months (the
+# wealthy more, and more of them in person), each about one of the customer's needs. The generator draws
+# who, when, how and what; `demo.services` records each contact by the customer's manager on that day.
+
+CONTACT_STREAM = 7
+CONTACT_CUSTOMERS = 400
+# Whose book opens on follow-ups due today and overdue: the manager the command tells people to sign in as.
+FOLLOW_UP_MANAGER = "manager1"
+CONTACT_DAYS = 300  # the log reaches back this far (days before today)
+CONTACT_DAY_MINUTES = 9 * 60  # contacts fall within office hours: 09:00 plus up to nine hours
+# (channel, weight for most customers, for the wealthy): the values of `contacts.models.Channel`.
+CONTACT_CHANNELS = [("phone", 0.35, 0.25), ("wechat", 0.30, 0.25), ("visit", 0.08, 0.30), ("branch", 0.17, 0.10),
+                    ("email", 0.10, 0.10)]
+# What a contact about each service says (keys: the names of `SERVICES`), and about none in particular.
+CONTACT_SUMMARIES = {
+    "理财规划": ("梳理家庭资产配置，约定下次细化理财方案。", "回顾理财规划执行情况，客户希望增加稳健类资产。"),
+    "存款理财": ("大额存单到期提醒，客户考虑续存。", "介绍新一期结构性存款，客户表示有兴趣。"),
+    "基金投资": ("沟通基金组合近期表现，建议适度调整仓位。", "推荐基金定投方案，客户需要和家人商量。"),
+    "保险保障": ("检视家庭保障缺口，已发送重疾险方案。", "协助完成保单年度检视。"),
+    "信用卡": ("介绍信用卡分期优惠，客户暂不需要。", "受理信用卡额度调整申请。"),
+    "个人贷款": ("了解装修资金需求，介绍消费贷产品。", "沟通个人贷款还款计划。"),
+    "房贷按揭": ("沟通房贷利率调整事宜。", "客户咨询提前还款，已说明流程和费用。"),
+    "养老规划": ("讨论退休后的现金流安排，推荐养老理财产品。", "介绍个人养老金账户开户。"),
+    "子女教育金": ("了解子女留学计划，测算教育金缺口。", "推荐教育金储蓄方案。"),
+    "股票证券": ("沟通近期市场波动，客户持仓以观望为主。", "协助开通银证转账。"),
+    "外汇业务": ("客户咨询购汇额度及汇率走势。", "介绍外币理财产品。"),
+    "贵金属": ("客户关注黄金行情，介绍积存金业务。", "沟通贵金属定投计划。"),
+    "税务筹划": ("介绍个税专项附加扣除，提醒年度汇算。", "与税务顾问一起沟通家庭税务安排。"),
+    "信托服务": ("介绍家族信托的基本架构，客户有初步意向。", "沟通家族信托方案细节。"),
+    "家族财富传承": ("讨论财富传承安排，预约律师面谈。", "沟通保险金信托方案。"),
+    "私人银行": ("邀请客户参加私人银行客户沙龙。", "推介私人银行专属产品，客户要求书面材料。"),
+    "小微企业贷款": ("了解企业经营周转需求，介绍经营贷。", "协助准备小微企业贷款材料。"),
+    "跨境金融": ("客户咨询跨境汇款和境外账户开立。", "介绍跨境结算服务。"),
+}
+GENERAL_SUMMARIES = ("生日问候，顺便了解近期需求。", "节日问候，客户近况良好。", "年度客户资料更新。",
+                     "服务满意度回访，客户评价良好。")
+# The latest contact's follow-up: due today, overdue, later, or none; for most customers, and for the
+# customers of the book the demo shows (so its workspace opens on follow-ups due and overdue).
+FOLLOW_UPS = ("today", "overdue", "later", "none")
+_FOLLOW_UP_SHARES, _FOCUS_FOLLOW_UP_SHARES = (0.04, 0.14, 0.47, 0.35), (0.15, 0.2, 0.4, 0.25)
+_WEALTHY_CENTS = 300 * _WAN * 100
+
+
+@dataclass(frozen=True, eq=False)
+class ContactLog:
+    """Contacts, one per row, in the order they happened.
+
+    Attributes
+    ----------
+    customers : ndarray of shape (n_contacts,), dtype int64
+        Row of the customer in the arrays `generate_contacts` was given.
+    days_ago : ndarray of shape (n_contacts,), dtype int64
+        The day of the contact, in days before today (1 or more: the log holds no contact of today).
+    minutes : ndarray of shape (n_contacts,), dtype int64
+        Its time of day, in minutes after 09:00 (under `CONTACT_DAY_MINUTES`).
+    channels, summaries : list of str
+    follow_ups : list of int or None
+        The next follow-up, in days after today (negative: before today), or None.
+    """
+
+    customers: np.ndarray
+    days_ago: np.ndarray
+    minutes: np.ndarray
+    channels: list[str]
+    summaries: list[str]
+    follow_ups: list[int | None]
+
+    def __len__(self) -> int:
+        return len(self.customers)
+
+
+def generate_contacts(
+    *, seed: int, needs: np.ndarray, assets_cents: np.ndarray, since: np.ndarray, focus: np.ndarray,
+    customers: int = CONTACT_CUSTOMERS,
+) -> ContactLog:
+    """A contact log for `customers` of the customers given (rows), plus every `focus` customer that can
+    have one. The same seed and inputs give the same log.
+
+    Parameters
+    ----------
+    needs : ndarray of shape (n, len(SERVICES)), dtype bool
+    assets_cents : ndarray of shape (n,)
+        The wealthy (3 million yuan or more) have more contacts, more of them in person.
+    since : ndarray of shape (n,), dtype int64
+        The earliest day each customer can be contacted on, in days before today (their manager had them
+        since before it); below 1: not at all. Contacts fall on distinct days in 1..min(since, CONTACT_DAYS).
+    focus : ndarray of shape (n,), dtype bool
+        Customers whose latest follow-ups the demo shows: each of them who can be contacted is, and of their
+        latest contacts about a sixth fall due today and a fifth are overdue (`_FOCUS_FOLLOW_UP_SHARES`).
+
+    Follow-ups before a customer's latest contact were kept: each is the day of the next contact, or none.
+    """
+    needs, since, focus = np.asarray(needs, dtype=bool), np.asarray(since, dtype=np.int64), np.asarray(focus, bool)
+    assets_cents = np.asarray(assets_cents)
+    n = len(since)
+    if seed < 0 or customers < 0:
+        raise ValueError(f"seed and customers must be non-negative, got seed={seed}, customers={customers}")
+    if needs.shape != (n, len(SERVICES)) or assets_cents.shape != (n,) or focus.shape != (n,):
+        raise ValueError(f"needs {needs.shape}, assets_cents {assets_cents.shape} and focus {focus.shape} do not "
+                         f"match {n} customers and {len(SERVICES)} services")
+    rng = np.random.default_rng([seed, CONTACT_STREAM])
+    window = np.minimum(since, CONTACT_DAYS)
+    wealthy = assets_cents >= _WEALTHY_CENTS
+
+    # Who: the focus customers, then others drawn in proportion to the square root of their assets.
+    chosen = np.flatnonzero(focus & (window >= 1))
+    others = np.flatnonzero(~focus & (window >= 1))
+    extra = min(max(customers - len(chosen), 0), len(others))
+    if extra:
+        weights = np.sqrt(assets_cents[others].astype(np.float64) + 1)
+        chosen = np.concatenate([chosen, rng.choice(others, size=extra, replace=False, p=weights / weights.sum())])
+    chosen.sort()
+
+    # How often: 1 to 4 contacts, the wealthy more, on distinct days within each customer's window.
+    counts = 1 + np.where(
+        wealthy[chosen], rng.choice(4, size=len(chosen), p=[0.1, 0.25, 0.35, 0.3]),
+        rng.choice(4, size=len(chosen), p=[0.4, 0.35, 0.17, 0.08]),
+    )
+    counts = np.minimum(counts, window[chosen])
+    # The latest contact's follow-up: the focus customers by fixed shares (dealt out at random), others drawn.
+    kinds = rng.choice(len(FOLLOW_UPS), size=len(chosen), p=_FOLLOW_UP_SHARES)
+    in_focus = focus[chosen]
+    kinds[in_focus] = rng.permutation(
+        np.repeat(np.arange(len(FOLLOW_UPS)), _shares(int(in_focus.sum()), list(_FOCUS_FOLLOW_UP_SHARES)))
+    )
+
+    rows, days, follow_ups = [], [], []
+    for customer, count, kind in zip(chosen.tolist(), counts.tolist(), kinds.tolist()):
+        latest_first = np.sort(rng.choice(int(window[customer]), size=count, replace=False) + 1)
+        chronological = latest_first[::-1].tolist()
+        for position, day in enumerate(chronological):
+            rows.append(customer)
+            days.append(day)
+            if position + 1 < count:  # an earlier contact: its follow-up was the next one, or there was none
+                follow_ups.append(-chronological[position + 1] if rng.random() < 0.6 else None)
+            elif FOLLOW_UPS[kind] == "today" or (FOLLOW_UPS[kind] == "overdue" and day < 2):
+                follow_ups.append(0)
+            elif FOLLOW_UPS[kind] == "overdue":  # a day after the contact's, before today, within 3 weeks
+                follow_ups.append(-int(rng.integers(1, min(day - 1, 21) + 1)))
+            elif FOLLOW_UPS[kind] == "later":
+                follow_ups.append(int(rng.integers(3, 46)))
+            else:
+                follow_ups.append(None)
+    rows_array = np.array(rows, dtype=np.int64)
+    days_array = np.array(days, dtype=np.int64)
+
+    # How and about what: the channel by wealth; the summary about one of the customer's needs (or none).
+    most, rich = (np.array([channel[column] for channel in CONTACT_CHANNELS]) for column in (1, 2))
+    channel_codes = np.where(
+        wealthy[rows_array], rng.choice(len(CONTACT_CHANNELS), size=len(rows), p=rich / rich.sum()),
+        rng.choice(len(CONTACT_CHANNELS), size=len(rows), p=most / most.sum()),
+    )
+    summaries = []
+    for customer in rows:
+        wanted = np.flatnonzero(needs[customer])
+        if not len(wanted) or rng.random() < 0.15:
+            summaries.append(GENERAL_SUMMARIES[int(rng.integers(len(GENERAL_SUMMARIES)))])
+        else:
+            options = CONTACT_SUMMARIES[SERVICES[int(rng.choice(wanted))][0]]
+            summaries.append(options[int(rng.integers(len(options)))])
+
+    order = np.lexsort((rows_array, -days_array))  # oldest day first, then by customer
+    minutes = rng.integers(0, CONTACT_DAY_MINUTES, size=len(rows))
+    return ContactLog(
+        customers=rows_array[order],
+        days_ago=days_array[order],
+        minutes=minutes[order],
+        channels=[CONTACT_CHANNELS[code][0] for code in channel_codes[order].tolist()],
+        summaries=[summaries[i] for i in order.tolist()],
+        follow_ups=[follow_ups[i] for i in order.tolist()],
+    )

@@ -28,19 +28,24 @@ from __future__ import annotations
 
 import contextlib
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
 from accounts.models import Role, User
 from audit.services import audit_record
+from contacts.models import Contact
+from contacts.selectors import follow_ups_due
+from contacts.services import contacts_insert
 from core.bulk import (
     bulk_create_with_ids,
     bulk_set,
@@ -63,6 +68,7 @@ from .generators import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     DEMO_PASSWORD,
+    FOLLOW_UP_MANAGER,
     HISTORY,
     HISTORY_DAYS,
     HOBBIES,
@@ -82,6 +88,7 @@ from .generators import (
     WEALTH_MANAGER,
     HistoryStep,
     Portraits,
+    generate_contacts,
     generate_network,
     generate_portraits,
 )
@@ -102,6 +109,10 @@ class NetworkSummary:
     preview_id: int | None = None
     preview_changes: int = 0
     optimal_gain: int = 0  # total score of the optimal rule minus the greedy one's, in the stored preview
+    contacts: int = 0
+    contacted_customers: int = 0
+    follow_ups_due: int = 0  # FOLLOW_UP_MANAGER's, today and overdue
+    follow_ups_overdue: int = 0
 
 
 @dataclass
@@ -368,7 +379,8 @@ def _managers_by_load(manager_ids: list[int]) -> list[ManagerProfile]:
 
 
 def _network_add(
-    *, seed: int, customers: int, managers: int, password: str, service_ids, hobby_ids, admin: User
+    *, seed: int, customers: int, managers: int, password: str, service_ids, hobby_ids, admin: User,
+    actor: User | None,
 ) -> NetworkSummary:
     """Add the demo network and play its year of history (`HISTORY`), unless any of its accounts exists.
 
@@ -376,7 +388,8 @@ def _network_add(
     of the history, those who had joined by then are written, and the step runs with the clock set to its
     day (time-machine), so runs, history rows and audit events carry the dates they would have had. Last,
     today: the customers who joined since the last run are classified, segments computed and a preview
-    stored, in which the optimal rule places them for a higher total score than the greedy one.
+    stored, in which the optimal rule places them for a higher total score than the greedy one. Then the
+    contact log of those months (`_contact_log_add`), each contact by the customer's manager that day.
     """
     network = generate_network(seed=seed, customers=customers, managers=managers)
     customer_names = [f"customer{NAMED_CUSTOMERS + 1 + row}" for row in range(customers)]
@@ -402,6 +415,7 @@ def _network_add(
     kinds: dict[int, str] = {}
     added_customers = added_managers = 0
     previous = None
+    books: list[tuple[datetime, dict[int, int]]] = []  # after each step: when, and each customer's manager
     for step in (*HISTORY, *TODAY):
         # Who had joined by then (rows are in joining order).
         upto_customers = int((network.customer_days_ago > step.days_ago).sum())
@@ -420,6 +434,9 @@ def _network_add(
                                   joined=joined_customers, **terms)
                 added_customers = upto_customers
             run = _history_step(step, admin=admin, kinds=kinds, previous=previous)
+            books.append((timezone.now(), dict(
+                CustomerProfile.objects.filter(manager__isnull=False).values_list("pk", "manager_id")
+            )))
         if isinstance(run, MatchingRun):
             previous = run
             if run.kind == RunKind.PREVIEW:
@@ -430,7 +447,77 @@ def _network_add(
                 summary.runs += 1
         summary.manual_assignments += step.count if step.action == "assign" else 0
     summary.segments = Segment.objects.count()
+    _contact_log_add(seed=seed, books=books, service_ids=service_ids, actor=actor, summary=summary)
     return summary
+
+
+def _contact_log_add(
+    *, seed: int, books: list[tuple[datetime, dict[int, int]]], service_ids: np.ndarray, actor: User | None,
+    summary: NetworkSummary,
+) -> None:
+    """The contact log of the network's past months (`generate_contacts`), each contact recorded by the
+    customer's manager on its day, as `books` (each customer's manager after each step, in time order) give.
+
+    Written in bulk (`contacts.services.contacts_insert`) after each contact passes the model's field rules,
+    with the time it was recorded set to the time it happened, and audited once as "contacts.seeded".
+    `contact_create` cannot write it: it admits only a customer's present manager, at the present time.
+    """
+    today = timezone.localdate()
+    rows = list(CustomerProfile.objects.order_by("pk").values_list("pk", "total_assets", "manager__user__username"))
+    customer_ids = [pk for pk, _, _ in rows]
+    term_column = {term: column for column, term in enumerate(service_ids.tolist())}
+    needs = np.zeros((len(rows), len(service_ids)), dtype=bool)
+    links = m2m_links_load(CustomerProfile.needs, owner_ids=customer_ids)
+    for row, pk in enumerate(customer_ids):
+        needs[row, [term_column[term] for term in links.get(pk, ()) if term in term_column]] = True
+    # A customer can be contacted from the day after their manager first had them.
+    row_of = {pk: row for row, pk in enumerate(customer_ids)}
+    since = np.zeros(len(rows), dtype=np.int64)
+    for moment, book in reversed(books):
+        since[[row_of[pk] for pk in book]] = (today - timezone.localdate(moment)).days - 1
+    log = generate_contacts(
+        seed=seed, needs=needs, since=since,
+        assets_cents=np.array([int(assets * 100) for _, assets, _ in rows], dtype=np.int64),
+        focus=np.array([username == FOLLOW_UP_MANAGER for _, _, username in rows]),
+    )
+
+    moments = [moment for moment, _ in books]
+    contacts = []
+    for row, days_ago, minutes, channel, text, follow_up in zip(
+        log.customers.tolist(), log.days_ago.tolist(), log.minutes.tolist(), log.channels, log.summaries,
+        log.follow_ups,
+    ):
+        day = today - timedelta(days=days_ago)
+        contacted_at = timezone.make_aware(datetime(day.year, day.month, day.day, 9)) + timedelta(minutes=minutes)
+        at = bisect_right(moments, contacted_at) - 1
+        manager_id = books[at][1].get(customer_ids[row]) if at >= 0 else None
+        if manager_id is None:  # without a manager that day (a book moved on): no contact
+            continue
+        contact = Contact(
+            customer_id=customer_ids[row], manager_id=manager_id, contacted_at=contacted_at, channel=channel,
+            summary=text, next_follow_up=None if follow_up is None else today + timedelta(days=follow_up),
+        )
+        # The model's rules on each field and `Contact.clean()`. Not per contact: the people (read from this
+        # database, in this transaction) and the constraints, which the insert itself enforces (4 queries each).
+        contact.full_clean(exclude=["customer", "manager"], validate_constraints=False)
+        contacts.append(contact)
+    recorded_from = timezone.now()
+    contacts_insert(contacts=contacts)
+    # Recorded when they happened; these are the contacts written since (not every backend returns their ids).
+    Contact.objects.filter(created_at__gte=recorded_from).update(
+        created_at=F("contacted_at"), updated_at=F("contacted_at")
+    )
+    audit_record(
+        actor=actor, action="contacts.seeded", target_type=Contact._meta.label_lower,
+        summary=f"{len(contacts)} contacts",
+        data={"contacts": len(contacts), "customers": len({c.customer_id for c in contacts}),
+              "managers": len({c.manager_id for c in contacts})},
+    )
+    summary.contacts = len(contacts)
+    summary.contacted_customers = len({contact.customer_id for contact in contacts})
+    manager = ManagerProfile.objects.filter(user__username=FOLLOW_UP_MANAGER).first()
+    due = list(follow_ups_due(manager=manager, today=today).values_list("next_follow_up", flat=True)) if manager else []
+    summary.follow_ups_due, summary.follow_ups_overdue = len(due), sum(date < today for date in due)
 
 
 def _one_thread() -> threadpool_limits:
@@ -484,7 +571,7 @@ def demo_seed(
         with _one_thread():
             summary.network = _network_add(
                 seed=seed, customers=network_customers, managers=network_managers, password=password,
-                admin=User.objects.get(username=ADMIN_USERNAME), **terms,
+                admin=User.objects.get(username=ADMIN_USERNAME), actor=actor, **terms,
             )
     summary.customers_created, summary.customers_skipped = _synthetic_customers_add(
         seed=seed, n=customers, password=password, **terms

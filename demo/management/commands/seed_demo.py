@@ -6,6 +6,7 @@ from demo.generators import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     DEMO_PASSWORD,
+    FOLLOW_UP_MANAGER,
     NAMED_CUSTOMERS,
     NAMED_MANAGERS,
     NETWORK_CUSTOMERS,
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             "portrait the reset changed are reclassified. Unless --minimal, the first run also adds a bank's "
             "network (customer%(first_customer)d..customer%(last_customer)d, "
             "manager%(first_manager)d..manager%(last_manager)d, same password) with a year of history (runs, an "
-            "undo, manual assignments, a manager who left); then computes segments and stores a preview of "
-            "placing the customers who joined since the last run. "
+            "undo, manual assignments, a manager who left) and a contact log; then computes segments and stores a "
+            "preview of placing the customers who joined since the last run. "
             "--customers/--managers add the synthetic accounts syn_c000001.. and syn_m0001.. that do not exist "
             "yet, in bulk, with no class or manager (benchmarks: use them with --minimal and run autoassign next). "
             "Refuses to run with DEBUG off unless --force, because the passwords are public."
@@ -107,6 +108,14 @@ class Command(BaseCommand):
                 "manual": network.manual_assignments, "segments": network.segments,
             },
         ]
+        if network.contacts:
+            lines.append(_(
+                "Contact log: %(contacts)d contacts with %(customers)d customers over the past months, each by their "
+                "manager at the time; %(manager)s has %(due)d follow-ups due today or overdue (%(overdue)d overdue)."
+            ) % {
+                "contacts": network.contacts, "customers": network.contacted_customers, "manager": FOLLOW_UP_MANAGER,
+                "due": network.follow_ups_due, "overdue": network.follow_ups_overdue,
+            })
         if network.preview_id is not None:
             lines.append(_(
                 "Stored preview #%(id)d: %(changes)d customers to place; the optimal rule scores %(gain)d points "
