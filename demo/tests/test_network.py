@@ -4,16 +4,21 @@ The full default network is seeded once for `TestTheDefaultNetwork`, in a transa
 runs in a savepoint inside it.
 """
 import io
+from bisect import bisect_right
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
+from contacts.models import Channel, Contact
+from contacts.selectors import follow_ups_due
 from customers.models import CustomerProfile
 from demo.services import demo_seed
 from managers.models import ManagerProfile
@@ -135,8 +140,47 @@ class TestTheDefaultNetwork:
         assert first.user.date_joined == first.created_at
         assert CustomerProfile.objects.get(user__username="customer1").created_at < first.created_at
 
+    def test_a_few_hundred_customers_have_one_to_four_contacts_over_the_past_months(self, seeded):
+        per_customer = defaultdict(int)
+        for customer_id in Contact.objects.values_list("customer_id", flat=True):
+            per_customer[customer_id] += 1
+        months = {contact.contacted_at.strftime("%Y-%m") for contact in Contact.objects.all()}
+        event = AuditEvent.objects.get(action="contacts.seeded")
+
+        assert 200 <= len(per_customer) <= 500 and set(per_customer.values()) == {1, 2, 3, 4}
+        assert len(months) >= 6 and set(Contact.objects.values_list("channel", flat=True)) == set(Channel.values)
+        assert event.data["contacts"] == Contact.objects.count() and f"{event.data['contacts']}" in seeded
+        assert not Contact.objects.exclude(created_at=F("contacted_at")).exists()  # recorded when they happened
+
+    def test_every_contact_was_recorded_by_the_customers_manager_at_the_time(self, seeded):
+        """Checked against matching's assignment history, not what the seed kept while it played."""
+        history = defaultdict(list)  # customer: [(when, new manager)] oldest first
+        for customer_id, when, manager_id in Assignment.objects.order_by("created_at", "pk").values_list(
+            "customer_id", "created_at", "new_manager_id"
+        ):
+            history[customer_id].append((when, manager_id))
+
+        for contact in Contact.objects.all():
+            changes = history[contact.customer_id]
+            at = bisect_right([when for when, _ in changes], contact.contacted_at) - 1
+
+            assert at >= 0 and changes[at][1] == contact.manager_id, contact
+
+    def test_manager1_opens_the_workspace_on_follow_ups_due_today_and_overdue(self, seeded, client):
+        manager1 = ManagerProfile.objects.get(user__username="manager1")
+        today = timezone.localdate()
+        due = list(follow_ups_due(manager=manager1, today=today))
+        client.login(username="manager1", password="123456")
+
+        page = client.get(reverse("portal:workspace"))
+
+        assert any(contact.next_follow_up == today for contact in due)
+        assert any(contact.next_follow_up < today for contact in due)
+        assert page.context["follow_ups"] == due
+        assert "manager1" in seeded and f"{len(due)}" in seeded
+
     def test_a_second_seed_leaves_the_network_and_its_preview_alone(self, seeded):
-        runs = MatchingRun.objects.count()
+        runs, contacts = MatchingRun.objects.count(), Contact.objects.count()
         out = io.StringIO()
 
         call_command("seed_demo", "--force", stdout=out)
@@ -144,13 +188,14 @@ class TestTheDefaultNetwork:
         assert "already there" in out.getvalue()
         assert MatchingRun.objects.count() == runs
         assert CustomerProfile.objects.count() == 2000
+        assert Contact.objects.count() == contacts
 
 
 def test_minimal_adds_no_network_and_no_history():
     call_command("seed_demo", "--force", "--minimal", stdout=io.StringIO())
 
     assert CustomerProfile.objects.count() == 20 and ManagerProfile.objects.count() == 5
-    assert not MatchingRun.objects.exists() and not Segment.objects.exists()
+    assert not MatchingRun.objects.exists() and not Segment.objects.exists() and not Contact.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
