@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from matching.errors import CapacityExceeded
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
@@ -75,16 +75,16 @@ def customers_assign(
     )
     # One event per customer, the customer as its subject and the manager before and after as its change:
     # the audit log answers "who moved customer7, and why?" (the note is the reason given).
-    for change in changes:
-        audit_record(
-            actor=actor,
-            action="customer.assigned",
-            target_type=CustomerProfile._meta.label_lower,
-            target_id=change.customer_id,
-            summary=change.customer,
-            changes={"manager": (change.previous_manager or "", change.new_manager or "")},
-            data={"manager": manager.pk, "note": note[:255]},
-        )
+    audit_record_many(actor=actor, action="customer.assigned", events=[
+        {
+            "target_type": CustomerProfile._meta.label_lower,
+            "target_id": change.customer_id,
+            "summary": change.customer,
+            "changes": {"manager": (change.previous_manager or "", change.new_manager or "")},
+            "data": {"manager": manager.pk, "note": note[:255]},
+        }
+        for change in changes
+    ])
     return assignments
 
 

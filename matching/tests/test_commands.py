@@ -31,7 +31,7 @@ class TestAutoassign:
         assert "customers classified: 2 (C 1, E 1)" in out
         assert "placed: 1, moved: 0, left unassigned for lack of room: 1, fallbacks: 0" in out
         assert "total score: 4, mean score: 4.00" in out
-        assert "Greedy" in out
+        assert "One by one in order" in out
         for phase in ("load", "score", "place", "write"):
             assert phase in out
         assert "matching" in err  # the progress bar goes to stderr
