@@ -32,7 +32,7 @@ def _event(
     data: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """One unsaved event, as `audit_record` describes it."""
+    """One unsaved event, as `audit_record` describes its arguments."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target.pk
@@ -52,14 +52,28 @@ def _event(
     )
 
 
-def audit_record(**event: Any) -> AuditEvent:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    summary: str = "",
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
     """Append one event. `actor` None means the system (command line, scheduled job).
 
     `target` names the object (its model label and pk); for actions on many objects pass `target_type`
-    and put counts or ids in `data`. `changes` maps a field to (old, new). The client IP comes from the
-    request being served unless given.
+    and put counts or ids in `data`, or write one event per object with `audit_record_many`. `changes`
+    maps a field to (old, new). The client IP comes from the request being served unless given.
     """
-    event = _event(**event)
+    event = _event(
+        actor=actor, action=action, target=target, target_type=target_type, target_id=target_id,
+        summary=summary, changes=changes, data=data, ip_address=ip_address,
+    )
     event.save()
     return event
 
