@@ -404,9 +404,12 @@ class HistoryStep:
     `action` is "run" (placing who needs a manager; `strategy` "optimal" or "greedy"), "rebalance" (a run
     that may move everyone not locked), "undo" (of the run before), "assign" (`count` customers moved by
     hand to a private banker, with `note`), "capacity" (a private banker's capacity raised by `count`) or
-    "transfer" (a wealth manager leaves: their book moved by the optimal rule). `by_admin`: done by the
-    admin account, else by the system (a scheduled run). `to`: the kind of manager a manual assignment
-    picks (the one with the most room), any kind when empty.
+    "transfer" (a wealth manager leaves: their book moved by the optimal rule); "request" (`count`
+    customers ask for another manager, reasons and words from `CHANGE_REQUESTS`), "approve" or "decline"
+    (the `count` oldest open requests, decided by the admin: approved with the first candidate with room,
+    or declined with `note` as the reply). `by_admin`: done by the admin account, else by the system (a
+    scheduled run). `to`: the kind of manager a manual assignment picks (the one with the most room), any
+    kind when empty.
     """
 
     days_ago: float
@@ -433,7 +436,19 @@ HISTORY = (
     HistoryStep(95, "run", by_admin=False),
     HistoryStep(70, "transfer"),
     HistoryStep(45, "run", by_admin=False),
-    HistoryStep(20, "assign", count=2, note="客户要求更换客户经理"),
+    HistoryStep(24, "request", count=3),
+    HistoryStep(20, "approve", count=2),
+    HistoryStep(19, "decline", count=1, note="您的客户经理本周会主动与您联系，届时如仍不满意可再次申请。"),
+    HistoryStep(3, "request", count=2),
+    HistoryStep(1, "request", count=1),
+)
+# What customers who ask for another manager say: (reason category, their words), taken in turn.
+CHANGE_REQUESTS = (
+    ("expertise", "想做基金定投，希望换一位更熟悉基金的客户经理。"),
+    ("communication", "消息常常两三天才回复。"),
+    ("availability", "我工作日白天没空，希望经理能在周末联系我。"),
+    ("moved", "搬家到了另一个城区，想在新家附近的网点办理。"),
+    ("other", ""),
 )
 # Segments the demo asks for: the silhouette score picks 2 on this network (the wealthy and the rest),
 # where five tell more; choosing k also spares eight trial fits.

@@ -37,12 +37,15 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
 from accounts.models import Role, User
 from audit.services import audit_record
+from change_requests import services as change_requests
+from change_requests.models import ChangeRequest, RequestStatus
+from change_requests.selectors import change_request_candidates
 from contacts.models import Contact
 from contacts.selectors import follow_ups_due
 from contacts.services import contacts_insert
@@ -67,6 +70,7 @@ from vocabularies.services import term_key, terms_create_missing, terms_resolve
 from .generators import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
+    CHANGE_REQUESTS,
     DEMO_PASSWORD,
     FOLLOW_UP_MANAGER,
     HISTORY,
@@ -113,6 +117,9 @@ class NetworkSummary:
     contacted_customers: int = 0
     follow_ups_due: int = 0  # FOLLOW_UP_MANAGER's, today and overdue
     follow_ups_overdue: int = 0
+    requests_approved: int = 0
+    requests_declined: int = 0
+    requests_open: int = 0
 
 
 @dataclass
@@ -371,6 +378,34 @@ def _history_step(step: HistoryStep, *, admin: User, kinds: dict[int, str], prev
     return None
 
 
+def _change_requests_step(step: HistoryStep, *, admin: User, exclude_users: set[int]) -> None:
+    """Customers ask for another manager, or the admin decides the oldest open requests, through
+    `change_requests`' services as the customer and the admin would (an approval moves the customer with
+    matching's manual assignment). The older system's named customers are left free to ask themselves."""
+    if step.action == "request":
+        customers = (
+            CustomerProfile.objects.filter(manager__isnull=False, manager_locked=False, customer_class__in=["C", "D"])
+            .exclude(user_id__in=exclude_users)
+            .exclude(change_requests__isnull=False)
+            .select_related("user")
+            .order_by("-pk")[: step.count]
+        )
+        already = ChangeRequest.objects.count()
+        for offset, customer in enumerate(customers):
+            reason, text = CHANGE_REQUESTS[(already + offset) % len(CHANGE_REQUESTS)]
+            change_requests.change_request_open(customer=customer, actor=customer.user, reason=reason, text=text)
+        return
+    oldest = ChangeRequest.objects.filter(status=RequestStatus.OPEN).order_by("created_at", "pk")[: step.count]
+    for change_request in oldest:
+        if step.action == "decline":
+            change_requests.change_request_decline(change_request=change_request, reply=step.note, actor=admin)
+            continue
+        best = change_request_candidates(change_request=change_request, limit=1)[0]
+        change_requests.change_request_approve(
+            change_request=change_request, manager=ManagerProfile.objects.get(pk=best["id"]), actor=admin,
+        )
+
+
 def _managers_by_load(manager_ids: list[int]) -> list[ManagerProfile]:
     """The managers of `manager_ids`, the largest book first (then the smallest id)."""
     loads = manager_loads(manager_ids)
@@ -405,6 +440,7 @@ def _network_add(
     # The named accounts were the older system's, there from the start.
     named = User.objects.filter(username__in=_named_usernames())
     named.update(date_joined=day(HISTORY_DAYS))
+    named_ids = set(named.values_list("pk", flat=True))
     for model in (CustomerProfile, ManagerProfile):
         ids = list(model.objects.filter(user__in=named).values_list("pk", flat=True))
         _created_at_set(model, ids, [day(HISTORY_DAYS)] * len(ids))
@@ -433,7 +469,11 @@ def _network_add(
                 _customers_insert(customer_names, np.arange(added_customers, upto_customers), network.customers,
                                   joined=joined_customers, **terms)
                 added_customers = upto_customers
-            run = _history_step(step, admin=admin, kinds=kinds, previous=previous)
+            if step.action in ("request", "approve", "decline"):
+                _change_requests_step(step, admin=admin, exclude_users=named_ids)
+                run = None
+            else:
+                run = _history_step(step, admin=admin, kinds=kinds, previous=previous)
             books.append((timezone.now(), dict(
                 CustomerProfile.objects.filter(manager__isnull=False).values_list("pk", "manager_id")
             )))
@@ -445,8 +485,12 @@ def _network_add(
                 summary.optimal_gain = compare["optimal"]["total_score"] - compare["greedy"]["total_score"]
             else:
                 summary.runs += 1
-        summary.manual_assignments += step.count if step.action == "assign" else 0
+        summary.manual_assignments += step.count if step.action in ("assign", "approve") else 0
     summary.segments = Segment.objects.count()
+    requests = dict(ChangeRequest.objects.values_list("status").annotate(n=Count("pk")))
+    summary.requests_approved = requests.get(RequestStatus.APPROVED, 0)
+    summary.requests_declined = requests.get(RequestStatus.DECLINED, 0)
+    summary.requests_open = requests.get(RequestStatus.OPEN, 0)
     _contact_log_add(seed=seed, books=books, service_ids=service_ids, actor=actor, summary=summary)
     return summary
 

@@ -138,8 +138,12 @@ MUTANTS = [
            "order = np.lexsort((np.arange(n_customers), best_total, classes))",
            "greedy serves the lowest best total first within a class", T_ENGINE),
     Mutant("engine-greedy-full-best", "matching/engine.py",
-           "if j < 0 or room[j] == 0:", "if j < 0:",
+           "j = best[i]\n        if j < 0 or room[j] == 0:", "j = best[i]\n        if j < 0:",
            "greedy gives a customer their best manager even when that manager is full", T_ENGINE),
+    Mutant("engine-greedy-eligible-full-best", "matching/engine.py",
+           "j = best_list[i]\n        if j < 0 or room[j] == 0:", "j = best_list[i]\n        if j < 0:",
+           "greedy within eligibility groups gives a customer their best manager even when that manager is full",
+           ("matching/tests/test_eligibility.py", *T_ENGINE)),
     Mutant("engine-greedy-full-fallback", "matching/engine.py",
            # Either guard alone is enough (a full manager's heap entries are all stale): drop both.
            "            while lightest and (room[lightest[0][1]] == 0 or current[lightest[0][1]] != lightest[0][0]):\n"

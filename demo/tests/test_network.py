@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
+from change_requests.models import ChangeRequest, RequestStatus
 from contacts.models import Channel, Contact
 from contacts.selectors import follow_ups_due
 from customers.models import CustomerProfile
@@ -178,6 +179,34 @@ class TestTheDefaultNetwork:
         assert any(contact.next_follow_up < today for contact in due)
         assert page.context["follow_ups"] == due
         assert "manager1" in seeded and f"{len(due)}" in seeded
+
+    def test_customers_asked_for_another_manager_and_the_admin_decided_the_older_requests(self, seeded):
+        approved = ChangeRequest.objects.filter(status=RequestStatus.APPROVED).select_related("customer")
+        declined = ChangeRequest.objects.get(status=RequestStatus.DECLINED)
+        month_ago = timezone.now() - timedelta(days=30)
+
+        assert approved.count() == 2
+        for request in approved:
+            assert request.new_manager_id not in (None, request.manager_id)
+            assert request.customer.manager_id == request.new_manager_id and request.customer.manager_locked
+            assert request.decided_by.username == "admin" and month_ago < request.created_at < request.decided_at
+        assert declined.reply and declined.decided_at > declined.created_at > month_ago
+        assert declined.customer.manager_id == declined.manager_id
+        assert ChangeRequest.objects.values("customer").distinct().count() == ChangeRequest.objects.count()
+        assert not ChangeRequest.objects.filter(customer__user__username__in=[f"customer{n}" for n in range(1, 21)])
+        assert "2 approved, 1 declined, 3 waiting" in seeded
+
+    def test_the_admin_finds_three_requests_waiting_in_the_queue(self, seeded, client):
+        waiting = ChangeRequest.objects.filter(status=RequestStatus.OPEN)
+        client.login(username="admin", password="admin123")
+
+        queue = client.get(reverse("console:change_requests"))
+
+        assert waiting.count() == 3
+        assert all(timezone.now() - request.created_at < timedelta(days=4) for request in waiting)
+        assert {request.customer.user.username for request in waiting} <= {
+            row.customer.user.username for row in queue.context["page"]
+        }
 
     def test_a_second_seed_leaves_the_network_and_its_preview_alone(self, seeded):
         runs, contacts = MatchingRun.objects.count(), Contact.objects.count()

@@ -116,6 +116,14 @@ class Command(BaseCommand):
                 "contacts": network.contacts, "customers": network.contacted_customers, "manager": FOLLOW_UP_MANAGER,
                 "due": network.follow_ups_due, "overdue": network.follow_ups_overdue,
             })
+        if network.requests_approved or network.requests_declined or network.requests_open:
+            lines.append(_(
+                "Requests for another manager: %(approved)d approved, %(declined)d declined, %(open)d waiting in "
+                "the console's queue."
+            ) % {
+                "approved": network.requests_approved, "declined": network.requests_declined,
+                "open": network.requests_open,
+            })
         if network.preview_id is not None:
             lines.append(_(
                 "Stored preview #%(id)d: %(changes)d customers to place; the optimal rule scores %(gain)d points "
