@@ -1,5 +1,6 @@
 """Project-wide guarantees: migrations match the models, checks pass, production fails fast, the engine stays pure."""
 import ast
+import configparser
 import io
 import os
 import subprocess
@@ -80,3 +81,13 @@ def test_numeric_core_imports_no_django(path):
     assert not [name for name in imported if name == "django" or name.startswith("django.")]
     relative = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
     assert not [name for name in relative if name in {"models", "services", "selectors"}], relative
+
+
+def test_make_test_collects_every_app_with_tests():
+    """`testpaths` names the folders `make test` runs: an app whose tests are missing there never runs in CI."""
+    config = configparser.ConfigParser()
+    config.read(BASE_DIR / "pytest.ini")
+    collected = set(config["pytest"]["testpaths"].split())
+    with_tests = {path.parts[-3] for path in BASE_DIR.glob("*/tests/test_*.py")}
+
+    assert with_tests - collected == set()
