@@ -1,4 +1,7 @@
-"""Segments: K-Means++ over every portrait, stored on each customer and summarised per segment."""
+"""Segments: K-Means++ over every portrait, stored on each customer and summarised per segment.
+
+The summaries are `matching.models.Segment` rows (the table stays where it was created).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +17,10 @@ from audit.services import audit_record
 from customers.models import CustomerProfile
 from core.bulk import bulk_set
 
-from .. import segmentation
-from ..models import Segment
-from ..selectors import portrait_figures
+from matching.models import Segment
+from matching.selectors import portrait_figures
+
+from . import segmentation
 
 
 @dataclass(frozen=True)
