@@ -26,4 +26,5 @@ urlpatterns = [
     path("workspace/search/", search.search, name="search"),
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
     path("workspace/report/", reports.workspace_report, name="workspace_report"),
+    path("workspace/report/export/", reports.workspace_report_export, name="workspace_report_export"),
 ]
