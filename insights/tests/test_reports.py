@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from change_requests.models import ChangeRequest, ReasonCategory, RequestStatus
 from contacts.models import Channel, Contact
+from customers.models import CustomerProfile
 from insights.reports import REPORT_QUERIES, book_report, manager_summaries, report_workbook
 from managers.models import ManagerProfile
 from matching.models import Assignment, Reason
@@ -195,3 +196,24 @@ def test_a_report_takes_the_same_queries_whatever_the_data(history, portraits, e
     assert report.months[-1].customers == 2 + extra
     with django_assert_max_num_queries(5):
         manager_summaries(manager_ids=[m1.pk, history[1].pk], now=NOW)
+
+
+def test_tiers_plugged_in_at_the_extension_point_split_each_months_book_by_assets(history, monkeypatch):
+    """When tiers exist (`report_tiers`), each month's book is split by them, on the page's data and in the
+    workbook; the customers' assets decide the tier."""
+    from insights import reports
+
+    CustomerProfile.objects.filter(user__username="c3").update(total_assets="50000.00")
+    CustomerProfile.objects.filter(user__username="c4").update(total_assets="8000000.00")
+    monkeypatch.setattr(reports, "report_tiers", lambda: [
+        reports.ReportTier("mass", "大众客户", reports.Decimal("0")),
+        reports.ReportTier("private", "私人银行客户", reports.Decimal("6000000")),
+    ])
+    report = m1_report(history)
+    tiers = figures(report, "tiers")
+    assert tiers["2025-12"] == {"mass": 3, "private": 0}  # c1, c2 (100,000 yuan each) and c3
+    assert tiers["2026-06"] == {"mass": 1, "private": 1}  # c3 and c4
+    assert report.as_chart_data()["tiers"][1] == {"code": "private", "label": "私人银行客户",
+                                                   "counts": [0] * 8 + [1, 1, 1, 1]}
+    header, rows = reports.report_rows(report)
+    assert header[7:9] == ["大众客户", "私人银行客户"] and rows[-1][7:9] == [1, 1]
