@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,8 +40,9 @@ from matching.models import Assignment
 
 #: The months a report covers, this one included.
 MONTHS = 12
-#: Queries `book_report` takes: the book, the changes, the requests, the contacts, the overdue follow-ups.
-REPORT_QUERIES = 5
+#: Queries `book_report` takes: the stays begun and ended, the changes, the requests, the contacts, the overdue
+#: follow-ups.
+REPORT_QUERIES = 6
 #: The figures of a month, in the order the table and the workbook show them (the fit and tier columns sit
 #: between `customers` and `mean_score`).
 MONTH_FIGURES = (
@@ -145,11 +146,27 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _tier_filter(tiers: list[ReportTier], index: int) -> Q:
-    lower = Q(customer__total_assets__gte=tiers[index].lowest)
-    if index + 1 < len(tiers):
-        return lower & Q(customer__total_assets__lt=tiers[index + 1].lowest)
-    return lower
+def _tier_index(tiers: list[ReportTier]) -> Case:
+    """The index in `tiers` of the tier the customer's total assets put them in (the lowest below all)."""
+    return Case(
+        *(When(customer__total_assets__gte=tiers[i].lowest, then=Value(i)) for i in reversed(range(len(tiers)))),
+        default=Value(0), output_field=IntegerField(),
+    )
+
+
+def _stays(changes: QuerySet, *, tiers: list[ReportTier], counts: dict, fit, score) -> list[dict]:
+    """`counts` of `changes` grouped by the stay's fit and score (and tier): one query."""
+    keys = {"fit": fit, "score": score, **({"tier": _tier_index(tiers)} if tiers else {})}
+    return list(changes.annotate(**keys).order_by().values(*keys).annotate(**counts))
+
+
+def _previous_change() -> QuerySet:
+    """The change of the same customer just before the outer one (ties in time: by id)."""
+    return (
+        Assignment.objects.filter(customer_id=OuterRef("customer_id"))
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+        .order_by("-created_at", "-pk")[:1]
+    )
 
 
 def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None = None) -> BookReport:
@@ -165,31 +182,34 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
     months = [MonthFigures(month=day.strftime("%Y-%m")) for day in starts[:-1]]
     in_scope = Q(new_manager__in=managers)
 
-    # 1. The book at each month's end: the changes that brought a customer in, each until the customer's
-    # next change (ties in time: by id), counted and split by fit and tier, their scores averaged.
-    next_change = (
-        Assignment.objects.filter(customer_id=OuterRef("customer_id"))
-        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
-        .order_by("created_at", "pk")
-        .values("created_at")[:1]
+    # 1-2. The book at each month's end: the changes that brought a customer in before it, less those that
+    # ended before it (a change out of the books ends the stay its customer's previous change began).
+    # Both are grouped by (fit, score, tier): at most a few hundred rows, whatever the history's length.
+    held = {f"n{index}": Count("pk", filter=Q(created_at__lt=end)) for index, end in enumerate(ends)}
+    came_in = _stays(
+        Assignment.objects.filter(in_scope, created_at__lt=now), tiers=tiers, counts=held,
+        fit=F("customer_class"), score=F("total"),
     )
-    arrivals = Assignment.objects.filter(in_scope, created_at__lt=now).annotate(left_at=Subquery(next_change))
-    aggregates: dict[str, Any] = {}
-    for index, end in enumerate(ends):
-        held = Q(created_at__lt=end) & (Q(left_at__isnull=True) | Q(left_at__gte=end))
-        aggregates[f"n{index}"] = Count("pk", filter=held)
-        aggregates[f"score{index}"] = Avg("total", filter=held)
-        for letter in CustomerClass.values:
-            aggregates[f"fit{index}_{letter}"] = Count("pk", filter=held & Q(customer_class=letter))
-        for tier_index, tier in enumerate(tiers):
-            aggregates[f"tier{index}_{tier.code}"] = Count("pk", filter=held & _tier_filter(tiers, tier_index))
-    book = arrivals.aggregate(**aggregates)
+    ended = _stays(
+        Assignment.objects.filter(previous_manager__in=managers, created_at__lt=now), tiers=tiers, counts=held,
+        fit=Subquery(_previous_change().values("customer_class")), score=Subquery(_previous_change().values("total")),
+    )
     for index, month in enumerate(months):
-        month.customers = book[f"n{index}"]
-        score = book[f"score{index}"]
-        month.mean_score = None if score is None else round(float(score), 2)
-        month.fits = {letter: book[f"fit{index}_{letter}"] for letter in CustomerClass.values}
-        month.tiers = {tier.code: book[f"tier{index}_{tier.code}"] for tier in tiers}
+        month.fits = dict.fromkeys(CustomerClass.values, 0)
+        month.tiers = {tier.code: 0 for tier in tiers}
+        scores = 0
+        for rows, sign in ((came_in, 1), (ended, -1)):
+            for row in rows:
+                if row["fit"] is None:  # a stay the history does not show beginning: not counted either way
+                    continue
+                n = sign * row[f"n{index}"]
+                month.customers += n
+                scores += n * row["score"]
+                if row["fit"] in month.fits:
+                    month.fits[row["fit"]] += n
+                if tiers:
+                    month.tiers[tiers[row["tier"]].code] += n
+        month.mean_score = round(scores / month.customers, 2) if month.customers else None
 
     def in_month(name: str, index: int) -> Q:
         return Q(**{f"{name}__gte": bounds[index], f"{name}__lt": bounds[index + 1]})

@@ -145,5 +145,5 @@ def test_the_report_pages_take_the_same_queries_whatever_the_book(
         contact(customer, manager=m1, when=now - timedelta(days=i), follow_up=timezone.localdate() - timedelta(days=1))
     with django_assert_max_num_queries(9):
         assert admin_client.get(reverse("console:manager_report", args=[m1.pk])).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert admin_client.get(reverse("console:report_overview")).status_code == 200
