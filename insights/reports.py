@@ -7,7 +7,8 @@ A report covers the books of some managers (`managers`, a queryset): one manager
 - customers in the book at the month's end (this month: now), by match fit and (when tiers exist) by
   tier, and their mean match score: from the assignment history, each customer counted from the change
   that brought them to the book until the next change of their manager, with the fit and score recorded
-  by that change (a later reclassification does not rewrite the past);
+  by that change (a later reclassification does not rewrite the past); a customer whose arrival the
+  history does not show (a manager set outside the services) is not counted;
 - customers gained and lost: changes of manager into and out of the books;
 - requests for another manager opened (by customers of these managers when they asked) and resolved;
 - contacts made (recorded by these managers) and follow-ups overdue now, by the month they fell due (the
@@ -214,7 +215,7 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
     def in_month(name: str, index: int) -> Q:
         return Q(**{f"{name}__gte": bounds[index], f"{name}__lt": bounds[index + 1]})
 
-    # 2. Customers gained and lost: a change into the books from outside them, and out of them.
+    # 3. Customers gained and lost: a change into the books from outside them, and out of them.
     came = in_scope & ~Q(previous_manager__in=managers)
     went = Q(previous_manager__in=managers) & ~Q(new_manager__in=managers)
     flows = Assignment.objects.filter(created_at__gte=bounds[0], created_at__lt=bounds[-1]).aggregate(
@@ -222,7 +223,7 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
         **{f"lost{i}": Count("pk", filter=went & in_month("created_at", i)) for i in range(MONTHS)},
     )
 
-    # 3. Requests for another manager, by the manager the customer had when asking.
+    # 4. Requests for another manager, by the manager the customer had when asking.
     requests = ChangeRequest.objects.filter(manager__in=managers).aggregate(
         **{f"opened{i}": Count("pk", filter=in_month("created_at", i)) for i in range(MONTHS)},
         **{
@@ -231,12 +232,12 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
         },
     )
 
-    # 4. Contacts the managers recorded.
+    # 5. Contacts the managers recorded.
     contacts = Contact.objects.filter(manager__in=managers, contacted_at__gte=bounds[0]).aggregate(
         **{f"made{i}": Count("pk", filter=in_month("contacted_at", i)) for i in range(MONTHS)}
     )
 
-    # 5. Follow-ups overdue now in these books, by the month they fell due (dates: no time zone involved).
+    # 6. Follow-ups overdue now in these books, by the month they fell due (dates: no time zone involved).
     overdue = follow_ups_owed(today=today).filter(customer__manager__in=managers, next_follow_up__lt=today).aggregate(
         before=Count("pk", filter=Q(next_follow_up__lt=starts[0])),
         **{

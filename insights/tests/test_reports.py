@@ -217,3 +217,15 @@ def test_tiers_plugged_in_at_the_extension_point_split_each_months_book_by_asset
                                                    "counts": [0] * 8 + [1, 1, 1, 1]}
     header, rows = reports.report_rows(report)
     assert header[7:9] == ["大众客户", "私人银行客户"] and rows[-1][7:9] == [1, 1]
+
+
+def test_a_customer_whose_arrival_the_history_does_not_show_leaves_without_denting_the_book(history, portraits):
+    """Given a manager outside any service (no change brought them in), a customer's move away counts as lost
+    but takes nobody out of the months' books: the history never counted them in."""
+    m1, m2 = history
+    before = figures(m1_report(history), "customers")
+    stray = portraits.customer("c6", manager=m1)
+    change(stray, previous=m1, to=m2, when=at(2026, 2, 20), fit="D", total=1)
+    report = m1_report(history)
+    assert figures(report, "customers") == before
+    assert figures(report, "lost")["2026-02"] == 1
