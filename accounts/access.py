@@ -87,6 +87,11 @@ def can_view_manager(user, manager) -> bool:
     return is_admin(user) or (is_manager(user) and manager.user_id == user.pk)
 
 
+def can_read_book_report(user, manager) -> bool:
+    """A manager's book report (insights.reports): admins for every manager, a manager for their own."""
+    return can_view_manager(user, manager)
+
+
 def can_edit_manager_profile(user, manager) -> bool:
     """Capabilities, hobbies and the accepting flag; capacity needs `can_set_capacity` as well."""
     return can_view_manager(user, manager)

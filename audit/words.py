@@ -35,6 +35,7 @@ ACTIONS = {
     "matching.undo": _("Assignment undone"),
     "matching.book_transfer": _("Manager's customers moved"),
     "matching.segments": _("Customers grouped"),
+    "reports.exported": _("Report downloaded"),
     "demo.seeded": _("Demo data created"),
 }
 

@@ -35,7 +35,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from matching.models import Strategy
-    from matching.services import run_automatic, segments_compute
+    from insights.services import segments_compute
+    from matching.services import run_automatic
     from matching.services.previews import preview_create
 
     print(f"database: {connection.vendor} ({os.environ['DATABASE_URL']})")

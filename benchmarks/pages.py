@@ -17,6 +17,8 @@ PAGES = [
     ("console managers", "admin", "/console/managers/"),
     ("manager workspace", "manager", "/workspace/"),
     ("manager workspace, class B", "manager", "/workspace/?customer_class=B"),
+    ("manager report", "manager", "/workspace/report/"),
+    ("console reports, every manager", "admin", "/console/reports/"),
     ("customer portrait", "customer", "/me/"),
     ("API customers", "admin-api", "/api/customers"),
     ("API customers, class A", "admin-api", "/api/customers?customer_class=A"),

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import audit, change_requests, customers, dashboard, imports, managers, matching, saved_views, search
+from .views import (
+    audit, change_requests, customers, dashboard, imports, managers, matching, reports, saved_views, search,
+)
 
 app_name = "console"
 
@@ -17,6 +19,10 @@ urlpatterns = [
     path("managers/suggestions/", managers.manager_suggestions, name="manager_suggestions"),
     path("managers/<int:pk>/", managers.manager_edit, name="manager"),
     path("managers/<int:pk>/move-book/", managers.manager_transfer_preview, name="manager_transfer"),
+    path("managers/<int:pk>/report/", reports.manager_report, name="manager_report"),
+    path("managers/<int:pk>/report/export/", reports.manager_report_export, name="manager_report_export"),
+    path("reports/", reports.report_overview, name="report_overview"),
+    path("reports/export/", reports.report_overview_export, name="report_overview_export"),
     path("matching/", matching.matching_home, name="matching"),
     path("matching/preview/", matching.preview_start, name="preview_start"),
     path("matching/segment/", matching.segment_start, name="segment_start"),

@@ -40,13 +40,20 @@ def follow_ups_due(*, manager: ManagerProfile, today: datetime.date | None = Non
 
     `today`: the bank's date (`timezone.localdate()`) unless given.
     """
-    today = today or timezone.localdate()
     return (
-        Contact.objects.filter(customer__manager=manager, next_follow_up__lte=today)
-        .filter(_latest())
+        follow_ups_owed(today=today)
+        .filter(customer__manager=manager)
         .select_related("customer__user", "manager__user")
         .order_by("next_follow_up", "customer__user__username", "pk")
     )
+
+
+def follow_ups_owed(*, today: datetime.date | None = None) -> QuerySet[Contact]:
+    """Every follow-up owed on `today` (the bank's date unless given), in any book: each customer's latest
+    contact whose next follow-up is today or earlier. The one rule; callers narrow it (a manager's book in
+    `follow_ups_due`, a report's books in `insights.reports`)."""
+    today = today or timezone.localdate()
+    return Contact.objects.filter(next_follow_up__lte=today).filter(_latest())
 
 
 def contact_export_rows(*, queryset: QuerySet[Contact] | None = None) -> Iterator[dict]:

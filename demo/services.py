@@ -61,6 +61,7 @@ from customers.models import CustomerProfile
 from customers.signals import portraits_changed
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
+from insights.services import segments_compute
 from matching import services as matching
 from matching.models import MatchingRun, RunKind, Segment, Strategy
 from matching.services.previews import preview_create
@@ -370,7 +371,7 @@ def _history_step(step: HistoryStep, *, admin: User, kinds: dict[int, str], prev
             customer_ids=list(CustomerProfile.objects.filter(customer_class="").values_list("pk", flat=True))
         )
     elif step.action == "segments":
-        matching.segments_compute(actor=actor, k=step.count or None, random_state=0)
+        segments_compute(actor=actor, k=step.count or None, random_state=0)
     elif step.action == "preview":
         return preview_create(actor=actor, strategy=Strategy(step.strategy))
     else:

@@ -78,26 +78,11 @@ def _transfer(job, progress: Progress) -> dict:
     return _run_figures(report.run)
 
 
-def _segment(job, progress: Progress) -> dict:
-    from .services import segments_compute
-
-    for _phase in progress(["segment"], desc="segment"):
-        report = segments_compute(
-            actor=job.actor, k=job.options.get("k"), random_state=int(job.options.get("random_state", 0))
-        )
-    return {
-        "k": report.k,
-        "customers": report.customers,
-        "silhouette": None if report.silhouette is None else round(float(report.silhouette), 4),
-    }
-
-
 WORK = {
     JobKind.RUN: _run,
     JobKind.PREVIEW: _preview,
     JobKind.APPLY: _apply,
     JobKind.UNDO: _undo,
-    JobKind.SEGMENT: _segment,
     JobKind.TRANSFER: _transfer,
 }
 

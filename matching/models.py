@@ -235,5 +235,4 @@ class JobKind(models.TextChoices):
     PREVIEW = "preview", _("Preview")
     APPLY = "apply", _("Apply a preview")
     UNDO = "undo", _("Undo")
-    SEGMENT = "segment", _("Segmentation")
     TRANSFER = "transfer", _("Move a manager's book")

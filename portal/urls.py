@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, change_requests, contacts, customer, search, workspace
+from .views import auth, change_requests, contacts, customer, reports, search, workspace
 
 app_name = "portal"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("workspace/search/", search.search, name="search"),
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
+    path("workspace/report/", reports.workspace_report, name="workspace_report"),
+    path("workspace/report/export/", reports.workspace_report_export, name="workspace_report_export"),
 ]

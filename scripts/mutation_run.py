@@ -78,10 +78,7 @@ T_PLANS = ("matching/tests/test_previews.py", "matching/tests/test_survivors.py"
 T_AVAILABILITY = (
     "managers/tests/test_profile_service.py", "matching/tests/test_survivors.py", "matching/tests/test_previews.py",
 )
-T_SEGMENTS = (
-    "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_segmentation.py",
-    "matching/tests/test_commands.py",
-)
+T_SEGMENTS = ("insights/tests/test_segments.py", "insights/tests/test_segmentation.py")
 T_SIGNALS = (
     "imports/tests/test_reclassify_end_to_end.py", "matching/tests/test_survivors.py",
     "matching/tests/test_services.py",
@@ -243,7 +240,7 @@ MUTANTS = [
            "_reclassify_on_commit([instance.pk])",
            "adding customers from a term's side reclassifies the term's id instead of the customers", T_SIGNALS),
 
-    # matching/services: lock, manual, undo, runs, availability, segments, history
+    # matching/services: lock, manual, undo, runs, availability, history
     Mutant("lock-interrupted-runs", "matching/services/lock.py",
            "            _fail_interrupted_runs(current=run)\n", "",
            "runs left RUNNING by a dead process are never marked failed", T_SERVICES),
@@ -341,27 +338,27 @@ MUTANTS = [
            "        acquire_run_lock(f\"apply of preview {preview.pk} by {actor or 'system'}\")\n", "        pass\n",
            "applying a preview no longer takes the run lock", T_PLANS),
 
-    # matching/segmentation.py and the segments service
-    Mutant("segmentation-k-range-top", "matching/segmentation.py",
+    # insights/segmentation.py and the segments service
+    Mutant("segmentation-k-range-top", "insights/segmentation.py",
            "_K_RANGE = range(MIN_K, 9)", "_K_RANGE = range(MIN_K, 8)",
            "choosing k by silhouette never tries 8 segments", T_SEGMENTS),
-    Mutant("segmentation-requested-k-equal", "matching/segmentation.py",
+    Mutant("segmentation-requested-k-equal", "insights/segmentation.py",
            "if k < MIN_K or (n_customers and k > n_customers):", "if k < MIN_K or (n_customers and k >= n_customers):",
            "asking for as many segments as customers is refused", T_SEGMENTS),
-    Mutant("segmentation-min-k", "matching/segmentation.py",
+    Mutant("segmentation-min-k", "insights/segmentation.py",
            "if k < MIN_K or (n_customers and k > n_customers):", "if k < 1 or (n_customers and k > n_customers):",
            "one segment may be asked for", T_SEGMENTS),
-    Mutant("segmentation-clip-k", "matching/segmentation.py",
+    Mutant("segmentation-clip-k", "insights/segmentation.py",
            "    k = min(k, n)\n", "",
            "a k above the number of customers is not clipped", T_SEGMENTS),
-    Mutant("segmentation-age-band", "matching/segmentation.py",
+    Mutant("segmentation-age-band", "insights/segmentation.py",
            "    if age < 55:\n", "    if age <= 55:\n",
            "a segment with median age 55 is named middle-aged", T_SEGMENTS),
-    Mutant("segmentation-renumber", "matching/segmentation.py",
+    Mutant("segmentation-renumber", "insights/segmentation.py",
            'order = np.argsort(-counts, kind="stable")\n    order = order[counts[order] > 0]',
            'order = np.argsort(counts, kind="stable")\n    order = order[counts[order] > 0]',
            "segment 0 is the smallest segment, not the largest", T_SEGMENTS),
-    Mutant("segments-service-unchecked-k", "matching/services/segments.py",
+    Mutant("segments-service-unchecked-k", "insights/services.py",
            "        k = _checked_k(k, n_customers)\n", "        pass\n",
            "the segments service no longer checks the k asked for", T_SEGMENTS),
 
@@ -375,11 +372,11 @@ MUTANTS = [
     Mutant("selectors-term-order", "matching/selectors.py",
            'model.objects.order_by("order", "name")', 'model.objects.order_by("name")',
            "shared needs and hobbies are listed by name, not in the vocabulary's order", T_PLANNING),
-    Mutant("segments-old-summaries-kept", "matching/services/segments.py",
+    Mutant("segments-old-summaries-kept", "insights/services.py",
            "    )\n    Segment.objects.all().delete()\n    segments = Segment.objects.bulk_create(",
            "    )\n    segments = Segment.objects.bulk_create(",
            "segmenting again keeps the previous segments' summaries beside the new ones", T_SEGMENTS),
-    Mutant("segmentation-silhouette-limit", "matching/segmentation.py",
+    Mutant("segmentation-silhouette-limit", "insights/segmentation.py",
            "        if k > limit:\n", "        if k >= limit:\n",
            "k is never as large as the number of distinct sampled portraits allows", T_SEGMENTS),
     Mutant("availability-unchanged-capacity", "managers/models.py",

@@ -22,7 +22,7 @@ from customers.models import CustomerProfile
 from matching.errors import StalePlan
 from managers.models import ManagerProfile
 from audit.context import current_ip
-from matching.dashboard import dashboard_cached
+from insights.dashboard import dashboard_cached
 from jobs.models import BackgroundJob, JobStatus
 from jobs.registry import job_kind_choices
 from jobs.selectors import job_progress

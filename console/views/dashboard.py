@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from change_requests.selectors import change_request_open_count
 from customers.filters import NOT_CLASSIFIED
-from matching.dashboard import dashboard_cached
+from insights.dashboard import dashboard_cached
 
 from .common import console_page
 

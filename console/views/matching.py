@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
 from imports.jobs import IMPORT_JOB
+from insights.jobs import SEGMENT_JOB
 from jobs.models import BackgroundJob
 from jobs.selectors import job_progress
 from jobs.services import job_enqueue
@@ -78,7 +79,7 @@ def segment_start(request):
     if not form.is_valid():
         messages.error(request, _("k must be between 2 and 20, or empty."))
         return redirect("console:matching")
-    return _enqueue(request, JobKind.SEGMENT, {"k": form.cleaned_data["k"]})
+    return _enqueue(request, SEGMENT_JOB, {"k": form.cleaned_data["k"]})
 
 
 @console_page

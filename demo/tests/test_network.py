@@ -23,7 +23,7 @@ from contacts.selectors import follow_ups_due
 from customers.models import CustomerProfile
 from demo.services import demo_seed
 from managers.models import ManagerProfile
-from matching.dashboard import dashboard_data
+from insights.dashboard import dashboard_data
 from matching.models import Assignment, MatchingRun, RunKind, Segment
 from matching.services.previews import preview_apply, preview_staleness
 

@@ -5,7 +5,6 @@
 - `runs`: automatic runs and book transfers (the run lifecycle);
 - `undo`: restoring what a run changed;
 - `manual`: manual assignment and unlocking;
-- `segments`: K-Means++ segments;
 - `availability`: a manager's capacity and accepting flag;
 - `history`: the one way assignment history rows are built.
 
@@ -20,7 +19,6 @@ from .classify import customers_reclassify
 from .lock import acquire_run_lock, recorded_run
 from .manual import customer_assign, customers_assign, customers_unlock
 from .runs import RunOptions, RunReport, manager_book_transfer, run_automatic
-from .segments import SegmentReport, segments_compute
 from .undo import UndoConflict, UndoRefused, run_undo
 
 __all__ = [
@@ -28,7 +26,6 @@ __all__ = [
     "RunInProgress",
     "RunOptions",
     "RunReport",
-    "SegmentReport",
     "UndoConflict",
     "UndoRefused",
     "acquire_run_lock",
@@ -41,5 +38,4 @@ __all__ = [
     "recorded_run",
     "run_automatic",
     "run_undo",
-    "segments_compute",
 ]

@@ -10,7 +10,6 @@ from matching.services import (
     manager_book_transfer,
     run_automatic,
     run_undo,
-    segments_compute,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,14 +90,6 @@ def test_a_book_transfer_records_its_actor(portraits, staff):
     event = last_event("matching.book_transfer")
     assert event.actor == staff and event.data["manager_id"] == leaving.pk
     assert event.changes == {"accepting_customers": [True, False]}
-
-
-def test_segments_record_their_actor(portraits, staff):
-    for age in (20, 21, 70, 71):
-        portraits.customer(age=age)
-    segments_compute(actor=staff, k=2)
-    event = last_event("matching.segments")
-    assert event.actor == staff and event.data["k"] == 2 and event.data["customers"] == 4
 
 
 def test_availability_records_its_actor(portraits, staff):

@@ -1,15 +1,13 @@
-"""`autoassign` and `segment` as operations run them: options, output, exit codes."""
+"""`autoassign` as operations run it: options, output, exit codes."""
 import io
-import random
 
 import pytest
 from django.core.management import CommandError, call_command
-from sklearn.metrics import adjusted_rand_score
 
 from customers.models import CustomerProfile
-from matching.models import Assignment, MatchingRun, RunKind, Segment, Strategy
+from matching.models import Assignment, MatchingRun, RunKind, Strategy
 
-from .conftest import HOBBIES, SERVICES, refreshed
+from .conftest import SERVICES, refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -101,58 +99,3 @@ class TestAutoassign:
         out, _ = run("autoassign")
         assert "Warning: No active manager" in out
         assert CustomerProfile.objects.get().customer_class == "E"
-
-
-class TestSegment:
-    GROUPS = [
-        # (age, assets, needs, hobbies)
-        (26, "80000.00", SERVICES[0:3], HOBBIES[0:3]),
-        (68, "900000.00", SERVICES[5:8], HOBBIES[5:8]),
-        (45, "30000000.00", SERVICES[10:14], HOBBIES[10:13]),
-    ]
-
-    def _planted(self, portraits, per_group=15):
-        """Three portrait groups with random within-group noise (seeded); returns {customer id: group}."""
-        rng = random.Random(7)
-        truth = {}
-        for group, (age, assets, needs, hobbies) in enumerate(self.GROUPS):
-            for _ in range(per_group):
-                profile = portraits.customer(
-                    age=age + rng.randint(-4, 4),
-                    assets=f"{float(assets) * rng.uniform(0.7, 1.4):.2f}",
-                    needs=rng.sample(needs, rng.randint(2, len(needs))),
-                    hobbies=rng.sample(hobbies, rng.randint(1, len(hobbies))),
-                )
-                truth[profile.pk] = group
-        return truth
-
-    def test_segment_recovers_planted_portrait_groups_and_stores_summaries(self, portraits):
-        truth = self._planted(portraits)
-        out, _ = run("segment")
-        rows = dict(CustomerProfile.objects.values_list("id", "segment"))
-        found = [rows[pk] for pk in truth]
-        assert adjusted_rand_score(list(truth.values()), found) == pytest.approx(1.0)
-        assert Segment.objects.count() == 3
-        assert "45 customers in 3 segments" in out
-        elderly = Segment.objects.get(label=rows[next(pk for pk, g in truth.items() if g == 1)])
-        assert elderly.size == 15 and 66 <= elderly.median_age <= 70
-        assert set(elderly.top_needs) <= set(SERVICES[5:8]) and elderly.name
-
-    def test_explicit_k_and_rerun_replaces_summaries(self, portraits):
-        self._planted(portraits, per_group=6)
-        run("segment", "--k", "2")
-        assert Segment.objects.count() == 2
-        run("segment", "--k", "3")
-        assert sorted(Segment.objects.values_list("label", flat=True)) == [0, 1, 2]
-        assert set(CustomerProfile.objects.values_list("segment", flat=True)) == {0, 1, 2}
-
-    def test_bad_k_is_refused(self, portraits):
-        portraits.customer()
-        with pytest.raises(CommandError, match="at least 2"):
-            run("segment", "--k", "1")
-        with pytest.raises(CommandError, match="more than"):
-            run("segment", "--k", "5")
-
-    def test_no_customers_is_a_warning(self, portraits):
-        out, _ = run("segment")
-        assert "No customers" in out

@@ -44,7 +44,7 @@ def test_an_apply_job_refused_as_stale_fails_with_the_reason(portraits):
 
 
 @pytest.mark.django_db
-def test_run_undo_and_segment_jobs(portraits):
+def test_run_and_undo_jobs(portraits):
     _m1, customers = small_bank(portraits)
     run_job = job_enqueue(kind=JobKind.RUN, actor=None, options={"strategy": "greedy"})
     assert run_job.status == JobStatus.SUCCEEDED and run_job.result["placed"] == 3
@@ -52,8 +52,6 @@ def test_run_undo_and_segment_jobs(portraits):
     assert undo_job.status == JobStatus.SUCCEEDED
     assert MatchingRun.objects.get(pk=undo_job.run_id).kind == RunKind.UNDO
     assert refreshed(customers[0]).manager is None
-    segment_job = job_enqueue(kind=JobKind.SEGMENT, actor=None, options={"k": 2})
-    assert segment_job.status == JobStatus.SUCCEEDED and segment_job.result["customers"] == 3
 
 
 @pytest.mark.worker

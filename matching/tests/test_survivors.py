@@ -2,7 +2,6 @@
 
 Each test names the slip it catches (scripts/mutation_run.py has the mutant); see docs/testing.md.
 """
-import numpy as np
 import pytest
 from django.test.utils import override_settings
 
@@ -11,7 +10,6 @@ from matching.errors import CapacityExceeded, RunInProgress
 from customers.models import CustomerProfile
 from matching.models import Assignment, MatchingRun, PlannedChange
 from matching.services.previews import preview_apply, preview_create
-from matching.segmentation import MIN_K, segment
 from matching.services import (
     customers_assign,
     customers_unlock,
@@ -259,25 +257,6 @@ def test_a_capacity_equal_to_the_book_needs_no_confirmation(portraits):
     assert refreshed(manager).capacity == 3
     with pytest.raises(CapacityExceeded):
         manager_availability_update(manager=manager, actor=None, capacity=2)
-
-
-# --- segments: k is chosen over 2..8 ------------------------------------------------------------------
-
-
-def _blobs(n_blobs, per_blob=12, seed=0):
-    """`n_blobs` tight, well-separated groups: the silhouette is best at exactly `n_blobs` segments."""
-    rng = np.random.default_rng(seed)
-    centres = 20.0 * np.eye(n_blobs)
-    return np.repeat(centres, per_blob, axis=0) + rng.normal(0, 0.1, (n_blobs * per_blob, n_blobs))
-
-
-@pytest.mark.parametrize(("n_blobs", "expected"), [(8, 8), (MIN_K, MIN_K), (11, 8)])
-def test_k_is_chosen_over_two_to_eight(n_blobs, expected):
-    """The README's range, both ends: eight groups are found, more than eight give the top of the range."""
-    result = segment(_blobs(n_blobs))
-    assert result.k == expected
-    assert result.silhouette is not None
-
 
 
 def test_a_long_targeted_load_holds_only_the_customers_asked_for(portraits, monkeypatch):

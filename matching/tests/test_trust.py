@@ -12,6 +12,7 @@ from customers.models import CustomerProfile
 from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob, JobStatus
 from jobs.selectors import job_progress
+from insights.jobs import SEGMENT_JOB
 from matching.models import JobKind, MatchingRun, RunKind, RunStatus
 from matching.services import customers_assign, run_automatic, run_undo
 from matching.services import undo as undo_module
@@ -181,7 +182,7 @@ class TestRunFaults:
         dead = BackgroundJob.objects.create(kind=JobKind.RUN, status=JobStatus.RUNNING, started_at=long_ago)
         # Still waiting for the lock (started within the wait), and kinds that do not take the lock first:
         waiting = BackgroundJob.objects.create(kind=JobKind.UNDO, status=JobStatus.RUNNING, started_at=timezone.now())
-        segmenting = BackgroundJob.objects.create(kind=JobKind.SEGMENT, status=JobStatus.RUNNING, started_at=long_ago)
+        segmenting = BackgroundJob.objects.create(kind=SEGMENT_JOB, status=JobStatus.RUNNING, started_at=long_ago)
         importing = BackgroundJob.objects.create(kind=IMPORT_JOB, status=JobStatus.RUNNING, started_at=long_ago)
         run_automatic()
         dead.refresh_from_db()

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "imports",
     "demo",
     "change_requests",
+    # analysis: segments, the dashboard's figures, reports
+    "insights",
     # surfaces
     "portal",
     "console",

@@ -154,6 +154,7 @@ class World:
             "console:customer": self.customer.pk, "console:customer_assign": self.customer.pk,
             "console:customer_unlock": self.customer.pk, "console:customer_deactivate": self.customer.pk,
             "console:manager": self.manager.pk, "console:manager_transfer": self.manager.pk,
+            "console:manager_report": self.manager.pk, "console:manager_report_export": self.manager.pk,
             "console:preview": self.preview.pk, "console:preview_apply": self.preview.pk,
             "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
@@ -262,6 +263,10 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:saved_view_delete": console(405, 302),
     "console:change_requests": console(200, 200),
     "console:change_request": console(200, 200),  # a POST without a decision shows the page again
+    "console:manager_report": console(200, 405),
+    "console:manager_report_export": console(200, 405),
+    "console:report_overview": console(200, 405),
+    "console:report_overview_export": console(200, 405),
     "portal:home": page(302, 302, 302, 302, 302, 302, 302),
     "portal:login": page(200, 302, 302, 302, 302, 302, 302),
     "portal:logout": {"get": (405,) * len(ROLES), "post": (302,) * len(ROLES)},
@@ -276,6 +281,13 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "portal:workspace_contact_create": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_contact_edit": page(LOGIN, 403, 403, 200, 404, 404, 403),
     "portal:workspace_profile": page(LOGIN, 403, 403, 200, 200, 200, 403),
+    # A manager's report is their own book's: there is no other manager's to ask for.
+    "portal:workspace_report": {
+        "get": (LOGIN, 403, 403, 200, 200, 200, 403), "post": (LOGIN, 403, 403, 405, 405, 405, 403),
+    },
+    "portal:workspace_report_export": {
+        "get": (LOGIN, 403, 403, 200, 200, 200, 403), "post": (LOGIN, 403, 403, 405, 405, 405, 403),
+    },
     "portal:search": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "portal:change_request": page(LOGIN, 200, 200, 403, 403, 403, 403),  # an empty POST shows the form's errors
     "api:login": everyone("post", 400),

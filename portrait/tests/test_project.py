@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 BASE_DIR = Path(settings.BASE_DIR)
-PURE_MODULES = ["matching/engine.py", "matching/segmentation.py", "demo/generators.py"]
+PURE_MODULES = ["matching/engine.py", "insights/segmentation.py", "demo/generators.py"]
 
 
 @pytest.mark.django_db

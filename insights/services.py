@@ -1,4 +1,6 @@
-"""Segments: K-Means++ over every portrait, stored on each customer and summarised per segment."""
+"""Insights' writes: segments (K-Means++ over every portrait, stored on each customer and summarised per
+segment in `matching.models.Segment` rows, the table staying where it was created), and the audit record
+of a report leaving the system."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,11 +14,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
+from managers.models import ManagerProfile
 from core.bulk import bulk_set
 
-from .. import segmentation
-from ..models import Segment
-from ..selectors import portrait_figures
+from matching.models import Segment
+from matching.selectors import portrait_figures
+
+from . import segmentation
 
 
 @dataclass(frozen=True)
@@ -82,4 +86,14 @@ def _segment(figures, *, k: int | None, random_state: int) -> SegmentReport:
     )
     return SegmentReport(
         k=result.k, silhouette=result.silhouette, segments=segments, customers=len(figures.customer_ids)
+    )
+
+
+def report_export_record(*, actor: User | None, file_name: str, manager: ManagerProfile | None) -> None:
+    """Record that a report left the system as a file: who, which file, whose book (None: every manager's).
+    Every report download calls it, as every customer export calls `customers_export_record`."""
+    audit_record(
+        actor=actor, action="reports.exported", target=manager, target_type=ManagerProfile._meta.label_lower,
+        summary=file_name,
+        data={"file": file_name, "manager": manager.pk if manager else None},
     )

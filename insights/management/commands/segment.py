@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from matching.services import segments_compute
+from insights.services import segments_compute
 
 
 class Command(BaseCommand):

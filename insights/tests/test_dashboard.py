@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from customers.models import CustomerProfile
 from matching.current_scores import customer_scores, manager_mean_scores
-from matching.dashboard import dashboard_data
+from insights.dashboard import dashboard_data
 from matching.services import run_automatic
 
-from .conftest import HOBBIES, SERVICES
+from matching.tests.conftest import HOBBIES, SERVICES
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_empty_bank_has_no_figures(db):
 
 def test_the_cached_dashboard_follows_every_audited_write(manager, customer, superuser, settings):
     from audit.services import audit_record
-    from matching.dashboard import dashboard_cached
+    from insights.dashboard import dashboard_cached
 
     settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 0
 
@@ -104,7 +104,7 @@ def test_a_burst_of_audited_writes_is_summed_up_at_most_once_per_refresh_interva
 ):
     """Customers edit portraits all day: each edit must not make the next dashboard view compute it all."""
     from audit.services import audit_record
-    from matching.dashboard import dashboard_cached
+    from insights.dashboard import dashboard_cached
 
     settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 3600
     assert dashboard_cached().kpis["unassigned"] == 1

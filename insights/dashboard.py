@@ -22,8 +22,8 @@ from audit.models import AuditEvent
 from customers.models import CustomerClass, CustomerProfile
 from managers.selectors import managers_with_load
 
-from .current_scores import score_histogram
-from .models import MatchingRun, RunKind, RunStatus, Segment
+from matching.current_scores import score_histogram
+from matching.models import MatchingRun, RunKind, RunStatus, Segment
 
 TOP_OCCUPATIONS = 8
 MONTHS = 12

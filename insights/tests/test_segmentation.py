@@ -7,8 +7,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
 from core.testing.hypothesis import examples
-from matching import segmentation
-from matching.segmentation import (
+from insights import segmentation
+from insights.segmentation import (
     SegmentResult,
     SegmentSummary,
     choose_k,

@@ -1,0 +1,149 @@
+"""The report pages: an admin's for every manager and the overview, a manager's own in the workspace; the
+figures on screen and in the .xlsx, the download in the audit log, constant queries, both languages."""
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from audit.models import AuditEvent
+from insights.reports import MONTHS
+
+from .test_reports import change, contact, request_
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def book(portraits):
+    """m1 gained two customers this month (fits A and C, scores 4 and 2), one asked for another manager
+    and was called; m2 has one customer."""
+    m1, m2 = portraits.manager("m1"), portraits.manager("m2")
+    now = timezone.now()
+    first, second, third = portraits.customer("c1"), portraits.customer("c2"), portraits.customer("c3")
+    change(first, to=m1, when=now - timedelta(seconds=5), fit="A", total=4)
+    change(second, to=m1, when=now - timedelta(seconds=5), fit="C", total=2)
+    change(third, to=m2, when=now - timedelta(seconds=5), fit="B", total=3)
+    request_(first, manager=m1, asked=now - timedelta(seconds=4))
+    contact(second, manager=m1, when=now - timedelta(seconds=3))
+    return m1, m2
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="bank_admin", role=Role.ADMIN, is_staff=True))
+    return client
+
+
+def this_month(html: str) -> dict[str, str]:
+    """The figures of this month's row of the report table: {figure: text}."""
+    month = timezone.localdate().strftime("%Y-%m")
+    row = html[html.index(f'data-month="{month}"'):]
+    row = row[: row.index("</tr>")]
+    return dict(re.findall(r'data-figure="([a-z_A-E]+)">([^<]*)<', row))
+
+
+def test_the_admin_reads_a_managers_report_with_its_chart_and_table(admin_client, book):
+    m1, _m2 = book
+    response = admin_client.get(reverse("console:manager_report", args=[m1.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="report-book"' in html and 'aria-describedby="report-table"' in html and 'id="report-data"' in html
+    assert "insights/book_report.js" in html and "chart.umd.min.js" in html
+    figures = this_month(html)
+    assert figures["customers"] == "2" and figures["fit_A"] == "1" and figures["fit_C"] == "1"
+    assert figures["mean_score"] == "3.0" and figures["gained"] == "2" and figures["lost"] == "0"
+    assert figures["requests_opened"] == "1" and figures["contacts"] == "1"
+    assert html.count("<tr data-month=") == MONTHS
+
+
+def test_the_report_speaks_chinese(admin_client, book):
+    response = admin_client.get(reverse("console:manager_report", args=[book[0].pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = response.content.decode()
+    assert "月末客户数" in html and "下载" in html
+
+
+def test_the_overview_sums_every_book_and_lists_each_manager(admin_client, book):
+    response = admin_client.get(reverse("console:report_overview"))
+    html = response.content.decode()
+    assert this_month(html)["customers"] == "3" and this_month(html)["gained"] == "3"
+    for manager in book:
+        assert f'data-manager="{manager.user.username}"' in html
+        assert reverse("console:manager_report", args=[manager.pk]) in html
+
+
+def test_the_managers_list_and_a_managers_page_link_to_the_reports(admin_client, book):
+    m1 = book[0]
+    listing = admin_client.get(reverse("console:managers")).content.decode()
+    assert reverse("console:manager_report", args=[m1.pk]) in listing and reverse("console:report_overview") in listing
+    page = admin_client.get(reverse("console:manager", args=[m1.pk])).content.decode()
+    assert reverse("console:manager_report", args=[m1.pk]) in page
+
+
+def test_a_manager_reads_their_own_books_report_in_the_workspace(client, book):
+    m1, _m2 = book
+    client.force_login(m1.user)
+    assert reverse("portal:workspace_report") in client.get(reverse("portal:workspace")).content.decode()
+    figures = this_month(client.get(reverse("portal:workspace_report")).content.decode())
+    assert figures["customers"] == "2" and figures["gained"] == "2"
+    assert client.get(reverse("console:manager_report", args=[m1.pk])).status_code == 403
+
+
+def test_a_customer_reads_no_report(client, book):
+    client.force_login(book[0].customers.first().user)
+    for url in (reverse("portal:workspace_report"), reverse("portal:workspace_report_export"),
+                reverse("console:report_overview"), reverse("console:manager_report", args=[book[0].pk])):
+        assert client.get(url).status_code == 403
+
+
+def _sheet(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return rows[0], {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+
+
+def test_a_download_holds_the_report_and_is_audited(admin_client, book):
+    m1 = book[0]
+    response = admin_client.get(reverse("console:manager_report_export", args=[m1.pk]))
+    header, months = _sheet(response)
+    row = months[timezone.localdate().strftime("%Y-%m")]
+    assert len(months) == MONTHS
+    assert row["Customers at the month's end"] == 2 and row["Match fit A"] == 1 and row["Customers gained"] == 2
+    event = AuditEvent.objects.get(action="reports.exported")
+    assert event.actor.username == "bank_admin" and event.target_id == str(m1.pk)
+    assert event.summary == response["Content-Disposition"].split('"')[1] and event.summary.endswith(".xlsx")
+
+
+def test_a_managers_own_download_is_in_their_language_and_audited(client, book):
+    m1 = book[0]
+    client.force_login(m1.user)
+    header, _months = _sheet(client.get(reverse("portal:workspace_report_export"), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert header[:2] == ("月份", "月末客户数")
+    assert AuditEvent.objects.get(action="reports.exported").actor == m1.user
+
+
+def test_the_overview_download_is_every_book(admin_client, book):
+    _header, months = _sheet(admin_client.get(reverse("console:report_overview_export")))
+    assert months[timezone.localdate().strftime("%Y-%m")]["Customers at the month's end"] == 3
+    assert AuditEvent.objects.get(action="reports.exported").target_id == ""
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_report_pages_take_the_same_queries_whatever_the_book(
+    admin_client, book, portraits, extra, django_assert_max_num_queries
+):
+    m1 = book[0]
+    now = timezone.now()
+    for i in range(extra):
+        customer = portraits.customer()
+        change(customer, to=m1, when=now - timedelta(days=40 * (i % 9)), fit="ABCDE"[i % 5], total=i % 6)
+        contact(customer, manager=m1, when=now - timedelta(days=i), follow_up=timezone.localdate() - timedelta(days=1))
+    with django_assert_max_num_queries(9):
+        assert admin_client.get(reverse("console:manager_report", args=[m1.pk])).status_code == 200
+    with django_assert_max_num_queries(17):
+        assert admin_client.get(reverse("console:report_overview")).status_code == 200
