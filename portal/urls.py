@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, change_requests, contacts, customer, search, workspace
+from .views import auth, change_requests, contacts, customer, notifications, search, workspace
 
 app_name = "portal"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     ),
     path("workspace/search/", search.search, name="search"),
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]
