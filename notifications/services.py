@@ -42,8 +42,8 @@ def notifications_record(
     """Tell the customer, the new manager and the previous one of each move, dated `at` (when it was
     written), then queue their mail once committed; returns the batch's id.
 
-    Four queries whatever the number of moves: the customers' users, the managers' users, one insert
-    (`core.bulk.bulk_insert_columns`: one executemany) and the savepoint.
+    The same queries whatever the number of moves: the customers' users, the managers' users and one
+    insert (`core.bulk.bulk_insert_columns`: one executemany), in a transaction (or a savepoint).
     """
     batch = uuid.uuid4()
     customer_users = _customer_users({customer_id for customer_id, _previous, _new in moves})
@@ -70,7 +70,9 @@ def notifications_record(
         Notification, columns=columns,
         constants={"kind": ChangeCause(cause).value, "run_id": run_id, "batch": batch, "created_at": at},
     )
-    transaction.on_commit(lambda: notifications_mail_task.delay(str(batch)))
+    # Robust: the change is committed whatever becomes of its mail (without a broker the task runs right
+    # here, and a mail server that is down must not turn a done change into an error page).
+    transaction.on_commit(lambda: notifications_mail_task.delay(str(batch)), robust=True)
     return batch
 
 

@@ -1,5 +1,9 @@
-"""The mail task: a thin wrapper around `mail.notifications_mail_send`, retried when the mail server fails
-(a retry sends only what is left: each sent mail marks its notifications e-mailed)."""
+"""The mail task: a thin wrapper around `mail.notifications_mail_send`, retried by the worker when the mail
+server fails (a retry sends only what is left: each sent chunk marks its notifications e-mailed).
+
+Without a broker the task runs in-process (`CELERY_TASK_ALWAYS_EAGER`), where Celery does not retry: the
+failure is logged (the queuing `on_commit` is robust) and the notifications stay in the inbox, not e-mailed.
+"""
 from __future__ import annotations
 
 import uuid
