@@ -60,7 +60,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(audience__in=Audience.values), name="notification_audience_valid"),
+            models.CheckConstraint(
+                condition=models.Q(audience__in=Audience.values), name="notification_audience_valid"
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=ChangeCause.values), name="notification_kind_valid"),
         ]
 

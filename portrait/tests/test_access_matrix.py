@@ -284,8 +284,12 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "portal:change_request": page(LOGIN, 200, 200, 403, 403, 403, 403),  # an empty POST shows the form's errors
     # Everyone's own inbox (an empty POST shows the e-mail settings' errors); marking read: one's own only.
     "portal:notifications": page(LOGIN, 200, 200, 200, 200, 200, 200),
-    "portal:notifications_read": {"get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 302, 302, 302, 302, 302)},
-    "portal:notification_read": {"get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 404, 404, 404, 404, 404)},
+    "portal:notifications_read": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 302, 302, 302, 302, 302),
+    },
+    "portal:notification_read": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 404, 404, 404, 404, 404),
+    },
     "api:login": everyone("post", 400),
     "api:refresh": everyone("post", 400),
     "api:verify": {"post": (401, 200, 200, 200, 200, 200, 200)},
