@@ -52,6 +52,14 @@ def notifications_mail_send(*, batch: uuid.UUID) -> int:
         .select_related(
             "recipient__notification_settings", "customer__user", "previous_manager__user", "new_manager__user",
         )
+        # What the mail says, nothing more: parsing the people's other columns (dates) took half the time.
+        .only(
+            "audience", "kind", "recipient__email", "recipient__name", "recipient__username",
+            "recipient__notification_settings__language", *(
+                f"{person}__{field}" for person in ("customer__user", "previous_manager__user", "new_manager__user")
+                for field in ("name", "username")
+            ),
+        )
         .order_by("recipient_id", "audience", "customer__user__username")
     )
     mails = [
