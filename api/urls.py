@@ -34,6 +34,7 @@ urlpatterns = [
     path("change-requests/<id:id>/decline", change_requests.ChangeRequestDeclineView.as_view(),
          name="change-request-decline"),
     path("notifications", notifications.NotificationListView.as_view(), name="notifications"),
+    path("notifications/settings", notifications.NotificationSettingsView.as_view(), name="notification-settings"),
     path("notifications/<id:id>/read", notifications.NotificationReadView.as_view(), name="notification-read"),
     path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
     path("health", system.HealthView.as_view(), name="health"),

@@ -74,3 +74,16 @@ def test_the_schema_documents_both_endpoints():
     component = schema["components"]["schemas"][page["$ref"].rsplit("/", 1)[1]]
     assert {"unread", "count", "results"} <= set(component["required"])
     assert "404" in schema["paths"]["/api/notifications/{id}/read"]["post"]["responses"]
+
+
+def test_ones_own_e_mail_settings_read_and_changed(customer_with_manager):
+    api = _api(customer_with_manager.user)
+    assert api.get("/api/notifications/settings").json() == {"email_enabled": True, "language": ""}
+
+    changed = api.patch("/api/notifications/settings", {"email_enabled": False}, format="json")
+    refused = api.patch("/api/notifications/settings", {"language": "fr"}, format="json")
+
+    assert changed.json() == {"email_enabled": False, "language": ""}
+    assert refused.status_code == 400 and "language" in refused.json()["errors"]
+    wishes = customer_with_manager.user.notification_settings
+    assert wishes.email_enabled is False

@@ -1,20 +1,22 @@
 """The signed-in user's notifications: `GET /api/notifications` (newest first, pages, with the `unread`
-count) and `POST /api/notifications/{id}/read`. Anyone else's notification is a 404: nobody learns it exists.
+count), `POST /api/notifications/{id}/read`, and their e-mail settings (`GET/PATCH /api/notifications/settings`).
+Anyone else's notification is a 404: nobody learns it exists.
 
 People are named by user id, as everywhere in the API (`customer_id`, `previous_manager_id`, `new_manager_id`).
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import api_permission, is_signed_in
+from accounts.access import api_permission, can_use_notifications
 from notifications.models import Notification
-from notifications.selectors import notifications_of, unread_count
-from notifications.services import notification_mark_read
+from notifications.selectors import notification_settings_of, notifications_of, unread_count
+from notifications.services import notification_mark_read, notification_settings_update
 
 from ..pagination import PagePagination
 from .common import error_responses, id_parameter
@@ -77,7 +79,7 @@ class NotificationListView(generics.ListAPIView):
 
     serializer_class = NotificationSerializer
     pagination_class = InboxPagination
-    permission_classes = [api_permission(is_signed_in)]
+    permission_classes = [api_permission(can_use_notifications)]
 
     def get_queryset(self):
         return notifications_of(self.request.user)
@@ -91,7 +93,7 @@ class NotificationListView(generics.ListAPIView):
 class NotificationReadView(APIView):
     """Mark one of one's own notifications read (already read: unchanged)."""
 
-    permission_classes = [api_permission(is_signed_in)]
+    permission_classes = [api_permission(can_use_notifications)]
 
     @extend_schema(
         tags=["notifications"], request=None, parameters=[id_parameter("The notification's id.")],
@@ -103,3 +105,35 @@ class NotificationReadView(APIView):
             raise Http404
         notification = notification_mark_read(notification=notification, user=request.user)
         return Response(NotificationSerializer(notification).data)
+
+
+class NotificationSettingsSerializer(serializers.Serializer):
+    email_enabled = serializers.BooleanField(help_text="Whether notifications also come by e-mail.")
+    language = serializers.ChoiceField(
+        choices=[("", "the site's"), *settings.LANGUAGES], allow_blank=True,
+        help_text="The e-mail's language; empty: the site's (LANGUAGE_CODE).",
+    )
+
+
+class NotificationSettingsView(APIView):
+    """One's own e-mail settings: whether notifications come by e-mail too, and in which language."""
+
+    permission_classes = [api_permission(can_use_notifications)]
+
+    @extend_schema(tags=["notifications"], responses={200: NotificationSettingsSerializer, **error_responses(401)})
+    def get(self, request):
+        return Response(NotificationSettingsSerializer(notification_settings_of(request.user)).data)
+
+    @extend_schema(
+        tags=["notifications"], request=NotificationSettingsSerializer,
+        responses={200: NotificationSettingsSerializer, **error_responses(400, 401)},
+    )
+    def patch(self, request):
+        body = NotificationSettingsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        current = notification_settings_of(request.user)
+        wishes = notification_settings_update(
+            user=request.user, actor=request.user,
+            **{"email_enabled": current.email_enabled, "language": current.language, **body.validated_data},
+        )
+        return Response(NotificationSettingsSerializer(wishes).data)

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import access_required, is_signed_in
+from accounts.access import access_required, can_use_notifications
 from notifications.selectors import notification_settings_of, notifications_of
 from notifications.services import (
     notification_mark_read,
@@ -23,7 +23,7 @@ from ..notification_forms import NotificationSettingsForm
 PAGE_SIZE = 20
 
 
-@access_required(is_signed_in)
+@access_required(can_use_notifications)
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     """The inbox, and the e-mail wishes (POST). Queries: session and user (2), the wishes (1), the count and
@@ -45,7 +45,7 @@ def _back_to_inbox(request):
     return redirect(reverse("portal:notifications") + (f"?page={page}" if page.isdigit() and page != "1" else ""))
 
 
-@access_required(is_signed_in)
+@access_required(can_use_notifications)
 @require_POST
 def notification_read(request, pk: int):
     """Mark one of one's own notifications read; anyone else's is a 404."""
@@ -56,7 +56,7 @@ def notification_read(request, pk: int):
     return _back_to_inbox(request)
 
 
-@access_required(is_signed_in)
+@access_required(can_use_notifications)
 @require_POST
 def notifications_read(request):
     """Mark all of one's notifications read."""

@@ -327,6 +327,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "api:change-request-decline": admin_api("post", 200),
     "api:notifications": {"get": (401, 200, 200, 200, 200, 200, 200)},
     "api:notification-read": {"post": (401, 200, 404, 404, 404, 404, 404)},
+    "api:notification-settings": {"get": (401, 200, 200, 200, 200, 200, 200),
+                                  "patch": (401, 200, 200, 200, 200, 200, 200)},
     "api:vocabulary": {"get": (401, 200, 200, 200, 200, 200, 200)},
     "api:health": everyone("get", 200),
     "api:schema": everyone("get", 200),
