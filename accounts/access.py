@@ -189,6 +189,13 @@ def change_requests_visible_to(user, requests: QuerySet) -> QuerySet:
     return requests.none()
 
 
+# --- notifications ------------------------------------------------------------------------------
+# Everyone signed in has an inbox and reads, marks read and sets the e-mail of their own notifications only
+# (the selectors start from the user's own: anyone else's is a 404).
+
+can_use_notifications = is_signed_in
+
+
 def home_url_name(user) -> str:
     """Where each role lands after signing in (URL names of the surfaces)."""
     if is_admin(user):

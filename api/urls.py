@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .v1 import auth, change_requests, contacts, customers, managers, matching, system
+from .v1 import auth, change_requests, contacts, customers, managers, matching, notifications, system
 from .v1.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -33,6 +33,9 @@ urlpatterns = [
          name="change-request-approve"),
     path("change-requests/<id:id>/decline", change_requests.ChangeRequestDeclineView.as_view(),
          name="change-request-decline"),
+    path("notifications", notifications.NotificationListView.as_view(), name="notifications"),
+    path("notifications/settings", notifications.NotificationSettingsView.as_view(), name="notification-settings"),
+    path("notifications/<id:id>/read", notifications.NotificationReadView.as_view(), name="notification-read"),
     path("vocabulary", system.VocabularyView.as_view(), name="vocabulary"),
     path("health", system.HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

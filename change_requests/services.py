@@ -17,6 +17,7 @@ from audit.services import audit_record
 from core.errors import Conflict
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
+from matching.events import ChangeCause
 from matching.services import customer_assign
 
 from .models import ChangeRequest, RequestStatus
@@ -85,7 +86,7 @@ def change_request_approve(
         raise ValidationError({"manager": _("Choose a manager other than the current one.")}, code="same_manager")
     previous = customer.manager
     customer_assign(
-        customer=customer, manager=manager, actor=actor,
+        customer=customer, manager=manager, actor=actor, cause=ChangeCause.CHANGE_REQUEST,
         note=_("Request #%(id)d for another manager") % {"id": change_request.pk},
     )
     change_request.status = RequestStatus.APPROVED

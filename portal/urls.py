@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, change_requests, contacts, customer, reports, search, workspace
+from .views import auth, change_requests, contacts, customer, notifications, reports, search, workspace
 
 app_name = "portal"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("workspace/profile/", workspace.workspace_profile, name="workspace_profile"),
     path("workspace/report/", reports.workspace_report, name="workspace_report"),
     path("workspace/report/export/", reports.workspace_report_export, name="workspace_report_export"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from notifications.selectors import unread_count
 
 register = template.Library()
 
@@ -81,3 +82,44 @@ def search_url(context) -> str:
             except NoReverseMatch:
                 continue
     return ""
+
+
+@dataclass(frozen=True)
+class Bell:
+    url: str
+    unread: int
+
+    @property
+    def label(self) -> str:
+        """The count as the badge shows it: beyond 99, "99+"."""
+        return "99+" if self.unread > 99 else str(self.unread)
+
+
+@register.simple_tag(takes_context=True)
+def notification_bell(context) -> Bell | None:
+    """The bell in the navigation: the inbox and the unread count (one query), for anyone signed in."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not access.is_signed_in(user):
+        return None
+    try:
+        url = reverse("portal:notifications")
+    except NoReverseMatch:  # the portal not installed in this deployment
+        return None
+    return Bell(url=url, unread=unread_count(user))
+
+
+@register.simple_tag(takes_context=True)
+def notification_url(context, notification) -> str:
+    """Where a notification leads its reader: a customer to their portrait, an admin to the customer in the
+    console, a manager to the customer in their workspace while the customer is in their book, else to their
+    book (a customer who left it is no longer theirs to open)."""
+    user = context["request"].user
+    customer = notification.customer
+    if access.can_use_portrait_page(user):
+        return reverse("portal:me")
+    if access.can_use_console(user):
+        return reverse("console:customer", args=[customer.pk])
+    if access.can_use_workspace(user) and access.can_view_customer(user, customer):
+        return reverse("portal:workspace_customer", args=[customer.pk])
+    return reverse("portal:workspace")

@@ -23,6 +23,8 @@ from contacts.tests.factories import ContactFactory
 from jobs.models import BackgroundJob
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
+from notifications.services import notification_settings_update
+from notifications.tests.factories import NotificationFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 from vocabularies.models import Service
 
@@ -30,7 +32,8 @@ pytestmark = pytest.mark.django_db
 
 READ_ONLY = {"jobs.backgroundjob",
              "matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
-             "contacts.contact", "change_requests.changerequest"}
+             "contacts.contact", "change_requests.changerequest", "notifications.notification",
+             "notifications.notificationsettings"}
 # simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
 NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
                "axes.accessfailurelog"}
@@ -67,6 +70,8 @@ def one_of_everything(manager, customer, services, hobbies):
     ContactFactory(customer=customer)
     BackgroundJob.objects.create(kind="matching.run", options={"strategy": "optimal"}, result={"run": 1})
     ChangeRequestFactory(customer=customer)
+    notification_settings_update(user=customer.user, actor=customer.user, email_enabled=False, language="")
+    NotificationFactory(customer=customer)
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
     attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
                "path_info": "/admin/login/"}

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from change_requests.tests.factories import ChangeRequestFactory
 from core.testing.hypothesis import examples
 from customers.tests.factories import CustomerFactory
+from notifications.tests.factories import NotificationFactory
 
 from .conftest import bearer
 
@@ -66,6 +67,7 @@ def test_every_operation_answers_within_the_schema(role, two_books, services):
         "runs": itertools.cycle([run["run"], preview["run"]]),
         "jobs": itertools.cycle([run["id"], preview["id"]]),
         "change-requests": itertools.cycle([ChangeRequestFactory(customer=two_books.customer).pk]),
+        "notifications": itertools.cycle([NotificationFactory(customer=two_books.customer).pk]),
     }
     aim_at_real = itertools.cycle([True, False])
     checked = []

@@ -1,6 +1,7 @@
 """The assignment history and what a run writes: the one field mapping of a change to its history row,
-and the one path that writes a run's changes (customers' managers and classes, then their history),
-used by automatic runs, book moves, applied previews, undo and manual assignment."""
+the one path that writes a run's changes (customers' managers and classes, then their history), used by
+automatic runs, book moves, applied previews, undo and manual assignment, and the one announcement of
+those changes (`events.managers_changed`) that every such write sends."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -12,6 +13,7 @@ from accounts.models import User
 from core.bulk import bulk_insert_columns, bulk_set_columns
 from customers.models import CustomerProfile
 
+from ..events import ChangeCause, managers_changed
 from ..models import Assignment, MatchingRun
 from ..planning import Change
 
@@ -53,11 +55,20 @@ def assignment_columns(
     return columns, _constants(run, actor, note)
 
 
+def managers_changed_announce(
+    *, changes: Sequence[Change], run: MatchingRun | None, cause: ChangeCause, actor: User | None
+) -> None:
+    """Tell the apps above (notifications) whose manager changed, once per write, inside its transaction."""
+    if changes:
+        managers_changed.send(sender=MatchingRun, changes=changes, run=run, cause=cause, actor=actor)
+
+
 def run_changes_write(
     *,
     changes: Sequence[Change],
     run: MatchingRun | None,
     actor: User | None,
+    cause: ChangeCause,
     note: str = "",
     lock: bool | None = None,
     reclassified: Mapping[int, str] | None = None,
@@ -88,3 +99,4 @@ def run_changes_write(
         )
     history, constants = assignment_columns(changes, run=run, actor=actor, note=note)
     bulk_insert_columns(Assignment, columns=history, constants=constants)
+    managers_changed_announce(changes=changes, run=run, cause=cause, actor=actor)

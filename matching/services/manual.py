@@ -17,11 +17,12 @@ from managers.models import ManagerProfile
 from managers.selectors import manager_load
 from core.bulk import bulk_set
 
+from ..events import ChangeCause
 from ..models import Assignment, Reason
 from ..planning import change_to
 from ..scoring import snapshot_scores
 from ..selectors import matching_snapshot
-from .history import assignment_rows
+from .history import assignment_rows, managers_changed_announce
 from .lock import acquire_run_lock
 
 WRITE_BATCH = 1000
@@ -29,12 +30,18 @@ WRITE_BATCH = 1000
 
 @transaction.atomic
 def customers_assign(
-    *, customer_ids: Collection[int], manager: ManagerProfile, actor: User | None, note: str = ""
+    *,
+    customer_ids: Collection[int],
+    manager: ManagerProfile,
+    actor: User | None,
+    note: str = "",
+    cause: ChangeCause = ChangeCause.MANUAL,
 ) -> list[Assignment]:
     """Assign customers to one manager by hand and lock them against automatic runs.
 
     Refused as a whole when the manager's account is inactive, the manager is not accepting
-    customers, or they would not all fit: capacity holds for manual assignments too.
+    customers, or they would not all fit: capacity holds for manual assignments too. `cause` says why
+    to those told of the change (an approved request for another manager is one).
     """
     try:  # the reason is free text: the model's rule for it (`core.text`), normalised as stored
         note = Assignment._meta.get_field("note").clean(note, None)
@@ -85,14 +92,20 @@ def customers_assign(
         }
         for change in changes
     ])
+    managers_changed_announce(changes=changes, run=None, cause=cause, actor=actor)
     return assignments
 
 
 def customer_assign(
-    *, customer: CustomerProfile, manager: ManagerProfile, actor: User | None, note: str = ""
+    *,
+    customer: CustomerProfile,
+    manager: ManagerProfile,
+    actor: User | None,
+    note: str = "",
+    cause: ChangeCause = ChangeCause.MANUAL,
 ) -> Assignment:
     """Assign one customer by hand (see `customers_assign`)."""
-    return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note)[0]
+    return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note, cause=cause)[0]
 
 
 @transaction.atomic

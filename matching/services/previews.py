@@ -27,6 +27,7 @@ from managers.models import ManagerProfile
 from managers.selectors import managers_with_load
 
 from .. import engine
+from ..events import ChangeCause
 from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
 
 from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
@@ -346,8 +347,8 @@ def preview_apply(*, preview: MatchingRun, actor: User | None, progress: Progres
             planned = list(preview.planned_changes.all())
             changes = _applied_changes(planned)
             run_changes_write(
-                changes=changes, run=run, actor=actor, lock=False if transfer_of else None,
-                note=_("Applied from preview %(id)s") % {"id": preview.pk},
+                changes=changes, run=run, actor=actor, cause=ChangeCause.PLAN_APPLIED,
+                lock=False if transfer_of else None, note=_("Applied from preview %(id)s") % {"id": preview.pk},
             )
             run_finish(
                 run,

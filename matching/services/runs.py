@@ -17,6 +17,7 @@ from accounts.models import User
 from managers.models import ManagerProfile
 
 from .. import engine
+from ..events import ChangeCause
 from ..models import MatchingRun, Reason, RunKind, Strategy
 from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import snapshot_scores
@@ -71,7 +72,7 @@ def run_automatic(
     with recorded_run(run, lock_holder=f"autoassign by {actor or 'system'}"):
         return _run(
             run, options=options, placing=lambda s: placing_mask(s, rebalance=options.rebalance), progress=progress,
-            action="matching.run",
+            action="matching.run", cause=ChangeCause.AUTOMATIC_RUN,
             audit_data=lambda changes: {
                 "strategy": options.strategy, "rebalance": options.rebalance, "changes": len(changes)
             },
@@ -105,7 +106,8 @@ def manager_book_transfer(
 
         return _run(
             run, options=options, placing=book, eligible_override=others, unlock=True, keep_unplaced=True,
-            progress=progress, action="matching.book_transfer", audit_summary=str(manager.user),
+            progress=progress, action="matching.book_transfer", cause=ChangeCause.BOOK_MOVE,
+            audit_summary=str(manager.user),
             audit_changes={"accepting_customers": (was_accepting, False)},
             audit_data=lambda changes: {
                 "manager_id": manager.pk, "moved": len(changes), "left": run.customers_unassigned
@@ -120,6 +122,7 @@ def _run(
     placing: Callable[[Snapshot], np.ndarray],
     progress: Progress,
     action: str,
+    cause: ChangeCause,
     audit_data: Callable[[list[Change]], dict],
     audit_summary: str | None = None,
     audit_changes: dict | None = None,
@@ -143,7 +146,7 @@ def _run(
     with phases("write"):
         moved = managers_after(snapshot, plan, keep_unplaced=keep_unplaced) != snapshot.customer_manager
         run_changes_write(
-            changes=changes, run=run, actor=run.actor, lock=False if unlock else None,
+            changes=changes, run=run, actor=run.actor, cause=cause, lock=False if unlock else None,
             reclassified=_reclassified(snapshot, letters, moved),
         )
     phases.close()

@@ -15,6 +15,7 @@ from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from core.tabular import shorten_list
 
+from ..events import ChangeCause
 from ..models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from ..planning import Change
 from .history import run_changes_write
@@ -136,7 +137,9 @@ def _undo(run: MatchingRun, *, undo: MatchingRun, actor: User | None) -> None:
         )
         for a in changed
     ]
-    run_changes_write(changes=reverse, run=undo, actor=actor, note=_("Undo of run %(id)s") % {"id": run.pk})
+    run_changes_write(
+        changes=reverse, run=undo, actor=actor, cause=ChangeCause.UNDO, note=_("Undo of run %(id)s") % {"id": run.pk}
+    )
 
     restored_flag = {}
     if run.kind == RunKind.TRANSFER and "was_accepting" in run.options:

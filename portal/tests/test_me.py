@@ -149,5 +149,5 @@ def test_the_form_edits_only_the_portrait_fields(client, own_customer, other_man
 def test_the_page_costs_a_constant_number_of_queries(client, own_customer, django_assert_max_num_queries):
     client.force_login(own_customer.user)
 
-    with django_assert_max_num_queries(11):  # 10, and one for the last request for another manager
+    with django_assert_max_num_queries(12):  # 10, the last request for another manager, the bell
         assert client.get(ME).status_code == 200

@@ -145,7 +145,7 @@ def test_the_list_costs_the_same_queries_whatever_the_book_size(
         CustomerFactory(manager=other_manager, needs=services[2:], hobbies=hobbies[3:])
     client.force_login(manager.user)
 
-    with django_assert_max_num_queries(15):  # 14, and the follow-ups due (contacts)
+    with django_assert_max_num_queries(16):  # 14, the follow-ups due (contacts), the bell's unread count
         response = client.get(WORKSPACE, {"need": services[0].pk, "sort": "-assets"})
     assert response.context["page"].paginator.count == size
 
@@ -158,7 +158,7 @@ def test_a_customer_page_costs_the_same_queries_whatever_the_history(
         Assignment.objects.create(customer=own_customer, new_manager=manager, reason=Reason.BEST, total=3)
     client.force_login(manager.user)
 
-    with django_assert_max_num_queries(11):  # 9, the contact log, and an open request for another manager
+    with django_assert_max_num_queries(12):  # 9, the contact log, an open request, the bell's unread count
         assert client.get(reverse("portal:workspace_customer", args=[own_customer.pk])).status_code == 200
 
 

@@ -69,7 +69,8 @@ def workspace(request):
     The filters are the one customer filter (`customers.filters`), within the manager's book.
     Queries: session and user (2), the profile (3), segments (1), the need and hobby choices (2 to
     validate, 2 to draw), the count (1), the page (3), the load (1) and, on the whole page, the follow-ups
-    due (1): 15 or fewer, whatever the page size or the number of customers (pinned in tests/test_workspace.py).
+    due (1) and the bell's unread count (1): 16 or fewer, whatever the page size or the number of customers
+    (pinned in tests/test_workspace.py).
     """
     manager = _own_profile(request)
     segments = segment_names()

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "jobs",
     # workflows across apps
     "matching",
+    # who is told when a customer's manager changes (listens to matching)
+    "notifications",
     "imports",
     "demo",
     "change_requests",
@@ -209,7 +211,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 SESSION_COOKIE_HTTPONLY = True
 
 # Mail: password reset links, sent by staff from the admin (`accounts.services.user_password_reset_send`);
-# the link is valid for PASSWORD_RESET_TIMEOUT (Django's default, 3 days) and once.
+# the link is valid for PASSWORD_RESET_TIMEOUT (Django's default, 3 days) and once. Notifications of a
+# change of manager go out by mail too (Celery, retried; docs/notifications.md). Production: set
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and DEFAULT_FROM_EMAIL;
+# development prints mail on the console.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -217,6 +222,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portrait@localhost")
+
+# The site's address, for links in mail sent where no request gives it (notifications, from a worker).
+PORTRAIT_SITE_URL = os.environ.get("PORTRAIT_SITE_URL", "http://localhost:8000")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -40,6 +40,7 @@ from managers.tests.factories import ManagerFactory
 from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob
 from matching.models import Assignment, MatchingRun, RunKind
+from notifications.tests.factories import NotificationFactory
 from vocabularies.tests.factories import HobbyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,8 @@ class World:
         )
         # `customer` has asked for another manager (so asking again is a 409); `other_customer` has not.
         self.change_request = ChangeRequestFactory(customer=self.customer)
+        # `customer` was told that `manager` serves them: only they may mark it read.
+        self.notification = NotificationFactory(customer=self.customer)
         CustomerFactory(needs=services[:1])  # waiting for a manager: the run below places them
         api = self.client("admin", api=True)
         placed = api.post("/api/admin/auto-assign", {}, content_type="application/json").json()
@@ -166,6 +169,7 @@ class World:
             "api:customer-contacts": self.customer.user_id,
             "console:change_request": self.change_request.pk, "api:change-request-approve": self.change_request.pk,
             "api:change-request-decline": self.change_request.pk,
+            "portal:notification_read": self.notification.pk, "api:notification-read": self.notification.pk,
         }
         if route.name == "portal:workspace_contact_edit":  # an entry the customer's manager recorded
             return {"pk": self.customer.pk, "contact_pk": self.contact.pk}
@@ -290,6 +294,14 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     },
     "portal:search": page(LOGIN, 403, 403, 200, 200, 200, 403),
     "portal:change_request": page(LOGIN, 200, 200, 403, 403, 403, 403),  # an empty POST shows the form's errors
+    # Everyone's own inbox (an empty POST shows the e-mail settings' errors); marking read: one's own only.
+    "portal:notifications": page(LOGIN, 200, 200, 200, 200, 200, 200),
+    "portal:notifications_read": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 302, 302, 302, 302, 302),
+    },
+    "portal:notification_read": {
+        "get": (LOGIN, 405, 405, 405, 405, 405, 405), "post": (LOGIN, 302, 404, 404, 404, 404, 404),
+    },
     "api:login": everyone("post", 400),
     "api:refresh": everyone("post", 400),
     "api:verify": {"post": (401, 200, 200, 200, 200, 200, 200)},
@@ -325,6 +337,10 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     },
     "api:change-request-approve": admin_api("post", 200),
     "api:change-request-decline": admin_api("post", 200),
+    "api:notifications": {"get": (401, 200, 200, 200, 200, 200, 200)},
+    "api:notification-read": {"post": (401, 200, 404, 404, 404, 404, 404)},
+    "api:notification-settings": {"get": (401, 200, 200, 200, 200, 200, 200),
+                                  "patch": (401, 200, 200, 200, 200, 200, 200)},
     "api:vocabulary": {"get": (401, 200, 200, 200, 200, 200, 200)},
     "api:health": everyone("get", 200),
     "api:schema": everyone("get", 200),

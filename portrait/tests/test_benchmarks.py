@@ -30,6 +30,12 @@ def test_autoassign_benchmark_runs():
     assert "optimal (first run, writes)" in out and "segment" in out
 
 
+def test_notifications_benchmark_runs():
+    out = run("bench_notifications.py", "--customers", "40", "--managers", "3", "--repeat", "1")
+    assert "write phase without the receiver" in out and "write phase ratio" in out
+    assert "notifications and" in out
+
+
 def test_harness_runs_every_step_and_writes_comparable_json(tmp_path):
     """The harness at a tiny scale: autoassign per strategy, the older algorithm, the write floor, pages, import."""
     import json
