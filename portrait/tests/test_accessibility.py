@@ -1,0 +1,73 @@
+"""Every page for every role passes axe-core (issue 24): no serious or critical violation, in English and Chinese,
+on a desktop and at a phone's width.
+
+The pages are the access matrix's (`test_access_matrix.ROUTES`): each route a role may GET with a 200, filled
+with the same world of customers, managers, runs and jobs, less the answers that are no page (`NOT_PAGES`).
+One test per role; each signs in once and walks its pages in every language and width, so a failure lists
+every page and rule at once.
+"""
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from core.testing.axe import axe_violations, describe
+from portrait.tests.test_access_matrix import EXPECTED, ROLES, ROUTES, World
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+#: GET routes that answer 200 with something other than a page, and why they are not checked here.
+NOT_PAGES = {
+    "console:customer_export": "a CSV download",
+    "console:manager_suggestions": "an htmx fragment: the options of a manager box's datalist",
+}
+LANGUAGES = ("en", "zh-hans")
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def pages_for(role: str) -> list[str]:
+    """The route names `role` may open as pages, from the access matrix."""
+    column = ROLES.index(role)
+    return sorted(
+        route.name for route in ROUTES
+        if route.surface != "api"  # JSON, and the schema's docs page is Swagger UI's own
+        and route.name not in NOT_PAGES
+        and EXPECTED[route.name].get("get", ())[column:column + 1] == (200,)
+    )
+
+
+def test_every_role_has_pages_to_check():
+    assert len(pages_for("admin")) > 15
+    assert {"portal:me", "portal:password_change"} <= set(pages_for("customer"))
+    assert {"portal:workspace", "portal:workspace_customer", "portal:workspace_profile"} <= set(pages_for("manager"))
+    assert {"portal:login", "portal:register"} <= set(pages_for("anonymous"))
+    assert set(NOT_PAGES) <= {route.name for route in ROUTES}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "customer", "manager", "admin"])
+def test_no_page_has_a_serious_accessibility_violation(live_server, browser, role):
+    world = World()
+    urls = [reverse(name, kwargs=world.kwargs(route)) for route in ROUTES if (name := route.name) in pages_for(role)]
+    session = None
+    if role != "anonymous":
+        session = world.client(role, api=False).cookies[settings.SESSION_COOKIE_NAME].value
+    problems = []
+    for language in LANGUAGES:
+        for width, viewport in WIDTHS.items():
+            context = browser.new_context(locale="en-US", viewport=viewport, timezone_id="Asia/Shanghai")
+            cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            if session:
+                cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url})
+            context.add_cookies(cookies)
+            page = context.new_page()
+            try:
+                for url in urls:
+                    response = page.goto(live_server.url + url)
+                    assert response.status == 200, f"{url}: {response.status}"
+                    if violations := axe_violations(page):
+                        problems.append(f"{url} ({language}, {width}):\n{describe(violations)}")
+            finally:
+                context.close()
+
+    assert problems == [], "\n".join(problems)
