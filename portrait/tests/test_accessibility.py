@@ -71,3 +71,59 @@ def test_no_page_has_a_serious_accessibility_violation(live_server, browser, rol
                 context.close()
 
     assert problems == [], "\n".join(problems)
+
+
+def _signed_in_page(browser, live_server, user, **context_args):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        **{"locale": "en-US", "viewport": WIDTHS["desktop"], "timezone_id": "Asia/Shanghai", **context_args}
+    )
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return context.new_page()
+
+
+_FOCUSED = """() => {
+  const element = document.activeElement, style = getComputedStyle(element);
+  return {tag: element.tagName, text: (element.innerText || element.name || "").trim().slice(0, 40),
+          outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+}"""
+
+
+def test_the_keyboard_reaches_the_page_with_a_visible_focus_ring(live_server, browser):
+    """Tab from the top: the skip link first, then every stop shows a ring of at least 2 px."""
+    world = World()
+    page = _signed_in_page(browser, live_server, world.admin)
+    try:
+        page.goto(live_server.url + reverse("console:customers"))
+        stops = []
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate(_FOCUSED))
+    finally:
+        page.context.close()
+
+    assert stops[0]["text"] == "Skip to content"
+    assert [stop for stop in stops if stop["outline"] == "none" or stop["width"] < 2] == []
+    assert {"A", "INPUT", "BUTTON"} <= {stop["tag"] for stop in stops}
+
+
+def test_every_chart_is_described_by_a_table_or_list_of_its_figures(live_server, browser):
+    world = World()
+    page = _signed_in_page(browser, live_server, world.admin)
+    try:
+        page.goto(live_server.url + reverse("console:dashboard"))
+        described = [canvas.get_attribute("aria-describedby") for canvas in page.locator("canvas").all()]
+        alternatives = {name: page.locator(f"#{name}") for name in described if name}
+        rows = {name: alternative.locator("tr, .card").count() for name, alternative in alternatives.items()}
+        page.locator("#table-classes").locator("xpath=..").locator("summary").click()  # opens with a click
+        visible = page.locator("#table-classes").is_visible()
+    finally:
+        page.context.close()
+
+    assert len(described) >= 5 and None not in described
+    assert all(count > 0 for count in rows.values()), rows
+    assert visible
