@@ -87,6 +87,8 @@ def workspace(request):
     context = {
         "columns": _sort_columns(request, sort),
         "manager": manager, "form": filters.form, "page": page, "segments": segments, "sort": sort,
+        # How many filters are set: the count on the filters' summary, which stays closed on phones.
+        "active_filters": sum(1 for name in filters.form.fields if name != "sort" and request.GET.get(name)),
         "load": load, "load_percent": min(100, round(100 * load / manager.capacity)) if manager.capacity else 100,
     }
     if not _is_partial(request):
