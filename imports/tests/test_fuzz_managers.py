@@ -113,8 +113,8 @@ def test_xlsx_with_odd_headers_and_cells_gets_a_report_not_a_crash(columns, rows
 @given(rows=manager_rows, encoding=encodings, create_terms=st.booleans())
 @example(rows=[["new_1", "A", "Funds", "Golf", "5", ""], ["NEW_1", "B", "Funds", "Golf", "5", ""]], encoding="utf-8",
          create_terms=False)  # one manager twice in a file
-@example(rows=[["new_1", "A", "Funds", "Golf", "5", ""], ["new_2", "B", "Funds", "Golf", "9" * 400, ""]], encoding="utf-8",
-         create_terms=False)  # one good row, one huge capacity
+@example(rows=[["new_1", "A", "Funds", "Golf", "5", ""], ["new_2", "B", "Funds", "Golf", "9" * 400, ""]],
+         encoding="utf-8", create_terms=False)  # one good row, one huge capacity
 @example(rows=[["new_1", "=1+1", "Funds", "Golf", "5", ""], ["zhao", "Z", "Unknown", "", "4294967296", ""]],
          encoding="gbk", create_terms=True)
 @example(rows=[["customer_x", "C", "Funds", "", "5", ""]], encoding="utf-8", create_terms=False)  # another role
