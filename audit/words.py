@@ -27,6 +27,7 @@ ACTIONS = {
     "managers.imported": _("Managers imported"),
     "managers.imported_checked": _("Manager file checked"),
     "manager.profile_updated": _("Manager profile changed"),
+    "manager.contact_updated": _("Manager phone changed"),
     "manager.availability_updated": _("Manager capacity or availability changed"),
     "matching.run": _("Managers assigned automatically"),
     "matching.dry_run": _("Automatic assignment tried without saving"),

@@ -180,6 +180,7 @@ class ConfirmForm(StyledForm):
 
 class AvailabilityForm(StyledForm):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=MAX_CAPACITY)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     accepting_customers = forms.BooleanField(label=_("Accepting customers"), required=False)
     confirm_overflow = forms.BooleanField(
         label=_("Keep every customer even though the book is above the capacity"), required=False

@@ -27,7 +27,7 @@ from matching.services import acquire_run_lock
 
 from .pipeline import ProfileChange, ProfileImport
 
-MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity")
+MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity", "phone")
 
 
 def _announce(customer_ids: list[int]) -> None:
@@ -72,9 +72,9 @@ MANAGER_IMPORT = ProfileImport(
     model=ManagerProfile,
     role=Role.MANAGER,
     columns=MANAGER_IMPORT_COLUMNS,
-    profile_columns=("capacity",),
+    profile_columns=("capacity", "phone"),
     term_columns=(("capabilities", Service), ("hobbies", Hobby)),
-    optional=("capacity",),
+    optional=("capacity", "phone"),
     confirmation_check=_capacities_below_book,
 )
 
@@ -176,7 +176,8 @@ def managers_import(
     """Create or update relationship managers (user + profile + capabilities + hobbies).
 
     Columns `MANAGER_IMPORT_COLUMNS`; `capacity` may be left out or empty: a new manager then gets
-    `PORTRAIT_DEFAULT_MANAGER_CAPACITY` and an existing one keeps theirs. `accepting_customers` is not
+    `PORTRAIT_DEFAULT_MANAGER_CAPACITY` and an existing one keeps theirs; so may `phone` (none, or the
+    current one). `accepting_customers` is not
     touched. A capacity lowered below the customers a manager serves now is an error on its line unless
     `confirm_overflow` (then the customers stay, with a warning in `warnings`, as in the admin). A real
     import takes the run lock. Validation, dry run, limits, errors and writes work as in `customers_import`;

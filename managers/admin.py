@@ -121,7 +121,7 @@ class ManagerProfileInline(CapacityForAdministrators, admin.StackedInline):
     max_num = 1
     can_delete = False  # delete the user instead
     autocomplete_fields = ("capabilities", "hobbies")
-    fields = ("capabilities", "hobbies", "capacity", "accepting_customers", "created_at", "updated_at")
+    fields = ("phone", "capabilities", "hobbies", "capacity", "accepting_customers", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
     form = ManagerAvailabilityForm
     formset = ManagerAvailabilityFormSet
@@ -146,7 +146,7 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
     search_fields = ("user__username", "user__name")  # also the manager autocomplete
     list_select_related = ("user",)
     autocomplete_fields = ("user", "capabilities", "hobbies")
-    fields = ("user", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
+    fields = ("user", "phone", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
               "created_at", "updated_at")
     readonly_fields = ("load", "free_room", "created_at", "updated_at")
     form = ManagerAvailabilityForm

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +9,20 @@ from accounts.models import Role
 #: The most customers one manager may serve: far above any real book, low enough that sums of
 #: capacities stay exact on every backend (imports, the console, the API and the admin share it).
 MAX_CAPACITY = 100_000
+
+
+#: A phone number as people write it: an optional leading +, then digits with spaces, hyphens or brackets
+#: between them (7 to 20 characters): "+86 10 6552 8888", "010-65528888", "(021) 6888 8888", "138 0013 8000".
+phone_validator = RegexValidator(
+    r"^\+?[0-9(][0-9 ()-]{5,18}[0-9]$",
+    _("Enter a phone number of 7 to 20 digits; spaces, hyphens, brackets and a leading + are allowed."),
+    code="invalid_phone",
+)
+
+
+def tel_uri(phone: str) -> str:
+    """The phone number as a tel: link takes it (digits and a leading +)."""
+    return "tel:" + "".join(char for char in phone if char.isdigit() or char == "+")
 
 
 def default_capacity() -> int:
@@ -37,6 +51,11 @@ class ManagerProfile(models.Model):
     hobbies = models.ManyToManyField(
         "vocabularies.Hobby", blank=True, related_name="managers", verbose_name=_("hobbies")
     )
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[phone_validator],
+        help_text=_("The number customers call; shown to the manager's customers on their page."),
+    )
+    # A branch field belongs here when branches exist (the manager card on /me/ shows it then).
     capacity = models.PositiveIntegerField(
         _("capacity"),
         default=default_capacity,
@@ -67,3 +86,7 @@ class ManagerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def tel_uri(self) -> str:
+        return tel_uri(self.phone) if self.phone else ""

@@ -44,6 +44,21 @@ def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capab
     return manager
 
 
+@transaction.atomic
+def manager_contact_update(*, manager: ManagerProfile, actor: User | None, phone: str) -> ManagerProfile:
+    """Set the phone number the manager's customers see; the model's validator checks it."""
+    before = manager.phone
+    manager.phone = phone.strip()
+    manager.clean_fields(exclude=[field.name for field in manager._meta.fields if field.name != "phone"])
+    if manager.phone != before:
+        manager.save(update_fields=["phone", "updated_at"])
+        audit_record(
+            actor=actor, action="manager.contact_updated", target=manager, summary=str(manager.user),
+            changes=field_changes({"phone": before}, {"phone": manager.phone}),
+        )
+    return manager
+
+
 def manager_role_change_problem(*, user: User, stored_role: str) -> str | None:
     """Why a manager may not leave the role, or None: the profile keeps its customers and stays a candidate
     for runs whatever the user's role, so the book moves and the profile goes first. Registered with

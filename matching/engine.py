@@ -42,8 +42,9 @@ class Placement:
     assigned : ndarray of shape (n_customers,), dtype intp
         Manager column of each customer, -1 when unassigned.
     reasons : ndarray of shape (n_customers,), dtype int8
-        ``REASON_BEST``, ``REASON_FALLBACK``, ``REASON_NO_CAPACITY`` or
-        ``REASON_NO_ELIGIBLE_MANAGER`` (see `Eligibility`).
+        ``REASON_BEST`` (the best manager, or one with the same total),
+        ``REASON_FALLBACK`` (a manager with a lower total), ``REASON_NO_CAPACITY``
+        or ``REASON_NO_ELIGIBLE_MANAGER`` (see `Eligibility`).
     scores : ndarray of shape (n_customers,), dtype int64
         Total with the assigned manager, 0 when unassigned; kept so the
         caller can store it without the totals matrix.
@@ -1427,7 +1428,10 @@ def _add_arcs(flow, tails, heads, capacity, cost):
 
 
 def _placement(totals, best, assigned, *, eligibility=None, free=None, **flags):
-    reasons = np.where(assigned == best, REASON_BEST, REASON_FALLBACK)
+    scores = _at_columns(totals, assigned)
+    # A manager who scores what the best one does is a best match: the optimal rule breaks such ties towards
+    # the lighter book, and calling that a second choice told staff the best manager was full when none was.
+    reasons = np.where((assigned == best) | (scores == _at_columns(totals, best)), REASON_BEST, REASON_FALLBACK)
     reasons[assigned < 0] = REASON_NO_CAPACITY
     if eligibility is not None and free.any():
         # Nobody allowed for their group had room, while someone had: the constraint leaves them out.
@@ -1437,7 +1441,7 @@ def _placement(totals, best, assigned, *, eligibility=None, free=None, **flags):
     return Placement(
         assigned=assigned,
         reasons=reasons.astype(np.int8),
-        scores=_at_columns(totals, assigned),
+        scores=scores,
         **flags,
     )
 

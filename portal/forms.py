@@ -90,6 +90,10 @@ class ManagerProfileForm(forms.Form):
 
     capabilities = TermCheckboxes(Service.objects.none(), label=_("Services you offer"))
     hobbies = TermCheckboxes(Hobby.objects.none(), label=_("Your hobbies"))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False,
+        help_text=_("Your customers see it on their page, with your e-mail address."),
+    )
     accepting_customers = forms.BooleanField(
         label=_("Accepting new customers"), required=False,
         help_text=_("Off while you are on leave: matching runs give you no new customers."),
@@ -99,7 +103,7 @@ class ManagerProfileForm(forms.Form):
         if "initial" not in kwargs:
             kwargs["initial"] = {
                 "capabilities": list(manager.capabilities.all()), "hobbies": list(manager.hobbies.all()),
-                "accepting_customers": manager.accepting_customers,
+                "accepting_customers": manager.accepting_customers, "phone": manager.phone,
             }
         super().__init__(*args, **kwargs)
         self.fields["capabilities"].queryset = choosable_terms(Service, kept=manager.capabilities.all())

@@ -19,17 +19,12 @@ def segment_names() -> dict[int, str]:
     return dict(Segment.objects.values_list("label", "name"))
 
 
-def segment_name(*, label: int | None) -> str:
-    """The name of one segment, or "" when the customer is not segmented or the segment is gone: at most one query."""
-    if label is None:
-        return ""
-    return Segment.objects.filter(label=label).values_list("name", flat=True).first() or ""
-
-
 @dataclass(frozen=True)
 class MatchExplanation:
     shared_needs: list[str]
     shared_hobbies: list[str]
+    #: Services the manager offers that the customer has not asked for: needs that would add to the fit.
+    also_offered: list[str]
 
     @property
     def total(self) -> int:
@@ -37,7 +32,7 @@ class MatchExplanation:
 
 
 def match_explanation(*, customer: CustomerProfile, manager: ManagerProfile) -> MatchExplanation:
-    """The terms the customer and the manager share today, by name, in vocabulary order.
+    """The terms the customer and the manager share today, and the manager's other services, by name.
 
     Reads the portrait's and the manager's prefetched terms when the selectors that loaded them
     prefetched them (no query), otherwise four queries. Today's terms, not those of the last
@@ -45,9 +40,11 @@ def match_explanation(*, customer: CustomerProfile, manager: ManagerProfile) -> 
     """
     capabilities = {term.pk for term in manager.capabilities.all()}
     manager_hobbies = {term.pk for term in manager.hobbies.all()}
+    needs = {term.pk for term in customer.needs.all()}
     return MatchExplanation(
         shared_needs=[term.name for term in customer.needs.all() if term.pk in capabilities],
         shared_hobbies=[term.name for term in customer.hobbies.all() if term.pk in manager_hobbies],
+        also_offered=[term.name for term in manager.capabilities.all() if term.pk not in needs and term.is_active],
     )
 
 

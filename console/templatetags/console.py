@@ -23,6 +23,25 @@ def query_with(context, **changes):
     return params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def sort_column(context, key: str, label: str, descending_first: bool = False) -> dict:
+    """A sortable column's header for `includes/sort_header.html`: whether the list is sorted by it (and which
+    way), and the query string that sorts by it, or the other way when it already is."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    sort = params.get("sort", "")
+    current = sort.removeprefix("-") == key
+    descending = sort.startswith("-")
+    if current:
+        params["sort"] = key if descending else f"-{key}"
+    else:
+        params["sort"] = f"-{key}" if descending_first else key
+    return {
+        "key": key, "label": label, "query": params.urlencode(), "current": current,
+        "descending": current and descending,
+    }
+
+
 # A job's phases are stored as codes (matching.jobs); the job page names them in plain words.
 PHASE_LABELS = {
     "load": _("Reading customers and managers"),

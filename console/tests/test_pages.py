@@ -227,6 +227,18 @@ def test_capacity_below_the_book_warns_then_saves_when_confirmed(console_admin_c
     assert not refreshed(m1).accepting_customers
 
 
+def test_the_manager_page_shows_and_edits_the_phone(console_admin_client, bank):
+    m1 = bank["m1"]
+    url = reverse("console:manager", args=[m1.pk])
+
+    refused = console_admin_client.post(url, {"capacity": m1.capacity, "accepting_customers": "on", "phone": "x"})
+    console_admin_client.post(url, {"capacity": m1.capacity, "accepting_customers": "on", "phone": "010-65528888"})
+
+    assert "phone" in refused.context["form"].errors
+    assert refreshed(m1).phone == "010-65528888"
+    assert '<a href="tel:01065528888">010-65528888</a>' in console_admin_client.get(url).content.decode()
+
+
 def test_move_book_previews_first_then_applies(console_admin_client, bank):
     m1 = bank["m1"]
     response = console_admin_client.post(reverse("console:manager_transfer", args=[m1.pk]), follow=True)

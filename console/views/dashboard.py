@@ -102,5 +102,11 @@ def dashboard(request):
             "busiest": active[:BUSIEST],
             "lightest": min(active, key=lambda m: (m["load"], m["username"])) if active else None,
             "open_change_requests": change_request_open_count(),
+            # The occupation chart's figures as table rows (occupation, one count per match fit), its text
+            # alternative.
+            "occupation_rows": [
+                {"label": label, "counts": [series["counts"][i] for series in charts["occupations"]["series"]]}
+                for i, label in enumerate(charts["occupations"]["labels"])
+            ],
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from matching.errors import CapacityExceeded
 from jobs.services import job_enqueue
 from matching.models import JobKind
 from managers.models import ManagerProfile
+from managers.services import manager_contact_update
 from managers.selectors import manager_loads, manager_profile_get, managers_with_load
 from matching.book import manager_book
 from matching.services import manager_availability_update
@@ -79,23 +81,31 @@ def manager_edit(request, pk: int):
         form = AvailabilityForm(request.POST)
         if form.is_valid():
             try:
-                manager_availability_update(
-                    manager=manager,
-                    actor=request.user,
-                    capacity=form.cleaned_data["capacity"],
-                    accepting_customers=form.cleaned_data["accepting_customers"],
-                    confirm_overflow=form.cleaned_data["confirm_overflow"],
-                )
+                with transaction.atomic():
+                    manager_availability_update(
+                        manager=manager,
+                        actor=request.user,
+                        capacity=form.cleaned_data["capacity"],
+                        accepting_customers=form.cleaned_data["accepting_customers"],
+                        confirm_overflow=form.cleaned_data["confirm_overflow"],
+                    )
+                    manager_contact_update(manager=manager, actor=request.user, phone=form.cleaned_data["phone"])
             except CapacityExceeded as exc:
                 overflow = exc.messages[0]
             except ValidationError as exc:
-                refusal(request, exc)
+                if "phone" in getattr(exc, "error_dict", {}):
+                    form.add_error("phone", exc.error_dict["phone"])
+                else:
+                    refusal(request, exc)
             else:
                 messages.success(request, _("%(manager)s updated.") % {"manager": manager.user})
                 return redirect("console:manager", pk=manager.pk)
     else:
         form = AvailabilityForm(
-            initial={"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
+            initial={
+                "capacity": manager.capacity, "accepting_customers": manager.accepting_customers,
+                "phone": manager.phone,
+            }
         )
     mean = manager_mean_scores([manager.pk]).get(manager.pk)
     book = manager_book(manager=manager, load=manager.load)

@@ -42,7 +42,8 @@ capacities = st.one_of(
     st.sampled_from(["", "0", "1", "-1", "1.5", "1e9", "2147483648", "4294967296", str(2**63), "9" * 400, "５",
                      " 7 ", "NaN", "inf", "=1+1", "\t3", "3\x00"]),
 )
-manager_rows = st.lists(st.tuples(usernames, names, terms, terms, capacities).map(list), max_size=6)
+phones = st.sampled_from(["", "010-65528888", "+86 138 0013 8000", "call me", "1" * 25, "=1+1", " 123 "])
+manager_rows = st.lists(st.tuples(usernames, names, terms, terms, capacities, phones).map(list), max_size=6)
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +66,9 @@ def database_state() -> dict:
     return {
         "users": sorted(User.objects.values_list("username", "name", "role", "is_active", "is_staff", "password")),
         "managers": sorted(
-            ManagerProfile.objects.values_list("user__username", "capacity", "accepting_customers", "updated_at")
+            ManagerProfile.objects.values_list(
+                "user__username", "capacity", "phone", "accepting_customers", "updated_at"
+            )
         ),
         **{name: sorted(model.objects.values_list()) for name, model in through.items()},
         "services": sorted(Service.objects.values_list("name", "is_active")),
@@ -108,13 +111,13 @@ def test_xlsx_with_odd_headers_and_cells_gets_a_report_not_a_crash(columns, rows
 
 @FUZZ
 @given(rows=manager_rows, encoding=encodings, create_terms=st.booleans())
-@example(rows=[["new_1", "A", "Funds", "Golf", "5"], ["NEW_1", "B", "Funds", "Golf", "5"]], encoding="utf-8",
+@example(rows=[["new_1", "A", "Funds", "Golf", "5", ""], ["NEW_1", "B", "Funds", "Golf", "5", ""]], encoding="utf-8",
          create_terms=False)  # one manager twice in a file
-@example(rows=[["new_1", "A", "Funds", "Golf", "5"], ["new_2", "B", "Funds", "Golf", "9" * 400]], encoding="utf-8",
-         create_terms=False)  # one good row, one huge capacity
-@example(rows=[["new_1", "=1+1", "Funds", "Golf", "5"], ["zhao", "Z", "Unknown", "", "4294967296"]],
+@example(rows=[["new_1", "A", "Funds", "Golf", "5", ""], ["new_2", "B", "Funds", "Golf", "9" * 400, ""]],
+         encoding="utf-8", create_terms=False)  # one good row, one huge capacity
+@example(rows=[["new_1", "=1+1", "Funds", "Golf", "5", ""], ["zhao", "Z", "Unknown", "", "4294967296", ""]],
          encoding="gbk", create_terms=True)
-@example(rows=[["customer_x", "C", "Funds", "", "5"]], encoding="utf-8", create_terms=False)  # another role
+@example(rows=[["customer_x", "C", "Funds", "", "5", ""]], encoding="utf-8", create_terms=False)  # another role
 def test_manager_shaped_csv_rows_are_all_written_or_none(rows, encoding, create_terms):
     _check(csv_bytes(COLUMNS, rows, encoding), create_terms=create_terms)
 
@@ -129,9 +132,9 @@ xlsx_capacities = st.one_of(
 
 
 @FUZZ
-@given(rows=st.lists(st.tuples(usernames, names, terms, terms, xlsx_capacities).map(list), max_size=6))
-@example(rows=[["new_1", "A", "Funds", "Golf", 10**20], ["new_2", "B", "Funds", "Golf", 5]])
-@example(rows=[["new_1", "A", "Funds", "Golf", 2.5]])
+@given(rows=st.lists(st.tuples(usernames, names, terms, terms, xlsx_capacities, phones).map(list), max_size=6))
+@example(rows=[["new_1", "A", "Funds", "Golf", 10**20, ""], ["new_2", "B", "Funds", "Golf", 5, ""]])
+@example(rows=[["new_1", "A", "Funds", "Golf", 2.5, ""]])
 def test_manager_shaped_xlsx_rows_are_all_written_or_none(rows):
     _check(xlsx_bytes(COLUMNS, rows))
 
@@ -140,9 +143,10 @@ def test_manager_shaped_xlsx_rows_are_all_written_or_none(rows):
 def test_a_hostile_cell_in_any_column_refuses_the_whole_file(cell):
     """One good manager beside a row with the hostile cell: the good one is not written either."""
     for column in COLUMNS:
-        row = {"username": "new_2", "name": "B", "capabilities": "Funds", "hobbies": "Golf", "capacity": "4"}
+        row = {"username": "new_2", "name": "B", "capabilities": "Funds", "hobbies": "Golf", "capacity": "4",
+               "phone": "010-65528888"}
         row[column] = cell
-        data = csv_bytes(COLUMNS, [["new_1", "A", "Funds", "Golf", "5"], [row[c] for c in COLUMNS]], "utf-8")
+        data = csv_bytes(COLUMNS, [["new_1", "A", "Funds", "Golf", "5", ""], [row[c] for c in COLUMNS]], "utf-8")
 
         result = _check(data)
 

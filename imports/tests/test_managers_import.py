@@ -200,3 +200,25 @@ class TestImportRejectsManagerUsernames:
 
     def test_missing_file(self, tmp_path):
         assert "File not found" in import_error(tmp_path / "nope.csv")
+
+
+class TestPhoneColumn:
+    def test_a_phone_is_imported_and_an_empty_cell_keeps_the_current_one(self, tmp_path, vocab):
+        ManagerProfile.objects.filter(pk=make_manager("zhao").pk).update(phone="021-68888888")
+        path = write_file(tmp_path, f"{HEADER},phone\nli,李娜,Funds,Golf,12,+86 10 6552 8888\nzhao,赵磊,Funds,,,\n")
+
+        run_import(path)
+
+        phones = dict(ManagerProfile.objects.values_list("user__username", "phone"))
+        assert phones == {"li": "+86 10 6552 8888", "zhao": "021-68888888"}
+
+    def test_a_file_without_the_phone_column_still_imports(self, tmp_path, vocab):
+        run_import(write_file(tmp_path, f"{HEADER}\nli,李娜,Funds,Golf,12\n"))
+
+        assert ManagerProfile.objects.get(user__username="li").phone == ""
+
+    def test_a_phone_that_is_no_number_is_reported_on_its_line_and_nothing_is_written(self, tmp_path, vocab):
+        message = import_error(write_file(tmp_path, f"{HEADER},phone\nli,李娜,Funds,Golf,12,call me\n"))
+
+        assert "line 2: phone: Enter a phone number of 7 to 20 digits" in message
+        assert not ManagerProfile.objects.exists()

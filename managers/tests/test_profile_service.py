@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from matching.errors import CapacityExceeded
-from managers.services import manager_profile_update
+from managers.services import manager_contact_update, manager_profile_update
 from matching.services import manager_availability_update
 from customers.tests.factories import CustomerFactory
 
@@ -55,3 +55,28 @@ def test_accepting_flag_changes_alone(manager):
 def test_capacity_must_be_positive(manager, superuser):
     with pytest.raises(ValidationError):
         manager_availability_update(manager=manager, actor=superuser, capacity=0)
+
+
+@pytest.mark.parametrize("phone", ["+86 10 6552 8888", "010-65528888", "(021) 6888 8888", "13800138000"])
+def test_a_phone_as_people_write_it_is_kept_and_audited(manager, phone):
+    manager_contact_update(manager=manager, actor=manager.user, phone=f" {phone} ")
+
+    manager.refresh_from_db()
+    assert manager.phone == phone
+    assert AuditEvent.objects.get(action="manager.contact_updated").changes == {"phone": ["", phone]}
+
+
+@pytest.mark.parametrize("phone", ["call me", "12345", "+86 10 6552 8888 ext 12", "1" * 21])
+def test_a_phone_that_is_no_number_is_refused_by_the_model(manager, phone):
+    with pytest.raises(ValidationError) as refused:
+        manager_contact_update(manager=manager, actor=manager.user, phone=phone)
+
+    assert "phone" in refused.value.message_dict
+    manager.refresh_from_db()
+    assert manager.phone == "" and not AuditEvent.objects.exists()
+
+
+def test_an_unchanged_phone_writes_nothing(manager):
+    manager_contact_update(manager=manager, actor=manager.user, phone="")
+
+    assert not AuditEvent.objects.exists()

@@ -364,7 +364,9 @@ def assert_valid(placement, instance):
     assert (counts <= free_room(instance.kwargs)).all()
     assert (counts[~instance.kwargs["eligible"]] == 0).all()
     assert (assigned >= 0).sum() == min(n_c, free_room(instance.kwargs).sum())
-    expected_reasons = np.where(assigned == instance.best, REASON_BEST, REASON_FALLBACK)
+    padded = np.hstack([instance.totals, np.zeros((n_c, 1), int)])  # column -1 scores 0
+    as_good = padded[np.arange(n_c), assigned] == padded[np.arange(n_c), instance.best]
+    expected_reasons = np.where((assigned == instance.best) | as_good, REASON_BEST, REASON_FALLBACK)
     expected_reasons[assigned < 0] = REASON_NO_CAPACITY
     np.testing.assert_array_equal(placement.reasons, expected_reasons)
     placed = np.flatnonzero(assigned >= 0)
@@ -451,3 +453,24 @@ def test_the_pruned_upper_bound_never_undercuts_the_exact_optimum(instance, k):
     pruned = instance.optimal(max_arcs=max(1, n_customers * k))
     if pruned.pruned:
         assert pruned.upper_bound + 1e-6 >= instance.optimal().total_score >= pruned.total_score
+
+
+def test_a_manager_as_good_as_the_best_is_a_best_match_not_a_second_choice():
+    """Two managers score 3 for the customer; the optimal rule gives them to the lighter book (column 1) while
+    the best manager (column 0, the first of the tie) has room: the reason is a best match, not "the best
+    manager had no place"."""
+    totals = np.array([[3, 3, 1]])
+    placement = place_optimal(totals, np.array([0]), eligible=np.ones(3, bool), capacity=np.array([50, 50, 50]),
+                              load=np.array([7, 2, 2]))
+
+    assert placement.assigned.tolist() == [1]
+    assert placement.reasons.tolist() == [REASON_BEST]
+
+
+def test_a_lower_scoring_manager_is_a_second_choice_when_the_best_is_full():
+    totals = np.array([[3, 2]])
+    placement = place_greedy(totals, np.array([0]), np.array([0]), eligible=np.ones(2, bool),
+                             capacity=np.array([1, 5]), load=np.array([1, 0]))
+
+    assert placement.assigned.tolist() == [1]
+    assert placement.reasons.tolist() == [REASON_FALLBACK]

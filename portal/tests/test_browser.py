@@ -156,7 +156,7 @@ def test_the_pages_work_at_a_phones_width_in_chinese(live_server, browser, phone
         sign_in(page, live_server.url, "phone_user")
         page.wait_for_url(f"{live_server.url}/me/")
         assert page.get_by_role("heading", name="您好，韩梅梅").is_visible()
-        assert page.get_by_test_id("my-manager").get_by_text("王芳").is_visible()
+        assert page.get_by_test_id("my-manager").get_by_text("王芳", exact=True).is_visible()
         assert no_horizontal_scroll(page)
         screenshot(page, "customer-me-phone-zh")
 

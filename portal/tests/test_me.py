@@ -84,13 +84,79 @@ def test_the_page_names_the_manager_and_the_shared_terms(client, own_customer, m
     assert manager.user.name in html and services[0].name in html and hobbies[2].name in html
 
 
-def test_the_page_shows_the_segment_by_name(client, own_customer):
+def test_internal_groupings_stay_off_the_customers_page(client, own_customer):
     Segment.objects.create(label=3, name="稳健理财的中年客户", size=1, median_age=40, median_assets=Decimal("1"))
     own_customer.segment = 3
     own_customer.save(update_fields=["segment"])
     client.force_login(own_customer.user)
 
-    assert "稳健理财的中年客户" in client.get(ME).content.decode()
+    html = client.get(ME).content.decode()
+
+    assert "稳健理财的中年客户" not in html and "Segment" not in html and "not segmented yet" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_manager_card_gives_phone_and_e_mail_as_links_and_how_to_get_in_touch(
+    client, own_customer, manager, language,
+):
+    manager.phone = "+86 10 6552-8888"
+    manager.save(update_fields=["phone"])
+    client.force_login(own_customer.user)
+    client.cookies["django_language"] = language
+
+    html = client.get(ME).content.decode()
+
+    assert '<a href="tel:+861065528888" data-testid="manager-phone">+86 10 6552-8888</a>' in html
+    email = manager.user.email
+    assert f'<a href="mailto:{email}" data-testid="manager-email">{email}</a>' in html
+    assert ("致电或写信给" if language == "zh-hans" else "Call or write to") in html
+
+
+def test_a_manager_without_contact_details_says_how_to_reach_them(client, own_customer, manager):
+    manager.user.email = ""
+    manager.user.save(update_fields=["email"])
+    client.force_login(own_customer.user)
+
+    html = client.get(ME).content.decode()
+
+    assert 'data-testid="manager-phone"' not in html and "mailto:" not in html
+    assert "has not left a phone number or e-mail address yet" in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_only_what_is_shared_is_listed_in_a_sentence(client, manager, services, hobbies, language):
+    """Hobbies shared and no need: no "Needs: none" line, the hobbies in a sentence."""
+    customer = CustomerFactory(needs=services[3:], hobbies=hobbies[:1], manager=manager)
+    client.force_login(customer.user)
+    client.cookies["django_language"] = language
+
+    why = _test_id(client.get(ME).content.decode(), "why-this-manager")
+
+    assert hobbies[0].name in why
+    assert services[3].name not in why
+    if language == "zh-hans":
+        assert "共同的爱好" in why and "需求" not in why and "无" not in why
+    else:
+        assert "share these hobbies" in why and "Needs" not in why and "none" not in why
+
+
+def test_the_page_says_what_would_change_the_match_and_when(client, manager, services, hobbies):
+    """The class is recomputed when the portrait is saved; the manager changes at the next matching run."""
+    customer = CustomerFactory(needs=services[:1], hobbies=[], manager=manager)
+    client.force_login(customer.user)
+
+    what = _test_id(client.get(ME).content.decode(), "what-changes")
+
+    assert "updates your fit at once" in what and "next matching run" in what
+    assert f"such as {services[1].name}," in what  # the first of the manager's other services
+    assert services[0].name not in what  # already shared
+
+
+def _test_id(html: str, test_id: str) -> str:
+    """The markup of the element with data-testid `test_id` (up to the page's next test id)."""
+    start = html.index(f'data-testid="{test_id}"')
+    end = html.find("data-testid=", start + 1)
+    return html[start:end if end != -1 else None]
 
 
 def test_the_edit_is_audited_with_the_actor_the_ip_and_the_changes(client, own_customer, services, hobbies):

@@ -210,6 +210,19 @@ def test_the_profile_page_says_when_changes_take_effect_and_keeps_capacity_read_
     assert not AuditEvent.objects.filter(action="manager.availability_updated").exists()  # flag unchanged
 
 
+def test_the_profile_page_saves_the_phone_and_refuses_a_wrong_one_beside_the_field(client, manager, services):
+    client.force_login(manager.user)
+    keep = {"capabilities": [services[0].pk], "accepting_customers": "on"}
+
+    refused = client.post(PROFILE, {**keep, "phone": "call me"})
+    client.post(PROFILE, {**keep, "phone": "138 0013 8000"})
+
+    assert "phone" in refused.context["form"].errors
+    manager.refresh_from_db()
+    assert manager.phone == "138 0013 8000"
+    assert client.get(PROFILE).context["form"].initial["phone"] == "138 0013 8000"
+
+
 def test_the_profile_page_refuses_a_retired_term(client, manager, services):
     retired = ServiceFactory(name="已停办", is_active=False)
     client.force_login(manager.user)

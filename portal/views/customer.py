@@ -1,4 +1,5 @@
-"""The customer's own page: their portrait (editable), class, segment and manager, and why that manager."""
+"""The customer's own page: their portrait (editable), their fit, their manager (how to reach them), why that
+manager and what would change it. Internal groupings (segments) are the bank's and stay off this page."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from managers.models import ManagerProfile
 from managers.selectors import manager_profile_get
 
 from ..forms import PortraitForm, add_service_errors
-from ..selectors import match_explanation, segment_name
+from ..selectors import match_explanation
 
 
 @access_required(can_use_portrait_page)
@@ -43,7 +44,6 @@ def me(request):
     return render(request, "portal/me.html", {
         "customer": customer,
         "form": form,
-        "segment_name": segment_name(label=customer.segment) if customer else "",
         "manager": manager,
         "explanation": explanation,
     })

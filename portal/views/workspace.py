@@ -23,7 +23,7 @@ from customers.models import CustomerProfile
 from customers.selectors import customer_list, customer_portrait_get
 from managers.models import ManagerProfile
 from managers.selectors import manager_load, manager_profile_get
-from managers.services import manager_profile_update
+from managers.services import manager_contact_update, manager_profile_update
 from matching.services import manager_availability_update
 
 from ..forms import SORT_CHOICES, ManagerProfileForm, WorkspaceCustomerFilter, add_service_errors
@@ -88,6 +88,8 @@ def workspace(request):
     context = {
         "columns": _sort_columns(request, sort),
         "manager": manager, "form": filters.form, "page": page, "segments": segments, "sort": sort,
+        # How many filters are set: the count on the filters' summary, which stays closed on phones.
+        "active_filters": sum(1 for name in filters.form.fields if name != "sort" and request.GET.get(name)),
         "load": load, "load_percent": min(100, round(100 * load / manager.capacity)) if manager.capacity else 100,
     }
     if not _is_partial(request):
@@ -118,8 +120,9 @@ def workspace_customer(request, pk: int):
 @access_required(can_use_workspace)
 @require_http_methods(["GET", "POST"])
 def workspace_profile(request):
-    """Capabilities and hobbies (`manager_profile_update`), the accepting flag (`manager_availability_update`,
-    which takes the run lock); both or neither are saved. Capacity is shown, not edited."""
+    """Capabilities and hobbies (`manager_profile_update`), the phone (`manager_contact_update`) and the accepting
+    flag (`manager_availability_update`, which takes the run lock): all or nothing is saved. Capacity is shown,
+    not edited."""
     manager = _own_profile(request)
     if not can_edit_manager_profile(request.user, manager):
         raise Http404
@@ -131,6 +134,7 @@ def workspace_profile(request):
                 manager_profile_update(
                     manager=manager, actor=request.user, capabilities=data["capabilities"], hobbies=data["hobbies"],
                 )
+                manager_contact_update(manager=manager, actor=request.user, phone=data["phone"])
                 if data["accepting_customers"] != manager.accepting_customers:
                     manager_availability_update(
                         manager=manager, actor=request.user, accepting_customers=data["accepting_customers"],
