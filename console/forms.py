@@ -134,6 +134,7 @@ class CustomerFilterForm(StyledForm):
         self.fields["manager"].widget.attrs.update(
             {"class": "form-control form-control-sm", "placeholder": _("Name or username")}
         )
+        self.fields["run"].widget = forms.HiddenInput()  # set by a run's "View changes"; the page names the run
 
     def clean(self):
         cleaned = super().clean()

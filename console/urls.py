@@ -22,6 +22,7 @@ urlpatterns = [
     path("matching/segment/", matching.segment_start, name="segment_start"),
     path("matching/previews/<int:pk>/", matching.preview_detail, name="preview"),
     path("matching/previews/<int:pk>/apply/", matching.preview_apply, name="preview_apply"),
+    path("matching/runs/<int:pk>/", matching.run_detail, name="run"),
     path("matching/runs/<int:pk>/undo/", matching.run_undo_start, name="run_undo"),
     path("jobs/<int:pk>/", matching.job_detail, name="job"),
     path("import/", imports.import_home, name="import"),

@@ -107,6 +107,7 @@ def test_selected_rows_export_and_reassign(console_admin_client, bank):
             "action": "reassign",
             "manager": "m2",
             "reason": "closer to their needs",
+            "confirmed": "yes",
         },
         follow=True,
     )
@@ -125,6 +126,7 @@ def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(console_admin
             "action": "reassign",
             "manager": "m1",
             "reason": "x",
+            "confirmed": "yes",
         },
         follow=True,
     )
@@ -233,7 +235,7 @@ def test_move_book_previews_first_then_applies(console_admin_client, bank):
     preview = response.context["preview"]
     assert preview.options["transfer_of"] == m1.pk
     assert refreshed(bank["customers"]["alice"]).manager == m1  # nothing moved yet
-    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"})
     assert CustomerProfile.objects.filter(manager=m1).count() == 0
     assert not refreshed(m1).accepting_customers
 
@@ -247,7 +249,7 @@ def test_preview_then_apply_writes_exactly_the_plan(console_admin_client, bank):
     planned = {(p.customer_id, p.new_manager_id) for p in PlannedChange.objects.filter(run=preview)}
     assert planned and not Assignment.objects.exists()
     assert [label for label, _ in response.context["compare"]] == ["Optimal", "Greedy"]
-    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"})
     run = MatchingRun.objects.get(preview=preview)
     assert {(a.customer_id, a.new_manager_id) for a in run.assignments.all()} == planned
     assert {(c.pk, c.manager_id) for c in CustomerProfile.objects.filter(pk__in=[c for c, _m in planned])} == planned
@@ -258,7 +260,9 @@ def test_apply_after_a_change_is_refused_with_the_reason(console_admin_client, b
         "preview"
     ]
     customer_assign(customer=bank["customers"]["dave"], manager=bank["m2"], actor=None)
-    response = console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), follow=True)
+    response = console_admin_client.post(
+        reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"}, follow=True
+    )
     job = response.context["job"]
     assert job.status == JobStatus.FAILED and "dave" in job.error
     assert "dave" in response.content.decode()
@@ -278,8 +282,10 @@ def test_matching_page_lists_runs_and_undo_restores(console_admin_client, bank, 
     with django_assert_max_num_queries(12):
         response = console_admin_client.get(reverse("console:matching"))
     assert report.run in list(response.context["page"])
-    response = console_admin_client.post(reverse("console:run_undo", args=[report.run.pk]), follow=True)
-    assert response.context["job"].status == JobStatus.SUCCEEDED
+    response = console_admin_client.post(
+        reverse("console:run_undo", args=[report.run.pk]), {"confirmed": "yes"}, follow=True
+    )
+    assert response.context["run"].undo_of == report.run
     assert CustomerProfile.objects.filter(manager__isnull=True).count() == 3
     assert MatchingRun.objects.filter(kind=RunKind.UNDO, undo_of=report.run).exists()
 
@@ -433,7 +439,7 @@ class TestPagesRefuseObjectsOfAnotherKind:
         run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
         jobs_before = BackgroundJob.objects.count()
 
-        response = console_admin_client.post(reverse("console:preview_apply", args=[run.pk]))
+        response = console_admin_client.post(reverse("console:preview_apply", args=[run.pk]), {"confirmed": "yes"})
 
         assert response.status_code == 404
         assert BackgroundJob.objects.count() == jobs_before

@@ -1,4 +1,5 @@
-"""What every console page shares: the access check, refusals shown as messages, pagination."""
+"""What every console page shares: the access check, refusals shown as messages, pagination, and the
+confirmation of actions that change many customers at once."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import access_required, can_use_console
 from audit.context import current_ip
@@ -60,3 +63,52 @@ def job_started(request, job) -> None:
         messages.error(request, job.error)
     elif not job.done:
         messages.info(request, _("Started in the background: this page shows its progress."))
+
+
+#: The field a confirmed action's form carries: the page's dialog (console.js) adds it, and so does the
+#: confirmation page a browser without scripts is shown instead.
+CONFIRMED = "confirmed"
+
+
+def _manager_change(count: int) -> str:
+    return ngettext("Change the manager of %(count)d customer?", "Change the manager of %(count)d customers?", count)
+
+
+def manager_change_question(count: int) -> str:
+    """The question before an action that gives `count` customers another manager."""
+    return _manager_change(count) % {"count": count}
+
+
+def manager_change_question_forms() -> dict[str, str]:
+    """The same question with the count left for the page's script to fill in (the rows ticked): its
+    singular and plural forms in the page's language."""
+    return {"one": _manager_change(1), "other": _manager_change(2)}
+
+
+def undo_question(count: int) -> str:
+    return ngettext(
+        "Undo this run and give %(count)d customer their previous manager back?",
+        "Undo this run and give %(count)d customers their previous manager back?",
+        count,
+    ) % {"count": count}
+
+
+def confirmed(request) -> bool:
+    return request.POST.get(CONFIRMED) == "yes"
+
+
+def confirmation_page(request, *, question: str, cancel: str, detail: str = "", danger: bool = False):
+    """Ask `question` on a page of its own, for a browser that did not ask it in the page's dialog: the
+    form's fields are sent again with the answer."""
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in values
+    ]
+    return render(
+        request,
+        "console/confirm.html",
+        {"title": question, "text": detail, "fields": fields, "cancel": cancel, "danger": danger,
+         "action": request.get_full_path()},
+    )

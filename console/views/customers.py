@@ -21,11 +21,21 @@ from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, saved_views_of
 from customers.services import customer_deactivate, customers_export_record
 from matching.current_scores import customer_candidates, customer_scores
-from matching.models import Assignment, Segment
+from matching.models import Assignment, MatchingRun, Segment
 from matching.services import customers_assign, customers_unlock
 
 from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, ReassignForm
-from .common import allow, console_page, paginate_by_key, query_without_page, refusal
+from .common import (
+    allow,
+    confirmation_page,
+    confirmed,
+    console_page,
+    manager_change_question,
+    manager_change_question_forms,
+    paginate_by_key,
+    query_without_page,
+    refusal,
+)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +79,7 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
 @console_page
 def customer_list(request):
     form, queryset = _filtered(request)
+    run_id = form.cleaned_data.get("run") if form.is_valid() else None
     page = paginate_by_key(request, queryset.select_related("user", "manager__user"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
@@ -81,8 +92,10 @@ def customer_list(request):
             "rows": rows,
             "query": query_without_page(request),
             "bulk": BulkForm(auto_id="id_bulk_%s"),
+            "bulk_question": manager_change_question_forms(),
             "segments": Segment.objects.order_by("label"),
             "saved_views": saved_views_of(request.user),
+            "run": MatchingRun.objects.select_related("actor").filter(pk=run_id).first() if run_id else None,
         },
     )
 
@@ -111,6 +124,8 @@ def customer_bulk(request):
         allow(can_export, request.user)
         return _export(request, selected, action.removeprefix("export_"), stem="customers-selected")
     allow(can_assign_by_hand, request.user)
+    if not confirmed(request):
+        return confirmation_page(request, question=manager_change_question(selected.count()), cancel=back)
     manager = form.cleaned_data["manager"]
     try:
         done = customers_assign(
@@ -135,7 +150,7 @@ def customer_detail(request, pk: int):
     customer = get_object_or_404(_visible(request).select_related("user", "manager__user"), pk=pk)
     history = (
         Assignment.objects.filter(customer=customer)
-        .select_related("previous_manager__user", "new_manager__user", "actor", "run")
+        .select_related("previous_manager__user", "new_manager__user", "actor", "run__actor")
         .order_by("-created_at", "-id")[:50]
     )
     return render(
