@@ -151,11 +151,40 @@ class ConsoleCustomerFilter(CustomerFilter):
         form = CustomerFilterForm
 
 
+REASON_REQUIRED = _("Give a reason: it is kept in the customer's history and the audit log.")
+
+
 class ReassignForm(StyledForm):
     manager = ManagerByUsernameField(label=_("Manager"))
     reason = forms.CharField(
-        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")})
+        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")}),
+        error_messages={"required": REASON_REQUIRED},
     )
+
+
+class CustomerReassignForm(ReassignForm):
+    """One customer's new manager: typed in the manager box, or the Assign button of a row of the ranked
+    candidates (`candidate`, which wins); locking against automatic runs is a choice of its own."""
+
+    candidate = forms.ModelChoiceField(
+        queryset=_managers(), required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This manager no longer exists.")},
+    )
+    lock = forms.BooleanField(
+        label=_("Lock: automatic runs leave this customer with this manager"), required=False, initial=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("candidate") is not None:
+            cleaned["manager"] = cleaned["candidate"]
+        elif cleaned.get("manager") is None and "manager" not in self.errors:
+            self.add_error("manager", _("Type a manager's name or username, or use Assign on a candidate's row."))
+        return cleaned
 
 
 class BulkForm(ReassignForm):

@@ -186,7 +186,7 @@ def test_manual_assignment_locks_and_over_capacity_is_refused(console_admin_clie
     response = console_admin_client.post(url, {"manager": "m1", "reason": "asked for"}, follow=True)
     assert "room for 0 more" in " ".join(messages_of(response))
     assert refreshed(carol).manager is None
-    console_admin_client.post(url, {"manager": "m2", "reason": "asked for"})
+    console_admin_client.post(url, {"manager": "m2", "reason": "asked for", "lock": "on"})
     assert refreshed(carol).manager == bank["m2"] and carol.manager_locked
     console_admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
     assert not refreshed(carol).manager_locked

@@ -24,7 +24,7 @@ from matching.current_scores import customer_candidates, customer_scores
 from matching.models import Assignment, MatchingRun, Segment
 from matching.services import customers_assign, customers_unlock
 
-from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, ReassignForm
+from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, CustomerReassignForm
 from .common import (
     allow,
     confirmation_page,
@@ -162,7 +162,8 @@ def customer_detail(request, pk: int):
             "hobbies": list(customer.hobbies.order_by("order", "name").values_list("name", flat=True)),
             "match": customer_candidates(customer=customer),
             "history": history,
-            "assign_form": ReassignForm(),
+            "assign_form": CustomerReassignForm(),
+            "can_assign": can_assign_by_hand(request.user),
             "contacts": list(contact_list(customer=customer)) if can_read_contacts(request.user, customer) else None,
         },
     )
@@ -173,24 +174,27 @@ def customer_detail(request, pk: int):
 def customer_assign_view(request, pk: int):
     allow(can_assign_by_hand, request.user)
     customer = get_object_or_404(_visible(request).select_related("user"), pk=pk)
-    form = ReassignForm(request.POST)
+    form = CustomerReassignForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
     else:
-        manager = form.cleaned_data["manager"]
+        manager, lock = form.cleaned_data["manager"], form.cleaned_data["lock"]
         try:
             customers_assign(
-                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"]
+                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"],
+                lock=lock,
             )
         except ValidationError as exc:
             refusal(request, exc)
         else:
+            text = (
+                _("%(customer)s is now served by %(manager)s (locked against automatic runs).") if lock
+                else _("%(customer)s is now served by %(manager)s.")
+            )
             messages.success(
-                request,
-                _("%(customer)s is now served by %(manager)s (locked against automatic runs).")
-                % {"customer": customer.user, "manager": manager.user},
+                request, text % {"customer": customer.user.display_name, "manager": manager.user.display_name}
             )
     return redirect("console:customer", pk=customer.pk)
 
