@@ -14,7 +14,7 @@ from accounts.models import User, username_key
 from audit import words as audit_words
 from customers.filters import CustomerFilter, day_start
 from customers.models import CustomerClass, CustomerProfile
-from imports.messages import PAGE_HINTS
+from imports.messages import CONFIRM_OVERFLOW_LABEL, CREATE_TERMS_LABEL, PAGE_HINTS
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 
@@ -264,11 +264,9 @@ class ImportForm(StyledForm):
     TARGETS = [("customers", _("Customers")), ("managers", _("Managers"))]
     target = forms.ChoiceField(label=_("What the file holds"), choices=TARGETS)
     file = forms.FileField(label=_("CSV or Excel file"))
-    create_terms = forms.BooleanField(
-        label=_("Create needs and hobbies the vocabularies do not have yet"), required=False
-    )
+    create_terms = forms.BooleanField(label=CREATE_TERMS_LABEL, required=False)
     confirm_overflow = forms.BooleanField(
-        label=_("Keep customers above a lowered capacity"), required=False,
+        label=CONFIRM_OVERFLOW_LABEL, required=False,
         help_text=_("Managers only: a capacity below the customers a manager serves now is refused unless ticked."),
     )
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("matching/runs/<int:pk>/undo/", matching.run_undo_start, name="run_undo"),
     path("jobs/<int:pk>/", matching.job_detail, name="job"),
     path("import/", imports.import_home, name="import"),
+    path("import/template/<str:target>.<str:file_format>", imports.import_template, name="import_template"),
     path("import/<int:pk>/", imports.import_report, name="import_report"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("audit/", audit.audit_list, name="audit"),

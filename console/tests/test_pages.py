@@ -363,7 +363,7 @@ def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_th
     result = response.context["result"]
     assert not result["ok"] and [(e["line"], e["field"]) for e in result["errors"]] == [(2, "capacity")]
     assert "serves 2 customers" in result["errors"][0]["message"]
-    assert "keep customers above a lowered capacity" in response.content.decode()
+    assert "tick “Keep customers above a lowered capacity”" in response.content.decode()
     bank["m1"].refresh_from_db()
     assert bank["m1"].capacity == 2
 

@@ -3,16 +3,21 @@ confirmation of actions that change many customers at once."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Mapping, Sequence
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import access_required, can_use_console
 from audit.context import current_ip
+from core.tabular import csv_chunks, write_xlsx
 
 PAGE_SIZE = 50
 
@@ -63,6 +68,23 @@ def job_started(request, job) -> None:
         messages.error(request, job.error)
     elif not job.done:
         messages.info(request, _("Started in the background: this page shows its progress."))
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_response(
+    *, header: Sequence[str], rows: Iterable[Mapping], file_format: str, name: str, sheet: str
+) -> HttpResponse:
+    """`rows` as a download named `name`.csv (streamed) or `name`.xlsx, formula-escaped by the writers."""
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(buffer, header=header, rows=rows, sheet_title=sheet)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    else:
+        response = StreamingHttpResponse(csv_chunks(header=header, rows=rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"xlsx" if file_format == "xlsx" else "csv"}"'
+    return response
 
 
 #: The field a confirmed action's form carries: the page's dialog (console.js) adds it, and so does the

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, can_read_contacts, customers_visible_to
 from contacts.selectors import contact_list
-from core.tabular import csv_chunks, write_xlsx
 from customers.filters import CustomerSort
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, saved_views_of
@@ -35,10 +32,8 @@ from .common import (
     paginate_by_key,
     query_without_page,
     refusal,
+    table_response,
 )
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visible(request):
@@ -63,17 +58,7 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
         actor=request.user, file_name=f"{name}.{fmt}", file_format=fmt, count=queryset.count(),
         filters=request.GET.urlencode() if request.method == "GET" else "",
     )
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_xlsx(buffer, header=CUSTOMER_EXPORT_COLUMNS, rows=rows, sheet_title="customers")
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(
-        csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return table_response(header=CUSTOMER_EXPORT_COLUMNS, rows=rows, file_format=fmt, name=name, sheet="customers")
 
 
 @console_page
