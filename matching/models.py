@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextLineField
@@ -104,7 +104,7 @@ class MatchingRun(models.Model):
             f"{formats.date_format(started, 'MONTH_DAY_FORMAT')} {formats.time_format(started, 'H:i')}"
             if started else ""
         )
-        who = self.actor.display_name if self.actor_id else gettext_now("the system")
+        who = self.actor.display_name if self.actor_id else gettext("the system")
         return " · ".join(part for part in (self.get_kind_display(), when, who) if part)
 
 
