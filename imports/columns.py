@@ -108,7 +108,7 @@ def template_rows(target: str) -> Iterator[dict[str, str]]:
     for column in profile_import.columns:
         model = _TERM_MODELS.get(column)
         if model is not None:
-            names = list(model.objects.filter(is_active=True).order_by("order", "name").values_list("name", flat=True)[:2])
+            names = model.objects.filter(is_active=True).order_by("order", "name").values_list("name", flat=True)[:2]
             terms[column] = TERM_SEPARATOR.join(names)
     yield {
         column: terms[column] if column in terms else str(_TEXTS[column].example)

@@ -305,9 +305,10 @@ class TestImportPage:
         )
         assert done.context["result"]["created"] == 1
 
-    def test_an_unknown_template_is_404(self, console_admin_client):
-        assert console_admin_client.get(reverse("console:import_template", args=["loans", "csv"])).status_code == 404
-        assert console_admin_client.get(reverse("console:import_template", args=["customers", "pdf"])).status_code == 404
+    @pytest.mark.parametrize(("target", "file_format"), [("loans", "csv"), ("customers", "pdf")])
+    def test_an_unknown_template_is_404(self, console_admin_client, target, file_format):
+        url = reverse("console:import_template", args=[target, file_format])
+        assert console_admin_client.get(url).status_code == 404
 
     @pytest.mark.parametrize(("language", "label"), [("en", "Age"), ("zh-hans", "年龄")])
     def test_a_problem_names_its_column_as_the_page_does(
@@ -337,7 +338,8 @@ class TestImportPage:
         )
         assert 'data-testid="next-steps"' not in checked.content.decode()  # nothing imported yet
 
-        done = console_admin_client.post(reverse("console:import_confirm", args=[checked.context["job"].pk]), follow=True)
+        confirm = reverse("console:import_confirm", args=[checked.context["job"].pk])
+        done = console_admin_client.post(confirm, follow=True)
 
         html = done.content.decode()
         today = timezone.localdate().isoformat()
@@ -361,3 +363,22 @@ class TestImportPage:
         assert html.count(label) == 1  # the hint; the upload form is another page
         upload_page = console_admin_client.get(reverse("console:import")).content.decode()
         assert label in upload_page
+
+
+def test_the_audit_log_names_a_run_as_every_page_does(console_admin_client, bank, django_assert_max_num_queries):
+    run = run_automatic().run
+    with django_assert_max_num_queries(8):
+        response = console_admin_client.get(reverse("console:audit"))
+    html = response.content.decode()
+    assert f'<a href="{reverse("console:run", args=[run.pk])}">{run.title}</a>' in html
+
+
+def test_without_scripts_the_confirmation_page_sends_the_form_again_with_the_answer(console_admin_client, bank):
+    preview = preview_create(actor=None)
+    url = reverse("console:preview_apply", args=[preview.pk])
+
+    asked = console_admin_client.post(url)
+
+    assert asked.context["action"] == url
+    console_admin_client.post(url, {**dict(asked.context["fields"]), "confirmed": "yes"})
+    assert MatchingRun.objects.filter(preview=preview).exists()
