@@ -301,7 +301,7 @@ class TestImportPage:
         )
         assert checked.context["result"]["ok"], checked.context["result"]["errors"]
         done = console_admin_client.post(
-            reverse("console:import_confirm", args=[checked.context["job"].pk]), follow=True
+            reverse("console:import_confirm", args=[checked.context["job"].pk]), {"confirmed": "yes"}, follow=True
         )
         assert done.context["result"]["created"] == 1
 
@@ -339,7 +339,9 @@ class TestImportPage:
         assert 'data-testid="next-steps"' not in checked.content.decode()  # nothing imported yet
 
         confirm = reverse("console:import_confirm", args=[checked.context["job"].pk])
-        done = console_admin_client.post(confirm, follow=True)
+        asked = console_admin_client.post(confirm)
+        assert "Import 1 row of this file (1 new, 0 changed)?" in asked.content.decode()
+        done = console_admin_client.post(confirm, {"confirmed": "yes"}, follow=True)
 
         html = done.content.decode()
         today = timezone.localdate().isoformat()
@@ -371,6 +373,16 @@ def test_the_audit_log_names_a_run_as_every_page_does(console_admin_client, bank
         response = console_admin_client.get(reverse("console:audit"))
     html = response.content.decode()
     assert f'<a href="{reverse("console:run", args=[run.pk])}">{run.title}</a>' in html
+
+
+def test_grouping_customers_again_asks_with_their_count(console_admin_client, bank):
+    html = console_admin_client.get(reverse("console:matching")).content.decode()
+    assert 'data-confirm="Group all 5 customers again? The segments shown now are replaced."' in html
+
+    asked = console_admin_client.post(reverse("console:segment_start"), {"k": 2})
+
+    assert "Group all 5 customers again?" in asked.content.decode()
+    assert not CustomerProfile.objects.filter(segment__isnull=False).exists()
 
 
 def test_without_scripts_the_confirmation_page_sends_the_form_again_with_the_answer(console_admin_client, bank):

@@ -25,6 +25,7 @@ WORDS = {
         "bulk": "Change the manager of 2 customers?",
         "assigned": "carol is now served by m2.",
         "run": "Automatic assignment",
+        "import": "Import 1 row of this file (1 new, 0 changed)?",
     },
     "zh-CN": {
         "apply": "将调整 3 位客户的客户经理？",
@@ -35,6 +36,7 @@ WORDS = {
         "bulk": "将调整 2 位客户的客户经理？",
         "assigned": "carol 现由 m2 服务。",
         "run": "自动分配",
+        "import": "导入此文件的 1 行（新建 1 行，修改 0 行）？",
     },
 }
 
@@ -179,6 +181,8 @@ def test_the_template_is_downloaded_and_imports_as_it_is(admin_page, words, sett
     page.click("[data-testid=upload]")
     page.wait_for_selector("[data-testid=confirm-import]")
     page.click("[data-testid=confirm-import]")
+    assert dialog_question(page) == words["import"]
+    page.click("[data-testid=confirm-dialog-yes]")
     page.wait_for_selector("[data-testid=next-steps]")
     assert CustomerProfile.objects.filter(user__username="customer001").exists()
     page.shot("imported")

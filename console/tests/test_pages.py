@@ -291,7 +291,7 @@ def test_matching_page_lists_runs_and_undo_restores(console_admin_client, bank, 
 
 
 def test_segment_reruns_kmeans(console_admin_client, bank):
-    response = console_admin_client.post(reverse("console:segment_start"), {"k": 2}, follow=True)
+    response = console_admin_client.post(reverse("console:segment_start"), {"k": 2, "confirmed": "yes"}, follow=True)
     assert response.context["job"].result["k"] == 2
     assert CustomerProfile.objects.filter(segment__isnull=False).count() == 5
 
@@ -336,7 +336,9 @@ def test_import_validates_then_imports_on_confirmation(console_admin_client, ban
     response = upload(console_admin_client, HEADER + "new1,N,33,教师,100,S00,H01\n")
     job = response.context["job"]
     assert response.context["result"]["ok"] and not CustomerProfile.objects.filter(user__username="new1").exists()
-    response = console_admin_client.post(reverse("console:import_confirm", args=[job.pk]), follow=True)
+    response = console_admin_client.post(
+        reverse("console:import_confirm", args=[job.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert response.context["result"]["created"] == 1
     assert CustomerProfile.objects.get(user__username="new1").age == 33
 
@@ -378,7 +380,7 @@ def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(
     assert response.context["result"]["ok"] and len(response.context["result"]["warnings"]) == 1
 
     confirm = reverse("console:import_confirm", args=[response.context["job"].pk])
-    response = console_admin_client.post(confirm, follow=True)
+    response = console_admin_client.post(confirm, {"confirmed": "yes"}, follow=True)
 
     assert response.context["result"]["updated"] == 1
     bank["m1"].refresh_from_db()

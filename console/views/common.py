@@ -115,6 +115,23 @@ def undo_question(count: int) -> str:
     ) % {"count": count}
 
 
+def import_question(*, created: int, updated: int, unchanged: int) -> str:
+    count = created + updated + unchanged
+    return ngettext(
+        "Import %(count)d row of this file (%(created)d new, %(updated)d changed)?",
+        "Import %(count)d rows of this file (%(created)d new, %(updated)d changed)?",
+        count,
+    ) % {"count": count, "created": created, "updated": updated}
+
+
+def segments_question(count: int) -> str:
+    return ngettext(
+        "Group %(count)d customer again? The segments shown now are replaced.",
+        "Group all %(count)d customers again? The segments shown now are replaced.",
+        count,
+    ) % {"count": count}
+
+
 def confirmed(request) -> bool:
     return request.POST.get(CONFIRMED) == "yes"
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +25,7 @@ from jobs.models import BackgroundJob
 from jobs.services import job_enqueue
 
 from ..forms import ImportForm
-from .common import allow, client_ip, console_page, table_response
+from .common import allow, client_ip, confirmation_page, confirmed, console_page, import_question, table_response
 
 
 @console_page
@@ -82,7 +83,15 @@ def import_report(request, pk: int):
     return render(
         request, "console/import_report.html",
         {"job": job, "result": job.result, "errors": errors, "confirmed": confirmed, "hints": hints,
-         "new_customers": f"created_after={day}&created_before={day}&sort=-created"},
+         "new_customers": f"created_after={day}&created_before={day}&sort=-created",
+         "question": _import_question(job)},
+    )
+
+
+def _import_question(job: BackgroundJob) -> str:
+    result = job.result
+    return import_question(
+        created=result.get("created", 0), updated=result.get("updated", 0), unchanged=result.get("unchanged", 0)
     )
 
 
@@ -94,6 +103,11 @@ def import_confirm(request, pk: int):
     if not (job.options.get("dry_run") and job.result.get("ok")) or not default_storage.exists(job.options["path"]):
         messages.error(request, _("Only a validated file without problems can be imported; upload it again."))
         return redirect("console:import")
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=_import_question(job), detail=job.options.get("name", ""),
+            cancel=reverse("console:import_report", args=[job.pk]),
+        )
     done = job_enqueue(
         kind=IMPORT_JOB,
         actor=request.user,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
+from customers.models import CustomerProfile
 from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob
 from jobs.selectors import job_progress
@@ -29,6 +30,7 @@ from .common import (
     manager_change_question,
     paginate,
     query_without_page,
+    segments_question,
     undo_question,
 )
 
@@ -59,6 +61,7 @@ def matching_home(request):
             "query": query_without_page(request),
             "preview_form": PreviewForm(),
             "segment_form": SegmentForm(),
+            "segments_question": segments_question(CustomerProfile.objects.count()),
         },
     )
 
@@ -86,10 +89,15 @@ def preview_start(request):
 @console_page
 @require_POST
 def segment_start(request):
+    allow(can_run_matching, request.user)
     form = SegmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("k must be between 2 and 20, or empty."))
         return redirect("console:matching")
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=segments_question(CustomerProfile.objects.count()), cancel=reverse("console:matching")
+        )
     return _enqueue(request, JobKind.SEGMENT, {"k": form.cleaned_data["k"]})
 
 
