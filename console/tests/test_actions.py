@@ -188,6 +188,9 @@ class TestAssignFromTheCandidates:
         m2 = bank["m2"]
         assert f'form="assign-form" name="candidate" value="{m2.pk}"' in html
         assert f'name="candidate" value="{bank["m1"].pk}"' not in html
+        carol = bank["customers"]["carol"]  # m1 is full: no button that could only be refused
+        html = console_admin_client.get(reverse("console:customer", args=[carol.pk])).content.decode()
+        assert f'name="candidate" value="{bank["m1"].pk}"' not in html and f'value="{m2.pk}"' in html
         assert 'name="lock"' in html and 'name="lock" checked' not in html  # off unless ticked
 
     def test_assigning_a_candidate_with_a_reason_does_not_lock_unless_asked(self, console_admin_client, bank):
