@@ -14,7 +14,7 @@ from accounts.models import User, username_key
 from audit import words as audit_words
 from customers.filters import CustomerFilter, day_start
 from customers.models import CustomerClass, CustomerProfile
-from imports.messages import PAGE_HINTS
+from imports.messages import CONFIRM_OVERFLOW_LABEL, CREATE_TERMS_LABEL, PAGE_HINTS
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 
@@ -134,6 +134,7 @@ class CustomerFilterForm(StyledForm):
         self.fields["manager"].widget.attrs.update(
             {"class": "form-control form-control-sm", "placeholder": _("Name or username")}
         )
+        self.fields["run"].widget = forms.HiddenInput()  # set by a run's "View changes"; the page names the run
 
     def clean(self):
         cleaned = super().clean()
@@ -150,11 +151,40 @@ class ConsoleCustomerFilter(CustomerFilter):
         form = CustomerFilterForm
 
 
+REASON_REQUIRED = _("Give a reason: it is kept in the customer's history and the audit log.")
+
+
 class ReassignForm(StyledForm):
     manager = ManagerByUsernameField(label=_("Manager"))
     reason = forms.CharField(
-        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")})
+        label=_("Reason"), max_length=255, widget=forms.TextInput(attrs={"placeholder": _("Why this manager")}),
+        error_messages={"required": REASON_REQUIRED},
     )
+
+
+class CustomerReassignForm(ReassignForm):
+    """One customer's new manager: typed in the manager box, or the Assign button of a row of the ranked
+    candidates (`candidate`, which wins); locking against automatic runs is a choice of its own."""
+
+    candidate = forms.ModelChoiceField(
+        queryset=_managers(), required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This manager no longer exists.")},
+    )
+    lock = forms.BooleanField(
+        label=_("Lock: automatic runs leave this customer with this manager"), required=False, initial=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("candidate") is not None:
+            cleaned["manager"] = cleaned["candidate"]
+        elif cleaned.get("manager") is None and "manager" not in self.errors:
+            self.add_error("manager", _("Type a manager's name or username, or use Assign on a candidate's row."))
+        return cleaned
 
 
 class BulkForm(ReassignForm):
@@ -235,11 +265,9 @@ class ImportForm(StyledForm):
     TARGETS = [("customers", _("Customers")), ("managers", _("Managers"))]
     target = forms.ChoiceField(label=_("What the file holds"), choices=TARGETS)
     file = forms.FileField(label=_("CSV or Excel file"))
-    create_terms = forms.BooleanField(
-        label=_("Create needs and hobbies the vocabularies do not have yet"), required=False
-    )
+    create_terms = forms.BooleanField(label=CREATE_TERMS_LABEL, required=False)
     confirm_overflow = forms.BooleanField(
-        label=_("Keep customers above a lowered capacity"), required=False,
+        label=CONFIRM_OVERFLOW_LABEL, required=False,
         help_text=_("Managers only: a capacity below the customers a manager serves now is refused unless ticked."),
     )
 

@@ -11,7 +11,8 @@ with the others (AND); a parameter that is absent or empty filters nothing.
 - `need`, `hobby`: a Service or Hobby id;
 - `age_min`, `age_max`, `assets_min`, `assets_max`: inclusive bounds;
 - `created_after`, `created_before`: inclusive days in the project's time zone (`settings.TIME_ZONE`);
-- `q`: part of the username, the name or the occupation (case-insensitive).
+- `q`: part of the username, the name or the occupation (case-insensitive);
+- `run`: a matching run's id: the customers whose manager that run changed (their assignment history).
 
 `CustomerSort` reads `sort` (a key of `CUSTOMER_SORTS`, `-` in front for descending) for the pages that
 offer sorting; the API pages by user id and takes no sort.
@@ -124,6 +125,10 @@ class CustomerFilter(django_filters.FilterSet):
     assets_max = AmountFilter(
         field_name="total_assets", lookup_expr="lte", label=_("Assets to"), min_value=0,
         max_digits=MAX_ASSETS_DIGITS, decimal_places=2, help_text=_("Yuan, inclusive."),
+    )
+    run = IntegerFilter(
+        field_name="assignments__run", label=_("Changed by run"), min_value=1, max_value=MAX_ID,
+        help_text=_("A matching run's id: the customers whose manager that run changed."),
     )
     created_after = django_filters.DateFilter(
         method="filter_created_after", label=_("Created from"), widget=forms.DateInput(attrs={"type": "date"}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,8 +20,12 @@ from core.tabular import ImportResult, RowError
 COMMAND_UNKNOWN_TERMS_HINT = gettext_lazy(
     "Add the unknown terms in the admin, or import again with --create-terms to create them."
 )
-PAGE_UNKNOWN_TERMS_HINT = gettext_lazy(
-    "Add the unknown terms in the admin, or tick “create missing terms” and upload the file again."
+# The upload page's boxes: its form labels them with these, and its hints name them the same way.
+CREATE_TERMS_LABEL = gettext_lazy("Create needs and hobbies the vocabularies do not have yet")
+CONFIRM_OVERFLOW_LABEL = gettext_lazy("Keep customers above a lowered capacity")
+PAGE_UNKNOWN_TERMS_HINT = format_lazy(
+    gettext_lazy("Add the unknown terms in the admin, or tick “{box}” and upload the file again."),
+    box=CREATE_TERMS_LABEL,
 )
 # The limits of what a file may hold: the settings set them for everyone; a command may raise two of them.
 _COLUMNS_HINT = gettext_lazy(
@@ -47,9 +52,9 @@ COMMAND_HINTS = {
 }
 PAGE_HINTS = {
     "unknown_term": PAGE_UNKNOWN_TERMS_HINT,
-    "capacity_below_book": gettext_lazy(
-        "Move those managers' books first, or tick “keep customers above a lowered capacity” and upload the "
-        "file again."
+    "capacity_below_book": format_lazy(
+        gettext_lazy("Move those managers' books first, or tick “{box}” and upload the file again."),
+        box=CONFIRM_OVERFLOW_LABEL,
     ),
     "too_big": gettext_lazy(
         "The PORTRAIT_IMPORT_MAX_BYTES setting sets the largest file this page takes: an administrator may "

@@ -70,7 +70,7 @@ def manager_book(*, manager: ManagerProfile, load: int, months: int = MONTHS, re
 
     changes = list(
         Assignment.objects.filter(Q(new_manager=manager) | Q(previous_manager=manager))
-        .select_related("customer__user", "previous_manager__user", "new_manager__user", "actor", "run")
+        .select_related("customer__user", "previous_manager__user", "new_manager__user", "actor", "run__actor")
         .order_by("-created_at", "-id")[:recent]
     )
     return Book(classes=classes, loads=loads, recent=changes)

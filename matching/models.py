@@ -2,6 +2,8 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextLineField
@@ -86,6 +88,24 @@ class MatchingRun(models.Model):
     @property
     def mean_score(self) -> float:
         return self.total_score / self.customers_placed if self.customers_placed else 0.0
+
+    @property
+    def changed_count(self) -> int:
+        """How many customers' manager the run changed (what its undo gives back)."""
+        return int(self.summary.get("changes", self.customers_moved))
+
+    @property
+    def title(self) -> str:
+        """How every page names a run: its kind, when it started and who started it, in the page's language
+        ("Automatic assignment · December 7 14:03 · Admin"); a number alone ("run 4") says nothing.
+        Reads `actor`: select it with the run where many are shown."""
+        started = timezone.localtime(self.started_at) if self.started_at else None
+        when = (
+            f"{formats.date_format(started, 'MONTH_DAY_FORMAT')} {formats.time_format(started, 'H:i')}"
+            if started else ""
+        )
+        who = self.actor.display_name if self.actor_id else gettext("the system")
+        return " · ".join(part for part in (self.get_kind_display(), when, who) if part)
 
 
 class TermsJSONEncoder(json.JSONEncoder):

@@ -16,6 +16,7 @@ from managers.models import ManagerProfile
 from vocabularies.models import Hobby, Service
 
 from . import engine
+from .models import MatchingRun, RunKind, RunStatus
 from .planning import Snapshot
 
 
@@ -235,3 +236,20 @@ def _fetch_pairs(queryset) -> np.ndarray:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def runs_undone(run_ids: Collection[int]) -> set[int]:
+    """Which of these runs a successful undo has reversed (one query)."""
+    return set(
+        MatchingRun.objects.filter(
+            kind=RunKind.UNDO, status=RunStatus.SUCCEEDED, undo_of__in=list(run_ids)
+        ).values_list("undo_of_id", flat=True)
+    )
+
+
+def run_undoable(run, *, undone: Collection[int] | None = None) -> bool:
+    """Whether Undo may be offered for `run`: it changed managers, succeeded and was not undone yet
+    (`undone`: the page's `runs_undone`, else one query)."""
+    if run.status != RunStatus.SUCCEEDED or run.kind in (RunKind.PREVIEW, RunKind.UNDO):
+        return False
+    return run.pk not in (undone if undone is not None else runs_undone([run.pk]))

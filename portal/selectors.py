@@ -56,7 +56,7 @@ def relationship_history(
     assignments = Assignment.objects.filter(customer=customer)
     if manager is not None:
         assignments = assignments.filter(Q(new_manager=manager) | Q(previous_manager=manager))
-    return assignments.select_related("previous_manager__user", "new_manager__user", "actor", "run").order_by(
+    return assignments.select_related("previous_manager__user", "new_manager__user", "actor", "run__actor").order_by(
         "-created_at", "-id"
     )[:limit]
 

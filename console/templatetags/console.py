@@ -2,6 +2,11 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import MatchingRun
+from matching.selectors import run_undoable
+
+from ..views.common import undo_question
+
 register = template.Library()
 
 
@@ -68,3 +73,25 @@ def phase_label(code) -> str:
 def sub(value, other) -> int:
     """value - other for counts ("over capacity by 3")."""
     return int(value) - int(other)
+
+
+#: A Django message's tag naming the run it is about ("run-12"): the notice then offers Undo and "View changes".
+RUN_NOTICE_TAG = "run-"
+
+
+@register.inclusion_tag("console/_run_actions.html", takes_context=True)
+def run_actions(context, message):
+    """Undo (when the run can still be undone) and "View changes" beside a notice about a run; nothing for
+    other messages. Two queries, only for a notice about a run."""
+    tags = [tag for tag in str(message.extra_tags or "").split() if tag.startswith(RUN_NOTICE_TAG)]
+    run_id = tags[0].removeprefix(RUN_NOTICE_TAG) if tags else ""
+    run = MatchingRun.objects.filter(pk=int(run_id)).first() if run_id.isdigit() else None
+    if run is None:
+        return {"run": None}
+    undoable = run_undoable(run)
+    return {
+        "run": run,
+        "undoable": undoable,
+        "undo_question": undo_question(run.changed_count) if undoable else "",
+        "csrf_token": context.get("csrf_token"),
+    }

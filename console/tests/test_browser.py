@@ -78,8 +78,9 @@ def test_preview_then_apply_in_the_browser(console_page):
     assert rows == PlannedChange.objects.filter(run=preview).count() > 0
     shot(page, "preview")
     page.click("[data-testid=apply]")
-    page.wait_for_selector("[data-testid=job-status]")
-    assert page.inner_text("[data-testid=job-status]") == "Succeeded"
+    page.click("[data-testid=confirm-dialog-yes]")  # the page's own dialog: test_browser_actions.py
+    page.wait_for_selector("[data-testid=run-changes]")
+    assert page.locator("[data-testid=run-changes] tbody tr").count() == rows
     shot(page, "applied")
     page.goto(page.base_url + f"/console/matching/previews/{preview.pk}/")
     assert page.is_visible("[data-testid=applied]")
@@ -128,7 +129,7 @@ def test_customer_pages_filter_and_show_candidates(console_page, bank):
 
 def test_select_all_and_the_undo_question_work_under_the_csp(console_page):
     """Both were inline handlers, which the policy refuses: select-all did nothing, and Undo went
-    ahead without asking."""
+    ahead without asking. Undo now asks in the page's dialog (console.js), never a native one."""
     page = console_page
     page.goto(page.base_url + "/console/customers/")
     page.check("[data-testid=select-all]")
@@ -137,14 +138,14 @@ def test_select_all_and_the_undo_question_work_under_the_csp(console_page):
 
     run = run_automatic().run
     page.goto(page.base_url + "/console/matching/")
-    page.once("dialog", lambda dialog: dialog.dismiss())
     page.click(f"[data-testid=undo-{run.pk}]")
+    page.click("[data-testid=confirm-dialog-no]")
     assert page.url.endswith("/console/matching/")
     assert not MatchingRun.objects.filter(kind="undo").exists()  # the question was asked, and declined
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click(f"[data-testid=undo-{run.pk}]")
-    page.wait_for_selector("[data-testid=job-status]")
+    page.click("[data-testid=confirm-dialog-yes]")
+    page.wait_for_selector("[data-testid=run-notice]")
     assert MatchingRun.objects.filter(kind="undo").count() == 1
     assert page.js_errors == []
     assert csp_violations(page) == []

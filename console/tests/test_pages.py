@@ -107,6 +107,7 @@ def test_selected_rows_export_and_reassign(console_admin_client, bank):
             "action": "reassign",
             "manager": "m2",
             "reason": "closer to their needs",
+            "confirmed": "yes",
         },
         follow=True,
     )
@@ -125,6 +126,7 @@ def test_bulk_reassign_over_capacity_is_refused_and_writes_nothing(console_admin
             "action": "reassign",
             "manager": "m1",
             "reason": "x",
+            "confirmed": "yes",
         },
         follow=True,
     )
@@ -184,7 +186,7 @@ def test_manual_assignment_locks_and_over_capacity_is_refused(console_admin_clie
     response = console_admin_client.post(url, {"manager": "m1", "reason": "asked for"}, follow=True)
     assert "room for 0 more" in " ".join(messages_of(response))
     assert refreshed(carol).manager is None
-    console_admin_client.post(url, {"manager": "m2", "reason": "asked for"})
+    console_admin_client.post(url, {"manager": "m2", "reason": "asked for", "lock": "on"})
     assert refreshed(carol).manager == bank["m2"] and carol.manager_locked
     console_admin_client.post(reverse("console:customer_unlock", args=[carol.pk]))
     assert not refreshed(carol).manager_locked
@@ -245,7 +247,7 @@ def test_move_book_previews_first_then_applies(console_admin_client, bank):
     preview = response.context["preview"]
     assert preview.options["transfer_of"] == m1.pk
     assert refreshed(bank["customers"]["alice"]).manager == m1  # nothing moved yet
-    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"})
     assert CustomerProfile.objects.filter(manager=m1).count() == 0
     assert not refreshed(m1).accepting_customers
 
@@ -259,7 +261,7 @@ def test_preview_then_apply_writes_exactly_the_plan(console_admin_client, bank):
     planned = {(p.customer_id, p.new_manager_id) for p in PlannedChange.objects.filter(run=preview)}
     assert planned and not Assignment.objects.exists()
     assert [label for label, _ in response.context["compare"]] == ["Optimal", "Greedy"]
-    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]))
+    console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"})
     run = MatchingRun.objects.get(preview=preview)
     assert {(a.customer_id, a.new_manager_id) for a in run.assignments.all()} == planned
     assert {(c.pk, c.manager_id) for c in CustomerProfile.objects.filter(pk__in=[c for c, _m in planned])} == planned
@@ -270,7 +272,9 @@ def test_apply_after_a_change_is_refused_with_the_reason(console_admin_client, b
         "preview"
     ]
     customer_assign(customer=bank["customers"]["dave"], manager=bank["m2"], actor=None)
-    response = console_admin_client.post(reverse("console:preview_apply", args=[preview.pk]), follow=True)
+    response = console_admin_client.post(
+        reverse("console:preview_apply", args=[preview.pk]), {"confirmed": "yes"}, follow=True
+    )
     job = response.context["job"]
     assert job.status == JobStatus.FAILED and "dave" in job.error
     assert "dave" in response.content.decode()
@@ -290,14 +294,16 @@ def test_matching_page_lists_runs_and_undo_restores(console_admin_client, bank, 
     with django_assert_max_num_queries(12):
         response = console_admin_client.get(reverse("console:matching"))
     assert report.run in list(response.context["page"])
-    response = console_admin_client.post(reverse("console:run_undo", args=[report.run.pk]), follow=True)
-    assert response.context["job"].status == JobStatus.SUCCEEDED
+    response = console_admin_client.post(
+        reverse("console:run_undo", args=[report.run.pk]), {"confirmed": "yes"}, follow=True
+    )
+    assert response.context["run"].undo_of == report.run
     assert CustomerProfile.objects.filter(manager__isnull=True).count() == 3
     assert MatchingRun.objects.filter(kind=RunKind.UNDO, undo_of=report.run).exists()
 
 
 def test_segment_reruns_kmeans(console_admin_client, bank):
-    response = console_admin_client.post(reverse("console:segment_start"), {"k": 2}, follow=True)
+    response = console_admin_client.post(reverse("console:segment_start"), {"k": 2, "confirmed": "yes"}, follow=True)
     assert response.context["job"].result["k"] == 2
     assert CustomerProfile.objects.filter(segment__isnull=False).count() == 5
 
@@ -342,7 +348,9 @@ def test_import_validates_then_imports_on_confirmation(console_admin_client, ban
     response = upload(console_admin_client, HEADER + "new1,N,33,教师,100,S00,H01\n")
     job = response.context["job"]
     assert response.context["result"]["ok"] and not CustomerProfile.objects.filter(user__username="new1").exists()
-    response = console_admin_client.post(reverse("console:import_confirm", args=[job.pk]), follow=True)
+    response = console_admin_client.post(
+        reverse("console:import_confirm", args=[job.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert response.context["result"]["created"] == 1
     assert CustomerProfile.objects.get(user__username="new1").age == 33
 
@@ -369,7 +377,7 @@ def test_a_managers_import_lowering_a_capacity_below_the_book_is_refused_with_th
     result = response.context["result"]
     assert not result["ok"] and [(e["line"], e["field"]) for e in result["errors"]] == [(2, "capacity")]
     assert "serves 2 customers" in result["errors"][0]["message"]
-    assert "keep customers above a lowered capacity" in response.content.decode()
+    assert "tick “Keep customers above a lowered capacity”" in response.content.decode()
     bank["m1"].refresh_from_db()
     assert bank["m1"].capacity == 2
 
@@ -384,7 +392,7 @@ def test_a_managers_import_with_the_box_ticked_keeps_the_customers_and_warns(
     assert response.context["result"]["ok"] and len(response.context["result"]["warnings"]) == 1
 
     confirm = reverse("console:import_confirm", args=[response.context["job"].pk])
-    response = console_admin_client.post(confirm, follow=True)
+    response = console_admin_client.post(confirm, {"confirmed": "yes"}, follow=True)
 
     assert response.context["result"]["updated"] == 1
     bank["m1"].refresh_from_db()
@@ -445,7 +453,7 @@ class TestPagesRefuseObjectsOfAnotherKind:
         run = MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status="succeeded")
         jobs_before = BackgroundJob.objects.count()
 
-        response = console_admin_client.post(reverse("console:preview_apply", args=[run.pk]))
+        response = console_admin_client.post(reverse("console:preview_apply", args=[run.pk]), {"confirmed": "yes"})
 
         assert response.status_code == 404
         assert BackgroundJob.objects.count() == jobs_before

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.access import can_read_audit
 from audit.models import AuditEvent
 from core.tabular import csv_chunks
+from matching.models import MatchingRun
 
 from ..forms import AuditFilterForm
 from .common import allow, console_page, paginate, query_without_page
@@ -42,8 +43,21 @@ def audit_list(request):
         )
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localtime():%Y%m%d-%H%M}.csv"'
         return response
-    return render(
-        request,
-        "console/audit.html",
-        {"form": form, "page": paginate(request, events), "query": query_without_page(request)},
-    )
+    page = paginate(request, events)
+    page.object_list = _name_runs(page.object_list)
+    return render(request, "console/audit.html", {"form": form, "page": page, "query": query_without_page(request)})
+
+
+RUN_TYPE = MatchingRun._meta.label_lower
+
+
+def _name_runs(events) -> list[AuditEvent]:
+    """Set `run` on the page's events about a matching run, so the log names it as every page does
+    (`MatchingRun.title`) and links to it: one query for the page."""
+    events = list(events)
+    ids = {int(e.target_id) for e in events if e.target_type == RUN_TYPE and str(e.target_id).isdigit()}
+    runs = MatchingRun.objects.select_related("actor").in_bulk(ids) if ids else {}
+    for event in events:
+        is_run = event.target_type == RUN_TYPE and str(event.target_id).isdigit()
+        event.run = runs.get(int(event.target_id)) if is_run else None
+    return events

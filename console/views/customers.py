@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,20 +13,27 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, can_read_contacts, customers_visible_to
 from contacts.selectors import contact_list
-from core.tabular import csv_chunks, write_xlsx
 from customers.filters import CustomerSort
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows, saved_views_of
 from customers.services import customer_deactivate, customers_export_record
 from matching.current_scores import customer_candidates, customer_scores
-from matching.models import Assignment, Segment
+from matching.models import Assignment, MatchingRun, Segment
 from matching.services import customers_assign, customers_unlock
 
-from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, ReassignForm
-from .common import allow, console_page, paginate_by_key, query_without_page, refusal
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, CustomerReassignForm
+from .common import (
+    allow,
+    confirmation_page,
+    confirmed,
+    console_page,
+    manager_change_question,
+    manager_change_question_forms,
+    paginate_by_key,
+    query_without_page,
+    refusal,
+    table_response,
+)
 
 
 def _visible(request):
@@ -53,22 +58,13 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
         actor=request.user, file_name=f"{name}.{fmt}", file_format=fmt, count=queryset.count(),
         filters=request.GET.urlencode() if request.method == "GET" else "",
     )
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_xlsx(buffer, header=CUSTOMER_EXPORT_COLUMNS, rows=rows, sheet_title="customers")
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(
-        csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return table_response(header=CUSTOMER_EXPORT_COLUMNS, rows=rows, file_format=fmt, name=name, sheet="customers")
 
 
 @console_page
 def customer_list(request):
     form, queryset = _filtered(request)
+    run_id = form.cleaned_data.get("run") if form.is_valid() else None
     page = paginate_by_key(request, queryset.select_related("user", "manager__user"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
@@ -81,8 +77,10 @@ def customer_list(request):
             "rows": rows,
             "query": query_without_page(request),
             "bulk": BulkForm(auto_id="id_bulk_%s"),
+            "bulk_question": manager_change_question_forms(),
             "segments": Segment.objects.order_by("label"),
             "saved_views": saved_views_of(request.user),
+            "run": MatchingRun.objects.select_related("actor").filter(pk=run_id).first() if run_id else None,
         },
     )
 
@@ -111,6 +109,8 @@ def customer_bulk(request):
         allow(can_export, request.user)
         return _export(request, selected, action.removeprefix("export_"), stem="customers-selected")
     allow(can_assign_by_hand, request.user)
+    if not confirmed(request):
+        return confirmation_page(request, question=manager_change_question(selected.count()), cancel=back)
     manager = form.cleaned_data["manager"]
     try:
         done = customers_assign(
@@ -135,7 +135,7 @@ def customer_detail(request, pk: int):
     customer = get_object_or_404(_visible(request).select_related("user", "manager__user"), pk=pk)
     history = (
         Assignment.objects.filter(customer=customer)
-        .select_related("previous_manager__user", "new_manager__user", "actor", "run")
+        .select_related("previous_manager__user", "new_manager__user", "actor", "run__actor")
         .order_by("-created_at", "-id")[:50]
     )
     return render(
@@ -147,7 +147,8 @@ def customer_detail(request, pk: int):
             "hobbies": list(customer.hobbies.order_by("order", "name").values_list("name", flat=True)),
             "match": customer_candidates(customer=customer),
             "history": history,
-            "assign_form": ReassignForm(),
+            "assign_form": CustomerReassignForm(),
+            "can_assign": can_assign_by_hand(request.user),
             "contacts": list(contact_list(customer=customer)) if can_read_contacts(request.user, customer) else None,
         },
     )
@@ -158,24 +159,27 @@ def customer_detail(request, pk: int):
 def customer_assign_view(request, pk: int):
     allow(can_assign_by_hand, request.user)
     customer = get_object_or_404(_visible(request).select_related("user"), pk=pk)
-    form = ReassignForm(request.POST)
+    form = CustomerReassignForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
     else:
-        manager = form.cleaned_data["manager"]
+        manager, lock = form.cleaned_data["manager"], form.cleaned_data["lock"]
         try:
             customers_assign(
-                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"]
+                customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"],
+                lock=lock,
             )
         except ValidationError as exc:
             refusal(request, exc)
         else:
+            text = (
+                _("%(customer)s is now served by %(manager)s (locked against automatic runs).") if lock
+                else _("%(customer)s is now served by %(manager)s.")
+            )
             messages.success(
-                request,
-                _("%(customer)s is now served by %(manager)s (locked against automatic runs).")
-                % {"customer": customer.user, "manager": manager.user},
+                request, text % {"customer": customer.user.display_name, "manager": manager.user.display_name}
             )
     return redirect("console:customer", pk=customer.pk)
 

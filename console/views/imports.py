@@ -10,18 +10,22 @@ import uuid
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import can_import
+from imports.columns import IMPORTS, column_labels, import_columns, template_rows
 from imports.messages import PAGE_HINTS, hints_for
 from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob
 from jobs.services import job_enqueue
 
 from ..forms import ImportForm
-from .common import allow, client_ip, console_page
+from .common import allow, client_ip, confirmation_page, confirmed, console_page, import_question, table_response
 
 
 @console_page
@@ -47,7 +51,21 @@ def import_home(request):
         )
         return redirect("console:job", pk=job.pk)
     recent = BackgroundJob.objects.filter(kind=IMPORT_JOB).select_related("actor").order_by("-created_at")[:10]
-    return render(request, "console/import.html", {"form": form, "recent": recent})
+    columns = [(target, label, import_columns(target)) for target, label in form.fields["target"].choices]
+    return render(request, "console/import.html", {"form": form, "recent": recent, "columns": columns})
+
+
+@console_page
+@require_GET
+def import_template(request, target: str, file_format: str):
+    """An empty file to fill in: the import's header and one example row that imports as it is."""
+    allow(can_import, request.user)
+    if target not in IMPORTS or file_format not in ("csv", "xlsx"):
+        raise Http404
+    return table_response(
+        header=IMPORTS[target].columns, rows=template_rows(target), file_format=file_format,
+        name=f"{target}-template", sheet=target,
+    )
 
 
 @console_page
@@ -58,9 +76,22 @@ def import_report(request, pk: int):
         BackgroundJob.objects.filter(kind=IMPORT_JOB, options__validated=job.pk).order_by("-created_at").first()
     )
     hints = hints_for((error.get("code", "") for error in job.result.get("errors", [])), PAGE_HINTS)
+    labels = column_labels(job.options.get("target", "customers"))
+    errors = [{**error, "label": labels.get(error.get("field", ""), error.get("field", ""))}
+              for error in job.result.get("errors", [])]
+    day = timezone.localdate(job.finished_at or job.created_at).isoformat()
     return render(
         request, "console/import_report.html",
-        {"job": job, "result": job.result, "confirmed": confirmed, "hints": hints},
+        {"job": job, "result": job.result, "errors": errors, "confirmed": confirmed, "hints": hints,
+         "new_customers": f"created_after={day}&created_before={day}&sort=-created",
+         "question": _import_question(job)},
+    )
+
+
+def _import_question(job: BackgroundJob) -> str:
+    result = job.result
+    return import_question(
+        created=result.get("created", 0), updated=result.get("updated", 0), unchanged=result.get("unchanged", 0)
     )
 
 
@@ -72,6 +103,11 @@ def import_confirm(request, pk: int):
     if not (job.options.get("dry_run") and job.result.get("ok")) or not default_storage.exists(job.options["path"]):
         messages.error(request, _("Only a validated file without problems can be imported; upload it again."))
         return redirect("console:import")
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=_import_question(job), detail=job.options.get("name", ""),
+            cancel=reverse("console:import_report", args=[job.pk]),
+        )
     done = job_enqueue(
         kind=IMPORT_JOB,
         actor=request.user,

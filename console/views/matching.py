@@ -7,30 +7,40 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_run_matching
+from customers.models import CustomerProfile
 from imports.jobs import IMPORT_JOB
 from insights.jobs import SEGMENT_JOB
 from jobs.models import BackgroundJob
 from jobs.selectors import job_progress
 from jobs.services import job_enqueue
-from matching.models import JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
+from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
+from matching.selectors import run_undoable, runs_undone
 
+from ..templatetags.console import RUN_NOTICE_TAG
 from ..forms import PlanFilterForm, PreviewForm, SegmentForm
-from .common import allow, client_ip, console_page, paginate, query_without_page
+from .common import (
+    allow,
+    client_ip,
+    confirmation_page,
+    confirmed,
+    console_page,
+    manager_change_question,
+    paginate,
+    query_without_page,
+    segments_question,
+    undo_question,
+)
 
 
 @console_page
 def matching_home(request):
-    runs = MatchingRun.objects.select_related("actor", "preview").order_by("-started_at", "-id")
+    runs = MatchingRun.objects.select_related("actor", "preview__actor").order_by("-started_at", "-id")
     page = paginate(request, runs, per_page=20)
-    undone = set(
-        MatchingRun.objects.filter(
-            kind=RunKind.UNDO, status=RunStatus.SUCCEEDED, undo_of__in=[r.pk for r in page.object_list]
-        ).values_list("undo_of_id", flat=True)
-    )
+    undone = runs_undone([r.pk for r in page.object_list])
     applied = set(
         MatchingRun.objects.filter(
             status=RunStatus.SUCCEEDED, preview__in=[r.pk for r in page.object_list]
@@ -42,12 +52,17 @@ def matching_home(request):
         "console/matching.html",
         {
             "page": page,
+            "rows": [  # each run with the question its Undo asks, or none when it cannot be undone
+                (run, undo_question(run.changed_count) if run_undoable(run, undone=undone) else "")
+                for run in page.object_list
+            ],
             "undone": undone,
             "applied": applied,
             "jobs": jobs,
             "query": query_without_page(request),
             "preview_form": PreviewForm(),
             "segment_form": SegmentForm(),
+            "segments_question": segments_question(CustomerProfile.objects.count()),
         },
     )
 
@@ -75,25 +90,74 @@ def preview_start(request):
 @console_page
 @require_POST
 def segment_start(request):
+    allow(can_run_matching, request.user)
     form = SegmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("k must be between 2 and 20, or empty."))
         return redirect("console:matching")
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=segments_question(CustomerProfile.objects.count()), cancel=reverse("console:matching")
+        )
     return _enqueue(request, SEGMENT_JOB, {"k": form.cleaned_data["k"]})
 
 
 @console_page
 @require_POST
 def run_undo_start(request, pk: int):
-    run = get_object_or_404(MatchingRun, pk=pk)
+    """Undo a run once asked with its count (the page's dialog, or this view's confirmation page)."""
+    allow(can_run_matching, request.user)
+    run = get_object_or_404(MatchingRun.objects.select_related("actor"), pk=pk)
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=undo_question(run.changed_count), detail=run.title,
+            cancel=reverse("console:run", args=[run.pk]), danger=True,
+        )
     return _enqueue(request, JobKind.UNDO, {"run": run.pk})
 
 
 @console_page
 @require_POST
 def preview_apply(request, pk: int):
-    preview = get_object_or_404(MatchingRun, pk=pk, kind=RunKind.PREVIEW)
+    """Apply a stored plan once asked with its count (the page's dialog, or this view's confirmation page)."""
+    allow(can_run_matching, request.user)
+    preview = get_object_or_404(MatchingRun.objects.select_related("actor"), pk=pk, kind=RunKind.PREVIEW)
+    if not confirmed(request):
+        return confirmation_page(
+            request, question=manager_change_question(preview.changed_count), detail=preview.title,
+            cancel=reverse("console:preview", args=[preview.pk]),
+        )
     return _enqueue(request, JobKind.APPLY, {"preview": preview.pk})
+
+
+@console_page
+def run_detail(request, pk: int):
+    """One run: what it is, its figures and the customers whose manager it changed, with Undo and a link to
+    those customers in the list (`customers.filters.CustomerFilter`'s `run`). Five queries."""
+    run = get_object_or_404(
+        MatchingRun.objects.select_related("actor", "preview__actor", "undo_of__actor"), pk=pk
+    )
+    changes = (
+        Assignment.objects.filter(run=run)
+        .select_related("customer__user", "previous_manager__user", "new_manager__user")
+        .order_by("id")
+    )
+    undone_by = (
+        run.undone_by.filter(status=RunStatus.SUCCEEDED).select_related("actor").first()
+        if run.kind != RunKind.PREVIEW else None
+    )
+    return render(
+        request,
+        "console/run.html",
+        {
+            "run": run,
+            "page": paginate(request, changes),
+            "query": query_without_page(request),
+            "undone_by": undone_by,
+            "undoable": run_undoable(run, undone={run.pk} if undone_by else set()),
+            "undo_question": undo_question(run.changed_count),
+        },
+    )
 
 
 @console_page
@@ -106,7 +170,7 @@ def preview_detail(request, pk: int):
         .order_by("customer__user__username")
     )
     page = paginate(request, changes)
-    applied = preview.applied_by.filter(status=RunStatus.SUCCEEDED).first()
+    applied = preview.applied_by.filter(status=RunStatus.SUCCEEDED).select_related("actor").first()
     compare = preview.summary.get("compare", {})
     return render(
         request,
@@ -117,6 +181,7 @@ def preview_detail(request, pk: int):
             "page": page,
             "query": query_without_page(request),
             "applied": applied,
+            "apply_question": manager_change_question(preview.changed_count),
             "compare": [(_("Optimal"), compare.get("optimal", {})), (_("Greedy"), compare.get("greedy", {}))],
             "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
         },
@@ -141,22 +206,49 @@ RESULT_LABELS = {
 }
 
 
+#: Jobs that change customers' managers: their page is the run's, with a notice to undo it or see who changed.
+RUN_JOBS = (JobKind.RUN, JobKind.APPLY, JobKind.TRANSFER, JobKind.UNDO)
+
+
 def _job_target(job: BackgroundJob) -> str | None:
     """Where the finished job's result is shown."""
     if job.status != "succeeded":
         return None
     if job.kind == JobKind.PREVIEW and job.run_id:
         return reverse("console:preview", args=[job.run_id])
+    if job.kind in RUN_JOBS and job.run_id:
+        return reverse("console:run", args=[job.run_id])
     if job.kind == IMPORT_JOB:
         return reverse("console:import_report", args=[job.pk])
     return None
+
+
+def _run_notice(request, job: BackgroundJob) -> None:
+    """The notice the run's page shows once: what changed, with Undo and "View changes" (`console.run_actions`)."""
+    if job.kind == JobKind.UNDO:
+        count = job.result.get("restored", 0)
+        text = ngettext(
+            "Undone: %(count)d customer has their previous manager again.",
+            "Undone: %(count)d customers have their previous manager again.",
+            count,
+        )
+    else:
+        count = job.result.get("changes", 0)
+        text = ngettext(
+            "Done: the manager of %(count)d customer changed.", "Done: the manager of %(count)d customers changed.",
+            count,
+        )
+    messages.success(request, text % {"count": count}, extra_tags=f"{RUN_NOTICE_TAG}{job.run_id}")
 
 
 @console_page
 def job_detail(request, pk: int):
     job = get_object_or_404(BackgroundJob, pk=pk)
     target = _job_target(job)
-    if target and request.GET.get("stay") is None and not request.headers.get("HX-Request"):
+    leaving = target and request.GET.get("stay") is None
+    if leaving and job.kind in RUN_JOBS:
+        _run_notice(request, job)
+    if leaving and not request.headers.get("HX-Request"):
         return redirect(target)
     result_rows = [(RESULT_LABELS[key], value) for key, value in job.result.items() if key in RESULT_LABELS]
     context = {"job": job, "state": job_progress(job), "target": target, "result_rows": result_rows}

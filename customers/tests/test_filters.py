@@ -24,6 +24,7 @@ from customers.filters import CustomerFilter, CustomerSort, day_start
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
+from matching.models import Assignment, MatchingRun, Reason, RunKind, RunStatus
 from vocabularies.tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,12 @@ def bank():
         customers[username] = customer
     assert any(c.pk != c.user_id for c in customers.values())
     assert m1.pk != m1.user_id or m2.pk != m2.user_id
-    return {"m1": m1, "m2": m2, "funds": funds, "loans": loans, "customers": customers}
+    # A matching run that changed ann's and dan's manager (its history), and an earlier one that changed cat's.
+    earlier, run = (MatchingRun.objects.create(kind=RunKind.AUTOMATIC, status=RunStatus.SUCCEEDED) for _n in range(2))
+    Assignment.objects.create(run=earlier, customer=customers["cat"], new_manager=m1, reason=Reason.BEST)
+    for username, manager in (("ann", m1), ("dan", m2)):
+        Assignment.objects.create(run=run, customer=customers[username], new_manager=manager, reason=Reason.BEST)
+    return {"m1": m1, "m2": m2, "funds": funds, "loans": loans, "customers": customers, "run": run}
 
 
 # (query, the customers every surface shows for it); `{m1}`, `{funds}` ... are ids from `bank`.
@@ -87,11 +93,14 @@ QUERIES = [
     ({"created_after": DAY.isoformat(), "created_before": DAY.isoformat()}, {"ann", "ben", "eve"}),
     ({"created_after": DAY.isoformat(), "created_before": DAY.isoformat(), "manager": "{m1}", "need": "{loans}"},
      {"ben"}),
+    ({"run": "{run}"}, {"ann", "dan"}),  # the customers whose manager that run changed
+    ({"run": "{run}", "manager": "{m2}"}, {"dan"}),
 ]
 
 
 def resolved(query: dict, bank) -> dict[str, str]:
-    ids = {"m1": bank["m1"].user_id, "m2": bank["m2"].user_id, "funds": bank["funds"].pk, "loans": bank["loans"].pk}
+    ids = {"m1": bank["m1"].user_id, "m2": bank["m2"].user_id, "funds": bank["funds"].pk, "loans": bank["loans"].pk,
+           "run": bank["run"].pk}
     return {name: value.format(**ids) for name, value in query.items()}
 
 

@@ -36,8 +36,10 @@ def customers_assign(
     actor: User | None,
     note: str = "",
     cause: ChangeCause = ChangeCause.MANUAL,
+    lock: bool = True,
 ) -> list[Assignment]:
-    """Assign customers to one manager by hand and lock them against automatic runs.
+    """Assign customers to one manager by hand; `lock`: automatic runs leave them with this manager (without
+    it, a rebalancing run may move them again).
 
     Refused as a whole when the manager's account is inactive, the manager is not accepting
     customers, or they would not all fit: capacity holds for manual assignments too. `cause` says why
@@ -75,7 +77,7 @@ def customers_assign(
     bulk_set(
         CustomerProfile,
         fields=["manager", "manager_locked", "customer_class", "updated_at"],
-        rows=[(change.customer_id, manager.pk, True, change.customer_class, now) for change in changes],
+        rows=[(change.customer_id, manager.pk, lock, change.customer_class, now) for change in changes],
     )
     assignments = Assignment.objects.bulk_create(
         assignment_rows(changes, run=None, actor=actor, note=note), batch_size=WRITE_BATCH
@@ -88,7 +90,7 @@ def customers_assign(
             "target_id": change.customer_id,
             "summary": change.customer,
             "changes": {"manager": (change.previous_manager or "", change.new_manager or "")},
-            "data": {"manager": manager.pk, "note": note[:255]},
+            "data": {"manager": manager.pk, "note": note[:255], "locked": lock},
         }
         for change in changes
     ])
@@ -103,9 +105,12 @@ def customer_assign(
     actor: User | None,
     note: str = "",
     cause: ChangeCause = ChangeCause.MANUAL,
+    lock: bool = True,
 ) -> Assignment:
     """Assign one customer by hand (see `customers_assign`)."""
-    return customers_assign(customer_ids=[customer.pk], manager=manager, actor=actor, note=note, cause=cause)[0]
+    return customers_assign(
+        customer_ids=[customer.pk], manager=manager, actor=actor, note=note, cause=cause, lock=lock
+    )[0]
 
 
 @transaction.atomic

@@ -159,7 +159,7 @@ class World:
             "console:manager": self.manager.pk, "console:manager_transfer": self.manager.pk,
             "console:manager_report": self.manager.pk, "console:manager_report_export": self.manager.pk,
             "console:preview": self.preview.pk, "console:preview_apply": self.preview.pk,
-            "console:run_undo": self.run.pk, "console:job": self.job.pk,
+            "console:run": self.run.pk, "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
             "console:saved_view_delete": self.saved_view.pk,
             "portal:workspace_customer": self.customer.pk,
@@ -177,6 +177,8 @@ class World:
             user = User.objects.get(pk=self.customer.user_id)  # as stored now: signing in changes the token
             return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
                     "token": default_token_generator.make_token(user)}
+        if route.name == "console:import_template":
+            return {"target": "customers", "file_format": "xlsx"}
         if not route.params:
             return {}
         assert route.name in targets, f"{route.name}: say which object its {route.params} name"
@@ -242,7 +244,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:dashboard": console(200, 200),
     "console:customers": console(200, 200),
     "console:customer_export": console(200, 200),
-    "console:customer_bulk": console(405, 302),
+    "console:customer_bulk": console(405, 302),  # a POST without ids goes back to the list with a message
     "console:customer": console(200, 200),
     "console:customer_assign": console(405, 302),
     "console:customer_unlock": console(405, 302),
@@ -253,12 +255,14 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:manager_transfer": console(405, 302),
     "console:matching": console(200, 200),
     "console:preview_start": console(405, 302),
-    "console:segment_start": console(405, 302),
+    "console:segment_start": console(405, 200),  # unconfirmed: the page that asks, with the count
     "console:preview": console(200, 200),
-    "console:preview_apply": console(405, 302),
-    "console:run_undo": console(405, 302),
-    "console:job": console(200, 200),
+    "console:run": console(200, 200),
+    "console:preview_apply": console(405, 200),  # unconfirmed: the page that asks, with the count
+    "console:run_undo": console(405, 200),  # unconfirmed: the page that asks, with the count
+    "console:job": console(302, 302),  # a finished run's job leads to the run's page
     "console:import": console(200, 200),
+    "console:import_template": console(200, 405),
     "console:import_report": console(200, 200),
     "console:import_confirm": console(405, 302),
     "console:audit": console(200, 200),
