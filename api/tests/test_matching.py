@@ -238,3 +238,13 @@ class TestDashboard:
         assert [(m["username"], m["load"], m["capacity"]) for m in body["managers"]] == [
             (m["username"], m["load"], m["capacity"]) for m in data.managers
         ]
+
+
+def test_auto_assign_takes_a_move_cost_and_refuses_a_negative_one(two_books, waiting, api):
+    client = api(two_books.admin)
+
+    refused = client.post("/api/admin/auto-assign", {"rebalance": True, "move_cost": -1}, format="json")
+    job = client.post("/api/admin/auto-assign", {"rebalance": True, "move_cost": 4, "dry_run": True}, format="json")
+
+    assert refused.status_code == 400 and "move_cost" in refused.json()["errors"]
+    assert MatchingRun.objects.get(pk=job.json()["run"]).options["move_cost"] == 4

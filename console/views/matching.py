@@ -16,6 +16,7 @@ from jobs.models import BackgroundJob
 from jobs.selectors import job_progress
 from jobs.services import job_enqueue
 from matching.models import JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
+from matching.services.runs import MAX_MOVE_COST
 
 from ..forms import PlanFilterForm, PreviewForm, SegmentForm
 from .common import allow, client_ip, console_page, paginate, query_without_page
@@ -62,12 +63,13 @@ def _enqueue(request, kind: str, options: dict):
 def preview_start(request):
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a strategy."))
+        messages.error(request, _("Choose a strategy and a move cost from 0 to %(max)d.") % {"max": MAX_MOVE_COST})
         return redirect("console:matching")
     return _enqueue(
         request,
         JobKind.PREVIEW,
-        {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"]},
+        {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"],
+         "move_cost": form.cleaned_data["move_cost"]},
     )
 
 
