@@ -145,7 +145,7 @@ def test_the_list_costs_the_same_queries_whatever_the_book_size(
         CustomerFactory(manager=other_manager, needs=services[2:], hobbies=hobbies[3:])
     client.force_login(manager.user)
 
-    with django_assert_max_num_queries(15):  # 14, and the follow-ups due (contacts)
+    with django_assert_max_num_queries(16):  # 14, the follow-ups due (contacts), the branches offered as a filter
         response = client.get(WORKSPACE, {"need": services[0].pk, "sort": "-assets"})
     assert response.context["page"].paginator.count == size
 
