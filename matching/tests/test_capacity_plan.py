@@ -52,10 +52,10 @@ def test_the_shortfall_is_counted_by_branch_and_tier(short_pool):
 
 
 def test_the_command_prints_json_per_manager_and_changes_nothing(short_pool):
-    def rows():
+    def stored():
         return list(CustomerProfile.objects.order_by("pk").values_list("manager_id", "customer_class", "updated_at"))
 
-    before = rows()
+    before = stored()
     out = io.StringIO()
     call_command("capacity_plan", "--json", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -64,4 +64,4 @@ def test_the_command_prints_json_per_manager_and_changes_nothing(short_pool):
     text = io.StringIO()
     call_command("capacity_plan", "--move-cost", "2", stdout=text)
     assert "北京分行 / Mass customers: 5, 2" in text.getvalue()
-    assert rows() == before
+    assert stored() == before
