@@ -17,6 +17,7 @@ from customers.models import CustomerClass, CustomerProfile
 from imports.messages import CONFIRM_OVERFLOW_LABEL, CREATE_TERMS_LABEL, PAGE_HINTS
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
+from matching.services.runs import MAX_MOVE_COST
 
 def date_range(queryset: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
     """Rows of `queryset` whose `field` falls on the days `start` to `end` (inclusive, the project's time
@@ -225,6 +226,14 @@ class PreviewForm(StyledForm):
                     "best manager who still has room (greedy, the older system's rule)."),
     )
     rebalance = forms.BooleanField(label=_("Rebalance (move every customer who is not locked)"), required=False)
+    move_cost = forms.IntegerField(
+        label=_("Cost of a move (points)"), required=False, min_value=0, max_value=MAX_MOVE_COST, initial=0,
+        help_text=_("When rebalancing with the best overall plan: a customer leaves their manager only when the "
+                    "move gains more than this many points of fit. 0 moves anyone for any gain."),
+    )
+
+    def clean_move_cost(self):
+        return self.cleaned_data.get("move_cost") or 0
 
 
 class SegmentForm(StyledForm):

@@ -5,6 +5,8 @@ from accounts.admin import ProfileUserColumns, register_profile_inline
 from core.admin import AdminHooks, BigTableAdmin
 from accounts.models import Role
 
+from vocabularies.tiers import tier_assets_range, tier_choices
+
 from .models import CustomerProfile
 
 # Computed or decided by the matching service: shown, never typed in. The manager changes through the
@@ -27,6 +29,23 @@ class HasManagerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TierFilter(admin.SimpleListFilter):
+    """The service tier, from total assets (`vocabularies.tiers`)."""
+
+    title = _("tier")
+    parameter_name = "tier"
+
+    def lookups(self, request, model_admin):
+        return tier_choices()
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(tier_choices()):
+            return queryset
+        low, high = tier_assets_range(self.value())
+        queryset = queryset.filter(total_assets__gte=low)
+        return queryset if high is None else queryset.filter(total_assets__lt=high)
+
+
 class CustomerProfileInline(admin.StackedInline):
     """The portrait on its user's change page (accounts.admin.UserAdmin shows it to customers)."""
 
@@ -35,8 +54,8 @@ class CustomerProfileInline(admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False  # delete the user instead
-    autocomplete_fields = ("needs", "hobbies")
-    fields = ("age", "occupation", "total_assets", "needs", "hobbies", *COMPUTED_FIELDS)
+    autocomplete_fields = ("branch", "needs", "hobbies")
+    fields = ("age", "occupation", "total_assets", "branch", "needs", "hobbies", *COMPUTED_FIELDS)
     readonly_fields = COMPUTED_FIELDS
 
 
@@ -48,18 +67,21 @@ class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
     """Customer portraits. Who serves them changes through the actions matching contributes (`AdminHooks`)."""
 
     list_display = (
-        "username", "display_name", "age", "occupation", "total_assets",
+        "username", "display_name", "age", "occupation", "total_assets", "tier", "branch",
         "customer_class", "segment", "manager", "manager_locked",
     )
-    list_filter = ("customer_class", "segment", "manager_locked", "manager__accepting_customers", HasManagerFilter)
+    list_filter = (
+        "customer_class", TierFilter, "branch", "segment", "manager_locked", "manager__accepting_customers",
+        HasManagerFilter,
+    )
     search_fields = ("user__username", "user__name", "occupation")
-    list_select_related = ("user", "manager__user")
-    autocomplete_fields = ("user", "needs", "hobbies")
+    list_select_related = ("user", "manager__user", "branch")
+    autocomplete_fields = ("user", "branch", "needs", "hobbies")
     # Newest first, straight from the created_at index (InnoDB and SQLite keep the id in it for the
     # tie-break the changelist adds); the model's username order sorts the whole join on every page.
     ordering = ("-created_at",)
     fieldsets = (
-        (None, {"fields": ("user", "age", "occupation", "total_assets")}),
+        (None, {"fields": ("user", "age", "occupation", "total_assets", "tier", "branch")}),
         (_("Portrait"), {"fields": ("needs", "hobbies")}),
         (_("Manager"), {"fields": ("manager", "manager_locked", "customer_class", "segment")}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
@@ -67,4 +89,8 @@ class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A portrait stays with the user it was made for.
-        return (*COMPUTED_FIELDS, "user") if obj is not None else COMPUTED_FIELDS
+        return (*COMPUTED_FIELDS, "tier", "user") if obj is not None else (*COMPUTED_FIELDS, "tier")
+
+    @admin.display(description=_("tier"), ordering="total_assets")
+    def tier(self, obj) -> str:
+        return obj.tier.name

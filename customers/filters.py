@@ -9,6 +9,8 @@ with the others (AND); a parameter that is absent or empty filters nothing.
 - `segment`: a segment label; `manager`: the manager's *user* id; `unassigned`, `locked`: true or false;
 - `occupation`: the occupation exactly as stored (the dashboard's occupation chart links with it);
 - `need`, `hobby`: a Service or Hobby id;
+- `branch`: a branch's code, or `none` for the customers without one; `tier`: a service tier's code (from
+  total assets, `vocabularies.tiers`);
 - `age_min`, `age_max`, `assets_min`, `assets_max`: inclusive bounds;
 - `created_after`, `created_before`: inclusive days in the project's time zone (`settings.TIME_ZONE`);
 - `q`: part of the username, the name or the occupation (case-insensitive);
@@ -30,11 +32,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AmountField
-from vocabularies.models import Hobby, Service
+from vocabularies.models import Branch, Hobby, Service
+from vocabularies.tiers import tier_assets_range, tier_choices
 
 from .models import MAX_AGE, CustomerClass, CustomerProfile
 
 NOT_CLASSIFIED = "none"  # `customer_class=none`: the customers whose class is still empty
+NO_BRANCH = "none"  # `branch=none`: the customers without a branch
 MAX_ID = 2**31 - 1
 MAX_SEGMENT = 32767
 MAX_ASSETS_DIGITS = 15
@@ -110,6 +114,16 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="hobbies", queryset=Hobby.objects.order_by("order", "name"), label=_("Hobby"),
         empty_label=_("Any"), help_text=_("A hobby id (see /api/vocabulary)."),
     )
+    branch = django_filters.ChoiceFilter(
+        method="filter_branch", label=_("Branch"), empty_label=_("Any"), choices=lambda: [
+            *Branch.objects.order_by("code").values_list("code", "name"), (NO_BRANCH, _("No branch")),
+        ],
+        help_text=_("A branch's code; “none” for the customers without a branch."),
+    )
+    tier = django_filters.ChoiceFilter(
+        method="filter_tier", label=_("Service tier"), empty_label=_("Any"), choices=tier_choices,
+        help_text=_("A service tier's code, set by total assets."),
+    )
     age_min = IntegerFilter(
         field_name="age", lookup_expr="gte", label=_("Age from"), min_value=0, max_value=MAX_AGE,
         help_text=_("Years, inclusive."),
@@ -153,6 +167,16 @@ class CustomerFilter(django_filters.FilterSet):
 
     def filter_class(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(customer_class="" if value == NOT_CLASSIFIED else value)
+
+    def filter_branch(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == NO_BRANCH:
+            return queryset.filter(branch__isnull=True)
+        return queryset.filter(branch__code=value)
+
+    def filter_tier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        low, high = tier_assets_range(value)
+        queryset = queryset.filter(total_assets__gte=low)
+        return queryset if high is None else queryset.filter(total_assets__lt=high)
 
     def filter_created_after(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         return queryset.filter(created_at__gte=day_start(value))

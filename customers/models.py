@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core.text import TextLineField
+from vocabularies.tiers import Tier, tier_of
 
 MIN_AGE, MAX_AGE = 18, 120
 
@@ -59,6 +60,15 @@ class CustomerProfile(models.Model):
     segment = models.PositiveSmallIntegerField(
         _("segment"), null=True, blank=True, help_text=_("Empty until segmented.")
     )
+    branch = models.ForeignKey(
+        "vocabularies.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("branch"),
+        help_text=_("Empty: any branch may serve the customer."),
+    )
     manager = models.ForeignKey(
         "managers.ManagerProfile",
         on_delete=models.SET_NULL,
@@ -108,6 +118,11 @@ class CustomerProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def tier(self) -> Tier:
+        """The service tier the customer's total assets set (`vocabularies.tiers`)."""
+        return tier_of(self.total_assets)
 
 
 class SavedView(models.Model):

@@ -11,20 +11,23 @@ from core.bulk import m2m_links_load_many
 from core.tabular import join_terms
 from vocabularies.models import Hobby, Service
 from vocabularies.selectors import term_names_in_order_many
+from vocabularies.tiers import tier_of
 
 from .filters import CustomerFilter
 from .models import CustomerProfile, SavedView
 
-# What `import_customers` reads; an export adds the columns the matching app computes.
-CUSTOMER_IMPORT_COLUMNS = ("username", "name", "age", "occupation", "total_assets", "needs", "hobbies")
-CUSTOMER_COMPUTED_COLUMNS = ("customer_class", "segment", "manager")
+# What `import_customers` reads (`branch`, a branch's code, may be left out); an export adds the columns
+# computed from the rest: the tier (from total assets) and what the matching app decides.
+CUSTOMER_IMPORT_COLUMNS = ("username", "name", "age", "occupation", "total_assets", "needs", "hobbies", "branch")
+CUSTOMER_OPTIONAL_COLUMNS = ("branch",)
+CUSTOMER_COMPUTED_COLUMNS = ("tier", "customer_class", "segment", "manager")
 CUSTOMER_EXPORT_COLUMNS = (*CUSTOMER_IMPORT_COLUMNS, *CUSTOMER_COMPUTED_COLUMNS)
 
 _TERM_COLUMNS = ("needs", "hobbies")
 _TERM_MODELS = {"needs": Service, "hobbies": Hobby}
 _VALUES = (
     "pk", "user__username", "user__name", "age", "occupation", "total_assets",
-    "customer_class", "segment", "manager__user__username",
+    "customer_class", "segment", "manager__user__username", "branch__code",
 )
 
 
@@ -69,7 +72,7 @@ def customer_export_rows(
         if not chunk:
             return
         terms = customer_term_names([values[0] for values in chunk])
-        for pk, username, name, age, occupation, total_assets, customer_class_, segment_, manager in chunk:
+        for pk, username, name, age, occupation, total_assets, customer_class_, segment_, manager, branch in chunk:
             row = {
                 "username": username,
                 "name": name,
@@ -79,6 +82,8 @@ def customer_export_rows(
                 "customer_class": customer_class_,
                 "segment": segment_,
                 "manager": manager or "",
+                "branch": branch or "",
+                "tier": tier_of(total_assets).code,
             }
             for column, names in terms.items():
                 row[column] = join_terms(names.get(pk, ()))
@@ -98,7 +103,7 @@ def customer_portrait_get(*, queryset: QuerySet, **lookup) -> CustomerProfile | 
     """One portrait from `queryset` (a scoping selector's), with its user and manager's user joined and
     its needs and hobbies in vocabulary order: three queries. None when there is no such portrait."""
     return (
-        queryset.select_related("user", "manager__user")
+        queryset.select_related("user", "manager__user", "branch")
         .prefetch_related(_terms_in_order("needs"), _terms_in_order("hobbies"))
         .filter(**lookup)
         .first()
@@ -112,7 +117,7 @@ def customer_list(*, queryset: QuerySet) -> QuerySet:
     A page of it costs three queries (the rows, then needs and hobbies, each in vocabulary order), whatever
     the page size and the number of terms per customer.
     """
-    return queryset.select_related("user", "manager__user").prefetch_related(
+    return queryset.select_related("user", "manager__user", "branch").prefetch_related(
         _terms_in_order("needs"), _terms_in_order("hobbies"),
     )
 

@@ -11,9 +11,9 @@ The network (``customer21``.., ``manager6``..; `demo.generators.generate_network
 none of its accounts exists: customers and managers join on the days the generator gives, and the
 history (`HISTORY`, then `TODAY`) is played through matching's public services with the clock set to
 each step's day (time-machine), so runs, history rows and audit events carry their dates and nothing is
-backdated behind a service's back. `_history_step` is the one place that calls matching. Each account's
-branch (`BRANCHES`) is drawn but not stored: there is no branch yet; the issue that adds branches writes
-`Network.customer_branches` / `manager_branches` here.
+backdated behind a service's back. `_history_step` is the one place that calls matching. Each network
+account belongs to the branch the generator draws (`BRANCHES`, stored with `BRANCH_PLACES`: three branches
+in two regions); the named accounts have none (any branch serves them).
 
 Synthetic accounts (``syn_c000001``.., ``syn_m0001``..) are only ever added; existing ones are skipped.
 They get no class and no manager: run ``autoassign`` afterwards (benchmarks use them with ``--minimal``).
@@ -65,12 +65,13 @@ from insights.services import segments_compute
 from matching import services as matching
 from matching.models import MatchingRun, RunKind, Segment, Strategy
 from matching.services.previews import preview_create
-from vocabularies.models import Hobby, Service
+from vocabularies.models import Branch, Hobby, Service
 from vocabularies.services import term_key, terms_create_missing, terms_resolve
 
 from .generators import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
+    BRANCHES,
     CHANGE_REQUESTS,
     DEMO_PASSWORD,
     FOLLOW_UP_MANAGER,
@@ -136,6 +137,19 @@ class DemoSummary:
     managers_skipped: int = 0
     network: NetworkSummary = field(default_factory=NetworkSummary)
     seconds: float = 0.0
+
+
+# The generator's branches as stored: its name -> (code, region). Three branches in two regions.
+BRANCH_PLACES = {"北京分行": ("BJ", "北方区域"), "上海分行": ("SH", "南方区域"), "深圳分行": ("SZ", "南方区域")}
+
+
+def _branches_ensure() -> np.ndarray:
+    """The demo's branches (created when missing, by code), their ids in `BRANCHES` order."""
+    ids = []
+    for name, _share in BRANCHES:
+        code, region = BRANCH_PLACES[name]
+        ids.append(Branch.objects.get_or_create(code=code, defaults={"name": name, "region": region})[0].pk)
+    return np.array(ids, dtype=np.int64)
 
 
 def _vocabulary_ensure(model, terms: list[tuple[str, float]]) -> tuple[np.ndarray, int]:
@@ -272,15 +286,18 @@ def _created_at_set(model, ids, when: list) -> None:
 
 
 def _customers_insert(
-    usernames: list[str], rows: np.ndarray, portraits: Portraits, *, password: str, service_ids, hobby_ids, joined=None
+    usernames: list[str], rows: np.ndarray, portraits: Portraits, *, password: str, service_ids, hobby_ids, joined=None,
+    branches=None,
 ) -> np.ndarray:
-    """Customers of `rows` (users, profiles, needs, hobbies) in bulk; returns their profile ids in row order."""
+    """Customers of `rows` (users, profiles, needs, hobbies) in bulk; returns their profile ids in row order.
+    `branches`: each row's branch id (None: no branch)."""
     user_ids = _users_add(usernames, rows, portraits.names, role=Role.CUSTOMER, password=password, joined=joined)
     profiles = bulk_create_with_ids(
         CustomerProfile,
         (
             CustomerProfile(user_id=user_id, age=int(portraits.ages[row]), occupation=portraits.occupations[row],
-                            total_assets=portraits.assets(row))
+                            total_assets=portraits.assets(row),
+                            branch_id=int(branches[row]) if branches is not None else None)
             for row, user_id in zip(rows, user_ids)
         ),
         key_field="user",
@@ -295,14 +312,16 @@ def _customers_insert(
 
 def _managers_insert(
     usernames: list[str], rows: np.ndarray, portraits: Portraits, *, password: str, service_ids, hobby_ids,
-    capacities=None, joined=None,
+    capacities=None, joined=None, branches=None,
 ) -> np.ndarray:
-    """Managers of `rows` in bulk (default capacity unless `capacities`); returns their profile ids in row order."""
+    """Managers of `rows` in bulk (default capacity unless `capacities`; each row's branch id in `branches`);
+    returns their profile ids in row order."""
     user_ids = _users_add(usernames, rows, portraits.names, role=Role.MANAGER, password=password, joined=joined)
     profiles = bulk_create_with_ids(
         ManagerProfile,
         (
-            ManagerProfile(user_id=user_id, **({"capacity": int(capacities[row])} if capacities is not None else {}))
+            ManagerProfile(user_id=user_id, branch_id=int(branches[row]) if branches is not None else None,
+                           **({"capacity": int(capacities[row])} if capacities is not None else {}))
             for row, user_id in zip(rows, user_ids)
         ),
         key_field="user",
@@ -446,6 +465,7 @@ def _network_add(
         ids = list(model.objects.filter(user__in=named).values_list("pk", flat=True))
         _created_at_set(model, ids, [day(HISTORY_DAYS)] * len(ids))
 
+    branch_ids = _branches_ensure()
     joined_customers = [day(days) for days in network.customer_days_ago.tolist()]
     joined_managers = [day(days) for days in network.manager_days_ago.tolist()]
     terms = {"password": password, "service_ids": service_ids, "hobby_ids": hobby_ids}
@@ -463,12 +483,13 @@ def _network_add(
             if upto_managers > added_managers:
                 rows = np.arange(added_managers, upto_managers)
                 ids = _managers_insert(manager_names, rows, network.managers, capacities=network.manager_capacities,
-                                       joined=joined_managers, **terms)
+                                       joined=joined_managers, branches=branch_ids[network.manager_branches],
+                                       **terms)
                 kinds.update(zip(ids.tolist(), (network.manager_kinds[row] for row in rows)))
                 added_managers = upto_managers
             if upto_customers > added_customers:
                 _customers_insert(customer_names, np.arange(added_customers, upto_customers), network.customers,
-                                  joined=joined_customers, **terms)
+                                  joined=joined_customers, branches=branch_ids[network.customer_branches], **terms)
                 added_customers = upto_customers
             if step.action in ("request", "approve", "decline"):
                 _change_requests_step(step, admin=admin, exclude_users=named_ids)

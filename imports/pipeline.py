@@ -41,6 +41,20 @@ from vocabularies.services import (
 
 
 @dataclass(frozen=True)
+class CodedColumn:
+    """An optional column whose cell names something by code (a branch; the tiers a manager serves): each
+    distinct cell is resolved once for the whole file. A file without the column keeps every stored value
+    (a new profile gets the field's default); a cell in it, empty ones too, sets the field."""
+
+    name: str   # the column
+    field: str  # the model field (attname) it sets
+    # The distinct texts of the column (and whether unknown codes are to be created) -> {text: (value, problems)},
+    # problems as (code, message); values must be hashable (a tuple for a list).
+    resolve: Callable[[list[str], bool], dict[str, tuple[Any, list[tuple[str, str]]]]]
+    stored: Callable[[Any], Any] = staticmethod(lambda value: value)  # a stored value as `resolve` gives it
+
+
+@dataclass(frozen=True)
 class ProfileImport:
     """What differs between the imports of two kinds of profile."""
 
@@ -56,6 +70,12 @@ class ProfileImport:
     # gets the existing profiles the file changes (new values set, not saved) and whether the importer
     # confirmed; returns the problems (they refuse the file) and the warnings. Dry runs check the same.
     confirmation_check: Callable[[list[ProfileChange], bool], tuple[list[RowError], list[str]]] | None = None
+    coded_columns: tuple[CodedColumn, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The model fields a row sets: the cells read by the fields' rules, then the coded ones."""
+        return (*self.profile_columns, *(coded.field for coded in self.coded_columns))
 
     def run(
         self,
@@ -72,9 +92,10 @@ class ProfileImport:
         `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
         `limits`: what a file may hold (the settings' unless given: the command line may raise them).
         """
-        required = tuple(column for column in self.columns if column not in self.optional)
+        optional = (*self.optional, *(coded.name for coded in self.coded_columns))
+        required = tuple(column for column in self.columns if column not in optional)
         table = table_from(
-            rows=rows, file=file, required=required, optional=self.optional, ignored=self.ignored, limits=limits
+            rows=rows, file=file, required=required, optional=optional, ignored=self.ignored, limits=limits
         )
         errors = list(table.errors)
         users = user_rows_check(rows=table.rows, role=self.role)
@@ -99,15 +120,24 @@ class ProfileImport:
         }
         term_cells = {column: _TermCells(resolutions[column], names[column]) for column in relations}
 
+        coded = {
+            column.name: column.resolve(
+                list(dict.fromkeys(row.values[column.name] for row in table.rows if column.name in row.values)),
+                create_terms,
+            )
+            for column in self.coded_columns
+        }
         cells = CellValues(self.model, self.profile_columns)
-        defaults = tuple(cells.fields[column].get_default() for column in self.profile_columns)
+        defaults = tuple(cells.fields[column].get_default() for column in self.profile_columns) + tuple(
+            column.stored(self.model._meta.get_field(column.field).get_default()) for column in self.coded_columns
+        )
         plans = []
         for row in table.rows:
             username = users.usernames.get(row.line)
             user = users.existing.get(username) if username else None
             plan, row_errors = self._plan_row(
                 row, username=username, stored=stored.get(user.pk) if user is not None else None,
-                cells=cells, defaults=defaults, current=current, resolutions=resolutions,
+                cells=cells, defaults=defaults, current=current, resolutions=resolutions, coded=coded,
                 terms={column: term_cells[column](row.values[column]) for column in relations},
             )
             if user is not None and plan is not None and user.name != plan.name:
@@ -147,14 +177,19 @@ class ProfileImport:
         stored = {}
         for start in range(0, len(user_ids), BATCH_SIZE):
             chunk = self.model.objects.filter(user_id__in=user_ids[start : start + BATCH_SIZE])
+            n_plain = len(self.profile_columns)
             if self.confirmation_check is None:
-                for pk, user_id, *values in chunk.values_list("pk", "user_id", *self.profile_columns):
-                    stored[user_id] = (pk, tuple(values), None)
+                for pk, user_id, *values in chunk.values_list("pk", "user_id", *self.fields):
+                    stored[user_id] = (pk, self._stored_values(values, n_plain), None)
             else:
                 for profile in chunk:
-                    values = tuple(getattr(profile, column) for column in self.profile_columns)
-                    stored[profile.user_id] = (profile.pk, values, profile)
+                    values = [getattr(profile, column) for column in self.fields]
+                    stored[profile.user_id] = (profile.pk, self._stored_values(values, n_plain), profile)
         return stored
+
+    def _stored_values(self, values: list, n_plain: int) -> tuple:
+        coded = (column.stored(value) for column, value in zip(self.coded_columns, values[n_plain:]))
+        return (*values[:n_plain], *coded)
 
     def _plan_row(
         self,
@@ -167,6 +202,7 @@ class ProfileImport:
         terms: dict[str, _TermCell],
         current: dict[str, dict[int, set[int]]],
         resolutions: dict[str, TermResolution],
+        coded: dict[str, dict[str, tuple[Any, list[tuple[str, str]]]]],
     ) -> tuple[_Plan | None, list[RowError]]:
         """Validate one row's portrait cells with the model's rules and its terms; the plan is None without a
         username. A new profile starts from the fields' defaults, an existing one from its stored values."""
@@ -184,8 +220,14 @@ class ProfileImport:
                     values[position] = value
             if problems:
                 errors += [RowError(row.line, column, problem, "invalid") for problem in problems]
+        for position, column in enumerate(self.coded_columns, start=len(self.profile_columns)):
+            if column.name in cells_of_row:
+                value, problems = coded[column.name][cells_of_row[column.name]]
+                errors += [RowError(row.line, column.name, message, code) for code, message in problems]
+                if not problems:
+                    values[position] = value
         if cells.has_row_rules:  # the model's own clean(): needs an instance
-            instance = self.model(pk=pk, **dict(zip(self.profile_columns, values)))
+            instance = self.model(pk=pk, **dict(zip(self.profile_columns, values[:len(self.profile_columns)])))
             everything = [f.name for f in self.model._meta.fields]
             errors += [
                 RowError(row.line, name, message, "invalid")
@@ -227,9 +269,9 @@ class ProfileImport:
             if plan.changed and not plan.created:
                 profile = plan.profile
                 profile.user = users[plan.username]  # already read: str(profile) costs no query
-                for column, value in zip(self.profile_columns, plan.values):
+                for column, value in zip(self.fields, plan.values):
                     setattr(profile, column, value)
-                before = dict(zip(self.profile_columns, plan.before))
+                before = dict(zip(self.fields, plan.before))
                 changes.append(ProfileChange(line=plan.line, profile=profile, before=before))
         return changes
 
@@ -254,7 +296,7 @@ class ProfileImport:
             new = [plan for plan in plans if plan.created]
             ids = bulk_insert_with_ids(
                 self.model,
-                fields=["user", *self.profile_columns],
+                fields=["user", *self.fields],
                 rows=[(user_ids[plan.username], *plan.values) for plan in new],
                 key_field="user",
             )
@@ -264,7 +306,7 @@ class ProfileImport:
             updated = [plan for plan in plans if plan.changed and not plan.created]
             now = timezone.now()  # bulk_set() does not run auto_now
             bulk_update_rows(
-                self.model, fields=[*self.profile_columns, "updated_at"],
+                self.model, fields=[*self.fields, "updated_at"],
                 rows=[(plan.pk, *plan.values, now) for plan in updated],
             )
 

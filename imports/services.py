@@ -16,18 +16,21 @@ from audit.services import audit_record
 from core.bulk import refresh_statistics
 from core.tabular import ImportResult, Limits, Row, RowError, Source
 from customers.models import CustomerProfile
-from customers.selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS
+from customers.selectors import CUSTOMER_COMPUTED_COLUMNS, CUSTOMER_IMPORT_COLUMNS, CUSTOMER_OPTIONAL_COLUMNS
 from customers.signals import portraits_changed
 from managers.messages import capacity_below_book_refusal, capacity_below_book_warnings
 from managers.models import ManagerProfile, capacity_needs_confirmation
 from managers.selectors import manager_loads
 from vocabularies.models import Hobby, Service
+from vocabularies.services import branch_codes_resolve, tier_codes_resolve
 
 from matching.services import acquire_run_lock
 
-from .pipeline import ProfileChange, ProfileImport
+from .pipeline import CodedColumn, ProfileChange, ProfileImport
 
-MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity", "phone")
+MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity", "phone", "branch", "tiers")
+BRANCH_COLUMN = CodedColumn(name="branch", field="branch_id", resolve=branch_codes_resolve)
+TIERS_COLUMN = CodedColumn(name="tiers", field="tiers", resolve=tier_codes_resolve, stored=tuple)
 
 
 def _announce(customer_ids: list[int]) -> None:
@@ -65,6 +68,8 @@ CUSTOMER_IMPORT = ProfileImport(
     profile_columns=("age", "occupation", "total_assets"),
     term_columns=(("needs", Service), ("hobbies", Hobby)),
     ignored=CUSTOMER_COMPUTED_COLUMNS,
+    optional=tuple(column for column in CUSTOMER_OPTIONAL_COLUMNS if column != BRANCH_COLUMN.name),
+    coded_columns=(BRANCH_COLUMN,),
     after_write=_announce,
 )
 
@@ -76,6 +81,7 @@ MANAGER_IMPORT = ProfileImport(
     term_columns=(("capabilities", Service), ("hobbies", Hobby)),
     optional=("capacity", "phone"),
     confirmation_check=_capacities_below_book,
+    coded_columns=(BRANCH_COLUMN, TIERS_COLUMN),
 )
 
 

@@ -22,6 +22,8 @@ from accounts import access
 from accounts.admin import ProfileUserColumns, register_profile_inline
 from accounts.models import Role
 from core.admin import AdminHooks, BigTableAdmin
+from vocabularies.forms import TierCodesField
+from vocabularies.tiers import tier_names
 
 from .messages import capacity_below_book_warnings
 from .models import ManagerProfile, capacity_needs_confirmation
@@ -41,6 +43,8 @@ def register_availability_update(update: Callable[..., ManagerProfile]) -> None:
 
 class ManagerAvailabilityForm(forms.ModelForm):
     """Capacity below the current book needs the explicit confirmation the update asks for."""
+
+    tiers = TierCodesField()
 
     confirm_overflow = forms.BooleanField(
         label=_("Keep the customers above the new capacity"), required=False,
@@ -120,8 +124,9 @@ class ManagerProfileInline(CapacityForAdministrators, admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = False  # delete the user instead
-    autocomplete_fields = ("capabilities", "hobbies")
-    fields = ("phone", "capabilities", "hobbies", "capacity", "accepting_customers", "created_at", "updated_at")
+    autocomplete_fields = ("branch", "capabilities", "hobbies")
+    fields = ("phone", "branch", "tiers", "capabilities", "hobbies", "capacity", "accepting_customers", "created_at",
+              "updated_at")
     readonly_fields = ("created_at", "updated_at")
     form = ManagerAvailabilityForm
     formset = ManagerAvailabilityFormSet
@@ -140,14 +145,15 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
     """Managers; also the manager autocomplete, which matching narrows for choosing a customer's manager."""
 
     list_display = (
-        "username", "display_name", "capacity", "load", "free_room", "accepting_customers", "account_active",
+        "username", "display_name", "branch", "tiers_served", "capacity", "load", "free_room",
+        "accepting_customers", "account_active",
     )
-    list_filter = ("accepting_customers", "user__is_active")
+    list_filter = ("accepting_customers", "user__is_active", "branch")
     search_fields = ("user__username", "user__name")  # also the manager autocomplete
-    list_select_related = ("user",)
-    autocomplete_fields = ("user", "capabilities", "hobbies")
-    fields = ("user", "phone", "capabilities", "hobbies", "capacity", "accepting_customers", "load", "free_room",
-              "created_at", "updated_at")
+    list_select_related = ("user", "branch")
+    autocomplete_fields = ("user", "branch", "capabilities", "hobbies")
+    fields = ("user", "phone", "branch", "tiers", "capabilities", "hobbies", "capacity", "accepting_customers", "load",
+              "free_room", "created_at", "updated_at")
     readonly_fields = ("load", "free_room", "created_at", "updated_at")
     form = ManagerAvailabilityForm
 
@@ -173,6 +179,10 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return (*fields, "user") if obj is not None else fields  # a profile stays with its user
+
+    @admin.display(description=_("tiers served"))
+    def tiers_served(self, obj) -> str:
+        return ", ".join(tier_names(obj.tiers)) if obj.tiers else _("every tier")
 
     @admin.display(description=_("customers served"), ordering="load")
     def load(self, obj) -> int | None:

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from vocabularies.tiers import validate_tier_codes
 
 
 #: The most customers one manager may serve: far above any real book, low enough that sums of
@@ -68,6 +69,22 @@ class ManagerProfile(models.Model):
         db_index=True,
         help_text=_("Off while on leave: no new customers are assigned."),
     )
+    branch = models.ForeignKey(
+        "vocabularies.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managers",
+        verbose_name=_("branch"),
+        help_text=_("Empty: serves every branch."),
+    )
+    tiers = models.JSONField(
+        _("tiers served"),
+        default=list,
+        blank=True,
+        validators=[validate_tier_codes],
+        help_text=_("Codes of the service tiers this manager serves; none: every tier."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -90,3 +107,6 @@ class ManagerProfile(models.Model):
     @property
     def tel_uri(self) -> str:
         return tel_uri(self.phone) if self.phone else ""
+
+    def serves_tier(self, code: str) -> bool:
+        return not self.tiers or code in self.tiers

@@ -38,6 +38,7 @@ def _preview(job, progress: Progress) -> dict:
             actor=job.actor,
             strategy=Strategy(options["strategy"]),
             rebalance=bool(options.get("rebalance")),
+            move_cost=int(options.get("move_cost", 0)),
             progress=progress,
         )
     return _run_figures(run)
@@ -56,6 +57,7 @@ def _run(job, progress: Progress) -> dict:
     report = run_automatic(
         strategy=Strategy(job.options["strategy"]),
         rebalance=bool(job.options.get("rebalance")),
+        move_cost=int(job.options.get("move_cost", 0)),
         actor=job.actor,
         progress=progress,
     )

@@ -35,6 +35,9 @@ class Reason(models.TextChoices):
     BEST = "best", _("Best matching manager")
     FALLBACK = "fallback", _("Second choice: the best-fitting manager had no place for them")
     NO_CAPACITY = "no_capacity", _("No manager has room")
+    NO_ELIGIBLE_MANAGER = "no_eligible_manager", _(
+        "No manager of the customer's branch and service tier has room"
+    )
     MANUAL = "manual", _("Assigned by hand")
     UNDO = "undo", _("Restored by undo")
 
@@ -162,7 +165,7 @@ class Assignment(models.Model):
     hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)
     total = models.PositiveSmallIntegerField(_("total score"), default=0)
     customer_class = models.CharField(_("match fit"), max_length=1, choices=CustomerClass.choices, blank=True)
-    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, db_index=True)
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices, db_index=True)
     shared_needs = models.JSONField(_("shared needs"), default=list, blank=True, encoder=TermsJSONEncoder)
     shared_hobbies = models.JSONField(_("shared hobbies"), default=list, blank=True, encoder=TermsJSONEncoder)
     note = TextLineField(_("note"), max_length=255, blank=True)
@@ -232,7 +235,7 @@ class PlannedChange(models.Model):
         "managers.ManagerProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
         verbose_name=_("new manager"),
     )
-    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
     previous_total = models.PositiveSmallIntegerField(_("score before"), default=0)
     needs_match = models.PositiveSmallIntegerField(_("shared needs"), default=0)
     hobbies_match = models.PositiveSmallIntegerField(_("shared hobbies"), default=0)

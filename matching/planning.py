@@ -73,6 +73,14 @@ class Snapshot:
     manager_hobbies: np.ndarray       # (n_m, n_hobbies) uint8
     service_names: list[str]
     hobby_names: list[str]
+    # Branches and service tiers (see `snapshot_eligibility`); None: not loaded, nothing constrains.
+    customer_branch: np.ndarray | None = None  # (n_c,) intp index into branch_region, -1: none
+    customer_tier: np.ndarray | None = None    # (n_c,) intp index of the tier the assets set
+    manager_branch: np.ndarray | None = None   # (n_m,) intp, -1: none
+    manager_tiers: np.ndarray | None = None    # (n_m, n_tiers) bool: the tiers each serves
+    branch_region: np.ndarray | None = None    # (n_branches,) intp
+    branch_names: list[str] | None = None      # (n_branches,) for people
+    tier_names: list[str] | None = None        # (n_tiers,) for people
 
     @property
     def n_customers(self) -> int:
@@ -102,8 +110,34 @@ class Snapshot:
                 "customer_class": [self.customer_class[i] for i in rows],
                 "customer_needs": self.customer_needs[index],
                 "customer_hobbies": self.customer_hobbies[index],
+                **{
+                    name: getattr(self, name)[index]
+                    for name in ("customer_branch", "customer_tier")
+                    if getattr(self, name) is not None
+                },
             }
         )
+
+
+def snapshot_eligibility(snapshot, *, policy: str, region_penalty: int) -> engine.Eligibility | None:
+    """Who may serve whom by branch and service tier (`engine.eligibility_groups`), over every row and manager
+    column of `snapshot` (a `Snapshot`, or anything with its five branch and tier arrays); None when nothing
+    constrains (the policy is "none", or no customer or no manager has a branch, and every manager serves
+    every tier): today's placement, unchanged."""
+    if snapshot.customer_tier is None:
+        return None
+    branches_matter = (
+        policy != "none" and bool((snapshot.customer_branch >= 0).any()) and bool((snapshot.manager_branch >= 0).any())
+    )
+    if not branches_matter and bool(snapshot.manager_tiers.all()):
+        return None
+    customer_branch, manager_branch = snapshot.customer_branch, snapshot.manager_branch
+    if not branches_matter:  # fewer groups: only tiers tell customers apart
+        customer_branch, manager_branch = np.full_like(customer_branch, -1), np.full_like(manager_branch, -1)
+    return engine.eligibility_groups(
+        customer_branch, snapshot.customer_tier, manager_branch, snapshot.manager_tiers, snapshot.branch_region,
+        policy=policy if branches_matter else "none", region_penalty=int(region_penalty),
+    )
 
 
 @dataclass(frozen=True)
@@ -114,6 +148,9 @@ class Scores:
     totals: engine.TermTotals   # (n_c, n_a) computed when read, never held whole
     best: np.ndarray            # (n_c,) column into `active`, -1 when there is no active manager
     classes: np.ndarray         # (n_c,) class codes 0=A .. 4=E
+    # Over every snapshot row and manager column (not only the active ones); None: anyone may serve anyone.
+    # `best` and `classes` are then the best *eligible* manager's.
+    eligibility: engine.Eligibility | None = None
 
     def class_letters(self) -> list[str]:
         return [engine.CLASS_LABELS[code] for code in self.classes]
@@ -207,9 +244,11 @@ def plan_placement(
     `eligible_override` (bool over all managers) narrows who may receive customers.
     `eligibility` (over every snapshot row and manager column, see `engine.eligibility_groups`) makes branches
     and tiers hard constraints; `scores` must then have been computed with it (best eligible manager and
-    class). `move_cost` (optimal rule only) makes moving a customer away from their current manager cost
-    that many points.
+    class); by default the one `scores` was computed with. `move_cost` (optimal rule only) makes moving a
+    customer away from their current manager cost that many points.
     """
+    if eligibility is None:
+        eligibility = scores.eligibility
     active = scores.active
     eligible = snapshot.manager_accepting[active].copy()
     if eligible_override is not None:

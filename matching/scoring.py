@@ -9,7 +9,7 @@ import numpy as np
 from django.conf import settings
 
 from . import engine
-from .planning import Scores, Snapshot
+from .planning import Scores, Snapshot, snapshot_eligibility
 
 
 def class_rules() -> dict:
@@ -24,34 +24,59 @@ def class_rules() -> dict:
     }
 
 
+def branch_rules() -> dict:
+    """The branch policy and region penalty from settings, as `planning.snapshot_eligibility` takes them."""
+    return {"policy": settings.PORTRAIT_BRANCH_POLICY, "region_penalty": settings.PORTRAIT_REGION_PENALTY}
+
+
+def eligibility_of(snapshot) -> engine.Eligibility | None:
+    """Who may serve whom in `snapshot` (a `Snapshot` or `selectors.ClassInputs`) under the configured branch
+    policy and the managers' tiers."""
+    return snapshot_eligibility(snapshot, **branch_rules())
+
+
 def snapshot_scores(snapshot: Snapshot) -> Scores:
-    """Score every customer against every active manager: each one's best manager and class.
+    """Score every customer against every active manager: each one's best eligible manager and class.
 
     The totals of every pair stay implicit (`engine.TermTotals`): a placement reads them a block of customers
-    at a time, so 1M customers x 5,000 managers never need the 5 GB matrix.
+    at a time, so 1M customers x 5,000 managers never need the 5 GB matrix. Branches and tiers
+    (`eligibility_of`) narrow each customer's managers: the class is the fit with the best eligible one.
     """
     active = np.flatnonzero(snapshot.manager_active)
     totals = engine.TermTotals(
         snapshot.customer_needs, snapshot.customer_hobbies,
         snapshot.manager_capabilities[active], snapshot.manager_hobbies[active],
     )
-    best, classes = _best_and_classes(totals, snapshot.customer_needs, snapshot.customer_hobbies)
-    return Scores(active=active, totals=totals, best=best, classes=classes)
+    eligibility = eligibility_of(snapshot)
+    best, classes = _best_and_classes(
+        totals, snapshot.customer_needs, snapshot.customer_hobbies,
+        None if eligibility is None else eligibility.manager_columns(active),
+    )
+    return Scores(active=active, totals=totals, best=best, classes=classes, eligibility=eligibility)
 
 
-def class_codes(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies) -> np.ndarray:
+def class_codes(
+    customer_needs, customer_hobbies, manager_capabilities, manager_hobbies, eligibility=None
+) -> np.ndarray:
     """Class codes (0=A .. 4=E) of customers against the given (active) managers, as `snapshot_scores` gives
-    them: what reclassifying 100k imported customers needs."""
+    them: what reclassifying 100k imported customers needs. `eligibility`: over these customers and managers."""
     totals = engine.TermTotals(customer_needs, customer_hobbies, manager_capabilities, manager_hobbies)
-    return _best_and_classes(totals, customer_needs, customer_hobbies)[1]
+    return _best_and_classes(totals, customer_needs, customer_hobbies, eligibility)[1]
 
 
-def _best_and_classes(totals: engine.TermTotals, customer_needs, customer_hobbies) -> tuple[np.ndarray, np.ndarray]:
-    """Each customer's best manager column (-1: none) and class code.
+def _best_and_classes(
+    totals: engine.TermTotals, customer_needs, customer_hobbies, eligibility: engine.Eligibility | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's best (eligible) manager column (-1: none) and class code.
 
     Customers with the same needs and hobbies score alike: each distinct portrait is scored once when
     they repeat enough to pay for the grouping (98% of synthetic portraits differ; real books repeat).
+    With eligibility, customers are scored group by group against their allowed managers instead.
     """
+    if eligibility is not None:
+        best, needs_best, hobbies_best = totals.best(eligibility)
+        classes = engine.classify(needs_best[:, None], hobbies_best[:, None], np.minimum(best, 0), **class_rules())
+        return best, classes
     first, inverse = engine.distinct_rows(customer_needs, customer_hobbies)
     if len(first) <= len(inverse) // 2:
         best, needs_best, hobbies_best = (values[inverse] for values in totals.customer_rows(first).best())

@@ -5,6 +5,7 @@ Selectors only read: computing from the arrays is `scoring` (the engine) and `pl
 from __future__ import annotations
 
 from collections.abc import Collection
+from bisect import bisect_right
 from itertools import chain
 from dataclasses import dataclass
 
@@ -13,7 +14,8 @@ from django.db import connection
 
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
-from vocabularies.models import Hobby, Service
+from vocabularies.models import Branch, Hobby, Service
+from vocabularies.tiers import service_tiers
 
 from . import engine
 from .models import MatchingRun, RunKind, RunStatus
@@ -46,23 +48,70 @@ def _positions(index: dict[int, int], ids: np.ndarray) -> np.ndarray:
     return np.where(found, values[at] if len(keys) else -1, -1)
 
 
+@dataclass(frozen=True)
+class _Places:
+    """Branches and tiers as indices: what `planning.snapshot_eligibility` reads."""
+
+    branch_index: dict[int, int]
+    branch_region: np.ndarray
+    branch_names: list[str]
+    tier_minimums: list
+    tier_codes: list[str]
+    tier_names: list[str]
+
+    def branches(self, branch_ids) -> np.ndarray:
+        return np.array([self.branch_index.get(pk, -1) for pk in branch_ids], dtype=np.intp)
+
+    def tiers_of_assets(self, assets) -> np.ndarray:
+        """Tier index of each total (Decimal compared exactly: no rounding at a threshold)."""
+        return np.array([bisect_right(self.tier_minimums, value) - 1 for value in assets], dtype=np.intp).clip(0)
+
+    def tiers_served(self, code_lists) -> np.ndarray:
+        """(n, n_tiers) bool; an empty list serves every tier."""
+        column = {code: i for i, code in enumerate(self.tier_codes)}
+        out = np.zeros((len(code_lists), len(self.tier_codes)), dtype=bool)
+        for row, codes in enumerate(code_lists):
+            if not codes:
+                out[row] = True
+            else:
+                out[row, [column[code] for code in codes if code in column]] = True
+        return out
+
+
+def _places() -> _Places:
+    """Every branch (1 query) and the configured tiers."""
+    branches = list(Branch.objects.order_by("code").values_list("id", "name", "region"))
+    regions: dict[str, int] = {}
+    tiers = service_tiers()
+    return _Places(
+        branch_index={pk: i for i, (pk, _name, _region) in enumerate(branches)},
+        branch_region=np.array([regions.setdefault(region, len(regions)) for _pk, _n, region in branches], np.intp),
+        branch_names=[name for _pk, name, _region in branches],
+        tier_minimums=[tier.min_assets for tier in tiers],
+        tier_codes=[tier.code for tier in tiers],
+        tier_names=[str(tier.name) for tier in tiers],
+    )
+
+
 # Above this many customers a targeted load reads everyone and keeps the rows asked for, rather than
 # sending an IN (...) list longer than some databases take.
 ID_LIST_LIMIT = 500
 
 
 def matching_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapshot:
-    """Load customers (all, or just `customer_ids`), every manager and both vocabularies: 8 queries."""
+    """Load customers (all, or just `customer_ids`), every manager, both vocabularies and the branches:
+    9 queries."""
     if customer_ids is not None and len(customer_ids) > ID_LIST_LIMIT:
         wanted = set(customer_ids)
         snapshot = matching_snapshot()
         return snapshot.customer_rows([i for i, pk in enumerate(snapshot.customer_ids.tolist()) if pk in wanted])
     services, service_names = _term_index(Service)
     hobbies, hobby_names = _term_index(Hobby)
+    places = _places()
 
     manager_rows = sorted(
         ManagerProfile.objects.values_list(
-            "id", "user__username", "user__is_active", "accepting_customers", "capacity"
+            "id", "user__username", "user__is_active", "accepting_customers", "capacity", "branch_id", "tiers"
         ),
         key=lambda row: row[1],
     )
@@ -74,9 +123,9 @@ def matching_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         customers = customers.filter(id__in=list(customer_ids))
         customer_filter = {"customerprofile_id__in": list(customer_ids)}
     customer_rows = sorted(
-        customers.values_list("id", "user__username", "manager_id", "manager_locked", "customer_class").iterator(
-            chunk_size=20_000
-        ),
+        customers.values_list(
+            "id", "user__username", "manager_id", "manager_locked", "customer_class", "branch_id", "total_assets"
+        ).iterator(chunk_size=20_000),
         key=lambda row: row[1],
     )
     customer_index = {row[0]: i for i, row in enumerate(customer_rows)}
@@ -106,6 +155,13 @@ def matching_snapshot(*, customer_ids: Collection[int] | None = None) -> Snapsho
         ),
         service_names=service_names,
         hobby_names=hobby_names,
+        customer_branch=places.branches(row[5] for row in customer_rows),
+        customer_tier=places.tiers_of_assets(row[6] for row in customer_rows),
+        manager_branch=places.branches(row[5] for row in manager_rows),
+        manager_tiers=places.tiers_served([row[6] for row in manager_rows]),
+        branch_region=places.branch_region,
+        branch_names=places.branch_names,
+        tier_names=places.tier_names,
     )
 
 
@@ -151,6 +207,12 @@ class ClassInputs:
     customer_hobbies: np.ndarray      # (n_c, n_hobbies) uint8
     manager_capabilities: np.ndarray  # (n_active, n_services) uint8
     manager_hobbies: np.ndarray       # (n_active, n_hobbies) uint8
+    # Branches and tiers, as in `planning.Snapshot` (the managers are the active ones).
+    customer_branch: np.ndarray
+    customer_tier: np.ndarray
+    manager_branch: np.ndarray
+    manager_tiers: np.ndarray
+    branch_region: np.ndarray
 
 
 # Customers read per query by id list: within every database's limit on parameters.
@@ -158,23 +220,22 @@ ID_CHUNK = 5000
 
 
 def class_inputs(*, customer_ids: Collection[int]) -> ClassInputs:
-    """Load what `scoring.class_codes` needs for these customers (unknown ids are skipped): 5 queries for
-    the vocabularies and active managers, then 3 per `ID_CHUNK` customers (their rows, needs, hobbies).
+    """Load what `scoring.class_codes` needs for these customers (unknown ids are skipped): 6 queries for
+    the vocabularies, branches and active managers, then 3 per `ID_CHUNK` customers (their rows, needs, hobbies).
 
     Unlike `matching_snapshot`, it reads neither usernames nor managers' books, and only the customers
     asked for, however many: an import of 100k customers reclassifies them without reading the others.
     """
     services, _names = _term_index(Service)
     hobbies, _names = _term_index(Hobby)
-    managers = {
-        pk: row
-        for row, pk in enumerate(
-            ManagerProfile.objects.filter(user__is_active=True).order_by("id").values_list("id", flat=True)
-        )
-    }
+    places = _places()
+    manager_rows = list(
+        ManagerProfile.objects.filter(user__is_active=True).order_by("id").values_list("id", "branch_id", "tiers")
+    )
+    managers = {row[0]: i for i, row in enumerate(manager_rows)}
     wanted = sorted(set(customer_ids))
     wanted_set = set(wanted)
-    ids, classes = [], []
+    ids, classes, branch_ids, assets = [], [], [], []
     pairs: dict[str, list[np.ndarray]] = {"needs": [], "hobbies": []}
     relations = (
         ("needs", CustomerProfile.needs.through, "service_id"),
@@ -182,10 +243,14 @@ def class_inputs(*, customer_ids: Collection[int]) -> ClassInputs:
     )
     for within in _id_chunks(wanted):
         customers = CustomerProfile.objects.filter(**within("id")).order_by("id")
-        for pk, letter in customers.values_list("id", "customer_class"):
+        for pk, letter, branch_id, total_assets in customers.values_list(
+            "id", "customer_class", "branch_id", "total_assets"
+        ):
             if pk in wanted_set:
                 ids.append(pk)
                 classes.append(letter)
+                branch_ids.append(branch_id)
+                assets.append(total_assets)
         for name, through, term_field in relations:
             links = through.objects.filter(**within("customerprofile_id"))
             pairs[name].append(_fetch_pairs(links.values_list("customerprofile_id", term_field)))
@@ -213,6 +278,11 @@ def class_inputs(*, customer_ids: Collection[int]) -> ClassInputs:
         manager_hobbies=_multi_hot(
             ManagerProfile.hobbies.through, "managerprofile_id", "hobby_id", managers, hobbies, {}
         ),
+        customer_branch=places.branches(branch_ids),
+        customer_tier=places.tiers_of_assets(assets),
+        manager_branch=places.branches(row[1] for row in manager_rows),
+        manager_tiers=places.tiers_served([row[2] for row in manager_rows]),
+        branch_region=places.branch_region,
     )
 
 

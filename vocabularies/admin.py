@@ -3,7 +3,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .models import Hobby, Service
+from .models import Branch, Hobby, Service
 
 
 def _usage(reverse_m2m) -> Coalesce:
@@ -67,3 +67,35 @@ class ServiceAdmin(TermAdmin):
 @admin.register(Hobby)
 class HobbyAdmin(TermAdmin):
     pass
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "region", "customer_count", "manager_count")
+    list_filter = ("region",)
+    search_fields = ("code", "name", "region")  # also the branch autocomplete of portraits
+    ordering = ("code",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _is_autocomplete(request):
+            return queryset
+        return queryset.annotate(customer_count=_count_of(Branch.customers), manager_count=_count_of(Branch.managers))
+
+    @admin.display(description=_("customers"), ordering="customer_count")
+    def customer_count(self, obj) -> int:
+        return obj.customer_count
+
+    @admin.display(description=_("managers"), ordering="manager_count")
+    def manager_count(self, obj) -> int:
+        return obj.manager_count
+
+
+def _count_of(reverse_fk) -> Coalesce:
+    """How many rows point to the branch, a correlated count for the rows on the page (see `_usage`)."""
+    field = reverse_fk.field
+    rows = (
+        field.model.objects.filter(**{field.name: OuterRef("pk")}).order_by().values(field.name)
+        .annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)

@@ -11,7 +11,12 @@ class VocabulariesConfig(AppConfig):
     verbose_name = _("Vocabularies")
 
     def ready(self):
+        from django.core import checks
+
         from .models import Hobby, Service
+        from .tiers import check_settings
+
+        checks.register(check_settings)
 
         for model in (Service, Hobby):
             post_save.connect(_forget_index, sender=model, dispatch_uid=f"forget-index-{model.__name__}")

@@ -44,3 +44,24 @@ class Hobby(Term):
     class Meta(Term.Meta):
         verbose_name = _("hobby")
         verbose_name_plural = _("hobbies")
+
+
+class Branch(models.Model):
+    """A branch (网点) of the bank. Customers and managers may belong to one; under the branch policy
+    (`settings.PORTRAIT_BRANCH_POLICY`) a customer is served within their branch, or their region.
+
+    Kept here, with the other lists staff keep up and imports name by a code, below both customers and
+    managers, which point to it."""
+
+    code = TextLineField(_("code"), max_length=20, unique=True, validators=[TextLineValidator(TERM_SEPARATOR)])
+    name = TextLineField(_("name"), max_length=100)
+    region = TextLineField(_("region"), max_length=50, help_text=_("Branches of one region may serve each other "
+                                                                   "under the region policy."))
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -4,12 +4,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.tabular import model_errors
+from core.tabular import model_errors, split_terms
 
-from .models import Term
+from .models import Branch, Term
+from .tiers import service_tiers, validate_tier_codes
 
 
 def term_key(name: str) -> str:
@@ -110,3 +112,37 @@ def terms_create_missing(*, resolution: TermResolution, orders: Mapping[str, int
     created = list(resolution.missing.values())
     resolution.missing = {}
     return created
+
+
+Problems = list[tuple[str, str]]  # (code, message)
+
+
+def branch_codes_resolve(texts: Iterable[str], create: bool = False) -> dict[str, tuple[int | None, Problems]]:
+    """Cells naming a branch by its code, each resolved in one query for the whole file: {text: (branch id or
+    None for an empty cell, problems)}. An unknown code is an error (branches come from `import_branches` or
+    the admin: a code alone does not say the branch's name and region); `create` changes nothing here."""
+    texts = list(texts)
+    known = dict(Branch.objects.filter(code__in=[t for t in texts if t]).values_list("code", "id"))
+    return {
+        text: (None, []) if not text else (known[text], []) if text in known else (
+            None, [("unknown_branch", _("unknown branch code “%(code)s” (add it with import_branches or in the "
+                                        "admin)") % {"code": text})]
+        )
+        for text in texts
+    }
+
+
+def tier_codes_resolve(texts: Iterable[str], create: bool = False) -> dict[str, tuple[tuple[str, ...], Problems]]:
+    """Cells listing tier codes separated by ";" (empty: every tier): {text: (codes in tier order, problems)},
+    checked by the model's rule (`tiers.validate_tier_codes`); `create` does not apply to configured tiers."""
+    order = [tier.code for tier in service_tiers()]
+    out = {}
+    for text in texts:
+        codes = split_terms(text)
+        try:
+            validate_tier_codes(codes)
+        except ValidationError as exc:
+            out[text] = ((), [(exc.error_list[0].code, message) for message in exc.messages])
+            continue
+        out[text] = (tuple(sorted(codes, key=order.index)), [])
+    return out

@@ -238,3 +238,28 @@ class TestDashboard:
         assert [(m["username"], m["load"], m["capacity"]) for m in body["managers"]] == [
             (m["username"], m["load"], m["capacity"]) for m in data.managers
         ]
+
+
+def test_auto_assign_takes_a_move_cost_and_refuses_a_negative_one(two_books, waiting, api):
+    client = api(two_books.admin)
+
+    refused = client.post("/api/admin/auto-assign", {"rebalance": True, "move_cost": -1}, format="json")
+    job = client.post("/api/admin/auto-assign", {"rebalance": True, "move_cost": 4, "dry_run": True}, format="json")
+
+    assert refused.status_code == 400 and "move_cost" in refused.json()["errors"]
+    assert MatchingRun.objects.get(pk=job.json()["run"]).options["move_cost"] == 4
+
+
+def test_customers_and_managers_show_branch_and_tier(two_books, api):
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory(code="BJ")
+    customer = CustomerFactory(branch=branch, total_assets=800_000)
+    ManagerProfile.objects.filter(pk=two_books.manager.pk).update(branch=branch, tiers=["vip"])
+    client = api(two_books.admin)
+    rows = {row["id"]: row for row in client.get("/api/customers", {"branch": "BJ"}).json()["results"]}
+    assert [(row["branch"], row["tier"]) for row in rows.values()] == [("BJ", "vip")]
+    assert customer.user_id in rows
+    managers = {row["id"]: row for row in client.get("/api/managers").json()["results"]}
+    assert (managers[two_books.manager.user_id]["branch"], managers[two_books.manager.user_id]["tiers"]) == (
+        "BJ", ["vip"])

@@ -72,6 +72,10 @@ class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
     )
     needs = TermListField(Service, required=False, default=list, help_text="Service names (see /api/vocabulary).")
     hobbies = TermListField(Hobby, required=False, default=list, help_text="Hobby names (see /api/vocabulary).")
+    branch = serializers.CharField(source="branch.code", read_only=True, allow_null=True,
+                                   help_text="The branch's code; null: any branch may serve the customer.")
+    tier = serializers.CharField(source="tier.code", read_only=True,
+                                 help_text="The service tier's code, set by total assets (mass, vip, private).")
     customer_class = serializers.ChoiceField(
         choices=["", *CustomerClass.values], read_only=True, help_text="A-E; empty until classified.",
     )
@@ -113,7 +117,12 @@ def _filter_parameters() -> list[OpenApiParameter]:
     and help texts): what the schema says is what the list reads."""
     filters = CustomerFilter()
     return [
-        OpenApiParameter(name, _parameter_schema(field), description=str(field.help_text))
+        OpenApiParameter(
+            name,
+            # choices read when a request comes (the branches' codes, the configured tiers): a plain string here
+            {"type": "string"} if callable(filters.filters[name].extra.get("choices")) else _parameter_schema(field),
+            description=str(field.help_text),
+        )
         for name, field in filters.form.fields.items()
     ]
 
@@ -170,7 +179,7 @@ class CustomerProfileView(generics.GenericAPIView):
     def get_object(self) -> CustomerProfile:
         user = get_object_or_404(User.objects.filter(role=Role.CUSTOMER), pk=self.kwargs["id"])
         profile = (
-            CustomerProfile.objects.select_related("user", "manager__user")
+            CustomerProfile.objects.select_related("user", "manager__user", "branch")
             .prefetch_related("needs", "hobbies")
             .filter(user=user)
             .first()
@@ -220,7 +229,7 @@ class CustomerProfileView(generics.GenericAPIView):
             raise serializers.ValidationError({"age": [_("This field is required.")]})
         saved = customer_portrait_save(user=profile.user, actor=self.request.user, **values)
         saved = (
-            CustomerProfile.objects.select_related("user", "manager__user")
+            CustomerProfile.objects.select_related("user", "manager__user", "branch")
             .prefetch_related("needs", "hobbies")
             .get(pk=saved.pk)
         )

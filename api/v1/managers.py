@@ -47,6 +47,10 @@ class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
     capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, required=False,
                                         help_text="The most customers this manager may serve (admin only).")
     accepting_customers = serializers.BooleanField(required=False)
+    branch = serializers.CharField(source="branch.code", read_only=True, allow_null=True,
+                                   help_text="The branch's code; null: serves every branch.")
+    tiers = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                  help_text="Codes of the service tiers served; empty: every tier.")
     load = serializers.IntegerField(read_only=True, help_text="Customers served now.")
     confirm_overflow = serializers.BooleanField(
         write_only=True, required=False, default=False,
@@ -60,7 +64,7 @@ class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
 
 def _managers(user):
     return (
-        managers_with_load(managers_visible_to(user, ManagerProfile.objects.all())).select_related("user")
+        managers_with_load(managers_visible_to(user, ManagerProfile.objects.all())).select_related("user", "branch")
         .prefetch_related("capabilities", "hobbies")
     )
 

@@ -30,6 +30,7 @@ from jobs.services import job_enqueue
 from matching.models import JobKind, MatchingRun, RunKind, RunStatus, Strategy
 from matching.services.previews import preview_staleness
 from matching.services import customer_assign, run_undo
+from matching.services.runs import MAX_MOVE_COST
 
 from .common import MAX_ID, error_responses, id_parameter
 
@@ -168,6 +169,11 @@ def _runs():
 class AutoAssignSerializer(serializers.Serializer):
     strategy = serializers.ChoiceField(choices=Strategy.choices, default=Strategy.OPTIMAL)
     rebalance = serializers.BooleanField(default=False)
+    move_cost = serializers.IntegerField(
+        default=0, min_value=0, max_value=MAX_MOVE_COST,
+        help_text="Optimal rule: a customer leaves their current manager only when the move gains more than "
+                  "this many points (continuity on rebalance). 0: any gain.",
+    )
     dry_run = serializers.BooleanField(default=False)
 
 
@@ -217,7 +223,8 @@ class AutoAssignView(APIView):
     def post(self, request):
         body = AutoAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        options = {"strategy": Strategy(body.validated_data["strategy"]), "rebalance": body.validated_data["rebalance"]}
+        options = {"strategy": Strategy(body.validated_data["strategy"]), "rebalance": body.validated_data["rebalance"],
+                   "move_cost": body.validated_data["move_cost"]}
         return _enqueue(request, JobKind.PREVIEW if body.validated_data["dry_run"] else JobKind.RUN, options)
 
 

@@ -467,3 +467,17 @@ class TestPagesRefuseObjectsOfAnotherKind:
 
         assert response.status_code == 404
         assert BackgroundJob.objects.count() == jobs_before
+
+
+def test_the_preview_form_takes_a_move_cost_and_shows_what_the_moves_gain(console_admin_client, bank):
+    response = console_admin_client.post(
+        reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on", "move_cost": "1000"}, follow=True
+    )
+    preview = response.context["preview"]
+    assert preview.options["move_cost"] == 1000
+    assert "move cost 1000" in response.content.decode()
+    assert "0 customer(s) move; the plan gains" in response.content.decode()
+    refused = console_admin_client.post(
+        reverse("console:preview_start"), {"strategy": "optimal", "move_cost": "-1"}, follow=True
+    )
+    assert "a move cost from 0 to 10000" in refused.content.decode()

@@ -65,7 +65,7 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
 def customer_list(request):
     form, queryset = _filtered(request)
     run_id = form.cleaned_data.get("run") if form.is_valid() else None
-    page = paginate_by_key(request, queryset.select_related("user", "manager__user"))
+    page = paginate_by_key(request, queryset.select_related("user", "manager__user", "branch"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
     return render(
@@ -132,7 +132,7 @@ def customer_bulk(request):
 
 @console_page
 def customer_detail(request, pk: int):
-    customer = get_object_or_404(_visible(request).select_related("user", "manager__user"), pk=pk)
+    customer = get_object_or_404(_visible(request).select_related("user", "manager__user", "branch"), pk=pk)
     history = (
         Assignment.objects.filter(customer=customer)
         .select_related("previous_manager__user", "new_manager__user", "actor", "run__actor")

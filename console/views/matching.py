@@ -19,6 +19,7 @@ from jobs.selectors import job_progress
 from jobs.services import job_enqueue
 from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
 from matching.selectors import run_undoable, runs_undone
+from matching.services.runs import MAX_MOVE_COST
 
 from ..templatetags.console import RUN_NOTICE_TAG
 from ..forms import PlanFilterForm, PreviewForm, SegmentForm
@@ -78,12 +79,13 @@ def _enqueue(request, kind: str, options: dict):
 def preview_start(request):
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a strategy."))
+        messages.error(request, _("Choose a strategy and a move cost from 0 to %(max)d.") % {"max": MAX_MOVE_COST})
         return redirect("console:matching")
     return _enqueue(
         request,
         JobKind.PREVIEW,
-        {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"]},
+        {"strategy": form.cleaned_data["strategy"], "rebalance": form.cleaned_data["rebalance"],
+         "move_cost": form.cleaned_data["move_cost"]},
     )
 
 

@@ -25,7 +25,7 @@ from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from matching.models import Assignment, MatchingRun, Reason, RunKind, RunStatus
-from vocabularies.tests.factories import ServiceFactory
+from vocabularies.tests.factories import BranchFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,11 @@ def bank():
         UserFactory(role=Role.CUSTOMER, username=f"spare_{n}")
     funds, loans = ServiceFactory(name="基金"), ServiceFactory(name="贷款")
     m1, m2 = ManagerFactory(), ManagerFactory()
+    beijing, shanghai = BranchFactory(code="BJ"), BranchFactory(code="SH")
+    places = {  # username: (branch, total assets); the others have no branch and 0 (the mass tier)
+        "ann": (beijing, 500_000), "ben": (shanghai, 0), "cat": (None, 6_000_000), "dan": (beijing, 499_999.99),
+        "eve": (shanghai, 7_000_000),
+    }
     rows = {
         # username: (manager, class, locked, needs, occupation, created in the bank's time zone)
         "ann": (m1, "A", False, [funds], "教师", local(DAY, 0, 5)),  # the first minutes of DAY
@@ -61,8 +66,9 @@ def bank():
             user__username=username, user__name=f"{username.title()} 王", manager=manager, needs=needs,
             occupation=occupation,
         )
+        branch, assets = places.get(username, (None, 0))
         CustomerProfile.objects.filter(pk=customer.pk).update(  # after the save signals classify
-            customer_class=letter, manager_locked=locked, created_at=created,
+            customer_class=letter, manager_locked=locked, created_at=created, branch=branch, total_assets=assets,
         )
         customers[username] = customer
     assert any(c.pk != c.user_id for c in customers.values())
@@ -95,6 +101,11 @@ QUERIES = [
      {"ben"}),
     ({"run": "{run}"}, {"ann", "dan"}),  # the customers whose manager that run changed
     ({"run": "{run}", "manager": "{m2}"}, {"dan"}),
+    ({"branch": "BJ"}, {"ann", "dan"}),
+    ({"branch": "none"}, {"cat", "fay", "gus"}),
+    ({"tier": "vip"}, {"ann"}),  # from 500,000 inclusive
+    ({"tier": "mass"}, {"ben", "dan", "fay", "gus"}),  # below 500,000
+    ({"tier": "private", "branch": "SH"}, {"eve"}),
 ]
 
 
@@ -181,10 +192,11 @@ class TestRefusals:
         client.credentials(
             HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(UserFactory(admin=True)).access_token}"
         )
-        response = client.get("/api/customers", {"customer_class": "Z", "need": 999999, "created_after": "soon"})
+        response = client.get("/api/customers", {"customer_class": "Z", "need": 999999, "created_after": "soon",
+                                                  "branch": "XX", "tier": "gold"})
 
         assert response.status_code == 400
-        assert {"customer_class", "need", "created_after"} <= set(response.json()["errors"])
+        assert {"customer_class", "need", "created_after", "branch", "tier"} <= set(response.json()["errors"])
         filters = CustomerFilter({"customer_class": "Z", "age_min": "30"}, queryset=CustomerProfile.objects.all())
         assert set(filters.errors) == {"customer_class"}
         assert filters.qs.count() == CustomerProfile.objects.filter(age__gte=30).count()
@@ -201,3 +213,17 @@ def test_one_sort_key_orders_the_console_and_the_workspace_alike(bank, sort, fir
     client.force_login(UserFactory(admin=True))
     rows = client.get(reverse("console:customers"), {"sort": sort}).context["rows"]
     assert rows[0][0].user.username == first
+
+
+def test_lists_and_pages_show_and_offer_tier_and_branch(bank):
+    admin = Client()
+    admin.force_login(UserFactory(admin=True))
+    page = admin.get(reverse("console:customers")).content.decode()
+    assert 'name="tier"' in page and 'name="branch"' in page and "VIP customers" in page
+    detail = admin.get(reverse("console:customer", args=[bank["customers"]["eve"].pk])).content.decode()
+    assert "Private banking customers" in detail
+    manager = Client()
+    manager.force_login(bank["m1"].user)
+    workspace_page = manager.get(reverse("portal:workspace")).content.decode()
+    assert 'name="tier"' in workspace_page and 'name="branch"' in workspace_page
+    assert "VIP customers" in workspace_page  # ann's tier, under her assets

@@ -82,6 +82,17 @@ class TestTheDefaultNetwork:
         assert len(months) == 12
         assert all(month["count"] > 0 for month in months[:-1])  # the current month may have begun today
 
+    def test_the_network_belongs_to_three_branches_in_two_regions(self, seeded):
+        from vocabularies.models import Branch
+
+        assert sorted(Branch.objects.values_list("code", "region")) == [
+            ("BJ", "北方区域"), ("SH", "南方区域"), ("SZ", "南方区域")]
+        network = CustomerProfile.objects.exclude(user__username__regex=r"^customer([1-9]|1[0-9]|20)$")
+        assert not network.filter(branch__isnull=True).exists()
+        for code in ("BJ", "SH", "SZ"):
+            assert ManagerProfile.objects.filter(branch__code=code).exists()
+            assert network.filter(branch__code=code).count() > 300
+
     def test_every_customer_is_in_one_of_five_segments(self, seeded):
         assert Segment.objects.count() == 5
         assert not CustomerProfile.objects.filter(segment__isnull=True).exists()

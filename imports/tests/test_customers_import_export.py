@@ -539,15 +539,17 @@ class TestExportCustomers:
             "total_assets",
             "needs",
             "hobbies",
+            "branch",
+            "tier",
             "customer_class",
             "segment",
             "manager",
         ]
         assert rows[0] == list(CUSTOMER_EXPORT_COLUMNS)
         assert rows[1:] == [
-            ["alice", "Alice", "35", "Engineer", "1234567.89", "Funds;Insurance", "Golf", "A", "1", "mgr1"],
-            ["bob", "'=SUM(A1)", "50", "'-", "1000.00", "", "Reading;Tea", "B", "2", ""],
-            ["carol", "王芳", "60", "", "0.50", "", "", "A", "2", ""],
+            ["alice", "Alice", "35", "Engineer", "1234567.89", "Funds;Insurance", "Golf", "", "vip", "A", "1", "mgr1"],
+            ["bob", "'=SUM(A1)", "50", "'-", "1000.00", "", "Reading;Tea", "", "mass", "B", "2", ""],
+            ["carol", "王芳", "60", "", "0.50", "", "", "", "mass", "A", "2", ""],
         ]
 
     @pytest.mark.parametrize(

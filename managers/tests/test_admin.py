@@ -28,3 +28,44 @@ def test_no_warning_within_capacity(admin_client):
     response = admin_client.post(url, {"capacity": "2", "accepting_customers": "on"}, follow=True)
     assert "more than the new capacity" not in response.content.decode()
 
+
+
+def test_admin_sets_branch_and_tiers_served(admin_client):
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory()
+    manager = ManagerFactory(capacity=5)
+    url = reverse("admin:managers_managerprofile_change", args=[manager.pk])
+    admin_client.post(url, {"capacity": "5", "accepting_customers": "on", "branch": branch.pk,
+                            "tiers": ["vip", "private"]}, follow=True)
+    manager.refresh_from_db()
+    assert manager.branch == branch
+    assert manager.tiers == ["vip", "private"]
+    page = admin_client.get(reverse("admin:managers_managerprofile_changelist")).content.decode()
+    assert "VIP customers, Private banking customers" in page
+
+
+def test_admin_branch_list_counts_customers_and_managers(admin_client):
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory(code="SZ")
+    CustomerFactory.create_batch(2, branch=branch)
+    ManagerFactory(branch=branch)
+    page = admin_client.get(reverse("admin:vocabularies_branch_changelist")).content.decode()
+    assert "SZ" in page
+    assert '<td class="field-customer_count">2</td>' in page
+    assert '<td class="field-manager_count">1</td>' in page
+
+
+def test_admin_customer_list_filters_by_tier_and_branch(admin_client):
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory()
+    rich = CustomerFactory(total_assets=7_000_000, branch=branch)
+    CustomerFactory(total_assets=100)
+    url = reverse("admin:customers_customerprofile_changelist")
+    page = admin_client.get(url, {"tier": "private"}).content.decode()
+    assert rich.user.username in page and "Private banking customers" in page
+    assert page.count('class="field-username"') == 1
+    page = admin_client.get(url, {"branch__id__exact": branch.pk}).content.decode()
+    assert page.count('class="field-username"') == 1

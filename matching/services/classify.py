@@ -14,7 +14,7 @@ from core.bulk import BATCH_SIZE, bulk_set
 
 from .. import engine
 from ..planning import Snapshot
-from ..scoring import class_codes
+from ..scoring import class_codes, eligibility_of
 from ..selectors import class_inputs
 
 
@@ -40,7 +40,8 @@ def customers_reclassify(*, customer_ids: Collection[int]) -> dict[int, str]:
         return {}
     inputs = class_inputs(customer_ids=customer_ids)
     codes = class_codes(
-        inputs.customer_needs, inputs.customer_hobbies, inputs.manager_capabilities, inputs.manager_hobbies
+        inputs.customer_needs, inputs.customer_hobbies, inputs.manager_capabilities, inputs.manager_hobbies,
+        eligibility_of(inputs),
     )
     letters = [engine.CLASS_LABELS[code] for code in codes.tolist()]
     ids = inputs.customer_ids.tolist()

@@ -13,9 +13,18 @@ from accounts.models import User
 from core.bulk import bulk_insert_columns, bulk_set_columns
 from customers.models import CustomerProfile
 
+from .. import engine
 from ..events import ChangeCause, managers_changed
-from ..models import Assignment, MatchingRun
+from ..models import Assignment, MatchingRun, Reason
 from ..planning import Change
+
+# Why the engine placed a customer where it did (or nowhere), as the history records it.
+ENGINE_REASONS = {
+    engine.REASON_BEST: Reason.BEST,
+    engine.REASON_FALLBACK: Reason.FALLBACK,
+    engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
+    engine.REASON_NO_ELIGIBLE_MANAGER: Reason.NO_ELIGIBLE_MANAGER,
+}
 
 # Assignment field (attname) <- what of a Change it records: written once, for rows and for columns.
 _FROM_CHANGE: dict[str, Callable[[Change], object]] = {

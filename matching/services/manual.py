@@ -42,8 +42,9 @@ def customers_assign(
     it, a rebalancing run may move them again).
 
     Refused as a whole when the manager's account is inactive, the manager is not accepting
-    customers, or they would not all fit: capacity holds for manual assignments too. `cause` says why
-    to those told of the change (an approved request for another manager is one).
+    customers, a customer's branch or service tier is not one the manager may serve (the branch policy
+    and tiers hold for manual assignments too), or they would not all fit: capacity holds too. `cause`
+    says why to those told of the change (an approved request for another manager is one).
     """
     try:  # the reason is free text: the model's rule for it (`core.text`), normalised as stored
         note = Assignment._meta.get_field("note").clean(note, None)
@@ -61,6 +62,16 @@ def customers_assign(
     moving = np.flatnonzero(snapshot.customer_manager != column)
     if not len(moving):
         raise ValidationError(_("Already served by %(manager)s.") % {"manager": manager.user})
+    scores = snapshot_scores(snapshot)
+    if scores.eligibility is not None:
+        allowed = scores.eligibility.allowed[scores.eligibility.customer_group[moving], column]
+        if not allowed.all():
+            refused = [snapshot.customer_usernames[row] for row in moving[~allowed].tolist()]
+            raise ValidationError(
+                _("%(manager)s may not serve %(customers)s: not their branch or service tier.")
+                % {"manager": manager.user, "customers": ", ".join(refused[:10]) + (" …" if len(refused) > 10 else "")},
+                code="not_eligible",
+            )
     load = manager_load(manager)
     if load + len(moving) > manager.capacity:
         raise CapacityExceeded(
@@ -69,7 +80,7 @@ def customers_assign(
                "capacity": manager.capacity, "count": len(moving)}
         )
 
-    letters = snapshot_scores(snapshot).class_letters()
+    letters = scores.class_letters()
     changes = [
         change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()
     ]

@@ -28,20 +28,16 @@ from managers.selectors import managers_with_load
 
 from .. import engine
 from ..events import ChangeCause
-from ..models import MatchingRun, PlannedChange, Reason, RunKind, RunStatus, Strategy
+from ..models import MatchingRun, PlannedChange, RunKind, RunStatus, Strategy
 
 from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
 from ..scoring import snapshot_scores
 from ..selectors import matching_snapshot
-from .history import run_changes_write
+from .history import ENGINE_REASONS, run_changes_write
+from .runs import move_cost_checked
 from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import acquire_run_lock, failure_recorded
 
-ENGINE_REASONS = {
-    engine.REASON_BEST: Reason.BEST,
-    engine.REASON_FALLBACK: Reason.FALLBACK,
-    engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
-}
 PHASES = ["load", "score", "place", "store"]
 APPLY_PHASES = ["check", "write"]
 ID_LIST_LIMIT = 500
@@ -80,13 +76,15 @@ def preview_create(
     actor: User | None,
     strategy: Strategy = Strategy.OPTIMAL,
     rebalance: bool = False,
+    move_cost: int = 0,
     transfer_of: ManagerProfile | None = None,
     progress: Progress = no_progress,
 ) -> MatchingRun:
     """Compute a placement like `run_automatic` (or like `manager_book_transfer` when `transfer_of` is
     given) without changing any customer, and store it to be applied later: the product's dry run,
-    which writes only the preview."""
-    options = {"strategy": strategy, "rebalance": bool(rebalance)}
+    which writes only the preview. `move_cost` as in `run_automatic` (the optimal rule's plan)."""
+    move_cost = move_cost_checked(move_cost)
+    options = {"strategy": strategy, "rebalance": bool(rebalance), "move_cost": move_cost}
     if transfer_of is not None:
         strategy = Strategy.OPTIMAL
         options = {"strategy": strategy, "rebalance": False, "transfer_of": transfer_of.pk,
@@ -108,7 +106,8 @@ def preview_create(
                 placing = placing_mask(snapshot, rebalance=rebalance)
             results = {
                 rule: plan_placement(
-                    snapshot, scores, placing=placing, greedy=rule == Strategy.GREEDY, eligible_override=override
+                    snapshot, scores, placing=placing, greedy=rule == Strategy.GREEDY, eligible_override=override,
+                    move_cost=move_cost,
                 )
                 for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
             }
@@ -133,12 +132,20 @@ def preview_create(
                 "changes": len(planned),
                 "class_counts": dict(sorted(Counter(letters).items())),
                 "compare": {rule: _figures(snapshot, result) for rule, result in results.items()},
+                "score_gained": _score_gained(snapshot, scores, plan),
                 "pruned": bool(plan.pruned),
                 "optimality_gap": round(plan.optimality_gap, 6),
             },
             audit_data={**options, "changes": len(planned), "total_score": run.total_score},
         )
     return run
+
+
+def _score_gained(snapshot, scores, plan: Plan) -> int:
+    """The plan's total over the customers it places less their total with their managers today: what the
+    moves buy, read beside how many there are (the continuity trade-off)."""
+    before = _totals_with(snapshot, scores, plan.rows, snapshot.customer_manager[plan.rows])
+    return int(plan.totals[plan.placed].sum() - before.sum())
 
 
 def _planned_changes(run, snapshot, scores, letters, plan: Plan, *, transfer: bool) -> list[PlannedChange]:

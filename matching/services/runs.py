@@ -10,27 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from managers.models import ManagerProfile
 
-from .. import engine
 from ..events import ChangeCause
-from ..models import MatchingRun, Reason, RunKind, Strategy
+from ..models import MatchingRun, RunKind, Strategy
 from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import snapshot_scores
 from ..selectors import matching_snapshot
-from .history import run_changes_write
+from .history import ENGINE_REASONS, run_changes_write
 from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import recorded_run
 
-ENGINE_REASONS = {
-    engine.REASON_BEST: Reason.BEST,
-    engine.REASON_FALLBACK: Reason.FALLBACK,
-    engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
-}
 PHASES = ["load", "score", "place", "write"]
 
 
@@ -41,6 +36,7 @@ class RunOptions:
 
     strategy: Strategy = Strategy.OPTIMAL
     rebalance: bool = False
+    move_cost: int = 0  # optimal rule: points a move away from the current manager must gain (continuity)
 
 
 @dataclass
@@ -56,27 +52,45 @@ def run_automatic(
     *,
     strategy: Strategy = Strategy.OPTIMAL,
     rebalance: bool = False,
+    move_cost: int = 0,
     actor: User | None = None,
     progress: Progress = no_progress,
 ) -> RunReport:
     """Reclassify every customer and place those who need a manager, never exceeding capacity.
 
     By default only customers without a manager, or whose manager's account is inactive, are placed;
-    `rebalance` places every customer who is not locked. Locked customers never move. To see a run
-    without writing it, store a preview (`previews.preview_create`) and apply it later.
+    `rebalance` places every customer who is not locked. Locked customers never move. Branches and tiers
+    (`scoring.eligibility_of`) are hard constraints; `move_cost` (optimal rule) keeps a customer with their
+    manager unless a move gains more than that many points. To see a run without writing it, store a
+    preview (`previews.preview_create`) and apply it later.
     """
-    options = RunOptions(strategy=strategy, rebalance=rebalance)
+    options = RunOptions(strategy=strategy, rebalance=rebalance, move_cost=move_cost_checked(move_cost))
     # strategy has its column; options keeps only what has none.
     run = MatchingRun(kind=RunKind.AUTOMATIC, actor=actor, strategy=options.strategy,
-                      options={"rebalance": options.rebalance})
+                      options={"rebalance": options.rebalance, "move_cost": options.move_cost})
     with recorded_run(run, lock_holder=f"autoassign by {actor or 'system'}"):
         return _run(
             run, options=options, placing=lambda s: placing_mask(s, rebalance=options.rebalance), progress=progress,
             action="matching.run", cause=ChangeCause.AUTOMATIC_RUN,
             audit_data=lambda changes: {
-                "strategy": options.strategy, "rebalance": options.rebalance, "changes": len(changes)
+                "strategy": options.strategy, "rebalance": options.rebalance, "move_cost": options.move_cost,
+                "changes": len(changes),
             },
         )
+
+
+#: The largest move cost taken: far above any score (totals are shared terms, tens at most).
+MAX_MOVE_COST = 10_000
+
+
+def move_cost_checked(move_cost: int) -> int:
+    """The move cost as the engine takes it; ValidationError for anything else (forms, commands, the API)."""
+    if isinstance(move_cost, bool) or not isinstance(move_cost, int) or not 0 <= move_cost <= MAX_MOVE_COST:
+        raise ValidationError(
+            _("The move cost must be a whole number of points from 0 to %(max)d.") % {"max": MAX_MOVE_COST},
+            code="invalid_move_cost",
+        )
+    return move_cost
 
 
 def manager_book_transfer(
@@ -141,6 +155,7 @@ def _run(
         plan = plan_placement(
             snapshot, scores, placing=placing(snapshot), greedy=options.strategy == Strategy.GREEDY,
             eligible_override=eligible_override(snapshot) if eligible_override else None,
+            move_cost=options.move_cost,
         )
         changes = plan_changes(snapshot, plan, letters, reasons=ENGINE_REASONS, keep_unplaced=keep_unplaced)
     with phases("write"):

@@ -25,20 +25,28 @@ class Portraits:
         }
         self._counter = itertools.count(1)
 
-    def manager(self, username, *, capabilities=(), hobbies=(), capacity=50, accepting=True, active=True):
+    def manager(
+        self, username, *, capabilities=(), hobbies=(), capacity=50, accepting=True, active=True, branch=None,
+        tiers=(),
+    ):
         user = User.objects.create_user(
             username=username, password="x", role=Role.MANAGER, name=username, is_active=active
         )
-        profile = ManagerProfile.objects.create(user=user, capacity=capacity, accepting_customers=accepting)
+        profile = ManagerProfile.objects.create(
+            user=user, capacity=capacity, accepting_customers=accepting, branch=branch, tiers=list(tiers)
+        )
         profile.capabilities.set([self.services[n] for n in capabilities])
         profile.hobbies.set([self.hobbies[n] for n in hobbies])
         return profile
 
-    def customer(self, username=None, *, needs=(), hobbies=(), manager=None, locked=False, age=40, assets="100000.00"):
+    def customer(
+        self, username=None, *, needs=(), hobbies=(), manager=None, locked=False, age=40, assets="100000.00",
+        branch=None,
+    ):
         username = username or f"c{next(self._counter):04d}"
         user = User.objects.create_user(username=username, password="x", role=Role.CUSTOMER, name=username)
         profile = CustomerProfile.objects.create(
-            user=user, age=age, total_assets=Decimal(assets), manager=manager, manager_locked=locked
+            user=user, age=age, total_assets=Decimal(assets), manager=manager, manager_locked=locked, branch=branch
         )
         profile.needs.set([self.services[n] for n in needs])
         profile.hobbies.set([self.hobbies[n] for n in hobbies])

@@ -88,7 +88,7 @@ def test_class_inputs_read_only_the_customers_asked_for_in_chunks(portraits, mon
     assert inputs.customer_ids.tolist() == sorted(c.pk for c in asked)
     assert inputs.customer_needs.sum(axis=1).tolist() == [0, 1, 2, 3, 4]
     assert inputs.manager_capabilities.shape == (1, len(SERVICES))
-    assert len(queries) == 5 + 3 * 3  # vocabularies, managers and their links; 3 chunks of 2 customers
+    assert len(queries) == 6 + 3 * 3  # vocabularies, branches, managers and their links; 3 chunks of 2 customers
 
 
 def test_class_codes_without_active_managers_are_e(settings):

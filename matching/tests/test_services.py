@@ -347,7 +347,7 @@ class TestBookTransfer:
         portraits.manager("m1")
         run = run_automatic(strategy=Strategy.GREEDY, rebalance=True).run
         assert run.strategy == Strategy.GREEDY
-        assert run.options == {"rebalance": True}
+        assert run.options == {"rebalance": True, "move_cost": 0}
 
 
 class TestBulkManualAssignment:

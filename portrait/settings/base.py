@@ -266,6 +266,19 @@ PORTRAIT_RUN_LOCK_WAIT_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_WAIT_SECO
 # (MariaDB: idle_transaction_timeout; MySQL: wait_timeout): the most a run whose client vanished holds it.
 PORTRAIT_RUN_LOCK_IDLE_SECONDS = int(os.environ.get("PORTRAIT_RUN_LOCK_IDLE_SECONDS", "600"))
 
+# Service tiers (vocabularies.tiers): a customer's tier is the last whose `min_assets` (yuan) their total assets
+# reach; listed from the lowest, the first from 0. A manager serves a set of them (none chosen: every tier).
+PORTRAIT_TIERS = [
+    {"code": "mass", "name": _("Mass customers"), "min_assets": 0},
+    {"code": "vip", "name": _("VIP customers"), "min_assets": 500_000},
+    {"code": "private", "name": _("Private banking customers"), "min_assets": 6_000_000},
+]
+# Who may serve a customer of a branch: "none" (branches do not matter), "branch" (only a manager of the same
+# branch, or one without a branch) or "region" (also managers of the region's other branches, at
+# PORTRAIT_REGION_PENALTY score points less). A customer or manager without a branch matches any.
+PORTRAIT_BRANCH_POLICY = os.environ.get("PORTRAIT_BRANCH_POLICY", "none")
+PORTRAIT_REGION_PENALTY = int(os.environ.get("PORTRAIT_REGION_PENALTY", "3"))
+
 # The dashboard's figures follow every audited write, but are computed at most this often (seconds).
 PORTRAIT_DASHBOARD_REFRESH_SECONDS = int(os.environ.get("PORTRAIT_DASHBOARD_REFRESH_SECONDS", "30"))
 

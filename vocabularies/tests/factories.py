@@ -2,7 +2,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from vocabularies.models import Hobby, Service
+from vocabularies.models import Branch, Hobby, Service
 
 
 class ServiceFactory(DjangoModelFactory):
@@ -21,3 +21,13 @@ class HobbyFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"爱好{n:03d}")
     order = factory.Sequence(lambda n: n)
+
+
+class BranchFactory(DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}分行")
+    region = "华北"

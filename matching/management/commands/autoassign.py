@@ -42,6 +42,9 @@ class Command(BaseCommand):
                             help=_("optimal (default): largest total score; greedy: the older system's rule."))
         parser.add_argument("--rebalance", action="store_true",
                             help=_("Place again every customer who is not manually locked."))
+        parser.add_argument("--move-cost", type=int, default=0, metavar="N",
+                            help=_("With --rebalance and the optimal strategy: a customer leaves their manager "
+                                   "only when the move gains more than N points of fit (default 0)."))
         parser.add_argument("--dry-run", action="store_true",
                             help=_("Compute and print the summary and the first changes; change no customer. "
                                    "The plan is kept as a preview, which the console or the API can apply."))
@@ -55,13 +58,13 @@ class Command(BaseCommand):
         progress = partial(tqdm, file=self.stderr._out,
                            disable=not show_progress, leave=False)
         strategy = Strategy(options["strategy"])  # argparse checked it against Strategy.values
-        if options["dry_run"]:
-            preview = preview_create(strategy=strategy, rebalance=options["rebalance"], progress=progress, actor=None)
-            self._print_preview(preview, options)
-            return
+        placing = {"strategy": strategy, "rebalance": options["rebalance"], "move_cost": options["move_cost"]}
         try:
-            report = run_automatic(strategy=strategy, rebalance=options["rebalance"], progress=progress, actor=None)
-        except RunInProgress as exc:
+            if options["dry_run"]:
+                self._print_preview(preview_create(**placing, progress=progress, actor=None), options)
+                return
+            report = run_automatic(**placing, progress=progress, actor=None)
+        except (RunInProgress, ValidationError) as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except DatabaseError as exc:  # the run is recorded as failed and wrote nothing: one line, no traceback
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
@@ -140,6 +143,8 @@ class Command(BaseCommand):
         details = run.get_strategy_display()
         if run.options.get("rebalance"):
             details = _("%(details)s, rebalance") % {"details": details}
+        if run.options.get("move_cost"):
+            details = _("%(details)s, move cost %(points)d") % {"details": details, "points": run.options["move_cost"]}
         if dry_run:
             details = _("%(details)s, DRY RUN: no customer changed; kept as preview %(id)s") % {
                 "details": details, "id": run.pk,
