@@ -20,6 +20,7 @@ from core.tabular import TERM_SEPARATOR
 from customers.models import MAX_AGE, MIN_AGE
 from managers.models import MAX_CAPACITY
 from vocabularies.models import Hobby, Service
+from vocabularies.tiers import service_tiers
 
 from .pipeline import ProfileImport
 from .services import CUSTOMER_IMPORT, MANAGER_IMPORT
@@ -70,6 +71,22 @@ _TEXTS = {
         "50",
         (("max", MAX_CAPACITY),),
     ),
+    "phone": ColumnText(
+        _("Phone"),
+        _("7 to 20 digits; spaces, hyphens, brackets and a leading + are allowed; empty keeps the current one."),
+        "010-65528888",
+    ),
+    "branch": ColumnText(
+        _("Branch"),
+        _("The branch's code (branches come from import_branches or the admin); empty: no branch."),
+        "",
+    ),
+    "tiers": ColumnText(
+        _("Service tiers"),
+        _("Tier codes separated by “%(separator)s” (%(codes)s); empty: every tier."),
+        "",
+        _SEPARATOR,
+    ),
 }
 _TERM_MODELS = {"needs": Service, "capabilities": Service, "hobbies": Hobby}
 
@@ -78,7 +95,10 @@ IMPORTS: dict[str, ProfileImport] = {"customers": CUSTOMER_IMPORT, "managers": M
 
 def _takes(text: ColumnText) -> str:
     # The default capacity is read now: deployments and tests set it.
-    return str(text.takes) % {**dict(text.params), "default": settings.PORTRAIT_DEFAULT_MANAGER_CAPACITY}
+    return str(text.takes) % {
+        **dict(text.params), "default": settings.PORTRAIT_DEFAULT_MANAGER_CAPACITY,
+        "codes": ", ".join(tier.code for tier in service_tiers()),
+    }
 
 
 def import_columns(target: str) -> list[ImportColumn]:
@@ -89,7 +109,7 @@ def import_columns(target: str) -> list[ImportColumn]:
             name=name,
             label=str(_TEXTS[name].label),
             takes=_takes(_TEXTS[name]),
-            required=name not in profile_import.optional,
+            required=name not in profile_import.optional_columns,
         )
         for name in profile_import.columns
     ]

@@ -73,6 +73,11 @@ class ProfileImport:
     coded_columns: tuple[CodedColumn, ...] = ()
 
     @property
+    def optional_columns(self) -> tuple[str, ...]:
+        """The columns a file may leave out or empty: the plain optional ones and every coded one."""
+        return (*self.optional, *(coded.name for coded in self.coded_columns))
+
+    @property
     def fields(self) -> tuple[str, ...]:
         """The model fields a row sets: the cells read by the fields' rules, then the coded ones."""
         return (*self.profile_columns, *(coded.field for coded in self.coded_columns))
@@ -92,7 +97,7 @@ class ProfileImport:
         `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
         `limits`: what a file may hold (the settings' unless given: the command line may raise them).
         """
-        optional = (*self.optional, *(coded.name for coded in self.coded_columns))
+        optional = self.optional_columns
         required = tuple(column for column in self.columns if column not in optional)
         table = table_from(
             rows=rows, file=file, required=required, optional=optional, ignored=self.ignored, limits=limits

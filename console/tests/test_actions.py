@@ -319,7 +319,7 @@ class TestImportPage:
     ):
         settings.MEDIA_ROOT = tmp_path
         console_admin_client.cookies["django_language"] = language
-        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,abc,,100,,\n"
+        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,abc,,100,,,\n"
 
         response = console_admin_client.post(
             reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
@@ -334,7 +334,7 @@ class TestImportPage:
         self, console_admin_client, bank, settings, tmp_path,
     ):
         settings.MEDIA_ROOT = tmp_path
-        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,,\n"
+        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,,,\n"
         checked = console_admin_client.post(
             reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
             follow=True,
@@ -357,7 +357,7 @@ class TestImportPage:
 
     def test_the_hint_names_the_box_by_its_label(self, console_admin_client, bank, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
-        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,未知需求,\n"
+        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,未知需求,,\n"
         response = console_admin_client.post(
             reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
             follow=True,

@@ -20,6 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 #: GET routes that answer 200 with something other than a page, and why they are not checked here.
 NOT_PAGES = {
     "console:customer_export": "a CSV download",
+    "console:import_template": "a CSV or .xlsx template download",
+    "console:manager_report_export": "an .xlsx download",
+    "console:report_overview_export": "an .xlsx download",
+    "portal:workspace_report_export": "an .xlsx download",
     "console:manager_suggestions": "an htmx fragment: the options of a manager box's datalist",
 }
 ROLES_CHECKED = ("anonymous", "customer", "manager", "admin")
