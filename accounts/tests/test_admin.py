@@ -25,7 +25,7 @@ from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from notifications.services import notification_settings_update
 from notifications.tests.factories import NotificationFactory
-from vocabularies.tests.factories import HobbyFactory, ServiceFactory
+from vocabularies.tests.factories import BranchFactory, HobbyFactory, ServiceFactory
 from vocabularies.models import Service
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def make_assignments(n: int) -> None:
 def one_of_everything(manager, customer, services, hobbies):
     """At least one row of every registered model, so changelists and change pages show real rows."""
     customer.manager = manager
+    customer.branch = BranchFactory()
     customer.save()
     make_assignments(1)
     Segment.objects.create(label=0, name="中年稳健", size=1, median_age=45, median_assets=Decimal("600000.00"))

@@ -34,11 +34,12 @@ def shown_rows(content: str) -> list[dict[str, str]]:
 
 
 def expected_rows() -> list[dict[str, str]]:
-    profiles = CustomerProfile.objects.select_related("user", "manager__user").order_by("-created_at", "-pk")
+    profiles = CustomerProfile.objects.select_related("user", "manager__user", "branch").order_by("-created_at", "-pk")
     return [
         {
             "username": p.user.username, "display_name": p.user.name, "age": str(p.age), "occupation": p.occupation,
-            "total_assets": str(p.total_assets), "customer_class": p.customer_class, "segment": str(p.segment),
+            "total_assets": str(p.total_assets), "tier": str(p.tier.name), "branch": p.branch.name if p.branch else "-",
+            "customer_class": p.customer_class, "segment": str(p.segment),
             "manager": str(p.manager), "manager_locked": str(p.manager_locked),
         }
         for p in profiles

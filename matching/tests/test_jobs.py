@@ -60,13 +60,18 @@ def test_a_real_worker_runs_a_job_queued_on_redis(portraits):
     """A Celery worker (a thread of this process, on the local Redis: db 5 unless
     PORTRAIT_TEST_WORKER_BROKER says otherwise) picks the job up while the
     request that queued it has long returned; the page sees the row go from queued to succeeded."""
+    from celery import Celery
     from celery.contrib.testing.worker import start_worker
 
-    from portrait.celery import app
+    from portrait.celery import app as project_app
 
     small_bank(portraits)
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    # A Celery app of its own, as a worker process and the web process that queues have: the project's app
+    # may hold a connection pool an earlier test's in-process task opened, still aimed at no broker.
+    app = Celery("portrait")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(broker_url=WORKER_BROKER, task_always_eager=False)
+    app.set_current()  # the shared tasks (`jobs.execute`) send through the current app
     try:
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=WORKER_BROKER):
             with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
@@ -78,7 +83,8 @@ def test_a_real_worker_runs_a_job_queued_on_redis(portraits):
                         break
                     time.sleep(0.2)
     finally:
-        app.conf.update(**previous)
+        project_app.set_current()
+        app.close()
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.phases == ["load", "score", "place", "write"]
     assert MatchingRun.objects.get(pk=job.run_id).customers_placed == 3
