@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -16,16 +18,26 @@ from .models import ManagerProfile
 NO_BRANCH = "none"  # `branch=none`: the managers without a branch
 
 
+def _branch_choices(branches: Iterable[Branch] | None = None) -> list[tuple[str, str]]:
+    """Every branch (read now unless the caller has them: a page listing them reads them once) and none."""
+    if branches is None:
+        branches = Branch.objects.order_by("code")
+    return [*((branch.code, branch.name) for branch in branches), (NO_BRANCH, _("No branch"))]
+
+
 class ManagerFilter(django_filters.FilterSet):
     branch = django_filters.ChoiceFilter(
-        method="filter_branch", label=_("Branch"), empty_label=_("Any"), choices=lambda: [
-            *Branch.objects.order_by("code").values_list("code", "name"), (NO_BRANCH, _("No branch")),
-        ],
+        method="filter_branch", label=_("Branch"), empty_label=_("Any"), choices=_branch_choices,
     )
 
     class Meta:
         model = ManagerProfile
         fields: list[str] = []
+
+    def __init__(self, *args, branches: list[Branch] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if branches is not None:
+            self.filters["branch"].extra["choices"] = _branch_choices(branches)
 
     def filter_branch(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == NO_BRANCH:

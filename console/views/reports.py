@@ -49,7 +49,8 @@ def report_overview(request):
     """Every manager's book together, month by month; the branches, each with its report; and a page of
     managers (filtered by branch) with their own figures."""
     managers = _every_manager(request)
-    filters = ConsoleManagerFilter(request.GET, queryset=managers)
+    branches = list(Branch.objects.order_by("code"))
+    filters = ConsoleManagerFilter(request.GET, queryset=managers, branches=branches)
     page = paginate(request, filters.qs.select_related("user", "branch").order_by("user__username"))
     ids = [manager.pk for manager in page.object_list]
     loads, means, summaries = manager_loads(ids), manager_mean_scores(ids), manager_summaries(manager_ids=ids)
@@ -57,7 +58,6 @@ def report_overview(request):
         {"manager": manager, "load": loads[manager.pk], "mean": means.get(manager.pk), "figures": summaries[manager.pk]}
         for manager in page.object_list
     ]
-    branches = list(Branch.objects.order_by("code"))
     chosen = filters.form.cleaned_data.get("branch") if filters.is_valid() else None
     return render(request, "console/report_overview.html", {
         "report": book_report(managers=managers), "page": page, "rows": rows, "query": query_without_page(request),
