@@ -92,6 +92,12 @@ def can_read_book_report(user, manager) -> bool:
     return can_view_manager(user, manager)
 
 
+def can_read_branch_report(user, branch) -> bool:
+    """A branch's report (the books of its managers, insights.reports): admins only. A manager reads their
+    own book's report, not their branch's (issue 22: admins see every manager and branch)."""
+    return is_admin(user)
+
+
 def can_edit_manager_profile(user, manager) -> bool:
     """Capabilities, hobbies and the accepting flag; capacity needs `can_set_capacity` as well."""
     return can_view_manager(user, manager)

@@ -15,6 +15,7 @@ from audit import words as audit_words
 from customers.filters import CustomerFilter, day_start
 from customers.models import CustomerClass, CustomerProfile
 from imports.messages import CONFIRM_OVERFLOW_LABEL, CREATE_TERMS_LABEL, PAGE_HINTS
+from managers.filters import ManagerFilter
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 from matching.services.runs import MAX_MOVE_COST
@@ -150,6 +151,13 @@ class ConsoleCustomerFilter(CustomerFilter):
 
     class Meta(CustomerFilter.Meta):
         form = CustomerFilterForm
+
+
+class ConsoleManagerFilter(ManagerFilter):
+    """The managers' filter (by branch), drawn with the console's form."""
+
+    class Meta(ManagerFilter.Meta):
+        form = StyledForm
 
 
 REASON_REQUIRED = _("Give a reason: it is kept in the customer's history and the audit log.")

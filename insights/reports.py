@@ -1,14 +1,14 @@
 """Reports: a book's last twelve months, from what the apps record (read only).
 
-A report covers the books of some managers (`managers`, a queryset): one manager's book, every manager's
-(the console's overview), or, once managers have a branch (issue 21), a branch's
-(`ManagerProfile.objects.filter(branch=...)`: nothing else changes). Month by month:
+A report covers the books of some managers (`managers`, a queryset): one manager's book, a branch's
+(`ManagerProfile.objects.filter(branch=...)`) or every manager's (the console's overview). Month by month:
 
-- customers in the book at the month's end (this month: now), by match fit and (when tiers exist) by
-  tier, and their mean match score: from the assignment history, each customer counted from the change
-  that brought them to the book until the next change of their manager, with the fit and score recorded
-  by that change (a later reclassification does not rewrite the past); a customer whose arrival the
-  history does not show (a manager set outside the services) is not counted;
+- customers in the book at the month's end (this month: now), by match fit and by service tier, and their
+  mean match score: from the assignment history, each customer counted from the change that brought them to
+  the book until the next change of their manager, with the fit and score recorded by that change (a later
+  reclassification does not rewrite the past); a customer whose arrival the history does not show (a
+  manager set outside the services) is not counted. The history records no assets, so the tier is the one
+  the customer's total assets set now (`vocabularies.tiers`), in every month;
 - customers gained and lost: changes of manager into and out of the books;
 - requests for another manager opened (by customers of these managers when they asked) and resolved;
 - contacts made (recorded by these managers) and follow-ups overdue now, by the month they fell due (the
@@ -23,10 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +37,7 @@ from core.tabular.write import write_xlsx
 from customers.models import CustomerClass
 from managers.models import ManagerProfile
 from matching.models import Assignment
+from vocabularies.tiers import Tier, service_tiers, tier_code_expression
 
 #: The months a report covers, this one included.
 MONTHS = 12
@@ -63,28 +63,12 @@ FIGURE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ReportTier:
-    """A service tier a report splits a book by: customers with `lowest` yuan or more (up to the next)."""
-
-    code: str
-    label: str
-    lowest: Decimal
-
-
-def report_tiers() -> list[ReportTier]:
-    """EXTENSION POINT for service tiers (issue 21): the tiers a report splits each month's book by, lowest
-    first. None exist yet, so reports show no tier mix; when tiers land (`PORTRAIT_TIERS`, set by total
-    assets), return them here and the page, its chart and the workbook gain the tier columns."""
-    return []
-
-
 @dataclass
 class MonthFigures:
     month: str  # "2026-05"
     customers: int = 0
     fits: dict[str, int] = field(default_factory=dict)  # {"A": 3, ...}: every letter
-    tiers: dict[str, int] = field(default_factory=dict)  # {tier code: customers}: every tier of the report
+    tiers: dict[str, int] = field(default_factory=dict)  # {tier code: customers}: every configured tier
     mean_score: float | None = None
     gained: int = 0
     lost: int = 0
@@ -97,7 +81,7 @@ class MonthFigures:
 @dataclass
 class BookReport:
     months: list[MonthFigures]  # oldest first; the last is this month, to date
-    tiers: list[ReportTier]
+    tiers: tuple[Tier, ...]  # the configured service tiers, lowest first
     overdue_before: int  # follow-ups overdue now that fell due before the first month
 
     @property
@@ -117,7 +101,7 @@ class BookReport:
             "months": [month.month for month in self.months],
             "fits": {letter: [month.fits[letter] for month in self.months] for letter in self.fit_letters},
             "tiers": [
-                {"code": tier.code, "label": str(tier.label), "counts": [m.tiers[tier.code] for m in self.months]}
+                {"code": tier.code, "label": str(tier.name), "counts": [m.tiers[tier.code] for m in self.months]}
                 for tier in self.tiers
             ],
             "mean_score": [month.mean_score for month in self.months],
@@ -147,17 +131,9 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _tier_index(tiers: list[ReportTier]) -> Case:
-    """The index in `tiers` of the tier the customer's total assets put them in (the lowest below all)."""
-    return Case(
-        *(When(customer__total_assets__gte=tiers[i].lowest, then=Value(i)) for i in reversed(range(len(tiers)))),
-        default=Value(0), output_field=IntegerField(),
-    )
-
-
-def _stays(changes: QuerySet, *, tiers: list[ReportTier], counts: dict, fit, score) -> list[dict]:
-    """`counts` of `changes` grouped by the stay's fit and score (and tier): one query."""
-    keys = {"fit": fit, "score": score, **({"tier": _tier_index(tiers)} if tiers else {})}
+def _stays(changes: QuerySet, *, counts: dict, fit, score) -> list[dict]:
+    """`counts` of `changes` grouped by the stay's fit, score and the customer's tier: one query."""
+    keys = {"fit": fit, "score": score, "tier": tier_code_expression("customer__total_assets")}
     return list(changes.annotate(**keys).order_by().values(*keys).annotate(**counts))
 
 
@@ -179,7 +155,7 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
     bounds = [_moment(day) for day in starts]
     # The month ends the book is counted at: the start of the next month, and now for this one.
     ends = [*bounds[1:-1], now]
-    tiers = report_tiers()
+    tiers = service_tiers()
     months = [MonthFigures(month=day.strftime("%Y-%m")) for day in starts[:-1]]
     in_scope = Q(new_manager__in=managers)
 
@@ -188,11 +164,11 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
     # Both are grouped by (fit, score, tier): at most a few hundred rows, whatever the history's length.
     held = {f"n{index}": Count("pk", filter=Q(created_at__lt=end)) for index, end in enumerate(ends)}
     came_in = _stays(
-        Assignment.objects.filter(in_scope, created_at__lt=now), tiers=tiers, counts=held,
+        Assignment.objects.filter(in_scope, created_at__lt=now), counts=held,
         fit=F("customer_class"), score=F("total"),
     )
     ended = _stays(
-        Assignment.objects.filter(previous_manager__in=managers, created_at__lt=now), tiers=tiers, counts=held,
+        Assignment.objects.filter(previous_manager__in=managers, created_at__lt=now), counts=held,
         fit=Subquery(_previous_change().values("customer_class")), score=Subquery(_previous_change().values("total")),
     )
     for index, month in enumerate(months):
@@ -208,8 +184,7 @@ def book_report(*, managers: QuerySet[ManagerProfile], now: dt.datetime | None =
                 scores += n * row["score"]
                 if row["fit"] in month.fits:
                     month.fits[row["fit"]] += n
-                if tiers:
-                    month.tiers[tiers[row["tier"]].code] += n
+                month.tiers[row["tier"]] += n
         month.mean_score = round(scores / month.customers, 2) if month.customers else None
 
     def in_month(name: str, index: int) -> Q:
@@ -262,7 +237,7 @@ def report_rows(report: BookReport) -> tuple[list[str], list[list[Any]]]:
     header = [
         _("Month"), str(FIGURE_LABELS["customers"]),
         *(_("Match fit %(letter)s") % {"letter": letter} for letter in report.fit_letters),
-        *(str(tier.label) for tier in report.tiers), *(str(FIGURE_LABELS[name]) for name in MONTH_FIGURES[1:]),
+        *(str(tier.name) for tier in report.tiers), *(str(FIGURE_LABELS[name]) for name in MONTH_FIGURES[1:]),
     ]
     rows = [
         [

@@ -15,6 +15,7 @@ from accounts.models import User
 from audit.services import audit_record
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
+from vocabularies.models import Branch
 from core.bulk import bulk_set
 
 from matching.models import Segment
@@ -89,11 +90,15 @@ def _segment(figures, *, k: int | None, random_state: int) -> SegmentReport:
     )
 
 
-def report_export_record(*, actor: User | None, file_name: str, manager: ManagerProfile | None) -> None:
-    """Record that a report left the system as a file: who, which file, whose book (None: every manager's).
-    Every report download calls it, as every customer export calls `customers_export_record`."""
+def report_export_record(
+    *, actor: User | None, file_name: str, manager: ManagerProfile | None = None, branch: Branch | None = None
+) -> None:
+    """Record that a report left the system as a file: who, which file, whose book (a manager's, a branch's,
+    or with neither every manager's). Every report download calls it, as every customer export calls
+    `customers_export_record`."""
+    target = manager or branch
     audit_record(
-        actor=actor, action="reports.exported", target=manager, target_type=ManagerProfile._meta.label_lower,
-        summary=file_name,
-        data={"file": file_name, "manager": manager.pk if manager else None},
+        actor=actor, action="reports.exported", target=target,
+        target_type=(target or ManagerProfile)._meta.label_lower, summary=file_name,
+        data={"file": file_name, "manager": manager.pk if manager else None, "branch": branch.pk if branch else None},
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
+from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,16 @@ def tier_of(total_assets: Decimal) -> Tier:
     """The tier of a customer holding `total_assets`: the last whose threshold they reach."""
     tiers = service_tiers()
     return next(tier for tier in reversed(tiers) if total_assets >= tier.min_assets or tier is tiers[0])
+
+
+def tier_code_expression(assets: str) -> Case:
+    """`tier_of` in SQL: the code of the tier the total assets in field `assets` set (for instance
+    `"customer__total_assets"`), to annotate or group a queryset by tier in the query itself."""
+    tiers = service_tiers()
+    return Case(
+        *(When(**{f"{assets}__gte": tier.min_assets}, then=Value(tier.code)) for tier in reversed(tiers[1:])),
+        default=Value(tiers[0].code), output_field=CharField(),
+    )
 
 
 def tier_assets_range(code: str) -> tuple[Decimal, Decimal | None]:

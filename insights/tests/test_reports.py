@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from change_requests.models import ChangeRequest, ReasonCategory, RequestStatus
 from contacts.models import Channel, Contact
 from customers.models import CustomerProfile
-from insights.reports import REPORT_QUERIES, book_report, manager_summaries, report_workbook
+from insights.reports import REPORT_QUERIES, book_report, manager_summaries, report_rows, report_workbook
 from managers.models import ManagerProfile
 from matching.models import Assignment, Reason
+from vocabularies.tests.factories import BranchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,31 @@ def test_a_move_between_two_managers_of_the_report_is_neither_gained_nor_lost(hi
     assert sum(figures(report, "contacts").values()) == 5
 
 
+def test_a_branchs_report_is_the_sum_of_its_managers_books(history, portraits):
+    """A branch of m1 and m2 (another branch's manager m3 beside them): every month's book, fit and tier mix,
+    requests, contacts and overdue follow-ups are the sums of the two books; a move between the two (c2 in
+    January, c1 in June) is lost by one and gained by the other, so the branch neither gains nor loses it."""
+    m1, m2 = history
+    branch, elsewhere = BranchFactory(code="BJ"), BranchFactory(code="SH")
+    ManagerProfile.objects.filter(pk__in=[m1.pk, m2.pk]).update(branch=branch)
+    m3 = portraits.manager("m3", branch=elsewhere)
+    change(portraits.customer("c7", assets="900000.00"), to=m3, when=at(2026, 2, 1), fit="E", total=0)
+    CustomerProfile.objects.filter(user__username="c4").update(total_assets="8000000.00")
+    whole = book_report(managers=ManagerProfile.objects.filter(branch=branch), now=NOW)
+    parts = [book_report(managers=ManagerProfile.objects.filter(pk=pk), now=NOW) for pk in (m1.pk, m2.pk)]
+    for index, month in enumerate(whole.months):
+        first, second = (part.months[index] for part in parts)
+        for name in ("customers", "requests_opened", "requests_resolved", "contacts", "overdue_follow_ups"):
+            assert getattr(month, name) == getattr(first, name) + getattr(second, name), (month.month, name)
+        assert month.fits == {letter: first.fits[letter] + second.fits[letter] for letter in month.fits}
+        assert month.tiers == {code: first.tiers[code] + second.tiers[code] for code in month.tiers}
+        moved_inside = 1 if month.month in ("2026-01", "2026-06") else 0
+        assert month.gained == first.gained + second.gained - moved_inside
+        assert month.lost == first.lost + second.lost - moved_inside
+    assert whole.months[-1].customers == 4 and whole.months[-1].tiers == {"mass": 3, "vip": 0, "private": 1}
+    assert whole.months[-1].fits["E"] == 0  # m3's customer is another branch's
+
+
 def test_the_overviews_rows_are_each_managers_totals(history):
     m1, m2 = history
     summaries = manager_summaries(manager_ids=[m1.pk, m2.pk], now=NOW)
@@ -181,7 +207,7 @@ def test_the_workbook_holds_a_row_per_month_with_the_figures(history):
 def _grow(portraits, manager, n):
     """`n` more customers with a history, a request and contacts in `manager`'s book."""
     for i in range(n):
-        customer = portraits.customer()
+        customer = portraits.customer(assets=("100000.00", "800000.00", "7000000.00")[i % 3])
         change(customer, to=manager, when=at(2025, 9 + i % 4, 3), fit="ABCDE"[i % 5], total=i % 7)
         request_(customer, manager=manager, asked=at(2026, 2, 1 + i % 20))
         contact(customer, manager=manager, when=at(2026, 1, 1 + i % 20), follow_up=dt.date(2026, 2, 1))
@@ -194,29 +220,42 @@ def test_a_report_takes_the_same_queries_whatever_the_data(history, portraits, e
     with django_assert_max_num_queries(REPORT_QUERIES):
         report = book_report(managers=ManagerProfile.objects.filter(pk=m1.pk), now=NOW)
     assert report.months[-1].customers == 2 + extra
+    assert sum(report.months[-1].tiers.values()) == 2 + extra
     with django_assert_max_num_queries(5):
         manager_summaries(manager_ids=[m1.pk, history[1].pk], now=NOW)
 
 
-def test_tiers_plugged_in_at_the_extension_point_split_each_months_book_by_assets(history, monkeypatch):
-    """When tiers exist (`report_tiers`), each month's book is split by them, on the page's data and in the
-    workbook; the customers' assets decide the tier."""
-    from insights import reports
-
-    CustomerProfile.objects.filter(user__username="c3").update(total_assets="50000.00")
+def test_the_tier_mix_splits_each_months_book_by_the_customers_assets_now(history):
+    """Each month's book by the configured service tiers (mass from 0, VIP from 500,000 yuan, private banking
+    from 6,000,000), on the page's data and in the workbook: the assets a customer holds now set their tier
+    in every month (the history records no assets)."""
+    CustomerProfile.objects.filter(user__username="c3").update(total_assets="500000.00")  # VIP at the threshold
     CustomerProfile.objects.filter(user__username="c4").update(total_assets="8000000.00")
-    monkeypatch.setattr(reports, "report_tiers", lambda: [
-        reports.ReportTier("mass", "大众客户", reports.Decimal("0")),
-        reports.ReportTier("private", "私人银行客户", reports.Decimal("6000000")),
-    ])
     report = m1_report(history)
     tiers = figures(report, "tiers")
-    assert tiers["2025-12"] == {"mass": 3, "private": 0}  # c1, c2 (100,000 yuan each) and c3
-    assert tiers["2026-06"] == {"mass": 1, "private": 1}  # c3 and c4
-    assert report.as_chart_data()["tiers"][1] == {"code": "private", "label": "私人银行客户",
-                                                   "counts": [0] * 8 + [1, 1, 1, 1]}
-    header, rows = reports.report_rows(report)
-    assert header[7:9] == ["大众客户", "私人银行客户"] and rows[-1][7:9] == [1, 1]
+    assert tiers["2025-07"] == {"mass": 1, "vip": 0, "private": 0}  # c1 (100,000 yuan)
+    assert tiers["2025-12"] == {"mass": 2, "vip": 1, "private": 0}  # c1, c2; c3
+    assert tiers["2026-01"] == {"mass": 1, "vip": 1, "private": 0}  # c2 has moved to m2
+    assert tiers["2026-06"] == {"mass": 0, "vip": 1, "private": 1}  # c3, c4: c1 has moved to m2
+    assert all(sum(month.tiers.values()) == month.customers for month in report.months)
+    chart = report.as_chart_data()["tiers"]
+    assert [tier["code"] for tier in chart] == ["mass", "vip", "private"]
+    assert chart[2] == {"code": "private", "label": "Private banking customers", "counts": [0] * 8 + [1] * 4}
+    header, rows = report_rows(report)
+    assert header[7:10] == ["Mass customers", "VIP customers", "Private banking customers"]
+    assert rows[-1][7:10] == [0, 1, 1]
+
+
+def test_the_tier_mix_follows_the_configured_tiers(history, settings):
+    """Tiers are read from `PORTRAIT_TIERS` whenever a report is made: a changed threshold needs no
+    recomputation."""
+    settings.PORTRAIT_TIERS = [
+        {"code": "retail", "name": "Retail", "min_assets": 0},
+        {"code": "wealth", "name": "Wealth", "min_assets": 50_000},
+    ]
+    CustomerProfile.objects.filter(user__username="c3").update(total_assets="40000.00")
+    tiers = figures(m1_report(history), "tiers")
+    assert tiers["2025-12"] == {"retail": 1, "wealth": 2} and tiers["2026-06"] == {"retail": 1, "wealth": 1}
 
 
 def test_a_customer_whose_arrival_the_history_does_not_show_leaves_without_denting_the_book(history, portraits):

@@ -41,7 +41,7 @@ from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob
 from matching.models import Assignment, MatchingRun, RunKind
 from notifications.tests.factories import NotificationFactory
-from vocabularies.tests.factories import HobbyFactory, ServiceFactory
+from vocabularies.tests.factories import BranchFactory, HobbyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,8 @@ ROUTES, OUTSIDE_SURFACES = discover_routes()
 class World:
     def __init__(self):
         services, hobbies = ServiceFactory.create_batch(4), HobbyFactory.create_batch(4)
-        self.manager = ManagerFactory(capabilities=services[:2], hobbies=hobbies[:2], capacity=5)
+        self.branch = BranchFactory()  # `manager`'s: their branch's report is still not theirs to read
+        self.manager = ManagerFactory(capabilities=services[:2], hobbies=hobbies[:2], capacity=5, branch=self.branch)
         self.other_manager = ManagerFactory(capabilities=services[2:], hobbies=hobbies[2:], capacity=5)
         self.staff_manager = ManagerFactory(user__is_staff=True, capacity=5)
         self.customer = CustomerFactory(needs=services[:1], manager=self.manager, age=40)
@@ -158,6 +159,7 @@ class World:
             "console:customer_unlock": self.customer.pk, "console:customer_deactivate": self.customer.pk,
             "console:manager": self.manager.pk, "console:manager_transfer": self.manager.pk,
             "console:manager_report": self.manager.pk, "console:manager_report_export": self.manager.pk,
+            "console:branch_report": self.branch.pk, "console:branch_report_export": self.branch.pk,
             "console:preview": self.preview.pk, "console:preview_apply": self.preview.pk,
             "console:run": self.run.pk, "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
@@ -275,6 +277,9 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:manager_report_export": console(200, 405),
     "console:report_overview": console(200, 405),
     "console:report_overview_export": console(200, 405),
+    # A branch's report is for admins only: a manager, even of that branch, reads their own book's.
+    "console:branch_report": console(200, 405),
+    "console:branch_report_export": console(200, 405),
     "portal:home": page(302, 302, 302, 302, 302, 302, 302),
     "portal:login": page(200, 302, 302, 302, 302, 302, 302),
     "portal:logout": {"get": (405,) * len(ROLES), "post": (302,) * len(ROLES)},

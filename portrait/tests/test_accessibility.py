@@ -23,6 +23,7 @@ NOT_PAGES = {
     "console:import_template": "a CSV or .xlsx template download",
     "console:manager_report_export": "an .xlsx download",
     "console:report_overview_export": "an .xlsx download",
+    "console:branch_report_export": "an .xlsx download",
     "portal:workspace_report_export": "an .xlsx download",
     "console:manager_suggestions": "an htmx fragment: the options of a manager box's datalist",
 }

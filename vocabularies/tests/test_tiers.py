@@ -11,7 +11,8 @@ from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from vocabularies.models import Branch
 from vocabularies.tests.factories import BranchFactory
-from vocabularies.tiers import tier_assets_range, tier_of
+from customers.models import CustomerProfile
+from vocabularies.tiers import tier_assets_range, tier_code_expression, tier_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,20 @@ pytestmark = pytest.mark.django_db
 def test_a_customer_tier_is_the_last_threshold_their_assets_reach(assets, code):
     assert tier_of(Decimal(assets)).code == code
     assert CustomerFactory.build(total_assets=Decimal(assets)).tier.code == code
+
+
+def test_the_database_puts_customers_in_the_tier_tier_of_gives():
+    """`tier_code_expression` (grouping by tier in a query, as the reports do) agrees with `tier_of` at
+    every threshold."""
+    amounts = ["0", "499999.99", "500000", "5999999.99", "6000000", "90000000"]
+    for assets in amounts:
+        CustomerFactory(total_assets=Decimal(assets))
+    in_database = CustomerProfile.objects.annotate(tier=tier_code_expression("total_assets")).values_list(
+        "total_assets", "tier"
+    )
+    assert {assets: tier for assets, tier in in_database} == {
+        Decimal(assets): tier_of(Decimal(assets)).code for assets in amounts
+    }
 
 
 def test_tier_ranges_meet_without_gaps():
