@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from core.tabular import csv_chunks, write_csv, write_xlsx
+from core.tabular.commands import add_output_arguments, output_format, table_write
 from customers.filters import CustomerFilter
 from customers.models import CustomerProfile
 from customers.selectors import CUSTOMER_EXPORT_COLUMNS, customer_export_rows
@@ -26,14 +26,7 @@ class Command(BaseCommand):
         ) % {"columns": ",".join(CUSTOMER_EXPORT_COLUMNS)}
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--output", "-o", metavar="FILE", help=_("Write to FILE instead of standard output (required for xlsx).")
-        )
-        parser.add_argument(
-            "--format",
-            choices=["csv", "xlsx"],
-            help=_("csv or xlsx; by default xlsx when FILE ends with .xlsx, csv otherwise."),
-        )
+        add_output_arguments(parser)
         for name, field in CustomerFilter.base_filters.items():
             parser.add_argument(
                 f"--{name.replace('_', '-')}", *_ALIASES.get(name, ()), dest=f"filter_{name}", metavar=name.upper(),
@@ -41,10 +34,7 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args, **options):
-        output = options["output"]
-        file_format = options["format"] or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
-        if file_format == "xlsx" and not output:
-            raise CommandError(_("xlsx cannot go to standard output: add --output FILE.xlsx."))
+        output, file_format = options["output"], output_format(options)
         query = {
             name: options[f"filter_{name}"] for name in CustomerFilter.base_filters
             if options.get(f"filter_{name}") is not None
@@ -54,28 +44,15 @@ class Command(BaseCommand):
             raise CommandError(" ".join(
                 f"--{name.replace('_', '-')}: {' '.join(errors)}" for name, errors in filters.errors.items()
             ))
-        count = 0
-
-        def rows():
-            nonlocal count
-            for row in customer_export_rows(queryset=filters.qs):
-                count += 1
-                yield row
-
+        count = table_write(
+            self, output=output, file_format=file_format, header=CUSTOMER_EXPORT_COLUMNS,
+            rows=customer_export_rows(queryset=filters.qs),
+        )
         if output is None:
-            for chunk in csv_chunks(header=CUSTOMER_EXPORT_COLUMNS, rows=rows()):
-                self.stdout.write(chunk, ending="")
             self._record(query, file_name="-", file_format="csv", count=count)
             if options["verbosity"] >= 2:
                 self.stderr.write(_("Exported %(count)d customers.") % {"count": count})
             return
-        writer = write_xlsx if file_format == "xlsx" else write_csv
-        try:
-            writer(output, header=CUSTOMER_EXPORT_COLUMNS, rows=rows())
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot write %(file)s: %(error)s") % {"file": output, "error": exc.strerror or exc}
-            ) from exc
         self._record(query, file_name=output, file_format=file_format, count=count)
         if options["verbosity"] >= 1:
             self.stdout.write(
