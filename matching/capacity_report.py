@@ -1,18 +1,25 @@
 """Capacity planning on the stored data: what one seat more or less at each manager would change in the
 optimal plan over every customer who is not locked (`capacity.seat_values`, exact), and who that plan leaves
-out or places below their best eligible manager, by branch and tier (`capacity.shortfall_by_group`).
+out or places below their best eligible manager, by branch and tier (`capacity.shortfall_by_group`); and the
+optimal plan of a what-if team beside today's (`scenario_report`, `capacity.solve_scenario`).
 
-Reads only (a snapshot, 9 queries) and changes no customer or manager: the `capacity_plan` command shows it.
+Reads only (a snapshot, 9 queries; a scenario one more for the branches) and changes no customer or
+manager: the `capacity_plan` command and the planning app's pages show it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
-from . import capacity
-from .planning import _active_columns
-from .scoring import snapshot_scores
+from vocabularies.models import Branch
+from vocabularies.tiers import service_tiers
+
+from . import capacity, engine
+from .planning import _active_columns, optimal_limits
+from .scoring import class_rules, eligibility_of, snapshot_scores
 from .selectors import matching_snapshot
 
 
@@ -36,11 +43,41 @@ class GroupShortfall:
 
 
 @dataclass(frozen=True)
+class KeyedSeats:
+    """The four seat numbers summed over the managers of a branch, or over those serving a tier."""
+
+    name: str
+    managers: int
+    placed_plus: int
+    score_plus: int
+    placed_minus: int
+    score_minus: int
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What staff compare of an optimal plan (`capacity.PlanFigures`, with the class letters and the tiers)."""
+
+    customers: int
+    placed: int
+    unassigned: int
+    total_score: int
+    mean_score: float
+    moves: int
+    classes: dict[str, int]  # class letter -> customers, each the fit with their best eligible manager
+    tiers: list[dict]  # {"name", "placed", "customers"} per tier, in tier order
+
+
+@dataclass(frozen=True)
 class CapacityReport:
     placed: int
     score: int  # the optimal plan's objective: totals less region penalties and move costs
     managers: list[ManagerSeat]
     groups: list[GroupShortfall]
+    manager_ids: list[int] = field(default_factory=list)  # of `managers`, in their order
+    branches: list[KeyedSeats] = field(default_factory=list)  # every branch with a manager
+    tiers: list[KeyedSeats] = field(default_factory=list)  # every tier, over the managers serving it
+    plan: PlanSummary | None = None
 
 
 def capacity_report(*, move_cost: int = 0) -> CapacityReport:
@@ -67,15 +104,143 @@ def capacity_report(*, move_cost: int = 0) -> CapacityReport:
     )
     placement = values.placement
     managers = [
-        ManagerSeat(snapshot.manager_usernames[column], *(int(getattr(values, name)[j]) for name in (
-            "placed_plus", "score_plus", "placed_minus", "score_minus")))
+        ManagerSeat(snapshot.manager_usernames[column], *(int(getattr(values, name)[j]) for name in SEAT_NUMBERS))
         for j, column in enumerate(active.tolist())
     ]
+    today = _active_columns(snapshot.customer_manager[rows], active, len(snapshot.manager_ids))
+    figures = capacity.plan_figures(placement, scores.classes[rows], today)
     return CapacityReport(
         placed=int((placement.assigned >= 0).sum()),
         score=placement.objective,
         managers=managers,
         groups=_shortfall(snapshot, scores, rows, totals, placement, eligibility),
+        manager_ids=[int(snapshot.manager_ids[column]) for column in active.tolist()],
+        branches=_keyed(values, snapshot.manager_branch[active], snapshot.branch_names or []),
+        tiers=[
+            _keyed(values, np.where(snapshot.manager_tiers[active, t], 0, -1), [name])[0]
+            for t, name in enumerate(snapshot.tier_names or [])
+        ],
+        plan=_summary(snapshot, rows, placement, figures),
+    )
+
+
+SEAT_NUMBERS = ("placed_plus", "score_plus", "placed_minus", "score_minus")
+
+
+def _keyed(values, manager_key, names) -> list[KeyedSeats]:
+    """`capacity.seat_values_by` over `names` (keys with no manager left out)."""
+    summed = capacity.seat_values_by(values, manager_key, len(names))
+    counts = np.bincount(manager_key[manager_key >= 0], minlength=len(names))
+    return [
+        KeyedSeats(name, int(counts[k]), *(int(summed[number][k]) for number in SEAT_NUMBERS))
+        for k, name in enumerate(names)
+        if counts[k]
+    ]
+
+
+def _summary(snapshot, rows, placement, figures) -> PlanSummary:
+    tier = snapshot.customer_tier[rows]
+    names = snapshot.tier_names or []
+    placed = np.bincount(tier[placement.assigned >= 0], minlength=len(names))
+    customers = np.bincount(tier, minlength=len(names))
+    return PlanSummary(
+        customers=len(rows), placed=figures.placed, unassigned=figures.unassigned,
+        total_score=figures.total_score, mean_score=round(figures.mean_score, 2), moves=figures.moves,
+        classes=dict(zip(engine.CLASS_LABELS, figures.class_counts)),
+        tiers=[
+            {"name": name, "placed": int(placed[t]), "customers": int(customers[t])} for t, name in enumerate(names)
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class PlannedManager:
+    """A manager a scenario adds: what they offer (service and hobby names), their branch and tiers."""
+
+    capabilities: Sequence[str]
+    hobbies: Sequence[str]
+    capacity: int
+    branch_id: int | None = None
+    tiers: Sequence[str] = ()  # tier codes; none: every tier
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    today: PlanSummary
+    scenario: PlanSummary
+
+
+def scenario_report(
+    *,
+    capacities: Mapping[int, int] | None = None,
+    removed: Collection[int] = (),
+    added: Sequence[PlannedManager] = (),
+    move_cost: int = 0,
+) -> ScenarioReport:
+    """Today's optimal plan over every customer who is not locked, and the plan of today's team changed:
+    `capacities` (manager id -> capacity), the managers `removed` (ids), the managers `added`.
+
+    Ids of managers who are not active are ignored (they are in no plan). Moves are counted against each
+    customer's manager today. Changes nothing: 10 queries.
+    """
+    snapshot = matching_snapshot()
+    n_managers = len(snapshot.manager_ids)
+    active = np.flatnonzero(snapshot.manager_active)
+    rows = np.flatnonzero(~snapshot.customer_locked)
+    locked_managers = snapshot.customer_manager[snapshot.customer_locked]
+    load = np.bincount(locked_managers[locked_managers >= 0], minlength=n_managers)[active]
+    current = _active_columns(snapshot.customer_manager[rows], active, n_managers)
+
+    # Eligibility over today's managers and the added ones at once: an added manager's branch or tiers may
+    # be what makes branches or tiers constrain at all.
+    branch_index = {pk: i for i, pk in enumerate(Branch.objects.order_by("code").values_list("id", flat=True))}
+    tier_codes = [tier.code for tier in service_tiers()]
+    team = SimpleNamespace(
+        customer_branch=snapshot.customer_branch, customer_tier=snapshot.customer_tier,
+        branch_region=snapshot.branch_region,
+        manager_branch=np.concatenate([
+            snapshot.manager_branch, np.array([branch_index.get(a.branch_id, -1) for a in added], dtype=np.intp),
+        ]),
+        manager_tiers=np.vstack([
+            snapshot.manager_tiers,
+            np.array([[not a.tiers or code in a.tiers for code in tier_codes] for a in added], dtype=bool)
+            .reshape(len(added), len(tier_codes)),
+        ]),
+    )
+    found = eligibility_of(team)
+    eligibility = None if found is None else found.customer_rows(rows).manager_columns(active)
+
+    def vector(names, vocabulary):
+        return np.isin(np.array(vocabulary, dtype=object), list(names)).astype(np.uint8)
+
+    column = {int(snapshot.manager_ids[j]): k for k, j in enumerate(active.tolist())}
+    scenario = capacity.Scenario(
+        capacity={column[pk]: int(value) for pk, value in (capacities or {}).items() if pk in column},
+        removed=tuple(column[pk] for pk in removed if pk in column),
+        added=tuple(
+            capacity.HypotheticalManager(
+                capabilities=vector(a.capabilities, snapshot.service_names),
+                hobbies=vector(a.hobbies, snapshot.hobby_names),
+                capacity=int(a.capacity),
+                allowed=None if found is None else found.allowed[:, n_managers + i],
+                penalty=None if found is None or found.penalty is None else found.penalty[:, n_managers + i],
+            )
+            for i, a in enumerate(added)
+        ),
+    )
+    eligible, room = snapshot.manager_accepting[active], snapshot.manager_capacity[active]
+    inputs = dict(
+        customer_needs=snapshot.customer_needs[rows], customer_hobbies=snapshot.customer_hobbies[rows],
+        manager_capabilities=snapshot.manager_capabilities[active], manager_hobbies=snapshot.manager_hobbies[active],
+        eligible=eligible, capacity=room, load=load, eligibility=eligibility, current=current,
+        move_cost=move_cost, **class_rules(),
+        **optimal_limits(len(rows), int(engine.free_room(eligible, room, load).sum())),
+    )
+    today = capacity.solve_scenario(**inputs)
+    changed = capacity.solve_scenario(**inputs, scenario=scenario)
+    return ScenarioReport(
+        today=_summary(snapshot, rows, today.placement, today.figures),
+        scenario=_summary(snapshot, rows, changed.placement, changed.figures),
     )
 
 

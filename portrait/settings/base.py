@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "change_requests",
     # analysis: segments, the dashboard's figures, reports
     "insights",
+    # capacity planning: what a seat is worth, what-if scenarios (reads matching's plans)
+    "planning",
     # surfaces
     "portal",
     "console",

@@ -1,0 +1,54 @@
+"""Reads of capacity planning: the latest computed plan, scenarios, what applying one would change."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobs.models import BackgroundJob, JobStatus
+from managers.models import ManagerProfile
+from managers.selectors import manager_loads
+
+from .jobs import CAPACITY_JOB
+from .models import CapacityScenario
+
+
+def capacity_plan_latest() -> BackgroundJob | None:
+    """The newest finished capacity plan (its figures in `result`), or None: one query."""
+    return (
+        BackgroundJob.objects.filter(kind=CAPACITY_JOB, status=JobStatus.SUCCEEDED)
+        .select_related("actor").order_by("-finished_at", "-id").first()
+    )
+
+
+def capacity_plan_pending() -> BackgroundJob | None:
+    """A capacity plan queued or running, or None: one query."""
+    return BackgroundJob.objects.filter(
+        kind=CAPACITY_JOB, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).order_by("-id").first()
+
+
+def scenarios_listed():
+    return CapacityScenario.objects.select_related("created_by").order_by("-updated_at", "-id")
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    manager: ManagerProfile
+    capacity: int  # today's
+    new_capacity: int
+    load: int
+
+    @property
+    def below_book(self) -> bool:
+        return self.new_capacity < self.load
+
+
+def scenario_capacity_changes(scenario: CapacityScenario) -> list[CapacityChange]:
+    """Each manager whose capacity the scenario changes, with today's capacity and load: two queries."""
+    capacities = scenario.capacities
+    managers = list(ManagerProfile.objects.filter(pk__in=capacities).select_related("user").order_by("user__username"))
+    loads = manager_loads([manager.pk for manager in managers])
+    return [
+        CapacityChange(manager, manager.capacity, capacities[manager.pk], loads[manager.pk])
+        for manager in managers
+        if manager.capacity != capacities[manager.pk]
+    ]
