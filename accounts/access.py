@@ -55,6 +55,7 @@ can_import = is_admin
 can_export = is_admin
 can_read_audit = is_admin
 can_set_capacity = is_admin
+can_plan_capacity = is_admin  # capacity plans and what-if scenarios: save, evaluate, apply
 
 
 def can_change_privileges(user) -> bool:

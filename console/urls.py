@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import (
-    audit, change_requests, customers, dashboard, imports, managers, matching, reports, saved_views, search,
+    audit, change_requests, customers, dashboard, imports, managers, matching, planning, reports, saved_views, search,
 )
 
 app_name = "console"
@@ -43,4 +43,14 @@ urlpatterns = [
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("change-requests/", change_requests.change_request_queue, name="change_requests"),
     path("change-requests/<int:pk>/", change_requests.change_request_detail, name="change_request"),
+    path("planning/", planning.capacity_home, name="capacity"),
+    path("planning/recompute/", planning.capacity_recompute, name="capacity_recompute"),
+    path("planning/scenarios/", planning.scenario_list, name="scenarios"),
+    path("planning/scenarios/new/", planning.scenario_create_view, name="scenario_create"),
+    path("planning/scenarios/compare/", planning.scenario_compare, name="scenario_compare"),
+    path("planning/scenarios/<int:pk>/", planning.scenario_detail, name="scenario"),
+    path("planning/scenarios/<int:pk>/edit/", planning.scenario_edit, name="scenario_edit"),
+    path("planning/scenarios/<int:pk>/evaluate/", planning.scenario_evaluate_start, name="scenario_evaluate"),
+    path("planning/scenarios/<int:pk>/apply/", planning.scenario_apply_view, name="scenario_apply"),
+    path("planning/scenarios/<int:pk>/delete/", planning.scenario_delete_view, name="scenario_delete"),
 ]

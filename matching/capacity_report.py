@@ -3,7 +3,7 @@ optimal plan over every customer who is not locked (`capacity.seat_values`, exac
 out or places below their best eligible manager, by branch and tier (`capacity.shortfall_by_group`); and the
 optimal plan of a what-if team beside today's (`scenario_report`, `capacity.solve_scenario`).
 
-Reads only (a snapshot, 9 queries; a scenario one more for the branches) and changes no customer or
+Reads only (a snapshot, 9 queries, and the branches' codes) and changes no customer or
 manager: the `capacity_plan` command and the planning app's pages show it.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ class GroupShortfall:
     unassigned: int
     below_best: int
     points_short: int
+    tier_code: str = ""  # the tier's code, to name it in the reader's language
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class KeyedSeats:
 
     name: str
     managers: int
+    code: str  # the branch's code, or the tier's
     placed_plus: int
     score_plus: int
     placed_minus: int
@@ -65,7 +67,7 @@ class PlanSummary:
     mean_score: float
     moves: int
     classes: dict[str, int]  # class letter -> customers, each the fit with their best eligible manager
-    tiers: list[dict]  # {"name", "placed", "customers"} per tier, in tier order
+    tiers: list[dict]  # {"code", "name", "placed", "customers"} per tier, in tier order
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,13 @@ def capacity_report(*, move_cost: int = 0) -> CapacityReport:
         managers=managers,
         groups=_shortfall(snapshot, scores, rows, totals, placement, eligibility),
         manager_ids=[int(snapshot.manager_ids[column]) for column in active.tolist()],
-        branches=_keyed(values, snapshot.manager_branch[active], snapshot.branch_names or []),
+        branches=_keyed(
+            values, snapshot.manager_branch[active], snapshot.branch_names or [],
+            list(Branch.objects.order_by("code").values_list("code", flat=True)),
+        ),
         tiers=[
-            _keyed(values, np.where(snapshot.manager_tiers[active, t], 0, -1), [name])[0]
-            for t, name in enumerate(snapshot.tier_names or [])
+            _keyed(values, np.where(snapshot.manager_tiers[active, t], 0, -1), [name], [tier.code])[0]
+            for t, (name, tier) in enumerate(zip(snapshot.tier_names or [], service_tiers()))
         ],
         plan=_summary(snapshot, rows, placement, figures),
     )
@@ -127,13 +132,13 @@ def capacity_report(*, move_cost: int = 0) -> CapacityReport:
 SEAT_NUMBERS = ("placed_plus", "score_plus", "placed_minus", "score_minus")
 
 
-def _keyed(values, manager_key, names) -> list[KeyedSeats]:
+def _keyed(values, manager_key, names, codes) -> list[KeyedSeats]:
     """`capacity.seat_values_by` over `names` (keys with no manager left out)."""
     summed = capacity.seat_values_by(values, manager_key, len(names))
     counts = np.bincount(manager_key[manager_key >= 0], minlength=len(names))
     return [
-        KeyedSeats(name, int(counts[k]), *(int(summed[number][k]) for number in SEAT_NUMBERS))
-        for k, name in enumerate(names)
+        KeyedSeats(name, int(counts[k]), code, *(int(summed[number][k]) for number in SEAT_NUMBERS))
+        for k, (name, code) in enumerate(zip(names, codes))
         if counts[k]
     ]
 
@@ -141,6 +146,7 @@ def _keyed(values, manager_key, names) -> list[KeyedSeats]:
 def _summary(snapshot, rows, placement, figures) -> PlanSummary:
     tier = snapshot.customer_tier[rows]
     names = snapshot.tier_names or []
+    codes = [t.code for t in service_tiers()]
     placed = np.bincount(tier[placement.assigned >= 0], minlength=len(names))
     customers = np.bincount(tier, minlength=len(names))
     return PlanSummary(
@@ -148,7 +154,8 @@ def _summary(snapshot, rows, placement, figures) -> PlanSummary:
         total_score=figures.total_score, mean_score=round(figures.mean_score, 2), moves=figures.moves,
         classes=dict(zip(engine.CLASS_LABELS, figures.class_counts)),
         tiers=[
-            {"name": name, "placed": int(placed[t]), "customers": int(customers[t])} for t, name in enumerate(names)
+            {"code": codes[t], "name": name, "placed": int(placed[t]), "customers": int(customers[t])}
+            for t, name in enumerate(names)
         ],
     )
 
@@ -252,6 +259,7 @@ def _shortfall(snapshot, scores, rows, totals, placement, eligibility) -> list[G
     group = eligibility.customer_group if eligibility is not None else np.zeros(len(rows), np.intp)
     n_groups = eligibility.n_groups if eligibility is not None else 1
     found = capacity.shortfall_by_group(placement, best_totals, group, n_groups)
+    tier_codes = [tier.code for tier in service_tiers()]
     first = {}
     for position, g in enumerate(group.tolist()):
         first.setdefault(g, rows[position])
@@ -266,5 +274,6 @@ def _shortfall(snapshot, scores, rows, totals, placement, eligibility) -> list[G
             tier=snapshot.tier_names[int(snapshot.customer_tier[row])] if eligibility is not None else "",
             customers=int(found.customers[g]), unassigned=int(found.unassigned[g]),
             below_best=int(found.below_best[g]), points_short=int(found.points_short[g]),
+            tier_code=tier_codes[int(snapshot.customer_tier[row])] if eligibility is not None else "",
         ))
     return out

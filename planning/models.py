@@ -97,7 +97,7 @@ class CapacityScenario(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    changes = models.JSONField(_("changes"), default=dict, validators=[validate_changes])
+    changes = models.JSONField(_("changes"), default=dict, blank=True)  # checked by clean(): validate_changes
     # The latest evaluation (`planning.services.scenario_evaluate`): today's plan and the scenario's, the
     # move cost they were computed with; emptied when the changes change.
     result = models.JSONField(_("evaluation"), default=dict, blank=True)
@@ -110,6 +110,12 @@ class CapacityScenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            validate_changes(self.changes)
+        except ValidationError as exc:
+            raise ValidationError({"changes": exc.error_list}) from exc
 
     @property
     def capacities(self) -> dict[int, int]:

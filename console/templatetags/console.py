@@ -59,6 +59,8 @@ PHASE_LABELS = {
     "segment": _("Grouping customers"),
     "validate": _("Checking the file"),
     "import": _("Importing the file"),
+    "capacity_plan": _("Working out what each seat is worth"),
+    "scenario": _("Planning the scenario and today"),
 }
 
 

@@ -20,6 +20,7 @@ from jobs.services import job_enqueue
 from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
 from matching.selectors import run_undoable, runs_undone
 from matching.services.runs import MAX_MOVE_COST
+from planning.jobs import CAPACITY_JOB, SCENARIO_JOB
 
 from ..templatetags.console import RUN_NOTICE_TAG
 from ..forms import PlanFilterForm, PreviewForm, SegmentForm
@@ -222,6 +223,10 @@ def _job_target(job: BackgroundJob) -> str | None:
         return reverse("console:run", args=[job.run_id])
     if job.kind == IMPORT_JOB:
         return reverse("console:import_report", args=[job.pk])
+    if job.kind == CAPACITY_JOB:
+        return reverse("console:capacity")
+    if job.kind == SCENARIO_JOB and job.result.get("scenario"):
+        return reverse("console:scenario", args=[job.result["scenario"]])
     return None
 
 

@@ -13,6 +13,10 @@ from vocabularies.tests.factories import BranchFactory
 
 @pytest.fixture
 def pool(db, settings):
+    return build_pool(settings)
+
+
+def build_pool(settings) -> SimpleNamespace:
     """Beijing is short of room, Shanghai is not; nobody serves private banking customers."""
     settings.PORTRAIT_BRANCH_POLICY = "branch"
     portraits = Portraits()
