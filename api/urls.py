@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .v1 import auth, change_requests, contacts, customers, managers, matching, notifications, system
+from .v1 import auth, change_requests, contacts, customers, managers, matching, notifications, planning, system
 from .v1.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -28,6 +28,11 @@ urlpatterns = [
     path("admin/runs/<id:id>/apply", matching.RunApplyView.as_view(), name="run-apply"),
     path("admin/runs/<id:id>/undo", matching.RunUndoView.as_view(), name="run-undo"),
     path("admin/manual-assign", matching.ManualAssignView.as_view(), name="manual-assign"),
+    path("admin/capacity-plan", planning.CapacityPlanView.as_view(), name="capacity-plan"),
+    path("admin/capacity-scenarios", planning.ScenarioListView.as_view(), name="capacity-scenarios"),
+    path("admin/capacity-scenarios/<id:id>", planning.ScenarioDetailView.as_view(), name="capacity-scenario"),
+    path("admin/capacity-scenarios/<id:id>/evaluate", planning.ScenarioEvaluateView.as_view(),
+         name="capacity-scenario-evaluate"),
     path("change-requests", change_requests.ChangeRequestListView.as_view(), name="change-requests"),
     path("change-requests/<id:id>/approve", change_requests.ChangeRequestApproveView.as_view(),
          name="change-request-approve"),

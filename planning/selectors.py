@@ -11,12 +11,13 @@ from .jobs import CAPACITY_JOB
 from .models import CapacityScenario
 
 
-def capacity_plan_latest() -> BackgroundJob | None:
-    """The newest finished capacity plan (its figures in `result`), or None: one query."""
-    return (
-        BackgroundJob.objects.filter(kind=CAPACITY_JOB, status=JobStatus.SUCCEEDED)
-        .select_related("actor").order_by("-finished_at", "-id").first()
-    )
+def capacity_plan_latest(*, move_cost: int | None = None) -> BackgroundJob | None:
+    """The newest finished capacity plan (its figures in `result`), of any move cost or of this one, or None:
+    one query."""
+    jobs = BackgroundJob.objects.filter(kind=CAPACITY_JOB, status=JobStatus.SUCCEEDED)
+    if move_cost is not None:
+        jobs = jobs.filter(options__move_cost=move_cost)
+    return jobs.select_related("actor").order_by("-finished_at", "-id").first()
 
 
 def capacity_plan_pending() -> BackgroundJob | None:

@@ -41,6 +41,7 @@ from imports.jobs import IMPORT_JOB
 from jobs.models import BackgroundJob
 from matching.models import Assignment, MatchingRun, RunKind
 from notifications.tests.factories import NotificationFactory
+from planning.services import scenario_create
 from vocabularies.tests.factories import BranchFactory, HobbyFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,10 @@ class World:
         self.import_job = BackgroundJob.objects.create(
             kind=IMPORT_JOB, options={"path": "x", "dry_run": True}, result={"ok": True},
         )
+        # Capacity planning: a plan computed, and a scenario of capacities evaluated (so it can be applied).
+        self.scenario = scenario_create(name="加座", changes={"capacity": {str(self.manager.pk): 6}}, actor=self.admin)
+        api.post("/api/admin/capacity-plan", {}, content_type="application/json")
+        api.post(f"/api/admin/capacity-scenarios/{self.scenario.pk}/evaluate", {}, content_type="application/json")
 
     def user(self, role: str):
         return {
@@ -164,6 +169,10 @@ class World:
             "console:run": self.run.pk, "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
             "console:saved_view_delete": self.saved_view.pk,
+            "console:scenario": self.scenario.pk, "console:scenario_edit": self.scenario.pk,
+            "console:scenario_evaluate": self.scenario.pk, "console:scenario_apply": self.scenario.pk,
+            "console:scenario_delete": self.scenario.pk,
+            "api:capacity-scenario": self.scenario.pk, "api:capacity-scenario-evaluate": self.scenario.pk,
             "portal:workspace_customer": self.customer.pk,
             "api:customer-profile": self.customer.user_id, "api:manager-profile": self.manager.user_id,
             "api:job-detail": self.job.pk, "api:run-detail": self.run.pk, "api:run-apply": self.preview.pk,
@@ -280,6 +289,16 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     # A branch's report is for admins only: a manager, even of that branch, reads their own book's.
     "console:branch_report": console(200, 405),
     "console:branch_report_export": console(200, 405),
+    "console:capacity": console(200, 200),
+    "console:capacity_recompute": console(405, 302),
+    "console:scenarios": console(200, 200),
+    "console:scenario_create": console(200, 200),  # an empty POST shows the form's errors
+    "console:scenario_compare": console(302, 302),  # fewer than two scenarios chosen: back to the list
+    "console:scenario": console(200, 200),
+    "console:scenario_edit": console(200, 200),
+    "console:scenario_evaluate": console(405, 302),
+    "console:scenario_apply": console(405, 200),  # unconfirmed: the page that asks, with the count
+    "console:scenario_delete": console(405, 302),
     "portal:home": page(302, 302, 302, 302, 302, 302, 302),
     "portal:login": page(200, 302, 302, 302, 302, 302, 302),
     "portal:logout": {"get": (405,) * len(ROLES), "post": (302,) * len(ROLES)},
@@ -340,6 +359,10 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "api:run-apply": admin_api("post", 202),
     "api:run-undo": admin_api("post", 200),
     "api:manual-assign": admin_api("post", 200),
+    "api:capacity-plan": {**admin_api("get", 200), **admin_api("post", 202)},
+    "api:capacity-scenarios": {**admin_api("get", 200), **admin_api("post", 400)},  # an empty body: no name
+    "api:capacity-scenario": admin_api("get", 200),
+    "api:capacity-scenario-evaluate": admin_api("post", 202),
     "api:change-requests": {
         "get": (401, 200, 200, 403, 403, 403, 200),
         "post": (401, 409, 201, 403, 403, 403, 403),  # one open request at a time: `customer` has one
