@@ -28,24 +28,20 @@ from .models import CapacityScenario
 
 def _references_checked(changes: dict) -> None:
     """Every manager, term and branch the changes name exists (4 queries at most)."""
-    missing = []
-    managers = {int(pk) for pk in changes.get("capacity", {})} | set(changes.get("removed", []))
     added = changes.get("added", [])
-    for model, wanted, label in (
-        (ManagerProfile, managers, _("managers")),
-        (Service, {pk for a in added for pk in a["capabilities"]}, _("services")),
-        (Hobby, {pk for a in added for pk in a["hobbies"]}, _("hobbies")),
-        (Branch, {a["branch"] for a in added if a["branch"] is not None}, _("branches")),
+    problems = []
+    for model, wanted, message in (
+        (ManagerProfile, {int(pk) for pk in changes.get("capacity", {})} | set(changes.get("removed", [])),
+         _("These managers no longer exist: %(ids)s.")),
+        (Service, {pk for a in added for pk in a["capabilities"]}, _("These services no longer exist: %(ids)s.")),
+        (Hobby, {pk for a in added for pk in a["hobbies"]}, _("These hobbies no longer exist: %(ids)s.")),
+        (Branch, {a["branch"] for a in added if a["branch"] is not None},
+         _("These branches no longer exist: %(ids)s.")),
     ):
-        if wanted:
-            unknown = wanted - set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-            if unknown:
-                missing.append(f"{label} {', '.join(str(pk) for pk in sorted(unknown))}")
-    if missing:
-        raise ValidationError(
-            {"changes": _("These no longer exist: %(missing)s.") % {"missing": "; ".join(missing)}},
-            code="unknown_reference",
-        )
+        if wanted and (unknown := wanted - set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))):
+            problems.append(message % {"ids": ", ".join(str(pk) for pk in sorted(unknown))})
+    if problems:
+        raise ValidationError({"changes": problems}, code="unknown_reference")
 
 
 def _checked(scenario: CapacityScenario) -> None:

@@ -38,7 +38,7 @@ def test_the_capacity_page_asks_for_a_first_plan_in_both_languages(admin):
     chinese = admin.get(reverse("console:capacity"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
     assert "No plan computed yet" in english and 'data-testid="capacity-none"' in english
-    assert "Capacity planning" not in chinese and "容量规划" in chinese
+    assert "Capacity planning" not in chinese and "服务上限规划" in chinese
 
 
 def test_recompute_shows_every_managers_four_numbers_in_bounded_queries(admin, pool, django_assert_max_num_queries):
@@ -113,7 +113,7 @@ def test_a_scenario_is_saved_from_the_form_evaluated_and_shown_beside_today(admi
     assert "Left unassigned" in figures and 'id="scenario-data"' in page
     assert "Apply these capacities" not in page  # it adds a manager too
     chinese = admin.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "未分配" in chinese.split('data-testid="scenario-figures"')[1]
+    assert "未能分配" in chinese.split('data-testid="scenario-figures"')[1]
 
 
 def test_the_form_shows_what_is_wrong(admin, pool):

@@ -217,7 +217,7 @@ def _figures_chart(result: dict) -> dict:
         "tiers": [_tier_name(tier["code"], tier["name"]) for tier in today["tiers"]],
         "today_tiers": [tier["placed"] for tier in today["tiers"]],
         "scenario_tiers": [tier["placed"] for tier in scenario["tiers"]],
-        "text": {"today": _("Today"), "scenario": _("Scenario"), "classes": _("Customers per match fit"),
+        "text": {"today": _("Today's team"), "scenario": _("Scenario"), "classes": _("Customers per match fit"),
                  "tiers": _("Customers placed per service tier")},
     }
 
@@ -275,7 +275,7 @@ def scenario_apply_view(request, pk: int):
     if not confirmed(request):
         below = [change for change in changes if change.below_book]
         detail = " ".join(
-            _("%(manager)s: %(before)d → %(after)d.") % {
+            _("%(manager)s: capacity %(before)d → %(after)d.") % {
                 "manager": change.manager.user.display_name, "before": change.capacity, "after": change.new_capacity}
             for change in changes
         )
