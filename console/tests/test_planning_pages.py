@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from customers.models import CustomerProfile
+from jobs.services import job_enqueue
 from managers.models import ManagerProfile
+from matching.tests.conftest import SERVICES
+from planning.jobs import CAPACITY_JOB
 from planning.models import CapacityScenario
 from planning.services import scenario_create
 from planning.tests.conftest import build_pool
@@ -201,3 +206,19 @@ def test_managers_and_customers_are_refused(pool):
         assert apply.status_code == 403
     pool.a.refresh_from_db()
     assert pool.a.capacity == 2
+
+
+def test_the_capacity_page_reads_the_same_number_of_queries_for_more_managers(pool, client):
+    client.force_login(pool.admin)
+
+    def queries() -> int:
+        job_enqueue(kind=CAPACITY_JOB, actor=pool.admin, options={"move_cost": 0})
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("console:capacity")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(6):
+        pool.portraits.manager(f"extra{i}", capabilities=SERVICES[i:i + 2], capacity=2, branch=pool.bj)
+        scenario_create(name=f"s{i}", actor=pool.admin, changes={"removed": [pool.b.pk]})
+    assert queries() == few

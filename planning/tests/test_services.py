@@ -149,3 +149,18 @@ def test_the_capacity_plan_job_keeps_its_figures(pool):
     assert branches["北京分行"]["placed_plus"] == 2 and branches["北京分行"]["managers"] == 2
     assert {row["code"] for row in figures["tiers"]} == {"mass", "vip", "private"}
     assert figures["plan"]["unassigned"] == 3
+
+
+def test_a_seat_more_or_less_in_a_scenario_is_worth_the_managers_seat_values(pool):
+    """Two computations of the same question agree: the seat values and a scenario changing one capacity."""
+    from matching.capacity_report import scenario_report
+
+    for row in capacity_plan_figures(move_cost=0)["managers"]:
+        capacity = ManagerProfile.objects.get(pk=row["id"]).capacity
+        for delta, placed, score in ((1, "placed_plus", "score_plus"), (-1, "placed_minus", "score_minus")):
+            if capacity + delta < 1:
+                continue
+            report = scenario_report(capacities={row["id"]: capacity + delta})
+            assert report.scenario.placed - report.today.placed == row[placed], (row, delta)
+            assert report.scenario.total_score - report.today.total_score == row[score], (row, delta)
+
