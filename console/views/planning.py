@@ -25,7 +25,7 @@ from vocabularies.models import Branch, Hobby, Service
 from vocabularies.tiers import tier_choices
 
 from ..planning_forms import MoveCostForm, ScenarioForms
-from .common import allow, client_ip, confirmation_page, confirmed, console_page, refusal
+from .common import allow, client_ip, confirmation_page, confirmed, console_page, job_started, refusal
 
 #: The sortable columns of the seat table (key -> the value it sorts by).
 SEAT_SORTS = {
@@ -115,7 +115,8 @@ def capacity_recompute(request):
         return redirect("console:capacity")
     job = job_enqueue(kind=CAPACITY_JOB, actor=request.user, options={"move_cost": form.cleaned_data["move_cost"]},
                       ip_address=client_ip())
-    return redirect("console:capacity") if job.done and not job.error else redirect("console:job", pk=job.pk)
+    job_started(request, job)
+    return redirect("console:capacity") if job.done else redirect("console:job", pk=job.pk)
 
 
 @console_page
@@ -248,8 +249,7 @@ def scenario_evaluate_start(request, pk: int):
     move_cost = form.cleaned_data["move_cost"] if form.is_valid() else 0
     job = job_enqueue(kind=SCENARIO_JOB, actor=request.user, options={"scenario": scenario.pk, "move_cost": move_cost},
                       ip_address=client_ip())
-    if job.done and job.error:
-        messages.error(request, job.error)
+    job_started(request, job)
     return redirect("console:scenario", pk=scenario.pk) if job.done else redirect("console:job", pk=job.pk)
 
 
