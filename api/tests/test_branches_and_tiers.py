@@ -114,3 +114,14 @@ def test_the_schema_documents_the_writable_fields_and_the_filter():
     managers = {parameter["name"] for parameter in schema["paths"]["/api/managers"]["get"]["parameters"]}
     customers = {parameter["name"] for parameter in schema["paths"]["/api/customers"]["get"]["parameters"]}
     assert "branch" in managers and {"branch", "tier"} <= customers
+
+
+def test_the_dashboard_gives_one_branchs_figures(two_books, branches, api):
+    CustomerProfile.objects.filter(pk=two_books.customer.pk).update(branch=branches[0])
+    ManagerProfile.objects.filter(pk=two_books.manager.pk).update(branch=branches[0])
+    client = api(two_books.admin)
+    body = client.get("/api/admin/dashboard", {"branch": "BJ"}).json()
+    assert (body["kpis"]["customers"], body["kpis"]["managers"]) == (1, 1)
+    assert client.get("/api/admin/dashboard").json()["kpis"]["customers"] == 2
+    refused = client.get("/api/admin/dashboard", {"branch": "NOPE"})
+    assert refused.status_code == 400 and "branch" in refused.json()["errors"]
