@@ -9,7 +9,7 @@
   var text = data.text;
   var points = data.points;
   function formOf(index) { return document.getElementById("curve-preview-" + points[index].move_cost); }
-  new Chart(canvas, {
+  var chart = new Chart(canvas, {
     type: "scatter",
     data: {
       datasets: [{
@@ -48,4 +48,5 @@
     }
   });
   canvas.dataset.rendered = "true";
+  window.portraitCharts = Object.assign(window.portraitCharts || {}, { "chart-move-cost": chart });
 }());
