@@ -56,6 +56,8 @@ can_export = is_admin
 can_read_audit = is_admin
 can_set_capacity = is_admin
 can_plan_capacity = is_admin  # capacity plans and what-if scenarios: save, evaluate, apply
+# The branch a customer belongs to, the branch and service tiers a manager serves: who may be matched with whom.
+can_set_service_area = is_admin
 
 
 def can_change_privileges(user) -> bool:

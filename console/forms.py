@@ -19,6 +19,7 @@ from managers.filters import ManagerFilter
 from managers.models import MAX_CAPACITY, ManagerProfile
 from matching.models import Reason, Strategy
 from matching.services.runs import MAX_MOVE_COST
+from vocabularies.models import Branch
 
 def date_range(queryset: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
     """Rows of `queryset` whose `field` falls on the days `start` to `end` (inclusive, the project's time
@@ -151,6 +152,15 @@ class ConsoleCustomerFilter(CustomerFilter):
 
     class Meta(CustomerFilter.Meta):
         form = CustomerFilterForm
+
+
+class DashboardFilterForm(StyledForm):
+    """The dashboard's figures for the whole bank, or for one branch."""
+
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.order_by("code"), to_field_name="code", required=False,
+        empty_label=_("Every branch"),
+    )
 
 
 class ConsoleManagerFilter(ManagerFilter):

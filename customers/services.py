@@ -11,6 +11,7 @@ from audit.services import audit_record, field_changes
 from vocabularies.services import terms_not_choosable
 
 from .models import CustomerProfile, SavedView
+from .signals import portraits_changed
 
 
 PORTRAIT_FIELDS = ("age", "occupation", "total_assets")
@@ -71,6 +72,26 @@ def customer_portrait_save(
 
 
 @transaction.atomic
+@transaction.atomic
+def customer_branch_set(*, customer: CustomerProfile, branch, actor: User | None) -> CustomerProfile:
+    """Put a customer in a branch (`vocabularies.Branch`), or in none. Under the branch policy this decides who
+    may serve them, so their match fit is computed again when the transaction commits; their manager changes
+    only at the next matching run or by hand."""
+    customer = CustomerProfile.objects.select_for_update().select_related("branch").get(pk=customer.pk)
+    before = customer.branch.code if customer.branch_id else None
+    customer.branch = branch
+    customer.full_clean(exclude=[field.name for field in customer._meta.fields if field.name != "branch"])
+    after = branch.code if branch is not None else None
+    if after != before:
+        customer.save(update_fields=["branch", "updated_at"])
+        audit_record(
+            actor=actor, action="customer.branch_changed", target=customer, summary=str(customer.user),
+            changes=field_changes({"branch": before}, {"branch": after}),
+        )
+        portraits_changed.send(sender=CustomerProfile, customer_ids=[customer.pk])
+    return customer
+
+
 def customer_deactivate(*, customer: CustomerProfile, actor: User | None) -> CustomerProfile:
     """Close a customer's account: they can no longer sign in; the portrait and history stay."""
     user = customer.user

@@ -21,7 +21,7 @@ COMMAND_UNKNOWN_TERMS_HINT = gettext_lazy(
     "Add the unknown terms in the admin, or import again with --create-terms to create them."
 )
 # The upload page's boxes: its form labels them with these, and its hints name them the same way.
-CREATE_TERMS_LABEL = gettext_lazy("Create needs and hobbies the vocabularies do not have yet")
+CREATE_TERMS_LABEL = gettext_lazy("Create needs, hobbies and branch codes that do not exist yet")
 CONFIRM_OVERFLOW_LABEL = gettext_lazy("Keep customers above a lowered capacity")
 PAGE_UNKNOWN_TERMS_HINT = format_lazy(
     gettext_lazy("Add the unknown terms in the admin, or tick “{box}” and upload the file again."),
@@ -36,6 +36,10 @@ _CELL_HINT = gettext_lazy(
 )
 COMMAND_HINTS = {
     "unknown_term": COMMAND_UNKNOWN_TERMS_HINT,
+    "unknown_branch": gettext_lazy(
+        "Add the branches with import_branches or in the admin, or import again with --create-terms to create "
+        "them with their code as name (then give them a name and region in the admin)."
+    ),
     "capacity_below_book": gettext_lazy(
         "Move those managers' books first, or import again with --confirm-overflow to keep their customers."
     ),
@@ -52,6 +56,13 @@ COMMAND_HINTS = {
 }
 PAGE_HINTS = {
     "unknown_term": PAGE_UNKNOWN_TERMS_HINT,
+    "unknown_branch": format_lazy(
+        gettext_lazy(
+            "Add the branches in the admin, or tick “{box}” and upload the file again to create them with their "
+            "code as name (then give them a name and region in the admin)."
+        ),
+        box=CREATE_TERMS_LABEL,
+    ),
     "capacity_below_book": format_lazy(
         gettext_lazy("Move those managers' books first, or tick “{box}” and upload the file again."),
         box=CONFIRM_OVERFLOW_LABEL,

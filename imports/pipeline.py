@@ -33,6 +33,7 @@ from core.tabular import (
     table_from,
 )
 from vocabularies.services import (
+    NewCode,
     TermResolution,
     term_key,
     terms_create_missing,
@@ -49,9 +50,14 @@ class CodedColumn:
     name: str   # the column
     field: str  # the model field (attname) it sets
     # The distinct texts of the column (and whether unknown codes are to be created) -> {text: (value, problems)},
-    # problems as (code, message); values must be hashable (a tuple for a list).
+    # problems as (code, message); values must be hashable (a tuple for a list). A code to create is a `NewCode`.
     resolve: Callable[[list[str], bool], dict[str, tuple[Any, list[tuple[str, str]]]]]
     stored: Callable[[Any], Any] = staticmethod(lambda value: value)  # a stored value as `resolve` gives it
+    # Writes the `NewCode`s `resolve` gave (create_terms) and returns {code: value}; None: nothing is created.
+    create: Callable[[list[str]], dict[str, Any]] | None = None
+
+    def to_create(self, resolved: dict[str, tuple[Any, list[tuple[str, str]]]]) -> list[NewCode]:
+        return [value for value, _problems in resolved.values() if isinstance(value, NewCode)]
 
 
 @dataclass(frozen=True)
@@ -166,12 +172,27 @@ class ProfileImport:
                 f"{column}: {name}"
                 for column, resolution in resolutions.items()
                 for name in resolution.missing.values()
+            ] + [
+                f"{column.name}: {code}"
+                for column in self.coded_columns for code in column.to_create(coded[column.name])
             ],
             warnings=warnings,
         )
         if not dry_run:
+            self._create_codes(plans, coded)
             self._write(plans, users_existing=users.existing, resolutions=resolutions, relations=relations)
         return result
+
+    def _create_codes(self, plans: list[_Plan], coded: dict[str, dict[str, tuple[Any, list]]]) -> None:
+        """Create the codes the file names that do not exist yet (create_terms) and put their values in the plans."""
+        for position, column in enumerate(self.coded_columns, start=len(self.profile_columns)):
+            new = column.to_create(coded[column.name])
+            if not new or column.create is None:
+                continue
+            values = column.create(new)
+            for plan in plans:
+                if isinstance(plan.values[position], NewCode):
+                    plan.values = (*plan.values[:position], values[plan.values[position]], *plan.values[position + 1:])
 
     def _stored(self, *, user_ids: list[int]) -> dict[int, tuple[int, tuple, models.Model | None]]:
         """The profiles these users have: {user id: (profile id, values of `profile_columns`, instance)}.

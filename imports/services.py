@@ -22,14 +22,14 @@ from managers.messages import capacity_below_book_refusal, capacity_below_book_w
 from managers.models import ManagerProfile, capacity_needs_confirmation
 from managers.selectors import manager_loads
 from vocabularies.models import Hobby, Service
-from vocabularies.services import branch_codes_resolve, tier_codes_resolve
+from vocabularies.services import branch_codes_resolve, branches_create, tier_codes_resolve
 
 from matching.services import acquire_run_lock
 
 from .pipeline import CodedColumn, ProfileChange, ProfileImport
 
 MANAGER_IMPORT_COLUMNS = ("username", "name", "capabilities", "hobbies", "capacity", "phone", "branch", "tiers")
-BRANCH_COLUMN = CodedColumn(name="branch", field="branch_id", resolve=branch_codes_resolve)
+BRANCH_COLUMN = CodedColumn(name="branch", field="branch_id", resolve=branch_codes_resolve, create=branches_create)
 TIERS_COLUMN = CodedColumn(name="tiers", field="tiers", resolve=tier_codes_resolve, stored=tuple)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, F
+from django.db.models import BigIntegerField, F, Q
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from accounts.admin import ProfileUserColumns, register_profile_inline
 from accounts.models import Role
 from core.admin import AdminHooks, BigTableAdmin
 from vocabularies.forms import TierCodesField
-from vocabularies.tiers import tier_names
+from vocabularies.tiers import tier_choices, tier_names
 
 from .messages import capacity_below_book_warnings
 from .models import ManagerProfile, capacity_needs_confirmation
@@ -90,6 +90,22 @@ def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabili
         messages.warning(request, warning)
 
 
+class TiersServedFilter(admin.SimpleListFilter):
+    """The managers who serve a service tier: those who list it, and those who serve every tier (none listed)."""
+
+    title = _("tier served")
+    parameter_name = "serves_tier"
+
+    def lookups(self, request, model_admin):
+        return tier_choices()
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(tier_choices()):
+            return queryset
+        # `tiers` is a JSON list of codes: its text holds the quoted code (JSON containment is not on SQLite).
+        return queryset.filter(Q(tiers=[]) | Q(tiers__icontains=f'"{self.value()}"'))
+
+
 class ManagerAvailabilityFormSet(BaseInlineFormSet):
     request = None  # set by ManagerProfileInline.get_formset
 
@@ -148,7 +164,7 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
         "username", "display_name", "branch", "tiers_served", "capacity", "load", "free_room",
         "accepting_customers", "account_active",
     )
-    list_filter = ("accepting_customers", "user__is_active", "branch")
+    list_filter = ("accepting_customers", "user__is_active", "branch", TiersServedFilter)
     search_fields = ("user__username", "user__name")  # also the manager autocomplete
     list_select_related = ("user", "branch")
     autocomplete_fields = ("user", "branch", "capabilities", "hobbies")

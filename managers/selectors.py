@@ -62,10 +62,10 @@ def manager_load(manager: ManagerProfile) -> int:
 
 
 def manager_profile_get(*, queryset: QuerySet, **lookup) -> ManagerProfile | None:
-    """One profile from `queryset` (a scoping selector's) with its user, and capabilities and hobbies in
-    vocabulary order: three queries. None when there is none."""
+    """One profile from `queryset` (a scoping selector's) with its user and branch, and capabilities and hobbies
+    in vocabulary order: three queries. None when there is none."""
     return (
-        queryset.select_related("user")
+        queryset.select_related("user", "branch")
         .prefetch_related(
             Prefetch("capabilities", queryset=Service.objects.order_by("order", "name")),
             Prefetch("hobbies", queryset=Hobby.objects.order_by("order", "name")),

@@ -22,9 +22,10 @@ from .selectors import matching_snapshot
 _SCORE_FILTERS = {"customer": "c.id", "manager": "c.manager_id"}
 
 
-def _score_sql(*, only: str | None = None, ids: list[int] = ()) -> tuple[str, list]:
+def _score_sql(*, only: str | None = None, ids: list[int] = (), branch_id: int | None = None) -> tuple[str, list]:
     """SQL of (customer id, manager id, score with the current manager) for every assigned customer, or
-    `only` those of the customers or managers ("customer", "manager") whose ids are in `ids`.
+    `only` those of the customers or managers ("customer", "manager") whose ids are in `ids`; with
+    `branch_id`, only the customers of that branch.
 
     The score is the number of needs the manager offers plus the hobbies they share (the engine's total),
     counted by correlated subqueries on the indexed through tables. The filter goes inside, where the
@@ -39,6 +40,8 @@ def _score_sql(*, only: str | None = None, ids: list[int] = ()) -> tuple[str, li
     where, params = "", []
     if only is not None:
         where, params = f" AND {_SCORE_FILTERS[only]} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    if branch_id is not None:
+        where, params = f"{where} AND c.branch_id = %s", [*params, branch_id]
     sql = (
         f"SELECT c.id AS customer_id, c.manager_id AS manager_id, "
         f"(SELECT COUNT(*) FROM {c_needs} cn JOIN {m_caps} mc ON mc.service_id = cn.service_id "
@@ -50,9 +53,10 @@ def _score_sql(*, only: str | None = None, ids: list[int] = ()) -> tuple[str, li
     return sql, params
 
 
-def score_histogram() -> dict[int, int]:
-    """{score with the current manager: number of customers}, for assigned customers: one query."""
-    sql, params = _score_sql()
+def score_histogram(*, branch_id: int | None = None) -> dict[int, int]:
+    """{score with the current manager: number of customers}, for assigned customers (of one branch, with
+    `branch_id`): one query."""
+    sql, params = _score_sql(branch_id=branch_id)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT s.score, COUNT(*) FROM ({sql}) s GROUP BY s.score ORDER BY s.score", params)
         return {int(score): int(count) for score, count in cursor.fetchall()}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import engine
+from .capacity import move_cost_curve
 
 # Above this many customer-manager pairs the optimal placement keeps each customer's best candidates by
 # price (plus an overflow route, so as many are placed as room allows); measured at 100k x 1,000 the total
@@ -247,37 +248,21 @@ def plan_placement(
     class); by default the one `scores` was computed with. `move_cost` (optimal rule only) makes moving a
     customer away from their current manager cost that many points.
     """
-    if eligibility is None:
-        eligibility = scores.eligibility
-    active = scores.active
-    eligible = snapshot.manager_accepting[active].copy()
-    if eligible_override is not None:
-        eligible &= eligible_override[active]
-    staying_managers = snapshot.customer_manager[~placing]
-    staying_managers = staying_managers[staying_managers >= 0]
-    load = np.bincount(staying_managers, minlength=len(snapshot.manager_ids))[active]
-    capacity = snapshot.manager_capacity[active]
-
-    rows = np.flatnonzero(placing)
-    everyone = len(rows) == snapshot.n_customers  # a rebalance: no copy of the customers' terms
-    totals = scores.totals if everyone else scores.totals.customer_rows(rows)
-    best = scores.best[rows]
-    constraints = {}
-    if eligibility is not None:
-        constraints["eligibility"] = eligibility.customer_rows(rows).manager_columns(active)
+    inputs = _placement_inputs(
+        snapshot, scores, placing=placing, eligible_override=eligible_override, eligibility=eligibility
+    )
+    active, rows, totals, best = inputs.active, inputs.rows, inputs.totals, inputs.best
+    eligible, capacity, load, constraints = inputs.eligible, inputs.capacity, inputs.load, dict(inputs.constraints)
     if greedy:
         placement = engine.place_greedy(
             totals, best, scores.classes[rows], eligible=eligible, capacity=capacity, load=load, **constraints
         )
     else:
-        room = int(engine.free_room(eligible, capacity, load).sum())
         if move_cost:
-            constraints["current"] = _active_columns(snapshot.customer_manager[rows], active, len(snapshot.manager_ids))
+            constraints["current"] = inputs.current(snapshot)
             constraints["move_cost"] = move_cost
-        placement = engine.place_optimal(
-            totals, best, eligible=eligible, capacity=capacity, load=load, **optimal_limits(len(rows), room),
-            **constraints,
-        )
+        placement = engine.place_optimal(totals, best, eligible=eligible, capacity=capacity, load=load,
+                                         **inputs.limits, **constraints)
 
     assigned = placement.assigned
     placed = assigned >= 0
@@ -296,6 +281,87 @@ def plan_placement(
         candidates_per_customer=placement.candidates_per_customer,
         optimality_gap=placement.optimality_gap,
     )
+
+
+@dataclass(frozen=True)
+class _PlacementInputs:
+    """What the engine is given to place the customers of `placing`: one home for `plan_placement` and
+    `plan_move_cost_curve`, so the curve's plans are the preview's own."""
+
+    active: np.ndarray      # (n_a,) the active managers' indices
+    rows: np.ndarray        # (n_p,) the rows placed
+    totals: engine.TermTotals
+    best: np.ndarray
+    eligible: np.ndarray
+    capacity: np.ndarray
+    load: np.ndarray
+    constraints: dict       # the eligibility, when branches or tiers constrain
+    limits: dict            # `optimal_limits`
+
+    def current(self, snapshot: Snapshot) -> np.ndarray:
+        """Each placed customer's manager today as a column of `active` (-1: none, or an inactive one)."""
+        return _active_columns(snapshot.customer_manager[self.rows], self.active, len(snapshot.manager_ids))
+
+
+def _placement_inputs(snapshot, scores, *, placing, eligible_override=None, eligibility=None) -> _PlacementInputs:
+    if eligibility is None:
+        eligibility = scores.eligibility
+    active = scores.active
+    eligible = snapshot.manager_accepting[active].copy()
+    if eligible_override is not None:
+        eligible &= eligible_override[active]
+    staying_managers = snapshot.customer_manager[~placing]
+    staying_managers = staying_managers[staying_managers >= 0]
+    load = np.bincount(staying_managers, minlength=len(snapshot.manager_ids))[active]
+    capacity = snapshot.manager_capacity[active]
+
+    rows = np.flatnonzero(placing)
+    everyone = len(rows) == snapshot.n_customers  # a rebalance: no copy of the customers' terms
+    totals = scores.totals if everyone else scores.totals.customer_rows(rows)
+    constraints = {}
+    if eligibility is not None:
+        constraints["eligibility"] = eligibility.customer_rows(rows).manager_columns(active)
+    room = int(engine.free_room(eligible, capacity, load).sum())
+    return _PlacementInputs(
+        active=active, rows=rows, totals=totals, best=scores.best[rows], eligible=eligible, capacity=capacity,
+        load=load, constraints=constraints, limits=optimal_limits(len(rows), room),
+    )
+
+
+@dataclass(frozen=True)
+class MoveCostPoint:
+    """One move cost's optimal plan, as the preview's chart of moves against gain shows it."""
+
+    move_cost: int
+    moves: int          # customers who would leave an active manager they have today
+    score_gained: int   # the plan's total score less the placed customers' total with today's managers
+
+
+def plan_move_cost_curve(
+    snapshot: Snapshot, scores: Scores, *, placing: np.ndarray, move_costs, chosen: Plan | None = None,
+    chosen_move_cost: int = 0,
+) -> list[MoveCostPoint]:
+    """The optimal rule's plan for each of `move_costs` on the preview's data (`capacity.move_cost_curve`),
+    lowest first. `chosen`, the plan already made with `chosen_move_cost`, is read rather than solved again."""
+    inputs = _placement_inputs(snapshot, scores, placing=placing)
+    current = inputs.current(snapshot)
+    costs = sorted({int(n) for n in move_costs} - ({chosen_move_cost} if chosen is not None else set()))
+    points = [
+        MoveCostPoint(point.move_cost, point.moves, point.score_gained)
+        for point in move_cost_curve(
+            inputs.totals, inputs.best, eligible=inputs.eligible, capacity=inputs.capacity, load=inputs.load,
+            current=current, move_costs=costs, **inputs.limits, **inputs.constraints,
+        )
+    ]
+    if chosen is not None:
+        previous = snapshot.customer_manager[inputs.rows]
+        staying = engine._at_columns(inputs.totals, current)
+        points.append(MoveCostPoint(
+            chosen_move_cost,
+            int(((current >= 0) & (chosen.new_manager != previous)).sum()),
+            int(chosen.totals[chosen.placed].sum() - staying.sum()),
+        ))
+    return sorted(points, key=lambda point: point.move_cost)
 
 
 def _active_columns(managers: np.ndarray, active: np.ndarray, n_managers: int) -> np.ndarray:

@@ -6,10 +6,12 @@ One home for the "One look" rules of `docs/glossary.md`:
     {{ customer.total_assets|money }}            ¥5,937,701: whole yuan with thousands separators (tables, pages)
     {{ value|money_short }}                      593.8万 (Chinese) / ¥5.9M (English): summary cards only
     {% fit_badge customer.customer_class %}      the A–E badge in the fit's colour (`large=True` on /me/ is not used)
+    {% tier_badge customer.tier %}               the service tier's name in the tier's colour
 
-Charts get the same colours from `FIT_PALETTE` (views put it in the data they pass with `json_script`).
-The badges' CSS classes (`.fit-A` … in static/css/site.css, because the Content-Security-Policy allows no
-style attribute) are checked against `FIT_PALETTE` by portrait/tests/test_display.py, so the two cannot drift.
+Charts get the same colours from `FIT_PALETTE` and `tier_palette()` (views put them in the data they pass with
+`json_script`). The badges' CSS classes (`.fit-A` …, `.tier-hue-0` … in static/css/site.css, because the
+Content-Security-Policy allows no style attribute) are checked against the palettes by
+portrait/tests/test_display.py, so the two cannot drift.
 
 Wired as the `display` library in `TEMPLATES` (portrait/settings/base.py), like `site`.
 """
@@ -19,9 +21,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from vocabularies.tiers import Tier, service_tiers
 
 register = template.Library()
 
@@ -34,18 +39,25 @@ FIT_PALETTE = {
     "E": "#6c757d",
 }
 FIT_UNSET_COLOUR = "#adb5bd"
-# The service tiers (the planning issue) get their own hues, never the fit's greens to greys: the two must not
-# be read as one scale. Placeholder keys until the tiers exist.
-TIER_PALETTE = {
-    "1": "#6f42c1",
-    "2": "#d63384",
-    "3": "#6610f2",
-}
+# The service tiers get their own hues, never the fit's greens to greys: the two must not be read as one scale.
+# Tiers come from settings (`PORTRAIT_TIERS`, mass/vip/private by default), so colours go to the configured codes
+# in tier order, from the lowest; more tiers than hues reuse them from the start. Contrast ≥ 4.5:1 with white.
+TIER_HUES = ("#6f42c1", "#ab296a", "#842029", "#3d0a91", "#8f2a54", "#5c3d8f")
+
+
+def tier_palette() -> dict[str, str]:
+    """{tier code: colour} for the configured tiers, lowest first."""
+    return {tier.code: TIER_HUES[position % len(TIER_HUES)] for position, tier in enumerate(service_tiers())}
+
+
+def _tier_hue(code: str) -> int | None:
+    codes = [tier.code for tier in service_tiers()]
+    return codes.index(code) % len(TIER_HUES) if code in codes else None
 
 
 def chart_palette() -> dict:
-    """What a chart needs to colour the match fit (and tiers): passed to the page with `json_script`."""
-    return {"fit": FIT_PALETTE, "fit_unset": FIT_UNSET_COLOUR, "tier": TIER_PALETTE}
+    """What a chart needs to colour the match fit and the service tiers: passed to the page with `json_script`."""
+    return {"fit": FIT_PALETTE, "fit_unset": FIT_UNSET_COLOUR, "tier": tier_palette()}
 
 
 def _amount(value) -> Decimal | None:
@@ -96,6 +108,20 @@ def fit_badge(value, size: str = "") -> str:
             value, size, _("Match fit %(fit)s: how well the customer fits the best manager") % {"fit": value}, value,
         )
     return format_html('<span class="text-body-secondary" data-testid="customer-class">{}</span>', _("not rated yet"))
+
+
+@register.simple_tag
+def tier_badge(tier: Tier | str | None) -> str:
+    """A service tier (a `Tier`, or a configured code) as a badge in the tier's colour; "—" for none."""
+    code = tier.code if isinstance(tier, Tier) else tier
+    hue = _tier_hue(code) if code else None
+    if hue is None:
+        return mark_safe('<span class="text-body-secondary" data-testid="tier-badge">—</span>')  # noqa: S308
+    name = tier.name if isinstance(tier, Tier) else next(t.name for t in service_tiers() if t.code == code)
+    return format_html(
+        '<span class="badge tier-badge tier-hue-{}" data-testid="tier-badge" data-tier="{}" title="{}">{}</span>',
+        hue, code, _("Service tier, set by total assets"), name,
+    )
 
 
 @register.simple_tag

@@ -117,19 +117,44 @@ def terms_create_missing(*, resolution: TermResolution, orders: Mapping[str, int
 Problems = list[tuple[str, str]]  # (code, message)
 
 
-def branch_codes_resolve(texts: Iterable[str], create: bool = False) -> dict[str, tuple[int | None, Problems]]:
+class NewCode(str):
+    """A code an import names that does not exist yet and is to be created (`--create-terms`): the cell's value
+    until the import writes, when the code's creator (`branches_create`) gives its id."""
+
+
+def branch_codes_resolve(
+    texts: Iterable[str], create: bool = False
+) -> dict[str, tuple[int | NewCode | None, Problems]]:
     """Cells naming a branch by its code, each resolved in one query for the whole file: {text: (branch id or
     None for an empty cell, problems)}. An unknown code is an error (branches come from `import_branches` or
-    the admin: a code alone does not say the branch's name and region); `create` changes nothing here."""
+    the admin: a code alone does not say the branch's name and region), unless `create`: then it is a `NewCode`
+    for `branches_create`, provided the model accepts the code. Writes nothing."""
     texts = list(texts)
     known = dict(Branch.objects.filter(code__in=[t for t in texts if t]).values_list("code", "id"))
-    return {
-        text: (None, []) if not text else (known[text], []) if text in known else (
-            None, [("unknown_branch", _("unknown branch code “%(code)s” (add it with import_branches or in the "
-                                        "admin)") % {"code": text})]
-        )
-        for text in texts
-    }
+    out = {}
+    for text in texts:
+        if not text:
+            out[text] = (None, [])
+        elif text in known:
+            out[text] = (known[text], [])
+        elif not create:
+            out[text] = (None, [("unknown_branch", _("unknown branch code “%(code)s” (add it with import_branches or "
+                                                     "in the admin)") % {"code": text})])
+        elif problems := model_errors(Branch(code=text, name=text), exclude=["region"]):
+            out[text] = (None, [("invalid_branch", " ".join(message for _field, message in problems))])
+        else:
+            out[text] = (NewCode(text), [])
+    return out
+
+
+@transaction.atomic(savepoint=False)
+def branches_create(codes: Collection[str]) -> dict[str, int]:
+    """Create branches an import names by code alone (two queries): the code is their name and the region is
+    left empty, for staff to complete in the admin. A code someone created meanwhile is reused. {code: id}."""
+    if not codes:
+        return {}
+    Branch.objects.bulk_create([Branch(code=code, name=code, region="") for code in codes], ignore_conflicts=True)
+    return dict(Branch.objects.filter(code__in=list(codes)).values_list("code", "id"))
 
 
 def tier_codes_resolve(texts: Iterable[str], create: bool = False) -> dict[str, tuple[tuple[str, ...], Problems]]:

@@ -9,24 +9,26 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.access import (
-    api_permission, can_edit_portrait, can_list_customers, can_view_customer, customers_visible_to, is_signed_in,
+    api_permission, can_edit_portrait, can_list_customers, can_set_service_area, can_view_customer,
+    customers_visible_to, is_signed_in,
 )
 from accounts.models import Role
 from customers.filters import CustomerFilter
 from customers.models import MAX_AGE, MIN_AGE, CustomerClass, CustomerProfile
 from customers.selectors import customer_list
-from customers.services import customer_portrait_save
-from vocabularies.models import Hobby, Service
+from customers.services import customer_branch_set, customer_portrait_save
+from vocabularies.models import Branch, Hobby, Service
 
 from ..pagination import KeysetPagination
 from .common import MAX_ID, ProtectedFieldsMixin, error_responses, id_parameter
@@ -53,7 +55,7 @@ class TermListField(serializers.ListField):
 
 
 class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
-    """A customer's portrait. Writable: age, occupation, total_assets (yuan), needs, hobbies."""
+    """A customer's portrait. Writable: age, occupation, total_assets (yuan), needs, hobbies; branch (admin only)."""
 
     protected_fields = {
         "customer_class": "customer_class", "manager_id": "manager_id", "manager": "manager_id",
@@ -72,8 +74,11 @@ class CustomerSerializer(ProtectedFieldsMixin, serializers.Serializer):
     )
     needs = TermListField(Service, required=False, default=list, help_text="Service names (see /api/vocabulary).")
     hobbies = TermListField(Hobby, required=False, default=list, help_text="Hobby names (see /api/vocabulary).")
-    branch = serializers.CharField(source="branch.code", read_only=True, allow_null=True,
-                                   help_text="The branch's code; null: any branch may serve the customer.")
+    branch = serializers.SlugRelatedField(
+        slug_field="code", queryset=Branch.objects.all(), allow_null=True, required=False,
+        help_text="The branch's code (branches: import_branches or the admin); null: any branch may serve the "
+                  "customer. Writable by an admin only.",
+    )
     tier = serializers.CharField(source="tier.code", read_only=True,
                                  help_text="The service tier's code, set by total assets (mass, vip, private).")
     customer_class = serializers.ChoiceField(
@@ -225,9 +230,16 @@ class CustomerProfileView(generics.GenericAPIView):
             "hobbies": [] if profile.pk is None else list(profile.hobbies.all()),
         }
         values = {**current, **serializer.validated_data}
+        branch_changes = "branch" in values and values["branch"] != profile.branch
+        branch = values.pop("branch", None)
+        if branch_changes and not can_set_service_area(self.request.user):
+            raise PermissionDenied({"branch": [_("Only an administrator may change a customer's branch.")]})
         if values["age"] is None:
             raise serializers.ValidationError({"age": [_("This field is required.")]})
-        saved = customer_portrait_save(user=profile.user, actor=self.request.user, **values)
+        with transaction.atomic():  # the portrait and the branch, or neither
+            saved = customer_portrait_save(user=profile.user, actor=self.request.user, **values)
+            if branch_changes:
+                customer_branch_set(customer=saved, branch=branch, actor=self.request.user)
         saved = (
             CustomerProfile.objects.select_related("user", "manager__user", "branch")
             .prefetch_related("needs", "hobbies")

@@ -9,20 +9,22 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.access import (
-    api_permission, can_edit_manager_profile, can_list_managers, can_set_capacity, can_view_manager, is_signed_in,
-    managers_visible_to,
+    api_permission, can_edit_manager_profile, can_list_managers, can_set_capacity, can_set_service_area,
+    can_view_manager, is_signed_in, managers_visible_to,
 )
+from managers.filters import ManagerFilter
 from managers.models import MAX_CAPACITY, ManagerProfile
 from managers.selectors import managers_with_load
 from managers.services import manager_profile_update
-from matching.services import manager_availability_update
-from vocabularies.models import Hobby, Service
+from matching.services import manager_availability_update, manager_service_area_update
+from vocabularies.models import Branch, Hobby, Service
 
 from .common import ProtectedFieldsMixin, error_responses, id_parameter
 from .customers import TermListField
@@ -31,7 +33,7 @@ from .customers import TermListField
 
 class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
     """A manager's profile. Writable: capabilities, hobbies, accepting_customers; capacity (admin only,
-    with `confirm_overflow` when it is below the current book)."""
+    with `confirm_overflow` when it is below the current book); branch and tiers (admin only)."""
 
     protected_fields = {
         "username": "username", "name": "name", "load": "load",
@@ -47,10 +49,16 @@ class ManagerSerializer(ProtectedFieldsMixin, serializers.Serializer):
     capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, required=False,
                                         help_text="The most customers this manager may serve (admin only).")
     accepting_customers = serializers.BooleanField(required=False)
-    branch = serializers.CharField(source="branch.code", read_only=True, allow_null=True,
-                                   help_text="The branch's code; null: serves every branch.")
-    tiers = serializers.ListField(child=serializers.CharField(), read_only=True,
-                                  help_text="Codes of the service tiers served; empty: every tier.")
+    branch = serializers.SlugRelatedField(
+        slug_field="code", queryset=Branch.objects.all(), allow_null=True, required=False,
+        help_text="The branch's code (branches: import_branches or the admin); null: serves every branch. "
+                  "Writable by an admin only.",
+    )
+    tiers = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=20,
+        help_text="Codes of the service tiers served (PORTRAIT_TIERS: mass, vip, private by default); empty: every "
+                  "tier. Writable by an admin only.",
+    )
     load = serializers.IntegerField(read_only=True, help_text="Customers served now.")
     confirm_overflow = serializers.BooleanField(
         write_only=True, required=False, default=False,
@@ -74,6 +82,8 @@ class ManagerListView(generics.ListAPIView):
 
     serializer_class = ManagerSerializer
     permission_classes = [api_permission(can_list_managers)]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ManagerFilter  # `branch`: a code, or "none" (as the console's lists)
 
     def get_queryset(self):
         queryset = _managers(self.request.user).order_by("user__username", "pk")
@@ -85,9 +95,12 @@ class ManagerListView(generics.ListAPIView):
         tags=["managers"],
         parameters=[
             OpenApiParameter("q", {"type": "string", "maxLength": 100}, description="Part of the username or name."),
+            OpenApiParameter(
+                "branch", {"type": "string"}, description="A branch's code; “none” for the managers without a branch.",
+            ),
             OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
         ],
-        responses={200: ManagerSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={200: ManagerSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -104,7 +117,7 @@ class ManagerProfileView(generics.GenericAPIView):
         return [api_permission(is_signed_in, objects=can_edit_manager_profile)()]
 
     def get_object(self) -> ManagerProfile:
-        manager = managers_with_load().select_related("user") \
+        manager = managers_with_load().select_related("user", "branch") \
             .prefetch_related("capabilities", "hobbies").filter(user_id=self.kwargs["id"]).first()
         if manager is None or not can_view_manager(self.request.user, manager):
             raise NotFound  # nobody learns that a manager they may not see exists
@@ -139,6 +152,14 @@ class ManagerProfileView(generics.GenericAPIView):
         accepting = data.get("accepting_customers")
         if accepting == manager.accepting_customers:
             accepting = None
+        branch = data.get("branch", manager.branch)
+        tiers = data.get("tiers", manager.tiers)
+        service_area_changes = branch != manager.branch or list(tiers) != list(manager.tiers)
+        if service_area_changes and not can_set_service_area(self.request.user):
+            raise PermissionDenied({
+                "branch" if branch != manager.branch else "tiers":
+                    [_("Only an administrator may change the branch and service tiers a manager serves.")]
+            })
         actor = self.request.user
         with transaction.atomic():  # both halves of the profile, or neither
             if "capabilities" in data or "hobbies" in data:
@@ -152,4 +173,6 @@ class ManagerProfileView(generics.GenericAPIView):
                     manager=manager, actor=actor, capacity=capacity, accepting_customers=accepting,
                     confirm_overflow=data.get("confirm_overflow", False),
                 )
+            if service_area_changes:
+                manager_service_area_update(manager=manager, actor=actor, branch=branch, tiers=tiers)
         return Response(self.get_serializer(self.get_object()).data)

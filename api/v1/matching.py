@@ -31,6 +31,7 @@ from matching.models import JobKind, MatchingRun, RunKind, RunStatus, Strategy
 from matching.services.previews import preview_staleness
 from matching.services import customer_assign, run_undo
 from matching.services.runs import MAX_MOVE_COST
+from vocabularies.models import Branch
 
 from .common import MAX_ID, error_responses, id_parameter
 
@@ -126,14 +127,28 @@ class DashboardSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
+class DashboardQuery(serializers.Serializer):
+    branch = serializers.SlugRelatedField(
+        slug_field="code", queryset=Branch.objects.all(), required=False,
+        help_text="A branch's code: that branch's customers and managers (as the console's dashboard).",
+    )
+
+
 class DashboardView(APIView):
-    """KPIs and chart series of the admin console's dashboard, aggregated in the database."""
+    """KPIs and chart series of the admin console's dashboard, aggregated in the database: the whole bank's,
+    or one branch's (`branch`)."""
 
     permission_classes = [api_permission(can_use_console)]
 
-    @extend_schema(tags=["admin"], responses={200: DashboardSerializer, **error_responses(401, 403)})
+    @extend_schema(
+        tags=["admin"], parameters=[DashboardQuery],
+        responses={200: DashboardSerializer, **error_responses(400, 401, 403)},
+    )
     def get(self, request):
-        return Response(DashboardSerializer(dashboard_cached().as_dict()).data)
+        query = DashboardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        branch = query.validated_data.get("branch")
+        return Response(DashboardSerializer(dashboard_cached(branch=branch).as_dict()).data)
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -363,7 +363,7 @@ class TestImportPage:
             follow=True,
         )
         html = response.content.decode()
-        label = "Create needs and hobbies the vocabularies do not have yet"
+        label = "Create needs, hobbies and branch codes that do not exist yet"
         assert f"tick “{label}”" in html
         assert html.count(label) == 1  # the hint; the upload form is another page
         upload_page = console_admin_client.get(reverse("console:import")).content.decode()
@@ -397,3 +397,29 @@ def test_without_scripts_the_confirmation_page_sends_the_form_again_with_the_ans
     assert asked.context["action"] == url
     console_admin_client.post(url, {**dict(asked.context["fields"]), "confirmed": "yes"})
     assert MatchingRun.objects.filter(preview=preview).exists()
+
+
+def test_the_upload_pages_box_creates_missing_branch_codes_and_says_so(console_admin_client, bank, settings, tmp_path):
+    from vocabularies.models import Branch
+
+    settings.MEDIA_ROOT = tmp_path
+    header = ",".join(CUSTOMER_IMPORT_COLUMNS)
+    cells = {"username": "new1", "name": "N", "age": "33", "total_assets": "100", "branch": "GZ"}
+    text = header + "\n" + ",".join(cells.get(column, "") for column in CUSTOMER_IMPORT_COLUMNS) + "\n"
+    refused = console_admin_client.post(
+        reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
+        follow=True,
+    )
+    assert "unknown branch code “GZ”" in refused.content.decode()
+    checked = console_admin_client.post(
+        reverse("console:import"),
+        {"target": "customers", "create_terms": "on", "file": SimpleUploadedFile("p.csv", text.encode())},
+        follow=True,
+    )
+    assert checked.context["result"]["ok"] and "branch: GZ" in checked.content.decode()
+    assert not Branch.objects.filter(code="GZ").exists()  # checked, not written
+    done = console_admin_client.post(
+        reverse("console:import_confirm", args=[checked.context["job"].pk]), {"confirmed": "yes"}, follow=True
+    )
+    assert "branch: GZ" in done.content.decode()
+    assert Branch.objects.get(code="GZ").customers.get().user.username == "new1"

@@ -149,3 +149,34 @@ def test_select_all_and_the_undo_question_work_under_the_csp(console_page):
     assert MatchingRun.objects.filter(kind="undo").count() == 1
     assert page.js_errors == []
     assert csp_violations(page) == []
+
+
+def test_the_preview_chart_of_moves_against_gain_previews_a_point_on_click(console_page, bank):
+    from matching.services.previews import preview_create
+    from matching.tests.conftest import SERVICES
+
+    portraits = bank["portraits"]
+    old = portraits.manager("m_old")
+    portraits.manager("m_new", capabilities=SERVICES[:12], capacity=10)
+    for gain in (3, 7, 12):  # moving gains 3, 7 and 12 points: each move cost keeps a different number
+        portraits.customer(needs=SERVICES[:gain], manager=old)
+    page = console_page
+    preview = preview_create(actor=None, rebalance=True, move_cost=7)
+    page.goto(page.base_url + f"/console/matching/previews/{preview.pk}/")
+    page.wait_for_selector("#chart-move-cost[data-rendered='true']")
+    points = page.evaluate(
+        "window.portraitCharts['chart-move-cost'].getDatasetMeta(0).data.map(function (p) { return [p.x, p.y]; })"
+    )
+    costs = [point["move_cost"] for point in preview.summary["move_cost_curve"]]
+    assert len(points) == len(costs) == 6
+    shot(page, "preview-move-cost")
+    box = page.locator("#chart-move-cost").bounding_box()
+    x, y = points[costs.index(5)]
+    assert [tuple(point) for point in points].count((x, y)) == 1
+    before = MatchingRun.objects.count()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    # the new preview's job runs in-process; its page then forwards to the new preview
+    page.wait_for_url(lambda url: "/previews/" in url and not url.endswith(f"/previews/{preview.pk}/"), timeout=60_000)
+    assert MatchingRun.objects.count() == before + 1
+    assert MatchingRun.objects.order_by("-pk").first().options["move_cost"] == 5
+    assert page.js_errors == [] and csp_violations(page) == []

@@ -185,3 +185,55 @@ def test_lists_show_manager_names_linked_to_their_page(console_admin_client, ban
     m1.user.save()
     html = console_admin_client.get(reverse("console:customers")).content.decode()
     assert f'<a href="{reverse("console:manager", args=[m1.pk])}">王经理</a>' in html
+
+
+# --- the dashboard of one branch ---------------------------------------------------------------
+
+
+@pytest.fixture
+def bj(bank):
+    from customers.models import CustomerProfile
+    from managers.models import ManagerProfile
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory(code="BJ", name="北京分行")
+    CustomerProfile.objects.filter(user__username__in=["alice", "carol"]).update(branch=branch)
+    ManagerProfile.objects.filter(pk=bank["m1"].pk).update(branch=branch)
+    return branch
+
+
+def test_the_dashboard_shows_one_branchs_figures(console_admin_client, bj, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = console_admin_client.get(reverse("console:dashboard"), {"branch": "BJ"})
+    kpis = response.context["kpis"]
+    assert (kpis["customers"], kpis["unassigned"], kpis["managers"]) == (2, 1, 1)
+    assert 'data-testid="dashboard-branch"' in response.content.decode()
+    whole = console_admin_client.get(reverse("console:dashboard"))
+    assert whole.context["kpis"]["customers"] == 5  # each branch's figures are cached apart from the bank's
+
+
+def test_the_branch_dashboards_cards_and_segments_open_that_branchs_lists(console_admin_client, bj):
+    response = console_admin_client.get(reverse("console:dashboard"), {"branch": "BJ"})
+    links = response.context["links"]
+    assert usernames(console_admin_client.get(links["unassigned"])) == ["carol"]
+    assert usernames(console_admin_client.get(links["customers"])) == ["alice", "carol"]
+    managers = console_admin_client.get(links["managers"])
+    assert [manager.user.username for manager, _mean in managers.context["rows"]] == ["m1"]
+    data = chart_data(response)
+    for row in data["classes"]:
+        assert "branch=BJ" in row["url"]
+        assert len(usernames(console_admin_client.get(row["url"]))) == row["count"]
+    for manager in data["managers"]:
+        assert "branch=BJ" in manager["url"]
+    for month in data["months"]:
+        assert console_admin_client.get(month["url"]).context["page"].paginator.count == month["count"]
+    for series in data["occupations"]["series"]:
+        for count, url in zip(series["counts"], series["urls"]):
+            if url:
+                assert console_admin_client.get(url).context["page"].paginator.count == count
+
+
+def test_an_unknown_branch_shows_the_whole_bank_and_says_why(console_admin_client, bj):
+    response = console_admin_client.get(reverse("console:dashboard"), {"branch": "NOPE"})
+    assert response.context["kpis"]["customers"] == 5 and response.context["branch"] is None
+    assert response.context["form"].errors["branch"]

@@ -481,3 +481,44 @@ def test_the_preview_form_takes_a_move_cost_and_shows_what_the_moves_gain(consol
         reverse("console:preview_start"), {"strategy": "optimal", "move_cost": "-1"}, follow=True
     )
     assert "a move cost from 0 to 10000" in refused.content.decode()
+
+
+class TestMoveCostCurve:
+    """The rebalance preview's chart of moves against gain, with its table and a re-preview per point."""
+
+    def _preview(self, client, **data):
+        return client.post(
+            reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on", **data}, follow=True
+        )
+
+    def test_the_preview_shows_the_curve_as_a_chart_and_a_table(self, console_admin_client, bank):
+        response = self._preview(console_admin_client, move_cost="7")
+        html = response.content.decode()
+        points = response.context["curve"]
+        assert [point["move_cost"] for point in points] == [0, 5, 7, 10, 20, 40]
+        assert [point["chosen"] for point in points].count(True) == 1
+        assert 'id="chart-move-cost"' in html and 'aria-describedby="table-move-cost"' in html
+        assert 'id="move-cost-data"' in html and "console/preview.js" in html
+        for point in points:
+            assert f'data-move-cost="{point["move_cost"]}"' in html
+        # every other point re-previews with its cost; the chosen one is this preview
+        assert html.count('data-testid="curve-preview"') == 5 and 'id="curve-preview-7"' not in html
+        assert 'id="curve-preview-40"' in html
+
+    def test_a_point_re_previews_with_its_move_cost(self, console_admin_client, bank):
+        self._preview(console_admin_client)
+        again = self._preview(console_admin_client, move_cost="20")
+        assert again.context["preview"].options == {"strategy": "optimal", "rebalance": True, "move_cost": 20}
+
+    def test_no_curve_without_a_rebalance(self, console_admin_client, bank):
+        response = console_admin_client.post(
+            reverse("console:preview_start"), {"strategy": "optimal", "move_cost": "0"}, follow=True
+        )
+        assert response.context["curve"] == [] and "chart-move-cost" not in response.content.decode()
+
+    def test_the_page_reads_the_stored_curve_in_its_usual_queries(
+        self, console_admin_client, bank, django_assert_max_num_queries
+    ):
+        preview = self._preview(console_admin_client).context["preview"]
+        with django_assert_max_num_queries(12):
+            console_admin_client.get(reverse("console:preview", args=[preview.pk]))

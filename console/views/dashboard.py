@@ -1,5 +1,6 @@
-"""The dashboard: KPIs and charts of the whole bank; every card and chart segment opens the customers (or
-managers) behind it, as the one customer filter's query string (`customers.filters.CustomerFilter`)."""
+"""The dashboard: KPIs and charts of the whole bank, or of one branch (`?branch=<code>`); every card and chart
+segment opens the customers (or managers) behind it, as the one customer filter's query string
+(`customers.filters.CustomerFilter`), of that branch when one is chosen."""
 
 from __future__ import annotations
 
@@ -15,30 +16,39 @@ from change_requests.selectors import change_request_open_count
 from customers.filters import NOT_CLASSIFIED
 from insights.dashboard import dashboard_cached
 
+from ..forms import DashboardFilterForm
 from .common import console_page
 
 #: How many of the fullest managers the dashboard names under the load chart.
 BUSIEST = 5
 
 
-def customers_url(**params) -> str:
+def _customers_url(**params) -> str:
     """The console's customer list filtered by `params` (the customer filter's parameters)."""
     url = reverse("console:customers")
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _month_url(month: str) -> str:
+def _month_url(month: str, **scope) -> str:
     """The customers created in `month` ("2026-03"): its first to its last day."""
     year, number = (int(part) for part in month.split("-"))
     last = calendar.monthrange(year, number)[1]
-    return customers_url(
-        created_after=dt.date(year, number, 1).isoformat(), created_before=dt.date(year, number, last).isoformat()
+    return _customers_url(
+        created_after=dt.date(year, number, 1).isoformat(), created_before=dt.date(year, number, last).isoformat(),
+        **scope,
     )
 
 
 @console_page
 def dashboard(request):
-    data = dashboard_cached()
+    form = DashboardFilterForm(request.GET or None)
+    branch = form.cleaned_data["branch"] if form.is_valid() else None
+    data = dashboard_cached(branch=branch)
+    scope = {"branch": branch.code} if branch is not None else {}  # every link keeps the chosen branch
+
+    def customers_url(**params) -> str:
+        return _customers_url(**params, **scope)
+
     managers = [
         {
             **manager,
@@ -59,7 +69,7 @@ def dashboard(request):
         ],
         "managers": managers[:40],
         "scores": data.scores,
-        "months": [{**row, "url": _month_url(row["month"])} for row in data.months],
+        "months": [{**row, "url": _month_url(row["month"], **scope)} for row in data.months],
         "occupations": {
             "labels": [_("Other") if label == "*" else (label or _("(none)")) for label in data.occupations["labels"]],
             "series": [
@@ -86,7 +96,7 @@ def dashboard(request):
     }
     links = {
         "customers": customers_url(),
-        "managers": reverse("console:managers"),
+        "managers": f"{reverse('console:managers')}?{urlencode(scope)}" if scope else reverse("console:managers"),
         "unassigned": customers_url(unassigned="true"),
         "class_a": customers_url(customer_class="A"),
         "matching": reverse("console:matching"),
@@ -95,6 +105,8 @@ def dashboard(request):
         request,
         "console/dashboard.html",
         {
+            "form": form,
+            "branch": branch,
             "data": data,
             "kpis": data.kpis,
             "charts": charts,

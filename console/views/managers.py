@@ -22,7 +22,7 @@ from managers.selectors import manager_loads, manager_profile_get, managers_with
 from matching.book import manager_book
 from matching.services import manager_availability_update
 
-from ..forms import AvailabilityForm
+from ..forms import AvailabilityForm, ConsoleManagerFilter
 from .common import allow, client_ip, console_page, paginate, query_without_page, refusal
 
 
@@ -48,13 +48,17 @@ def _with_loads(managers: list) -> list:
 
 @console_page
 def manager_list(request):
+    """The managers (by branch with `?branch=<code>`, as the dashboard's links ask), with load and mean score."""
+    filters = ConsoleManagerFilter(request.GET, queryset=_visible(request.user))
     page = paginate(
-        request, _visible(request.user).select_related("user").order_by("user__username")
+        request, filters.qs.select_related("user", "branch").order_by("user__username")
     )
     page.object_list = _with_loads(list(page.object_list))
     means = manager_mean_scores([manager.pk for manager in page.object_list])
     rows = [(manager, means.get(manager.pk)) for manager in page.object_list]
-    return render(request, "console/managers.html", {"page": page, "rows": rows, "query": query_without_page(request)})
+    return render(request, "console/managers.html", {
+        "page": page, "rows": rows, "query": query_without_page(request), "filters": filters,
+    })
 
 
 @console_page

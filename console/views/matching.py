@@ -175,6 +175,10 @@ def preview_detail(request, pk: int):
     page = paginate(request, changes)
     applied = preview.applied_by.filter(status=RunStatus.SUCCEEDED).select_related("actor").first()
     compare = preview.summary.get("compare", {})
+    curve = [
+        {**point, "chosen": point["move_cost"] == preview.options.get("move_cost", 0)}
+        for point in preview.summary.get("move_cost_curve", [])
+    ]
     return render(
         request,
         "console/preview.html",
@@ -187,6 +191,14 @@ def preview_detail(request, pk: int):
             "apply_question": manager_change_question(preview.changed_count),
             "compare": [(_("Optimal"), compare.get("optimal", {})), (_("Greedy"), compare.get("greedy", {}))],
             "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
+            "curve": curve,
+            "curve_chart": {
+                "points": curve,
+                "text": {
+                    "moves": _("Customers moved"), "gained": _("Score gained"),
+                    "point": _("Cost of a move %(n)s: %(moves)s moved, %(gained)s points gained"),
+                },
+            },
         },
     )
 

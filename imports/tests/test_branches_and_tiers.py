@@ -56,9 +56,58 @@ class TestProfileColumns:
 
     def test_an_unknown_branch_code_is_an_error_on_its_line(self):
         header = "username,name,age,occupation,total_assets,needs,hobbies,branch"
-        result = customers_import(file=csv_file(f"{header}\nwang,王,40,,100,,,NOPE\n"), create_terms=True)
+        result = customers_import(file=csv_file(f"{header}\nwang,王,40,,100,,,NOPE\n"))
         assert [(e.line, e.field, e.code) for e in result.errors] == [(2, "branch", "unknown_branch")]
-        assert not CustomerProfile.objects.exists()
+        assert not CustomerProfile.objects.exists() and not Branch.objects.exists()
+
+
+class TestCreateBranches:
+    """`--create-terms` (the upload page's box) creates the branch codes a file names, as it creates terms."""
+
+    HEADER = "username,name,age,occupation,total_assets,needs,hobbies,branch"
+
+    def test_unknown_codes_become_branches_named_by_their_code_and_the_result_says_so(self):
+        BranchFactory(code="BJ")
+        result = customers_import(
+            file=csv_file(f"{self.HEADER}\nwang,王,40,,100,,,GZ\nli,李,30,,100,,,GZ\nzhao,赵,30,,100,,,BJ\n"),
+            create_terms=True,
+        )
+        assert result.ok, result.errors
+        assert result.created_terms == ["branch: GZ"]
+        created = Branch.objects.get(code="GZ")
+        assert (created.name, created.region) == ("GZ", "")
+        assert dict(CustomerProfile.objects.values_list("user__username", "branch__code")) == {
+            "wang": "GZ", "li": "GZ", "zhao": "BJ",
+        }
+
+    def test_a_dry_run_says_what_it_would_create_and_creates_nothing(self):
+        result = customers_import(file=csv_file(f"{self.HEADER}\nwang,王,40,,100,,,GZ\n"), create_terms=True,
+                                  dry_run=True)
+        assert result.ok and result.created_terms == ["branch: GZ"]
+        assert not Branch.objects.exists() and not CustomerProfile.objects.exists()
+
+    def test_a_rejected_file_creates_no_branch(self):
+        result = customers_import(file=csv_file(f"{self.HEADER}\nwang,王,200,,100,,,GZ\n"), create_terms=True)
+        assert not result.ok and not Branch.objects.exists()
+
+    def test_a_code_the_model_refuses_is_an_error_even_with_create_terms(self):
+        result = customers_import(file=csv_file(f"{self.HEADER}\nwang,王,40,,100,,,{'X' * 21}\n"), create_terms=True)
+        assert [(e.line, e.field, e.code) for e in result.errors] == [(2, "branch", "invalid_branch")]
+
+    def test_managers_and_the_command_create_them_too(self, tmp_path):
+        path = tmp_path / "managers.csv"
+        path.write_text("username,name,capabilities,hobbies,capacity,branch\nm1,一,,,5,SZ\n", encoding="utf-8")
+        out = io.StringIO()
+        call_command("import_managers", str(path), "--create-terms", stdout=out)
+        assert ManagerProfile.objects.get().branch.code == "SZ"
+        assert "branch: SZ" in out.getvalue()
+
+    def test_the_command_refuses_an_unknown_code_without_the_option_and_names_it(self, tmp_path):
+        path = tmp_path / "managers.csv"
+        path.write_text("username,name,capabilities,hobbies,capacity,branch\nm1,一,,,5,SZ\n", encoding="utf-8")
+        with pytest.raises(CommandError) as refused:
+            call_command("import_managers", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+        assert "unknown branch code “SZ”" in str(refused.value) and "--create-terms" in str(refused.value)
 
     def test_managers_get_branch_and_tiers_served(self):
         BranchFactory(code="SZ")

@@ -49,8 +49,8 @@ class TestMessages:
 
         assert "--create-terms" not in message
         assert message.splitlines()[-1] == (
-            "Add the unknown terms in the admin, or tick “Create needs and hobbies the vocabularies do not have yet” "
-            "and upload the file again."
+            "Add the unknown terms in the admin, or tick “Create needs, hobbies and branch codes that do not exist "
+            "yet” and upload the file again."
         )
 
     def test_the_report_gives_the_parts_for_a_page_to_lay_out(self):

@@ -116,3 +116,25 @@ def test_a_burst_of_audited_writes_is_summed_up_at_most_once_per_refresh_interva
 
     settings.PORTRAIT_DASHBOARD_REFRESH_SECONDS = 0
     assert dashboard_cached().kpis["unassigned"] == 0
+
+
+def test_one_branchs_figures_equal_hand_counts(known, django_assert_max_num_queries):
+    from managers.models import ManagerProfile
+    from matching.models import Segment
+    from vocabularies.tests.factories import BranchFactory
+
+    m1, _m2, (a, b, c, d) = known
+    branch = BranchFactory(code="BJ")
+    CustomerProfile.objects.filter(pk__in=[a.pk, c.pk, d.pk]).update(branch=branch)
+    CustomerProfile.objects.filter(pk__in=[a.pk, b.pk]).update(segment=0)
+    CustomerProfile.objects.filter(pk=c.pk).update(segment=1)
+    for label in (0, 1, 2):
+        Segment.objects.create(label=label, name=f"s{label}", size=9, median_age=40, median_assets=0)
+    ManagerProfile.objects.filter(pk=m1.pk).update(branch=branch)
+    with django_assert_max_num_queries(9):
+        data = dashboard_data(branch=branch)
+    assert (data.kpis["customers"], data.kpis["assigned"], data.kpis["unassigned"]) == (3, 2, 1)
+    assert [row["username"] for row in data.managers] == ["m1"]
+    assert data.scores == [{"score": 2, "count": 1}, {"score": 5, "count": 1}]  # a with m1, c with m2
+    assert {row["label"]: row["count"] for row in data.classes} == {"A": 1, "B": 0, "C": 1, "D": 0, "E": 1}
+    assert [(s["label"], s["size"]) for s in data.segments] == [(0, 1), (1, 1)]  # the branch's customers in each

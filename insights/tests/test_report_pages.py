@@ -236,3 +236,20 @@ def test_a_manager_reads_no_branch_report_not_even_their_own_branchs(client, boo
     for name in ("console:branch_report", "console:branch_report_export"):
         assert client.get(reverse(name, args=[branch.pk])).status_code == 403
     assert not AuditEvent.objects.filter(action="reports.exported").exists()
+
+
+def test_the_tier_mix_is_coloured_by_the_configured_tiers_palette(admin_client, book):
+    import json
+
+    from portrait.display import tier_palette
+
+    m1, _m2 = book
+    html = admin_client.get(reverse("console:manager_report", args=[m1.pk])).content.decode()
+
+    def embedded(name):
+        start = html.index(">", html.index(f'id="{name}"')) + 1
+        return json.loads(html[start:html.index("</script>", start)])
+
+    tiers = [tier["code"] for tier in embedded("report-data")["tiers"]]
+    assert tiers == ["mass", "vip", "private"]
+    assert embedded("fit-palette")["tier"] == tier_palette() and list(tier_palette()) == tiers

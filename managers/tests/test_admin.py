@@ -69,3 +69,32 @@ def test_admin_customer_list_filters_by_tier_and_branch(admin_client):
     assert page.count('class="field-username"') == 1
     page = admin_client.get(url, {"branch__id__exact": branch.pk}).content.decode()
     assert page.count('class="field-username"') == 1
+
+
+def test_admin_manager_list_filters_by_tier_served_and_branch(admin_client):
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory()
+    vip = ManagerFactory(tiers=["vip", "private"], branch=branch)
+    every = ManagerFactory(tiers=[])
+    mass = ManagerFactory(tiers=["mass"])
+    url = reverse("admin:managers_managerprofile_changelist")
+
+    def listed(**query):
+        page = admin_client.get(url, query).context["cl"].queryset
+        return set(page.values_list("pk", flat=True))
+
+    assert listed(serves_tier="vip") == {vip.pk, every.pk}
+    assert listed(serves_tier="mass") == {every.pk, mass.pk}
+    assert listed(branch__id__exact=branch.pk) == {vip.pk}
+    assert "tier served" in admin_client.get(url).content.decode()
+
+
+def test_admin_branch_is_editable(admin_client):
+    from vocabularies.models import Branch
+    from vocabularies.tests.factories import BranchFactory
+
+    branch = BranchFactory(code="GZ", name="GZ", region="")  # as an import with --create-terms leaves it
+    url = reverse("admin:vocabularies_branch_change", args=[branch.pk])
+    admin_client.post(url, {"code": "GZ", "name": "广州分行", "region": "华南"}, follow=True)
+    assert Branch.objects.filter(code="GZ", name="广州分行", region="华南").exists()

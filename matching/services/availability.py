@@ -1,4 +1,4 @@
-"""A manager's capacity and whether they take new customers."""
+"""A manager's capacity and whether they take new customers; the branch and service tiers they serve."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -51,5 +51,27 @@ def manager_availability_update(
         audit_record(
             actor=actor, action="manager.availability_updated", target=manager, summary=str(manager.user),
             changes=changes, data={"load": load},
+        )
+    return manager
+
+
+@transaction.atomic
+def manager_service_area_update(
+    *, manager: ManagerProfile, actor: User | None, branch, tiers: list[str]
+) -> ManagerProfile:
+    """Set the branch (`vocabularies.Branch`, or None: every branch) and the service tiers (codes; empty: every
+    tier) a manager serves, checked by the model's validators. Takes the run lock like capacity: a run sees
+    either the old eligibility or the new. Customers already served stay until a run or a hand moves them."""
+    acquire_run_lock(f"branch and tiers of {manager.user.username} by {actor or 'system'}")
+    manager = ManagerProfile.objects.select_for_update().select_related("user", "branch").get(pk=manager.pk)
+    before = {"branch": manager.branch.code if manager.branch_id else None, "tiers": list(manager.tiers)}
+    manager.branch, manager.tiers = branch, list(tiers)
+    manager.full_clean(exclude=[field.name for field in manager._meta.fields if field.name not in ("branch", "tiers")])
+    after = {"branch": branch.code if branch is not None else None, "tiers": list(manager.tiers)}
+    if changes := field_changes(before, after):
+        manager.save(update_fields=["branch", "tiers", "updated_at"])
+        audit_record(
+            actor=actor, action="manager.service_area_updated", target=manager, summary=str(manager.user),
+            changes=changes,
         )
     return manager

@@ -10,7 +10,7 @@ plan) whose `Assignment`s `run_undo` reverses like any other run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 
 import numpy as np
@@ -30,7 +30,9 @@ from .. import engine
 from ..events import ChangeCause
 from ..models import MatchingRun, PlannedChange, RunKind, RunStatus, Strategy
 
-from ..planning import Change, Plan, RunFigures, placing_mask, plan_placement, shared_terms
+from ..planning import (
+    Change, Plan, RunFigures, placing_mask, plan_move_cost_curve, plan_placement, shared_terms,
+)
 from ..scoring import snapshot_scores
 from ..selectors import matching_snapshot
 from .history import ENGINE_REASONS, run_changes_write
@@ -41,6 +43,9 @@ from .lock import acquire_run_lock, failure_recorded
 PHASES = ["load", "score", "place", "store"]
 APPLY_PHASES = ["check", "write"]
 ID_LIST_LIMIT = 500
+# The move costs a rebalance preview with the optimal rule also plans, with the chosen one, for its chart of
+# moves against gain (issue 21: "a handful of N computed together").
+CURVE_MOVE_COSTS = (0, 5, 10, 20, 40)
 
 @dataclass(frozen=True)
 class StaleItem:
@@ -82,7 +87,10 @@ def preview_create(
 ) -> MatchingRun:
     """Compute a placement like `run_automatic` (or like `manager_book_transfer` when `transfer_of` is
     given) without changing any customer, and store it to be applied later: the product's dry run,
-    which writes only the preview. `move_cost` as in `run_automatic` (the optimal rule's plan)."""
+    which writes only the preview. `move_cost` as in `run_automatic` (the optimal rule's plan).
+
+    A rebalance with the optimal rule also plans `CURVE_MOVE_COSTS` (and `move_cost`) on the same data and keeps
+    each one's moves and score gained in the summary's `move_cost_curve`: the trade-off staff choose by eye."""
     move_cost = move_cost_checked(move_cost)
     options = {"strategy": strategy, "rebalance": bool(rebalance), "move_cost": move_cost}
     if transfer_of is not None:
@@ -112,6 +120,12 @@ def preview_create(
                 for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
             }
             plan = results[strategy]
+            curve = []
+            if strategy == Strategy.OPTIMAL and rebalance and transfer_of is None:
+                curve = plan_move_cost_curve(
+                    snapshot, scores, placing=placing, move_costs=(*CURVE_MOVE_COSTS, move_cost),
+                    chosen=plan, chosen_move_cost=move_cost,
+                )
         with phases("store"):
             planned = _planned_changes(run, snapshot, scores, letters, plan, transfer=transfer_of is not None)
             PlannedChange.objects.bulk_create(planned, batch_size=1000)
@@ -135,6 +149,7 @@ def preview_create(
                 "score_gained": _score_gained(snapshot, scores, plan),
                 "pruned": bool(plan.pruned),
                 "optimality_gap": round(plan.optimality_gap, 6),
+                **({"move_cost_curve": [asdict(point) for point in curve]} if curve else {}),
             },
             audit_data={**options, "changes": len(planned), "total_score": run.total_score},
         )

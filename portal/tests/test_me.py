@@ -217,3 +217,34 @@ def test_the_page_costs_a_constant_number_of_queries(client, own_customer, djang
 
     with django_assert_max_num_queries(12):  # 10, the last request for another manager, the bell
         assert client.get(ME).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Your service"), ("zh-hans", "您的服务")])
+def test_the_customer_sees_their_tier_and_branch_and_their_managers_branch(
+    client, own_customer, manager, language, words, django_assert_max_num_queries,
+):
+    from vocabularies.tests.factories import BranchFactory
+
+    CustomerProfile.objects.filter(pk=own_customer.pk).update(
+        total_assets=Decimal("800000"), branch=BranchFactory(code="BJ", name="北京分行", region="华北"),
+    )
+    manager.branch = BranchFactory(code="SH", name="上海分行", region="华东")
+    manager.save(update_fields=["branch"])
+    client.force_login(own_customer.user)
+    client.cookies["django_language"] = language
+
+    with django_assert_max_num_queries(12):
+        html = client.get(ME).content.decode()
+
+    assert words in html
+    tier = html[html.index('data-testid="my-tier"'):]
+    assert 'data-tier="vip"' in tier[:400] and ("贵宾客户" if language == "zh-hans" else "VIP") in tier[:400]
+    assert "北京分行" in html[html.index('data-testid="my-branch"'):][:200]
+    assert "上海分行" in html[html.index('data-testid="manager-branch"'):][:300]
+
+
+def test_a_customer_without_a_branch_is_told_any_branch_serves_them(client, own_customer):
+    client.force_login(own_customer.user)
+    html = client.get(ME).content.decode()
+    assert "Any branch" in html[html.index('data-testid="my-branch"'):][:200]
+    assert 'data-testid="manager-branch"' not in html

@@ -231,3 +231,18 @@ def test_the_profile_page_refuses_a_retired_term(client, manager, services):
     response = client.post(PROFILE, {"capabilities": [retired.pk], "accepting_customers": "on"})
 
     assert "capabilities" in response.context["form"].errors
+
+
+def test_the_workspace_shows_tier_badges_and_branches_where_the_fit_shows(client, manager, own_customer):
+    from customers.models import CustomerProfile
+    from vocabularies.tests.factories import BranchFactory
+
+    CustomerProfile.objects.filter(pk=own_customer.pk).update(
+        total_assets=Decimal("7000000"), branch=BranchFactory(code="BJ", name="北京分行"),
+    )
+    client.force_login(manager.user)
+    listed = client.get(reverse("portal:workspace")).content.decode()
+    assert 'class="badge tier-badge tier-hue-2"' in listed and 'data-tier="private"' in listed and "北京分行" in listed
+    page = client.get(reverse("portal:workspace_customer", args=[own_customer.pk])).content.decode()
+    assert 'data-tier="private"' in page[page.index('data-testid="tier"'):][:300]
+    assert "北京分行" in page[page.index('data-testid="branch"'):][:200]

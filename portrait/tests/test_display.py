@@ -10,7 +10,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from core.forms import AmountField
-from portrait.display import FIT_PALETTE, TIER_PALETTE, money, money_short
+from vocabularies.tiers import tier_of
+from portrait.display import FIT_PALETTE, TIER_HUES, money, money_short, tier_palette
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -40,8 +41,38 @@ def test_the_badges_css_has_the_palettes_colours():
     assert found == FIT_PALETTE
 
 
+def test_the_tier_badges_css_has_the_tier_hues():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r"\.tier-badge\.tier-hue-(\d) \{ background-color: (#[0-9a-f]{6}); \}", css))
+    assert found == {str(position): hue for position, hue in enumerate(TIER_HUES)}
+
+
 def test_tiers_never_share_a_colour_with_the_match_fit():
-    assert not set(TIER_PALETTE.values()) & set(FIT_PALETTE.values())
+    assert not set(TIER_HUES) & set(FIT_PALETTE.values())
+
+
+def test_the_tier_palette_is_keyed_by_the_configured_tier_codes():
+    assert tier_palette() == {"mass": TIER_HUES[0], "vip": TIER_HUES[1], "private": TIER_HUES[2]}
+
+
+def test_tiers_from_settings_get_their_own_colours(settings):
+    settings.PORTRAIT_TIERS = [
+        {"code": code, "name": code, "min_assets": str(position * 1000)} for position, code in enumerate("abcdefgh")
+    ]
+    palette = tier_palette()
+    assert list(palette) == list("abcdefgh")
+    assert palette["a"] == TIER_HUES[0] and palette["g"] == TIER_HUES[0]  # more tiers than hues: from the start
+    assert not set(palette.values()) & set(FIT_PALETTE.values())
+
+
+def test_the_tier_badge_names_the_tier_in_its_colour():
+    html = Template(
+        "{% load display %}{% tier_badge 'vip' %}|{% tier_badge tier %}|{% tier_badge '' %}"
+    ).render(Context({"tier": tier_of(Decimal("7000000"))}))
+    vip, private, none = html.split("|")
+    assert 'tier-badge tier-hue-1' in vip and 'data-tier="vip"' in vip
+    assert 'tier-hue-2' in private and 'data-tier="private"' in private
+    assert "tier-badge" not in none.split('data-testid')[0] and "—" in none
 
 
 def test_the_fit_badge_says_what_the_letter_means():

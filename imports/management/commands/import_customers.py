@@ -10,7 +10,7 @@ class Command(ImportCommand):
     import_file = staticmethod(customers_import)
     noun = pgettext_lazy("what an import summary counts", "customers")
     terms_help = gettext_lazy(
-        "Create needs and hobbies that are not in the vocabularies yet, instead of refusing them."
+        "Create needs, hobbies and branch codes that do not exist yet, instead of refusing them."
     )
 
     @property

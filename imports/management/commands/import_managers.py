@@ -9,7 +9,7 @@ class Command(ImportCommand):
     import_file = staticmethod(managers_import)
     noun = pgettext_lazy("what an import summary counts", "managers")
     terms_help = gettext_lazy(
-        "Create capabilities and hobbies that are not in the vocabularies yet, instead of refusing them."
+        "Create capabilities, hobbies and branch codes that do not exist yet, instead of refusing them."
     )
 
     def add_arguments(self, parser):

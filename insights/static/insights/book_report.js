@@ -7,7 +7,6 @@
   var data = JSON.parse(source.textContent);
   var text = data.text;
   var colours = JSON.parse(document.getElementById("fit-palette").textContent);
-  var tierColours = ["#6f42c1", "#d63384", "#20c997", "#0dcaf0", "#adb5bd"];
 
   function draw(id, config) {
     var canvas = document.getElementById(id);
@@ -23,8 +22,9 @@
       backgroundColor: colours.fit[letter] || colours.fit_unset
     };
   });
-  data.tiers.forEach(function (tier, index) {
-    book.push({ label: tier.label, data: tier.counts, stack: "tier", backgroundColor: tierColours[index % tierColours.length] });
+  // The tiers' colours are the tier badges' (portrait.display.tier_palette, keyed by the configured codes).
+  data.tiers.forEach(function (tier) {
+    book.push({ label: tier.label, data: tier.counts, stack: "tier", backgroundColor: colours.tier[tier.code] });
   });
   draw("report-book", {
     type: "bar",
