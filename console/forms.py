@@ -204,6 +204,9 @@ class BulkForm(ReassignForm):
     ids = forms.TypedMultipleChoiceField(
         coerce=int, choices=(), error_messages={"required": _("Select at least one customer.")}
     )
+    lock = forms.BooleanField(
+        label=_("Lock: automatic runs leave them with this manager"), required=False, initial=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ class RunKind(models.TextChoices):
     TRANSFER = "transfer", _("Move a manager's book")
     UNDO = "undo", _("Undo of a run")
     PREVIEW = "preview", _("Preview (a stored plan)")
+    MANUAL = "manual", _("Manual reassignment")
 
 
 class RunStatus(models.TextChoices):
@@ -50,7 +51,10 @@ class MatchingRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="matching_runs", verbose_name=_("started by"),
     )
-    strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL)
+    strategy = models.CharField(
+        _("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL, blank=True,
+        help_text=_("Empty for a manual reassignment: no rule chose the manager."),
+    )
     options = models.JSONField(_("options"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
@@ -86,7 +90,8 @@ class MatchingRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()} · {self.get_strategy_display()}"
+        parts = (f"#{self.pk} {self.get_kind_display()}", self.get_strategy_display())
+        return " · ".join(part for part in parts if part)
 
     @property
     def mean_score(self) -> float:
@@ -129,7 +134,7 @@ class Assignment(models.Model):
         blank=True,
         related_name="assignments",
         verbose_name=_("run"),
-        help_text=_("Empty for a manual assignment."),
+        help_text=_("Empty for a manual assignment made before those were recorded as runs."),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

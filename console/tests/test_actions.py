@@ -134,6 +134,70 @@ class TestPlanWideActionsAskWithACount:
         assert 'data-confirm-other="Change the manager of %(count)d customers?"' in listing
 
 
+class TestManualReassignmentIsARunThatCanBeUndone:
+    """Reassigning ticked customers by hand ends like a plan-wide run: a notice with Undo and "View changes",
+    the run's page named by kind, time and who, and Undo giving back the managers and locks they had."""
+
+    def _reassign(self, client, bank, **extra):
+        c = bank["customers"]
+        body = {"ids": [c["carol"].pk, c["dave"].pk], "action": "reassign", "manager": "m2", "reason": "closer",
+                "confirmed": "yes", **extra}
+        return client.post(reverse("console:customer_bulk"), body, follow=True)
+
+    @pytest.mark.parametrize("language, done, undone, kind", [
+        ("en", "2 customers assigned to m2.", "Undone: 2 customers have their previous manager again.",
+         "Manual reassignment"),
+        ("zh-hans", "已将 2 名客户分配给 m2。", "已撤销：2 位客户已恢复原客户经理。", "手动调整客户经理"),
+    ])
+    def test_bulk_reassign_leaves_a_notice_with_undo_and_the_changes_and_undo_restores(
+        self, console_admin_client, bank, language, done, undone, kind,
+    ):
+        console_admin_client.cookies["django_language"] = language
+        c = bank["customers"]
+        response = self._reassign(console_admin_client, bank)
+
+        run = MatchingRun.objects.get(kind=RunKind.MANUAL)
+        assert messages_of(response) == [done]
+        html = response.content.decode()
+        assert 'data-testid="run-notice"' in html
+        assert f'action="{reverse("console:run_undo", args=[run.pk])}"' in html
+        assert f'href="{reverse("console:customers")}?run={run.pk}"' in html
+        assert run.actor.username == "boss"
+        assert run.title.startswith(kind) and run.title.endswith(run.actor.display_name)
+        assert {a.customer_id for a in run.assignments.all()} == {c["carol"].pk, c["dave"].pk}
+
+        listing = console_admin_client.get(reverse("console:customers"), {"run": run.pk})
+        assert {customer.pk for customer, _score in listing.context["rows"]} == {c["carol"].pk, c["dave"].pk}
+        page = console_admin_client.get(reverse("console:run", args=[run.pk])).content.decode()
+        assert run.title in page and 'data-testid="undo"' in page
+
+        restored = console_admin_client.post(
+            reverse("console:run_undo", args=[run.pk]), {"confirmed": "yes"}, follow=True
+        )
+        assert messages_of(restored) == [undone]
+        assert refreshed(c["carol"]).manager is None and refreshed(c["dave"]).manager is None
+
+    def test_undo_gives_back_the_locks_the_customers_had(self, console_admin_client, bank):
+        c = bank["customers"]
+        CustomerProfile.objects.filter(pk=c["carol"].pk).update(manager_locked=True)
+        self._reassign(console_admin_client, bank, lock="on")
+        assert refreshed(c["dave"]).manager_locked
+
+        run = MatchingRun.objects.get(kind=RunKind.MANUAL)
+        console_admin_client.post(reverse("console:run_undo", args=[run.pk]), {"confirmed": "yes"})
+
+        assert refreshed(c["carol"]).manager_locked and not refreshed(c["dave"]).manager_locked
+
+    def test_a_refused_reassignment_records_no_run(self, console_admin_client, bank):
+        bank["m2"].capacity = 1
+        bank["m2"].save()
+
+        response = self._reassign(console_admin_client, bank)
+
+        assert "has room for" in " ".join(messages_of(response))
+        assert not MatchingRun.objects.filter(kind=RunKind.MANUAL).exists()
+
+
 class TestRunsAreNamedByKindTimeAndWho:
     def test_every_page_that_shows_a_run_names_it_the_same_way(self, console_admin_client, bank):
         report = run_automatic(actor=None)
