@@ -137,6 +137,8 @@ class CustomerFilterForm(StyledForm):
             {"class": "form-control form-control-sm", "placeholder": _("Name or username")}
         )
         self.fields["run"].widget = forms.HiddenInput()  # set by a run's "View changes"; the page names the run
+        for name in ("id_from", "id_to"):  # set by an import's "See the new customers"; the page says so
+            self.fields[name].widget = forms.HiddenInput()
 
     def clean(self):
         cleaned = super().clean()

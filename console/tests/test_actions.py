@@ -394,30 +394,59 @@ class TestImportPage:
         assert column_labels("customers")["age"] == label
         assert f"<td>{label} <code" in response.content.decode()
 
-    def test_after_an_import_the_page_leads_to_the_new_customers_and_a_preview(
-        self, console_admin_client, bank, settings, tmp_path,
-    ):
-        settings.MEDIA_ROOT = tmp_path
-        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,,,\n"
-        checked = console_admin_client.post(
+    def _import(self, client, rows: str):
+        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\n" + rows
+        checked = client.post(
             reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
             follow=True,
         )
         assert 'data-testid="next-steps"' not in checked.content.decode()  # nothing imported yet
-
         confirm = reverse("console:import_confirm", args=[checked.context["job"].pk])
-        asked = console_admin_client.post(confirm)
+        asked = client.post(confirm)
+        return asked, client.post(confirm, {"confirmed": "yes"}, follow=True)
+
+    def test_after_an_import_the_page_leads_to_the_new_customers_and_a_preview(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        asked, done = self._import(console_admin_client, "new1,N,33,,100,,,\n")
         assert "Import 1 row of this file (1 new, 0 changed)?" in asked.content.decode()
-        done = console_admin_client.post(confirm, {"confirmed": "yes"}, follow=True)
 
         html = done.content.decode()
-        today = timezone.localdate().isoformat()
-        link = f'{reverse("console:customers")}?created_after={today}&amp;created_before={today}&amp;sort=-created'
+        new1 = CustomerProfile.objects.get(user__username="new1")
+        link = f'{reverse("console:customers")}?id_from={new1.pk}&amp;id_to={new1.pk}&amp;sort=-created'
         assert link in html and f'{reverse("console:matching")}#preview' in html
         listed = console_admin_client.get(
-            reverse("console:customers"), {"created_after": today, "created_before": today, "sort": "-created"}
+            reverse("console:customers"), {"id_from": new1.pk, "id_to": new1.pk, "sort": "-created"}
         )
-        assert listed.context["rows"][0][0].user.username == "new1"
+        assert [customer.user.username for customer, _score in listed.context["rows"]] == ["new1"]
+        assert 'data-testid="import-filter"' in listed.content.decode()
+
+    def test_two_imports_of_one_day_each_lead_to_exactly_the_customers_they_created(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        _asked, first = self._import(console_admin_client, "new1,N,33,,100,,,\nnew2,N,34,,100,,,\n")
+        # The second file creates two more and changes one the first created: it did not create that one.
+        _asked, second = self._import(console_admin_client, "new2,N,35,,100,,,\nnew3,N,36,,100,,,\nnew4,N,37,,100,,,\n")
+
+        def listed(done):
+            query = done.context["new_customers"]
+            response = console_admin_client.get(f'{reverse("console:customers")}?{query}')
+            return sorted(customer.user.username for customer, _score in response.context["rows"])
+
+        assert listed(first) == ["new1", "new2"]
+        assert listed(second) == ["new3", "new4"]
+
+    def test_an_import_that_created_nobody_offers_no_new_customers(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        _asked, done = self._import(console_admin_client, "alice,A,31,,100,,,\n")
+
+        assert done.context["new_customers"] == ""
+        assert 'data-testid="new-people"' not in done.content.decode()
+        assert 'data-testid="make-preview"' in done.content.decode()
 
     def test_the_hint_names_the_box_by_its_label(self, console_admin_client, bank, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path

@@ -66,7 +66,8 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
 @console_page
 def customer_list(request):
     form, queryset = _filtered(request)
-    run_id = form.cleaned_data.get("run") if form.is_valid() else None
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    run_id = cleaned.get("run")
     page = paginate_by_key(request, queryset.select_related("user", "manager__user", "branch"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
@@ -83,6 +84,7 @@ def customer_list(request):
             "segments": Segment.objects.order_by("label"),
             "saved_views": saved_views_of(request.user),
             "run": MatchingRun.objects.select_related("actor").filter(pk=run_id).first() if run_id else None,
+            "imported": bool(cleaned.get("id_from") and cleaned.get("id_to")),
         },
     )
 
