@@ -34,7 +34,16 @@ class Reason(models.TextChoices):
     """Why a customer's manager changed; staff read it next to the shared terms."""
 
     BEST = "best", _("Best matching manager")
-    FALLBACK = "fallback", _("Second choice: the best-fitting manager had no place for them")
+    FALLBACK_CLOSED = "fallback_closed", _("Second choice: the best-fitting manager is not taking new customers")
+    FALLBACK_FULL = "fallback_full", _("Second choice: the best-fitting manager was already full")
+    FALLBACK_TAKEN = "fallback_taken", _(
+        "Second choice: the best-fitting manager's free places went to other customers in this run"
+    )
+    FALLBACK_OVERALL = "fallback_overall", _(
+        "Second choice: the best-fitting manager had room, but the plan as a whole fits better this way"
+    )
+    # Rows written before the causes were told apart (the cause was not recorded).
+    FALLBACK = "fallback", _("Second choice (cause not recorded)")
     NO_CAPACITY = "no_capacity", _("No manager has room")
     NO_ELIGIBLE_MANAGER = "no_eligible_manager", _(
         "No manager of the customer's branch and service tier has room"

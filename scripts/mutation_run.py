@@ -64,7 +64,7 @@ T_ENGINE = (
 # Previews place through planning too (matching/services/previews.py), so the plans tests judge its mutants as well.
 T_PLANNING = (
     "matching/tests/test_planning.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
-    "matching/tests/test_acceptance.py", "matching/tests/test_previews.py",
+    "matching/tests/test_acceptance.py", "matching/tests/test_previews.py", "matching/tests/test_fallback_causes.py",
 )
 T_SCORING = (
     "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
@@ -205,9 +205,16 @@ MUTANTS = [
            "return self.previous_manager_id is not None or self.new_manager_id is not None",
            "first placements are counted as moves", T_PLANNING),
     Mutant("planning-fallback-count", "matching/planning.py",
-           "fallbacks=int((plan.reasons == engine.REASON_FALLBACK).sum()),",
-           "fallbacks=int((plan.reasons != engine.REASON_BEST).sum()),",
+           "return int(np.isin(self.reasons, FALLBACK_REASONS).sum())",
+           "return int((self.reasons != engine.REASON_BEST).sum())",
            "customers left without room are counted as fallbacks", T_PLANNING),
+    Mutant("planning-fallback-full-before", "matching/planning.py",
+           "load[column] >= capacity[column], after[column] >= capacity[column]]",
+           "load[column] > capacity[column], after[column] >= capacity[column]]",
+           "a best-fitting manager full before the run reads as one whose places went to others", T_PLANNING),
+    Mutant("planning-fallback-closed", "matching/planning.py",
+           "[~eligible[column], load[column]", "[~eligible[column] & False, load[column]",
+           "a best-fitting manager not taking customers reads as a full one", T_PLANNING),
 
     # matching/scoring.py and selectors.py
     Mutant("scoring-margin-setting", "matching/scoring.py",

@@ -153,7 +153,7 @@ class TestPlacement:
         report = run_automatic(strategy=strategy)
         assert refreshed(kept).manager == leave
         assert refreshed(new).manager == open_
-        assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK
+        assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK_CLOSED
         assert report.run.fallbacks == 1
 
     def test_a_second_default_run_changes_nothing(self, portraits):
