@@ -424,9 +424,9 @@ MUTANTS = [
            "                self.after_write(changed_ids)\n", "                pass\n",
            "an import no longer announces the profiles it changed", T_IMPORTS),
     Mutant("pipeline-updated-at", "imports/pipeline.py",
-           'fields=[*self.profile_columns, "updated_at"],\n'
+           'fields=[*self.fields, "updated_at"],\n'
            "                rows=[(plan.pk, *plan.values, now) for plan in updated],",
-           "fields=[*self.profile_columns],\n                rows=[(plan.pk, *plan.values) for plan in updated],",
+           "fields=[*self.fields],\n                rows=[(plan.pk, *plan.values) for plan in updated],",
            "an imported change does not move updated_at (a stored plan does not see it)", T_IMPORTS),
     Mutant("pipeline-optional-empty", "imports/pipeline.py",
            "if not text and column in self.optional:", "if column in self.optional:",
@@ -612,8 +612,13 @@ MUTANTS = [
            "console_page = access_required(can_use_console)", "console_page = access_required(lambda user: True)",
            "every console page opens to anyone signed in", T_CONSOLE),
     Mutant("console-apply-any-run", "console/views/matching.py",
-           "preview = get_object_or_404(MatchingRun, pk=pk, kind=RunKind.PREVIEW)\n    return _enqueue(",
-           "preview = get_object_or_404(MatchingRun, pk=pk)\n    return _enqueue(",
+           "    allow(can_run_matching, request.user)\n"
+           "    preview = get_object_or_404(MatchingRun.objects.select_related(\"actor\"), pk=pk, "
+           "kind=RunKind.PREVIEW)\n"
+           "    if not confirmed(request):",
+           "    allow(can_run_matching, request.user)\n"
+           "    preview = get_object_or_404(MatchingRun.objects.select_related(\"actor\"), pk=pk)\n"
+           "    if not confirmed(request):",
            "the console queues the apply of a run that is not a stored plan", T_CONSOLE),
     Mutant("console-unlock-other-customer", "console/views/customers.py",
            "    if customers_unlock(customer_ids=[customer.pk], actor=request.user):",
