@@ -138,6 +138,8 @@ class CustomerFilterForm(StyledForm):
             {"class": "form-control form-control-sm", "placeholder": _("Name or username")}
         )
         self.fields["run"].widget = forms.HiddenInput()  # set by a run's "View changes"; the page names the run
+        for name in ("id_from", "id_to"):  # set by an import's "See the new customers"; the page says so
+            self.fields[name].widget = forms.HiddenInput()
 
     def clean(self):
         cleaned = super().clean()
@@ -213,6 +215,9 @@ class BulkForm(ReassignForm):
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.TypedMultipleChoiceField(
         coerce=int, choices=(), error_messages={"required": _("Select at least one customer.")}
+    )
+    lock = forms.BooleanField(
+        label=_("Lock: automatic runs leave them with this manager"), required=False, initial=False,
     )
 
     def __init__(self, *args, **kwargs):

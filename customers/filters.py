@@ -14,7 +14,9 @@ with the others (AND); a parameter that is absent or empty filters nothing.
 - `age_min`, `age_max`, `assets_min`, `assets_max`: inclusive bounds;
 - `created_after`, `created_before`: inclusive days in the project's time zone (`settings.TIME_ZONE`);
 - `q`: part of the username, the name or the occupation (case-insensitive);
-- `run`: a matching run's id: the customers whose manager that run changed (their assignment history).
+- `run`: a matching run's id: the customers whose manager that run changed (their assignment history);
+- `id_from`, `id_to`: inclusive bounds on the customer's id: the customers one import created (its job
+  records their first and last id: `imports.jobs`).
 
 `CustomerSort` reads `sort` (a key of `CUSTOMER_SORTS`, `-` in front for descending) for the pages that
 offer sorting; the API pages by user id and takes no sort.
@@ -143,6 +145,14 @@ class CustomerFilter(django_filters.FilterSet):
     run = IntegerFilter(
         field_name="assignments__run", label=_("Changed by run"), min_value=1, max_value=MAX_ID,
         help_text=_("A matching run's id: the customers whose manager that run changed."),
+    )
+    id_from = IntegerFilter(
+        field_name="pk", lookup_expr="gte", label=_("From customer number"), min_value=1, max_value=MAX_ID,
+        help_text=_("A customer's id, inclusive: with id_to, the customers one import created."),
+    )
+    id_to = IntegerFilter(
+        field_name="pk", lookup_expr="lte", label=_("To customer number"), min_value=1, max_value=MAX_ID,
+        help_text=_("A customer's id, inclusive."),
     )
     created_after = django_filters.DateFilter(
         method="filter_created_after", label=_("Created from"), widget=forms.DateInput(attrs={"type": "date"}),

@@ -21,6 +21,7 @@ class RunKind(models.TextChoices):
     TRANSFER = "transfer", _("Move a manager's book")
     UNDO = "undo", _("Undo of a run")
     PREVIEW = "preview", _("Preview (a stored plan)")
+    MANUAL = "manual", _("Manual reassignment")
 
 
 class RunStatus(models.TextChoices):
@@ -33,7 +34,16 @@ class Reason(models.TextChoices):
     """Why a customer's manager changed; staff read it next to the shared terms."""
 
     BEST = "best", _("Best matching manager")
-    FALLBACK = "fallback", _("Second choice: the best-fitting manager had no place for them")
+    FALLBACK_CLOSED = "fallback_closed", _("Second choice: the best-fitting manager is not taking new customers")
+    FALLBACK_FULL = "fallback_full", _("Second choice: the best-fitting manager was already full")
+    FALLBACK_TAKEN = "fallback_taken", _(
+        "Second choice: the best-fitting manager's free places went to other customers in this run"
+    )
+    FALLBACK_OVERALL = "fallback_overall", _(
+        "Second choice: the best-fitting manager had room, but the plan as a whole fits better this way"
+    )
+    # Rows written before the causes were told apart (the cause was not recorded).
+    FALLBACK = "fallback", _("Second choice (cause not recorded)")
     NO_CAPACITY = "no_capacity", _("No manager has room")
     NO_ELIGIBLE_MANAGER = "no_eligible_manager", _(
         "No manager of the customer's branch and service tier has room"
@@ -50,7 +60,10 @@ class MatchingRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="matching_runs", verbose_name=_("started by"),
     )
-    strategy = models.CharField(_("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL)
+    strategy = models.CharField(
+        _("strategy"), max_length=16, choices=Strategy.choices, default=Strategy.OPTIMAL, blank=True,
+        help_text=_("Empty for a manual reassignment: no rule chose the manager."),
+    )
     options = models.JSONField(_("options"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True
@@ -86,7 +99,8 @@ class MatchingRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()} · {self.get_strategy_display()}"
+        parts = (f"#{self.pk} {self.get_kind_display()}", self.get_strategy_display())
+        return " · ".join(part for part in parts if part)
 
     @property
     def mean_score(self) -> float:
@@ -129,7 +143,7 @@ class Assignment(models.Model):
         blank=True,
         related_name="assignments",
         verbose_name=_("run"),
-        help_text=_("Empty for a manual assignment."),
+        help_text=_("Empty for a manual assignment made before those were recorded as runs."),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

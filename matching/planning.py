@@ -40,6 +40,15 @@ PLACEMENT_SHORT_ROOM_CANDIDATES = 16
 PLACEMENT_MIN_CANDIDATES = 4
 
 
+# Why a customer got a second choice, told apart once the placement is known (the engine says only
+# `engine.REASON_FALLBACK`: placed with a manager of a lower total than their best-fitting one's):
+REASON_FALLBACK_CLOSED = 4   # the best-fitting manager takes no new customers (not accepting; a book move's own)
+REASON_FALLBACK_FULL = 5     # ... was full before the run: no free place to give
+REASON_FALLBACK_TAKEN = 6    # ... had free places, and this run gave them all to other customers
+REASON_FALLBACK_OVERALL = 7  # ... still has room: the plan as a whole fits better so (a region, a move's cost)
+FALLBACK_REASONS = (REASON_FALLBACK_CLOSED, REASON_FALLBACK_FULL, REASON_FALLBACK_TAKEN, REASON_FALLBACK_OVERALL)
+
+
 def optimal_limits(n_customers: int, room: int | None = None) -> dict:
     """The pruning `engine.place_optimal` gets when placing this many customers on this much free room
     (slots on eligible managers; None: not known, taken as short). See the constants above."""
@@ -175,6 +184,11 @@ class Plan:
     def placed(self) -> np.ndarray:
         return self.new_manager >= 0
 
+    @property
+    def fallbacks(self) -> int:
+        """How many customers got a second choice, whatever the cause."""
+        return int(np.isin(self.reasons, FALLBACK_REASONS).sum())
+
 
 @dataclass(slots=True)
 class Change:
@@ -273,7 +287,7 @@ def plan_placement(
     return Plan(
         rows=rows,
         new_manager=np.where(placed, active[column] if len(active) else -1, -1),
-        reasons=placement.reasons,
+        reasons=fallback_causes(placement.reasons, best, assigned, eligible=eligible, capacity=capacity, load=load),
         totals=placement.scores,
         needs=needs,
         hobbies=hobbies,
@@ -362,6 +376,33 @@ def plan_move_cost_curve(
             int(chosen.totals[chosen.placed].sum() - staying.sum()),
         ))
     return sorted(points, key=lambda point: point.move_cost)
+
+
+def fallback_causes(
+    reasons: np.ndarray, best: np.ndarray, assigned: np.ndarray, *, eligible: np.ndarray, capacity: np.ndarray,
+    load: np.ndarray,
+) -> np.ndarray:
+    """The engine's reasons with each `engine.REASON_FALLBACK` replaced by its cause, read off the
+    best-fitting manager: not taking customers (`eligible` false), full before the run (`load`, the
+    customers who stay, at `capacity`), full after it (the run gave their free places to others), or
+    neither (the plan as a whole fits better without this customer there).
+
+    reasons, best, assigned : ndarray of shape (n_placing,), the placement's reasons, best-fitting and
+        assigned columns (into the active managers)
+    eligible, capacity, load : ndarray of shape (n_active,), as given to the placement
+    """
+    out = reasons.copy()
+    second = np.flatnonzero(reasons == engine.REASON_FALLBACK)
+    if not len(second):
+        return out
+    after = load + np.bincount(assigned[assigned >= 0], minlength=len(load))
+    column = best[second]
+    out[second] = np.select(
+        [~eligible[column], load[column] >= capacity[column], after[column] >= capacity[column]],
+        [REASON_FALLBACK_CLOSED, REASON_FALLBACK_FULL, REASON_FALLBACK_TAKEN],
+        default=REASON_FALLBACK_OVERALL,
+    )
+    return out
 
 
 def _active_columns(managers: np.ndarray, active: np.ndarray, n_managers: int) -> np.ndarray:
@@ -501,6 +542,6 @@ def run_figures(snapshot: Snapshot, plan: Plan, changes: list[Change]) -> RunFig
         customers_placed=int(placed.sum()),
         customers_moved=sum(1 for change in changes if change.moved),
         customers_unassigned=int((~placed).sum()),
-        fallbacks=int((plan.reasons == engine.REASON_FALLBACK).sum()),
+        fallbacks=plan.fallbacks,
         total_score=int(plan.totals[placed].sum()),
     )

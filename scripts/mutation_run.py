@@ -64,7 +64,7 @@ T_ENGINE = (
 # Previews place through planning too (matching/services/previews.py), so the plans tests judge its mutants as well.
 T_PLANNING = (
     "matching/tests/test_planning.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
-    "matching/tests/test_acceptance.py", "matching/tests/test_previews.py",
+    "matching/tests/test_acceptance.py", "matching/tests/test_previews.py", "matching/tests/test_fallback_causes.py",
 )
 T_SCORING = (
     "matching/tests/test_rules.py", "matching/tests/test_survivors.py", "matching/tests/test_services.py",
@@ -205,9 +205,16 @@ MUTANTS = [
            "return self.previous_manager_id is not None or self.new_manager_id is not None",
            "first placements are counted as moves", T_PLANNING),
     Mutant("planning-fallback-count", "matching/planning.py",
-           "fallbacks=int((plan.reasons == engine.REASON_FALLBACK).sum()),",
-           "fallbacks=int((plan.reasons != engine.REASON_BEST).sum()),",
+           "return int(np.isin(self.reasons, FALLBACK_REASONS).sum())",
+           "return int((self.reasons != engine.REASON_BEST).sum())",
            "customers left without room are counted as fallbacks", T_PLANNING),
+    Mutant("planning-fallback-full-before", "matching/planning.py",
+           "load[column] >= capacity[column], after[column] >= capacity[column]]",
+           "load[column] > capacity[column], after[column] >= capacity[column]]",
+           "a best-fitting manager full before the run reads as one whose places went to others", T_PLANNING),
+    Mutant("planning-fallback-closed", "matching/planning.py",
+           "[~eligible[column], load[column]", "[~eligible[column] & False, load[column]",
+           "a best-fitting manager not taking customers reads as a full one", T_PLANNING),
 
     # matching/scoring.py and selectors.py
     Mutant("scoring-margin-setting", "matching/scoring.py",
@@ -417,9 +424,9 @@ MUTANTS = [
            "                self.after_write(changed_ids)\n", "                pass\n",
            "an import no longer announces the profiles it changed", T_IMPORTS),
     Mutant("pipeline-updated-at", "imports/pipeline.py",
-           'fields=[*self.profile_columns, "updated_at"],\n'
+           'fields=[*self.fields, "updated_at"],\n'
            "                rows=[(plan.pk, *plan.values, now) for plan in updated],",
-           "fields=[*self.profile_columns],\n                rows=[(plan.pk, *plan.values) for plan in updated],",
+           "fields=[*self.fields],\n                rows=[(plan.pk, *plan.values) for plan in updated],",
            "an imported change does not move updated_at (a stored plan does not see it)", T_IMPORTS),
     Mutant("pipeline-optional-empty", "imports/pipeline.py",
            "if not text and column in self.optional:", "if column in self.optional:",
@@ -605,8 +612,13 @@ MUTANTS = [
            "console_page = access_required(can_use_console)", "console_page = access_required(lambda user: True)",
            "every console page opens to anyone signed in", T_CONSOLE),
     Mutant("console-apply-any-run", "console/views/matching.py",
-           "preview = get_object_or_404(MatchingRun, pk=pk, kind=RunKind.PREVIEW)\n    return _enqueue(",
-           "preview = get_object_or_404(MatchingRun, pk=pk)\n    return _enqueue(",
+           "    allow(can_run_matching, request.user)\n"
+           "    preview = get_object_or_404(MatchingRun.objects.select_related(\"actor\"), pk=pk, "
+           "kind=RunKind.PREVIEW)\n"
+           "    if not confirmed(request):",
+           "    allow(can_run_matching, request.user)\n"
+           "    preview = get_object_or_404(MatchingRun.objects.select_related(\"actor\"), pk=pk)\n"
+           "    if not confirmed(request):",
            "the console queues the apply of a run that is not a stored plan", T_CONSOLE),
     Mutant("console-unlock-other-customer", "console/views/customers.py",
            "    if customers_unlock(customer_ids=[customer.pk], actor=request.user):",

@@ -134,6 +134,70 @@ class TestPlanWideActionsAskWithACount:
         assert 'data-confirm-other="Change the manager of %(count)d customers?"' in listing
 
 
+class TestManualReassignmentIsARunThatCanBeUndone:
+    """Reassigning ticked customers by hand ends like a plan-wide run: a notice with Undo and "View changes",
+    the run's page named by kind, time and who, and Undo giving back the managers and locks they had."""
+
+    def _reassign(self, client, bank, **extra):
+        c = bank["customers"]
+        body = {"ids": [c["carol"].pk, c["dave"].pk], "action": "reassign", "manager": "m2", "reason": "closer",
+                "confirmed": "yes", **extra}
+        return client.post(reverse("console:customer_bulk"), body, follow=True)
+
+    @pytest.mark.parametrize("language, done, undone, kind", [
+        ("en", "2 customers assigned to m2.", "Undone: 2 customers have their previous manager again.",
+         "Manual reassignment"),
+        ("zh-hans", "已将 2 名客户分配给 m2。", "已撤销：2 位客户已恢复原客户经理。", "手动调整客户经理"),
+    ])
+    def test_bulk_reassign_leaves_a_notice_with_undo_and_the_changes_and_undo_restores(
+        self, console_admin_client, bank, language, done, undone, kind,
+    ):
+        console_admin_client.cookies["django_language"] = language
+        c = bank["customers"]
+        response = self._reassign(console_admin_client, bank)
+
+        run = MatchingRun.objects.get(kind=RunKind.MANUAL)
+        assert messages_of(response) == [done]
+        html = response.content.decode()
+        assert 'data-testid="run-notice"' in html
+        assert f'action="{reverse("console:run_undo", args=[run.pk])}"' in html
+        assert f'href="{reverse("console:customers")}?run={run.pk}"' in html
+        assert run.actor.username == "boss"
+        assert run.title.startswith(kind) and run.title.endswith(run.actor.display_name)
+        assert {a.customer_id for a in run.assignments.all()} == {c["carol"].pk, c["dave"].pk}
+
+        listing = console_admin_client.get(reverse("console:customers"), {"run": run.pk})
+        assert {customer.pk for customer, _score in listing.context["rows"]} == {c["carol"].pk, c["dave"].pk}
+        page = console_admin_client.get(reverse("console:run", args=[run.pk])).content.decode()
+        assert run.title in page and 'data-testid="undo"' in page
+
+        restored = console_admin_client.post(
+            reverse("console:run_undo", args=[run.pk]), {"confirmed": "yes"}, follow=True
+        )
+        assert messages_of(restored) == [undone]
+        assert refreshed(c["carol"]).manager is None and refreshed(c["dave"]).manager is None
+
+    def test_undo_gives_back_the_locks_the_customers_had(self, console_admin_client, bank):
+        c = bank["customers"]
+        CustomerProfile.objects.filter(pk=c["carol"].pk).update(manager_locked=True)
+        self._reassign(console_admin_client, bank, lock="on")
+        assert refreshed(c["dave"]).manager_locked
+
+        run = MatchingRun.objects.get(kind=RunKind.MANUAL)
+        console_admin_client.post(reverse("console:run_undo", args=[run.pk]), {"confirmed": "yes"})
+
+        assert refreshed(c["carol"]).manager_locked and not refreshed(c["dave"]).manager_locked
+
+    def test_a_refused_reassignment_records_no_run(self, console_admin_client, bank):
+        bank["m2"].capacity = 1
+        bank["m2"].save()
+
+        response = self._reassign(console_admin_client, bank)
+
+        assert "has room for" in " ".join(messages_of(response))
+        assert not MatchingRun.objects.filter(kind=RunKind.MANUAL).exists()
+
+
 class TestRunsAreNamedByKindTimeAndWho:
     def test_every_page_that_shows_a_run_names_it_the_same_way(self, console_admin_client, bank):
         report = run_automatic(actor=None)
@@ -330,30 +394,59 @@ class TestImportPage:
         assert column_labels("customers")["age"] == label
         assert f"<td>{label} <code" in response.content.decode()
 
-    def test_after_an_import_the_page_leads_to_the_new_customers_and_a_preview(
-        self, console_admin_client, bank, settings, tmp_path,
-    ):
-        settings.MEDIA_ROOT = tmp_path
-        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\nnew1,N,33,,100,,,\n"
-        checked = console_admin_client.post(
+    def _import(self, client, rows: str):
+        text = ",".join(CUSTOMER_IMPORT_COLUMNS) + "\n" + rows
+        checked = client.post(
             reverse("console:import"), {"target": "customers", "file": SimpleUploadedFile("p.csv", text.encode())},
             follow=True,
         )
         assert 'data-testid="next-steps"' not in checked.content.decode()  # nothing imported yet
-
         confirm = reverse("console:import_confirm", args=[checked.context["job"].pk])
-        asked = console_admin_client.post(confirm)
+        asked = client.post(confirm)
+        return asked, client.post(confirm, {"confirmed": "yes"}, follow=True)
+
+    def test_after_an_import_the_page_leads_to_the_new_customers_and_a_preview(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        asked, done = self._import(console_admin_client, "new1,N,33,,100,,,\n")
         assert "Import 1 row of this file (1 new, 0 changed)?" in asked.content.decode()
-        done = console_admin_client.post(confirm, {"confirmed": "yes"}, follow=True)
 
         html = done.content.decode()
-        today = timezone.localdate().isoformat()
-        link = f'{reverse("console:customers")}?created_after={today}&amp;created_before={today}&amp;sort=-created'
+        new1 = CustomerProfile.objects.get(user__username="new1")
+        link = f'{reverse("console:customers")}?id_from={new1.pk}&amp;id_to={new1.pk}&amp;sort=-created'
         assert link in html and f'{reverse("console:matching")}#preview' in html
         listed = console_admin_client.get(
-            reverse("console:customers"), {"created_after": today, "created_before": today, "sort": "-created"}
+            reverse("console:customers"), {"id_from": new1.pk, "id_to": new1.pk, "sort": "-created"}
         )
-        assert listed.context["rows"][0][0].user.username == "new1"
+        assert [customer.user.username for customer, _score in listed.context["rows"]] == ["new1"]
+        assert 'data-testid="import-filter"' in listed.content.decode()
+
+    def test_two_imports_of_one_day_each_lead_to_exactly_the_customers_they_created(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        _asked, first = self._import(console_admin_client, "new1,N,33,,100,,,\nnew2,N,34,,100,,,\n")
+        # The second file creates two more and changes one the first created: it did not create that one.
+        _asked, second = self._import(console_admin_client, "new2,N,35,,100,,,\nnew3,N,36,,100,,,\nnew4,N,37,,100,,,\n")
+
+        def listed(done):
+            query = done.context["new_customers"]
+            response = console_admin_client.get(f'{reverse("console:customers")}?{query}')
+            return sorted(customer.user.username for customer, _score in response.context["rows"])
+
+        assert listed(first) == ["new1", "new2"]
+        assert listed(second) == ["new3", "new4"]
+
+    def test_an_import_that_created_nobody_offers_no_new_customers(
+        self, console_admin_client, bank, settings, tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        _asked, done = self._import(console_admin_client, "alice,A,31,,100,,,\n")
+
+        assert done.context["new_customers"] == ""
+        assert 'data-testid="new-people"' not in done.content.decode()
+        assert 'data-testid="make-preview"' in done.content.decode()
 
     def test_the_hint_names_the_box_by_its_label(self, console_admin_client, bank, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path

@@ -189,7 +189,7 @@ def test_the_template_is_downloaded_and_imports_as_it_is(admin_page, words, sett
     page.shot("imported")
 
     page.click("[data-testid=new-people]")
-    page.wait_for_url("**/console/customers/?created_after=*")
+    page.wait_for_url("**/console/customers/?id_from=*")
     assert page.locator("#bulk tbody tr td:nth-child(2) a").first.inner_text() == "customer001"
     page.go_back()
     page.click("[data-testid=make-preview]")

@@ -107,11 +107,12 @@ def test_selected_rows_export_and_reassign(console_admin_client, bank):
             "action": "reassign",
             "manager": "m2",
             "reason": "closer to their needs",
+            "lock": "on",
             "confirmed": "yes",
         },
         follow=True,
     )
-    assert "2 customer(s) assigned" in " ".join(messages_of(response))
+    assert "2 customers assigned to m2 and locked." in " ".join(messages_of(response))
     assert refreshed(c["carol"]).manager == bank["m2"] and c["carol"].manager_locked
     assert Assignment.objects.filter(customer=c["dave"], note="closer to their needs").exists()
 

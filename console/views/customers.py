@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_assign_by_hand, can_export, can_read_contacts, customers_visible_to
@@ -21,6 +22,7 @@ from matching.current_scores import customer_candidates, customer_scores
 from matching.models import Assignment, MatchingRun, Segment
 from matching.services import customers_assign, customers_unlock
 
+from ..templatetags.console import RUN_NOTICE_TAG
 from ..forms import BulkForm, ConfirmForm, ConsoleCustomerFilter, CustomerReassignForm
 from .common import (
     allow,
@@ -64,7 +66,8 @@ def _export(request, queryset, fmt: str, *, stem: str) -> HttpResponse:
 @console_page
 def customer_list(request):
     form, queryset = _filtered(request)
-    run_id = form.cleaned_data.get("run") if form.is_valid() else None
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    run_id = cleaned.get("run")
     page = paginate_by_key(request, queryset.select_related("user", "manager__user", "branch"))
     scores = customer_scores([customer.pk for customer in page.object_list])
     rows = [(customer, scores.get(customer.pk)) for customer in page.object_list]
@@ -81,6 +84,7 @@ def customer_list(request):
             "segments": Segment.objects.order_by("label"),
             "saved_views": saved_views_of(request.user),
             "run": MatchingRun.objects.select_related("actor").filter(pk=run_id).first() if run_id else None,
+            "imported": bool(cleaned.get("id_from") and cleaned.get("id_to")),
         },
     )
 
@@ -111,21 +115,28 @@ def customer_bulk(request):
     allow(can_assign_by_hand, request.user)
     if not confirmed(request):
         return confirmation_page(request, question=manager_change_question(selected.count()), cancel=back)
-    manager = form.cleaned_data["manager"]
+    manager, lock = form.cleaned_data["manager"], form.cleaned_data["lock"]
     try:
         done = customers_assign(
             customer_ids=list(selected.values_list("pk", flat=True)),
             manager=manager,
             actor=request.user,
             note=form.cleaned_data["reason"],
+            lock=lock,
         )
     except ValidationError as exc:
         refusal(request, exc)
     else:
+        text = (
+            ngettext("%(count)d customer assigned to %(manager)s and locked.",
+                     "%(count)d customers assigned to %(manager)s and locked.", len(done)) if lock
+            else ngettext("%(count)d customer assigned to %(manager)s.",
+                          "%(count)d customers assigned to %(manager)s.", len(done))
+        )
+        # The notice of a run (Undo, "View changes"): a manual reassignment is one (`RunKind.MANUAL`).
         messages.success(
-            request,
-            _("%(count)d customer(s) assigned to %(manager)s and locked.")
-            % {"count": len(done), "manager": manager.user},
+            request, text % {"count": len(done), "manager": manager.user.display_name},
+            extra_tags=f"{RUN_NOTICE_TAG}{done[0].run_id}",
         )
     return redirect(back)
 
@@ -167,7 +178,7 @@ def customer_assign_view(request, pk: int):
     else:
         manager, lock = form.cleaned_data["manager"], form.cleaned_data["lock"]
         try:
-            customers_assign(
+            done = customers_assign(
                 customer_ids=[customer.pk], manager=manager, actor=request.user, note=form.cleaned_data["reason"],
                 lock=lock,
             )
@@ -179,7 +190,8 @@ def customer_assign_view(request, pk: int):
                 else _("%(customer)s is now served by %(manager)s.")
             )
             messages.success(
-                request, text % {"customer": customer.user.display_name, "manager": manager.user.display_name}
+                request, text % {"customer": customer.user.display_name, "manager": manager.user.display_name},
+                extra_tags=f"{RUN_NOTICE_TAG}{done[0].run_id}",
             )
     return redirect("console:customer", pk=customer.pk)
 

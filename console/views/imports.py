@@ -13,7 +13,6 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,11 +78,11 @@ def import_report(request, pk: int):
     labels = column_labels(job.options.get("target", "customers"))
     errors = [{**error, "label": labels.get(error.get("field", ""), error.get("field", ""))}
               for error in job.result.get("errors", [])]
-    day = timezone.localdate(job.finished_at or job.created_at).isoformat()
+    first, last = job.result.get("created_ids") or (None, None)
     return render(
         request, "console/import_report.html",
         {"job": job, "result": job.result, "errors": errors, "confirmed": confirmed, "hints": hints,
-         "new_customers": f"created_after={day}&created_before={day}&sort=-created",
+         "new_customers": f"id_from={first}&id_to={last}&sort=-created" if first else "",
          "question": _import_question(job)},
     )
 

@@ -13,15 +13,19 @@ from accounts.models import User
 from core.bulk import bulk_insert_columns, bulk_set_columns
 from customers.models import CustomerProfile
 
-from .. import engine
+from .. import engine, planning
 from ..events import ChangeCause, managers_changed
 from ..models import Assignment, MatchingRun, Reason
 from ..planning import Change
 
-# Why the engine placed a customer where it did (or nowhere), as the history records it.
+# Why a plan placed a customer where it did (or nowhere), as the history records it: the engine's reasons,
+# a second choice by its cause (`planning.fallback_causes`; `Reason.FALLBACK` is only in older rows).
 ENGINE_REASONS = {
     engine.REASON_BEST: Reason.BEST,
-    engine.REASON_FALLBACK: Reason.FALLBACK,
+    planning.REASON_FALLBACK_CLOSED: Reason.FALLBACK_CLOSED,
+    planning.REASON_FALLBACK_FULL: Reason.FALLBACK_FULL,
+    planning.REASON_FALLBACK_TAKEN: Reason.FALLBACK_TAKEN,
+    planning.REASON_FALLBACK_OVERALL: Reason.FALLBACK_OVERALL,
     engine.REASON_NO_CAPACITY: Reason.NO_CAPACITY,
     engine.REASON_NO_ELIGIBLE_MANAGER: Reason.NO_ELIGIBLE_MANAGER,
 }

@@ -18,11 +18,12 @@ from managers.selectors import manager_load
 from core.bulk import bulk_set
 
 from ..events import ChangeCause
-from ..models import Assignment, Reason
+from ..models import Assignment, MatchingRun, Reason, RunKind
 from ..planning import change_to
 from ..scoring import snapshot_scores
 from ..selectors import matching_snapshot
 from .history import assignment_rows, managers_changed_announce
+from .lifecycle import run_finish
 from .lock import acquire_run_lock
 
 WRITE_BATCH = 1000
@@ -40,6 +41,11 @@ def customers_assign(
 ) -> list[Assignment]:
     """Assign customers to one manager by hand; `lock`: automatic runs leave them with this manager (without
     it, a rebalancing run may move them again).
+
+    The assignment is a run of its own (`RunKind.MANUAL`, named by kind, time and who): its history rows
+    belong to it, so its page, the customer list's `run` filter and `run_undo` serve it as they serve an
+    automatic run; undoing it also gives the customers back the locks they had. The run's row and audit
+    event come on top of one audit event per customer (the customer as its subject).
 
     Refused as a whole when the manager's account is inactive, the manager is not accepting
     customers, a customer's branch or service tier is not one the manager may serve (the branch policy
@@ -81,6 +87,13 @@ def customers_assign(
         )
 
     letters = scores.class_letters()
+    run = MatchingRun.objects.create(
+        kind=RunKind.MANUAL, actor=actor, strategy="",
+        options={
+            "manager_id": manager.pk, "lock": lock, "cause": str(cause),
+            "locked_before": snapshot.customer_ids[moving[snapshot.customer_locked[moving]]].tolist(),
+        },
+    )
     changes = [
         change_to(snapshot, row, column, reason=Reason.MANUAL, customer_class=letters[row]) for row in moving.tolist()
     ]
@@ -91,7 +104,7 @@ def customers_assign(
         rows=[(change.customer_id, manager.pk, lock, change.customer_class, now) for change in changes],
     )
     assignments = Assignment.objects.bulk_create(
-        assignment_rows(changes, run=None, actor=actor, note=note), batch_size=WRITE_BATCH
+        assignment_rows(changes, run=run, actor=actor, note=note), batch_size=WRITE_BATCH
     )
     # One event per customer, the customer as its subject and the manager before and after as its change:
     # the audit log answers "who moved customer7, and why?" (the note is the reason given).
@@ -105,7 +118,14 @@ def customers_assign(
         }
         for change in changes
     ])
-    managers_changed_announce(changes=changes, run=None, cause=cause, actor=actor)
+    managers_changed_announce(changes=changes, run=run, cause=cause, actor=actor)
+    run.customers_placed = len(changes)
+    run.customers_moved = sum(change.moved for change in changes)
+    run.total_score = sum(change.total for change in changes)
+    run_finish(
+        run, action="matching.manual", summary={"changes": len(changes)},
+        audit_data={"manager": manager.pk, "changes": len(changes), "locked": lock, "note": note[:255]},
+    )
     return assignments
 
 

@@ -26,7 +26,6 @@ from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import managers_with_load
 
-from .. import engine
 from ..events import ChangeCause
 from ..models import MatchingRun, PlannedChange, RunKind, RunStatus, Strategy
 
@@ -70,7 +69,7 @@ def _figures(snapshot, plan: Plan) -> dict:
         "placed": int(placed.sum()),
         "unassigned": int((~placed).sum()),
         "moved": int(((previous >= 0) & placed & (previous != plan.new_manager)).sum()),
-        "fallbacks": int((plan.reasons == engine.REASON_FALLBACK).sum()),
+        "fallbacks": plan.fallbacks,
         "total_score": int(plan.totals[placed].sum()),
         "mean_score": round(float(plan.totals[placed].mean()), 3) if placed.any() else 0.0,
     }

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from matching import errors as matching_errors
+from core.bulk import bulk_set_columns
+from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from core.tabular import shorten_list
@@ -38,7 +40,8 @@ class UndoRefused(matching_errors.UndoRefused):
 def run_undo(*, run: MatchingRun, actor: User | None = None) -> MatchingRun:
     """Restore the managers a run changed, if nobody was changed again since and capacity allows.
 
-    Undoing a book transfer also gives the manager back the "accepting customers" flag they had. An
+    Undoing a book transfer also gives the manager back the "accepting customers" flag they had, undoing a
+    manual reassignment the customers the locks they had. An
     undo that fails once it started writes nothing and is recorded FAILED; a refused one records nothing.
     """
     undo = MatchingRun(kind=RunKind.UNDO, actor=actor, strategy=run.strategy, undo_of=run, options={"undo_of": run.pk})
@@ -140,6 +143,13 @@ def _undo(run: MatchingRun, *, undo: MatchingRun, actor: User | None) -> None:
     run_changes_write(
         changes=reverse, run=undo, actor=actor, cause=ChangeCause.UNDO, note=_("Undo of run %(id)s") % {"id": run.pk}
     )
+
+    if run.kind == RunKind.MANUAL:  # the locks the customers had before they were assigned by hand
+        locked_before = set(run.options.get("locked_before", []))
+        bulk_set_columns(
+            CustomerProfile, pks=[a.customer_id for a in changed],
+            columns={"manager_locked": [a.customer_id in locked_before for a in changed]}, constants={},
+        )
 
     restored_flag = {}
     if run.kind == RunKind.TRANSFER and "was_accepting" in run.options:

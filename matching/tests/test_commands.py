@@ -84,9 +84,10 @@ class TestAutoassign:
         m2 = portraits.manager("m2")
         customer = portraits.customer("bob")
         run("autoassign")
+        automatic = MatchingRun.objects.get()
         customer_assign(customer=customer, manager=m2, actor=None)
         with pytest.raises(CommandError, match="bob"):
-            run("autoassign", "--undo", str(MatchingRun.objects.get().pk))
+            run("autoassign", "--undo", str(automatic.pk))
 
     def test_bad_options_end_with_a_command_error(self, portraits):
         with pytest.raises(CommandError):

@@ -153,7 +153,7 @@ class TestPlacement:
         report = run_automatic(strategy=strategy)
         assert refreshed(kept).manager == leave
         assert refreshed(new).manager == open_
-        assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK
+        assert Assignment.objects.get(customer=new).reason == Reason.FALLBACK_CLOSED
         assert report.run.fallbacks == 1
 
     def test_a_second_default_run_changes_nothing(self, portraits):
@@ -288,7 +288,8 @@ class TestManualAssignment:
         assignment = customer_assign(customer=customer, manager=manager, actor=admin, note="VIP request")
         customer = refreshed(customer)
         assert customer.manager == manager and customer.manager_locked
-        assert assignment.reason == Reason.MANUAL and assignment.run is None
+        assert assignment.reason == Reason.MANUAL
+        assert assignment.run.kind == RunKind.MANUAL and assignment.run.actor == admin  # a run of its own
         assert assignment.actor == admin and assignment.note == "VIP request"
         assert assignment.shared_needs == ["S00", "S01"] and assignment.shared_hobbies == ["H03"]
         assert assignment.total == 3

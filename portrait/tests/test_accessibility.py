@@ -80,6 +80,92 @@ def test_no_page_has_a_serious_accessibility_violation(live_server, browser, lan
     assert problems == [], "\n".join(problems)
 
 
+#: The Django admin a superuser keeps data with: the index, and a list and a change form of each kind of data
+#: staff look after there (the audit log is read-only: its change form is the event's page).
+ADMIN_PAGES = [
+    ("admin:index", None),
+    *((f"admin:{model}_changelist", None) for model in (
+        "customers_customerprofile", "managers_managerprofile", "vocabularies_branch", "audit_auditevent",
+    )),
+    *((f"admin:{model}_change", target) for model, target in (
+        ("customers_customerprofile", "customer"), ("managers_managerprofile", "manager"),
+        ("vocabularies_branch", "branch"), ("audit_auditevent", "event"),
+    )),
+]
+
+
+@pytest.mark.parametrize(("language", "width"), VIEWS)
+def test_the_django_admin_has_no_serious_accessibility_violation(live_server, browser, language, width):
+    from accounts.tests.factories import UserFactory
+    from audit.models import AuditEvent
+
+    world = World()
+    targets = {
+        "customer": world.customer.pk, "manager": world.manager.pk, "branch": world.branch.pk,
+        "event": AuditEvent.objects.order_by("pk").values_list("pk", flat=True).first(),
+    }
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    page = _signed_in_page(browser, live_server, superuser, viewport=WIDTHS[width])
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    problems = []
+    try:
+        for name, target in ADMIN_PAGES:
+            url = reverse(name, args=[targets[target]] if target else [])
+            response = page.goto(live_server.url + url)
+            assert response.status == 200, f"{url}: {response.status}"
+            if violations := axe_violations(page):
+                problems.append(f"{url}:\n{describe(violations)}")
+    finally:
+        page.context.close()
+
+    assert problems == [], "\n".join(problems)
+
+
+_SWAP_AWAITED = """() => { window.__swapped = false;
+  document.body.addEventListener("htmx:afterSettle", () => { window.__swapped = true; }, {once: true}); }"""
+
+
+def _swapped(page, trigger: str) -> None:
+    """Run `trigger` (JavaScript that makes htmx ask the server) and wait until htmx has swapped the answer in."""
+    page.evaluate(_SWAP_AWAITED)
+    page.evaluate(trigger)
+    page.wait_for_function("() => window.__swapped === true")
+
+
+@pytest.mark.parametrize(("language", "width"), VIEWS)
+def test_htmx_fragments_once_swapped_in_have_no_serious_accessibility_violation(
+    live_server, browser, language, width,
+):
+    """What htmx swaps into a page is checked as the page then is: the workspace's results after a filter
+    changed, the state of a job still running (polled every second), a manager box's suggestions."""
+    from jobs.models import BackgroundJob, JobStatus
+
+    world = World()
+    running = BackgroundJob.objects.create(kind="run", status=JobStatus.RUNNING, actor=world.admin, options={})
+    steps = [
+        ("manager", reverse("portal:workspace"),
+         "document.querySelector('#id_customer_class').value = 'A'; htmx.trigger('#filters', 'change')"),
+        ("admin", reverse("console:job", args=[running.pk]),
+         f"htmx.ajax('GET', '{reverse('console:job', args=[running.pk])}', "
+         "{target: '#job-state', swap: 'outerHTML'})"),
+        ("admin", reverse("console:customers"),
+         "document.querySelector('#id_manager').value = 'm'; htmx.trigger('#id_manager', 'focus')"),
+    ]
+    problems = []
+    for role, url, trigger in steps:
+        page = _signed_in_page(browser, live_server, world.user(role), viewport=WIDTHS[width])
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        try:
+            assert page.goto(live_server.url + url).status == 200
+            _swapped(page, trigger)
+            if violations := axe_violations(page):
+                problems.append(f"{url} as {role}, once swapped:\n{describe(violations)}")
+        finally:
+            page.context.close()
+
+    assert problems == [], "\n".join(problems)
+
+
 def _signed_in_page(browser, live_server, user, **context_args):
     from django.test import Client
 
