@@ -25,6 +25,7 @@ from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
 from notifications.services import notification_settings_update
 from notifications.tests.factories import NotificationFactory
+from planning.models import CapacityScenario
 from vocabularies.tests.factories import BranchFactory, HobbyFactory, ServiceFactory
 from vocabularies.models import Service
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 READ_ONLY = {"jobs.backgroundjob",
              "matching.matchingrun", "matching.assignment", "matching.segment", "matching.runlock", "audit.auditevent",
              "contacts.contact", "change_requests.changerequest", "notifications.notification",
-             "notifications.notificationsettings"}
+             "notifications.notificationsettings", "planning.capacityscenario"}
 # simplejwt lists tokens it issued, read-only; django-axes records sign-in attempts (delete one to unlock).
 NO_ADD_PAGE = {*READ_ONLY, "token_blacklist.outstandingtoken", "axes.accessattempt", "axes.accesslog",
                "axes.accessfailurelog"}
@@ -73,6 +74,7 @@ def one_of_everything(manager, customer, services, hobbies):
     ChangeRequestFactory(customer=customer)
     notification_settings_update(user=customer.user, actor=customer.user, email_enabled=False, language="")
     NotificationFactory(customer=customer)
+    CapacityScenario.objects.create(name="加座", changes={"capacity": {str(manager.pk): 9}})
     RefreshToken.for_user(customer.user).blacklist()  # an outstanding and a blacklisted API token
     attempt = {"username": "intruder", "ip_address": "203.0.113.9", "user_agent": "curl", "http_accept": "*/*",
                "path_info": "/admin/login/"}

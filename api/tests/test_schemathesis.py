@@ -23,6 +23,7 @@ from change_requests.tests.factories import ChangeRequestFactory
 from core.testing.hypothesis import examples
 from customers.tests.factories import CustomerFactory
 from notifications.tests.factories import NotificationFactory
+from planning.services import scenario_create
 
 from .conftest import bearer
 
@@ -68,6 +69,9 @@ def test_every_operation_answers_within_the_schema(role, two_books, services):
         "jobs": itertools.cycle([run["id"], preview["id"]]),
         "change-requests": itertools.cycle([ChangeRequestFactory(customer=two_books.customer).pk]),
         "notifications": itertools.cycle([NotificationFactory(customer=two_books.customer).pk]),
+        "capacity-scenarios": itertools.cycle([scenario_create(
+            name="加座", changes={"capacity": {str(two_books.manager.pk): 9}}, actor=two_books.admin,
+        ).pk]),
     }
     aim_at_real = itertools.cycle([True, False])
     checked = []
