@@ -352,29 +352,27 @@ class MoveCostPoint:
 
 
 def plan_move_cost_curve(
-    snapshot: Snapshot, scores: Scores, *, placing: np.ndarray, move_costs, chosen: Plan | None = None,
-    chosen_move_cost: int = 0,
+    snapshot: Snapshot, scores: Scores, *, placing: np.ndarray, move_costs, chosen: Plan, chosen_move_cost: int,
 ) -> list[MoveCostPoint]:
     """The optimal rule's plan for each of `move_costs` on the preview's data (`capacity.move_cost_curve`),
-    lowest first. `chosen`, the plan already made with `chosen_move_cost`, is read rather than solved again."""
+    lowest first, with `chosen`, the plan already made with `chosen_move_cost` (read, not solved again)."""
     inputs = _placement_inputs(snapshot, scores, placing=placing)
     current = inputs.current(snapshot)
-    costs = sorted({int(n) for n in move_costs} - ({chosen_move_cost} if chosen is not None else set()))
     points = [
         MoveCostPoint(point.move_cost, point.moves, point.score_gained)
         for point in move_cost_curve(
             inputs.totals, inputs.best, eligible=inputs.eligible, capacity=inputs.capacity, load=inputs.load,
-            current=current, move_costs=costs, **inputs.limits, **inputs.constraints,
+            current=current, move_costs=sorted({int(n) for n in move_costs} - {chosen_move_cost}),
+            **inputs.limits, **inputs.constraints,
         )
     ]
-    if chosen is not None:
-        previous = snapshot.customer_manager[inputs.rows]
-        staying = engine._at_columns(inputs.totals, current)
-        points.append(MoveCostPoint(
-            chosen_move_cost,
-            int(((current >= 0) & (chosen.new_manager != previous)).sum()),
-            int(chosen.totals[chosen.placed].sum() - staying.sum()),
-        ))
+    previous = snapshot.customer_manager[inputs.rows]
+    staying = engine._at_columns(inputs.totals, current)
+    points.append(MoveCostPoint(
+        chosen_move_cost,
+        int(((current >= 0) & (chosen.new_manager != previous)).sum()),
+        int(chosen.totals[chosen.placed].sum() - staying.sum()),
+    ))
     return sorted(points, key=lambda point: point.move_cost)
 
 

@@ -523,3 +523,18 @@ class TestMoveCostCurve:
         preview = self._preview(console_admin_client).context["preview"]
         with django_assert_max_num_queries(12):
             console_admin_client.get(reverse("console:preview", args=[preview.pk]))
+
+
+@pytest.mark.parametrize(("language", "every"), [("en", "Every tier"), ("zh-hans", "所有层级")])
+def test_the_manager_page_shows_the_branch_and_tiers_served(console_admin_client, bank, language, every):
+    from managers.models import ManagerProfile
+    from vocabularies.tests.factories import BranchFactory
+
+    m1, m2 = bank["m1"], bank["m2"]
+    ManagerProfile.objects.filter(pk=m1.pk).update(branch=BranchFactory(code="BJ", name="北京分行"), tiers=["vip"])
+    console_admin_client.cookies["django_language"] = language
+    html = console_admin_client.get(reverse("console:manager", args=[m1.pk])).content.decode()
+    assert "北京分行" in html[html.index('data-testid="manager-branch"'):][:200]
+    assert 'data-tier="vip"' in html[html.index('data-testid="manager-tiers"'):][:300]
+    other = console_admin_client.get(reverse("console:manager", args=[m2.pk])).content.decode()
+    assert every in other[other.index('data-testid="manager-tiers"'):][:200]
