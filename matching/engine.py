@@ -1247,6 +1247,13 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
             )
             bound = min(bound, priced)
             gap = (bound - total) / bound if bound > 0 else 0.0
+            if target_gap is not None and gap > target_gap and more_rows.size:
+                # Other prices may prove the target where these do not: one more pass before another solve.
+                polished, _ = _dual_prices(
+                    sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
+                )
+                bound = min(bound, _dual_bound(totals, free, polished))
+                gap = (bound - total) / bound if bound > 0 else 0.0
             budget = n_customers * max(k, _WIDEN_PER_CUSTOMER) - extra_rows.size
             if target_gap is None or gap <= target_gap or not more_rows.size or budget <= 0:
                 break
