@@ -205,9 +205,16 @@ def branches_assign(args) -> dict:
         for model in (CustomerProfile, ManagerProfile):
             model.objects.annotate(slot=Mod(F("id"), Value(len(branches)))).filter(slot=b).update(branch=branch)
     if args.tiers:
+        # Dealt out in turn within each branch, so every branch has managers of every kind.
         served = (["mass"], ["mass", "vip"], ["vip", "private"], [])
-        for t, tiers in enumerate(served):
-            ManagerProfile.objects.annotate(slot=Mod(F("id"), Value(len(served)))).filter(slot=t).update(tiers=tiers)
+        kinds = [[] for _ in served]
+        dealt = {}
+        for pk in ManagerProfile.objects.order_by("id").values_list("id", flat=True):
+            branch = pk % max(len(branches), 1)
+            kinds[dealt.get(branch, 0) % len(served)].append(pk)
+            dealt[branch] = dealt.get(branch, 0) + 1
+        for tiers, ids in zip(served, kinds):
+            ManagerProfile.objects.filter(id__in=ids).update(tiers=tiers)
     return {"branches": len(branches), "regions": args.regions, "tiers": bool(args.tiers), "policy": args.policy}
 
 
