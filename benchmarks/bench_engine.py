@@ -36,6 +36,29 @@ def timed(label, func, *args, **kwargs):
     return result
 
 
+def trace_solves():
+    """Wrap the engine's min-cost flow and restricted-price steps to print what each costs (figures only)."""
+    solve, prices = engine._min_cost_flow, engine._restricted_prices
+
+    def traced_solve(totals, free, load, n_place, candidates, extra=None):
+        start, cpu = time.perf_counter(), time.process_time()
+        assigned = solve(totals, free, load, n_place, candidates, extra=extra)
+        added = 0 if extra is None else len(extra[0])
+        kept = "every pair" if candidates is None else f"{candidates.shape[1]} candidates + {added} added pairs"
+        print(f"  min-cost flow on {kept}: {time.perf_counter() - start:.1f} s wall "
+              f"{time.process_time() - cpu:.1f} s cpu", flush=True)
+        return assigned
+
+    def traced_prices(*args, **kwargs):
+        start, cpu = time.perf_counter(), time.process_time()
+        found = prices(*args, **kwargs)
+        print(f"  the solve's dual prices: {time.perf_counter() - start:.1f} s wall {time.process_time() - cpu:.1f} s "
+              f"cpu{'' if found is not None else ' (none: falls back)'}", flush=True)
+        return found
+
+    engine._min_cost_flow, engine._restricted_prices = traced_solve, traced_prices
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=5000)
@@ -72,6 +95,11 @@ def main():
         help="uniformly random portraits (each term with probability 1/2, managers too), no load, all eligible",
     )
     parser.add_argument("--no-greedy", action="store_true")
+    parser.add_argument(
+        "--trace", action="store_true",
+        help="print each min-cost flow solve of the optimal placement (arcs added by widening, CPU time) and the "
+             "time spent on the solves' own dual prices",
+    )
     parser.add_argument("--capacity-plan", action="store_true", help="time capacity.seat_values")
     args = parser.parse_args()
     if args.terms < 6:
@@ -120,6 +148,8 @@ def main():
     counts = np.bincount(classes, minlength=len(engine.CLASS_LABELS))
     print("classes " + " ".join(f"{c}={n}" for c, n in zip(engine.CLASS_LABELS, counts)))
 
+    if args.trace:
+        trace_solves()
     managers = dict(eligible=eligible, capacity=capacity, load=load)
     constraints = {"eligibility": eligibility}
     results = {}

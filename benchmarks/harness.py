@@ -185,6 +185,39 @@ def dataset_reused(args) -> dict | None:
     return found
 
 
+def branches_assign(args) -> dict:
+    """--branches branches in --regions regions (codes BR01.., regions R1..), customers and managers spread over
+    them by id, and with --tiers managers serving one or two of the three default tiers (a quarter every tier):
+    the constraints of issue 21 on the data set, generated or reused alike."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Mod
+
+    from customers.models import CustomerProfile
+    from managers.models import ManagerProfile
+    from vocabularies.models import Branch
+
+    branches = [
+        Branch.objects.update_or_create(code=f"BR{b + 1:02d}", defaults={
+            "name": f"Branch {b + 1}", "region": f"R{b % args.regions + 1}"})[0]
+        for b in range(args.branches)
+    ]
+    for b, branch in enumerate(branches):
+        for model in (CustomerProfile, ManagerProfile):
+            model.objects.annotate(slot=Mod(F("id"), Value(len(branches)))).filter(slot=b).update(branch=branch)
+    if args.tiers:
+        # Dealt out in turn within each branch, so every branch has managers of every kind.
+        served = (["mass"], ["mass", "vip"], ["vip", "private"], [])
+        kinds = [[] for _ in served]
+        dealt = {}
+        for pk in ManagerProfile.objects.order_by("id").values_list("id", flat=True):
+            branch = pk % max(len(branches), 1)
+            kinds[dealt.get(branch, 0) % len(served)].append(pk)
+            dealt[branch] = dealt.get(branch, 0) + 1
+        for tiers, ids in zip(served, kinds):
+            ManagerProfile.objects.filter(id__in=ids).update(tiers=tiers)
+    return {"branches": len(branches), "regions": args.regions, "tiers": bool(args.tiers), "policy": args.policy}
+
+
 def assignments_reset() -> None:
     """Everyone unassigned and unclassified: each run places and writes every customer."""
     from customers.models import CustomerProfile
@@ -385,6 +418,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--legacy-max-pairs", type=int, default=20_000_000,
                         help="above this many customer-manager pairs the older algorithm runs on a sample of "
                              "customers and its time is scaled linearly (0: always the full run)")
+    parser.add_argument("--branches", type=int, default=0,
+                        help="spread customers and managers over this many branches (0: leave branches as they are)")
+    parser.add_argument("--regions", type=int, default=1, help="regions the --branches fall in")
+    parser.add_argument("--tiers", action="store_true",
+                        help="managers serve one or two of the three default tiers (a quarter of them every tier)")
+    parser.add_argument("--policy", choices=("none", "branch", "region"),
+                        help="PORTRAIT_BRANCH_POLICY of the timed runs (default: the environment's)")
     parser.add_argument("--no-legacy", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--no-pages", action="store_true")
@@ -433,6 +473,11 @@ def main(argv=None) -> dict:
         call_command("flush", interactive=False, verbosity=0)
         print("generating the data set ...", flush=True)
         results["dataset"] = dataset_generate(args)
+    if args.policy:
+        os.environ["PORTRAIT_BRANCH_POLICY"] = args.policy  # the timed commands' settings read it
+    if args.branches or args.tiers:
+        results["constraints"] = branches_assign(args)
+        print(f"constraints: {results['constraints']}", flush=True)
     results["startup"] = startup_time()
     results["autoassign"] = []
     for strategy in [s for s in args.strategies.split(",") if s]:

@@ -1200,12 +1200,21 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
     Ranking candidates by score alone fails when everyone wants the same managers: they fill up and
     the rest fall to the zero-score overflow. So managers are priced first, by subgradient steps on
     the dual of the transportation problem, aimed at a quick greedy total; candidates are ranked by
-    score minus price, the managers an exact optimum uses. A few more steps aimed at the result's
-    own total tighten the dual's upper bound on the exact optimum. ``solve(candidates)`` places on the
-    candidates (default: `_min_cost_flow`; the constrained path passes its own). Above ``_PRICE_SAMPLE`` customers
-    (and ``_PRICE_ROWS_PER_MANAGER`` per manager) the steps run on evenly spaced rows with room scaled
-    alike; the bound is always evaluated on every customer, so it stays a proof. Returns (assigned,
-    upper bound, candidates per customer used).
+    score minus price, the managers an exact optimum uses. Above ``_PRICE_SAMPLE`` customers (and
+    ``_PRICE_ROWS_PER_MANAGER`` per manager) the steps run on evenly spaced rows with room scaled alike;
+    every bound is evaluated on every customer, so it stays a proof.
+
+    Without ``solve`` (plain scores, every pair allowed), the bound after a solve comes from the
+    solve's own dual prices (`_restricted_prices`): the plan is optimal over its pairs, so those prices
+    prove it exact unless some pair outside them is worth more to its customer than what the plan gives
+    (`_price_pairs`); the proven gap is the sum of those excesses. When it exceeds ``target_gap`` only
+    those pairs join the next solve (column generation: at most ``_WIDEN_PER_CUSTOMER`` per customer and
+    round, ``max(k, _WIDEN_PER_CUSTOMER)`` per customer in all, the most valuable first), instead of
+    doubling every customer's candidates (on flat score distributions a million customers' doubling
+    solves were still running after 15 minutes, at 7.6 GB). A solve with no such pair left is exact.
+    ``solve(candidates)`` places on the candidates the constrained way (effective scores, per-group
+    overflow); its bound comes from subgradient prices aimed at the result's total, and it widens by
+    doubling. Returns (assigned, upper bound, candidates per customer ranked by price).
     """
     n_customers, n_managers = totals.shape
     sample = _sample_rows(n_customers, max(_PRICE_SAMPLE, _PRICE_ROWS_PER_MANAGER * n_managers))
@@ -1220,14 +1229,39 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
     )
     prices, _ = _dual_prices(sample_totals, free * share, target=_total(quick_totals, quick))
     bound = np.inf
+    candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
+    bound = min(bound, priced_bound)
+    extra_rows, extra_cols = np.empty(0, np.intp), np.empty(0, np.intp)
     while True:
-        candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
-        bound = min(bound, priced_bound)
         if solve is None:
-            assigned = _min_cost_flow(totals, free, load, n_place, candidates)
+            assigned = _min_cost_flow(totals, free, load, n_place, candidates, extra=(extra_rows, extra_cols))
         else:
             assigned = solve(candidates)
         total = _total(totals, assigned)
+        exact_prices = None
+        if solve is None:
+            exact_prices = _restricted_prices(totals, free, assigned, candidates, (extra_rows, extra_cols))
+        if exact_prices is not None:
+            more_rows, more_cols, excess, priced = _price_pairs(
+                totals, free, assigned, exact_prices, per_customer=_WIDEN_PER_CUSTOMER
+            )
+            bound = min(bound, priced)
+            gap = (bound - total) / bound if bound > 0 else 0.0
+            if target_gap is not None and gap > target_gap and more_rows.size:
+                # Other prices may prove the target where these do not: one more pass before another solve.
+                polished, _ = _dual_prices(
+                    sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
+                )
+                bound = min(bound, _dual_bound(totals, free, polished))
+                gap = (bound - total) / bound if bound > 0 else 0.0
+            budget = n_customers * max(k, _WIDEN_PER_CUSTOMER) - extra_rows.size
+            if target_gap is None or gap <= target_gap or not more_rows.size or budget <= 0:
+                break
+            if more_rows.size > budget:  # the most valuable pairs the budget allows, then the last solve
+                keep = np.sort(np.argsort(-excess, kind="stable")[:budget])
+                more_rows, more_cols = more_rows[keep], more_cols[keep]
+            extra_rows, extra_cols = np.concatenate([extra_rows, more_rows]), np.concatenate([extra_cols, more_cols])
+            continue
         polished, _ = _dual_prices(
             sample_totals, free * share, target=total * share, prices=prices, iterations=_POLISH_ITERATIONS
         )
@@ -1236,7 +1270,108 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
         if target_gap is None or gap <= target_gap or 2 * k >= n_managers:
             break
         k *= 2
+        candidates, priced_bound = _top_k_by_price(totals, free, prices, k)
+        bound = min(bound, priced_bound)
     return assigned, max(bound, float(total)), k
+
+
+# Pairs of one customer that a widening step adds at most (the most valuable first).
+_WIDEN_PER_CUSTOMER = 2
+
+
+def _restricted_prices(totals, free, assigned, candidates, extra):
+    """Manager prices that are optimal duals of the solve that gave ``assigned``, or None.
+
+    The solve maximised the total over its pairs (each customer's candidates and ``extra``) and the
+    overflow (any manager with room, worth 0). Its linear-programming dual, with customer values u >= 0
+    and manager prices p >= 0, is tight when u_i = s'_i,a(i) - p_a(i) for each placed customer (s' the
+    pair's score if it was a solve pair, else 0), u_i = 0 for the unplaced, and p_j = 0 at a manager with
+    room left. What remains are difference constraints between prices, one per solve pair
+    (p_a - p_j <= s'_ia - s_ij), so shortest paths over managers and a zero node z give them (Bellman-Ford
+    from z over a dense (n_managers + 1)^2 graph, relaxing only from the prices that fell last round).
+    None when that graph has a negative cycle (the solve was not optimal over its pairs): the caller
+    falls back to subgradient prices.
+    """
+    n_customers, n_managers = totals.shape
+    z = n_managers
+    extra_rows, extra_cols = extra
+    placed = np.flatnonzero(assigned >= 0)
+    owner = assigned[placed]
+    # s'_ia: the score of a placed customer's pair when the solve had it, 0 when the overflow put them there.
+    in_solve = (candidates[placed] == owner[:, None]).any(axis=1)
+    if extra_rows.size:
+        keys = extra_rows.astype(np.int64) * n_managers + extra_cols
+        in_solve |= np.isin(placed.astype(np.int64) * n_managers + owner, keys)
+    worth = np.zeros(n_customers, dtype=np.float32)
+    worth[placed] = np.where(in_solve, _pairs(totals, placed, owner), 0)
+    weight = np.full((n_managers + 1, n_managers + 1), np.inf, dtype=np.float32)
+    arc_rows = np.concatenate([np.repeat(np.arange(n_customers), candidates.shape[1]), extra_rows])
+    arc_cols = np.concatenate([candidates.ravel(), extra_cols])
+    step = _BLOCK_CELLS * 8
+    for start in range(0, arc_rows.size, step):
+        rows, cols = arc_rows[start:start + step], arc_cols[start:start + step]
+        score = _pairs(totals, rows, cols).astype(np.float32)
+        head = assigned[rows]
+        # a placed customer's pair: edge j -> a of weight s'_ia - s_ij; an unplaced one's: edge j -> z of -s_ij
+        np.minimum.at(weight, (cols, np.where(head >= 0, head, z)), worth[rows] - score)
+    np.minimum.at(weight, (np.full(placed.size, z), owner), worth[placed])  # u_i >= 0: edge z -> a of s'_ia
+    weight[:n_managers, z] = np.minimum(weight[:n_managers, z], 0)  # p_j >= 0
+    flow = np.bincount(owner, minlength=n_managers)
+    slack = np.flatnonzero(flow < free)
+    weight[z, slack] = np.minimum(weight[z, slack], 0)  # room left: p_j <= 0
+    np.fill_diagonal(weight, np.inf)
+    dist = np.full(n_managers + 1, np.inf, dtype=np.float32)
+    dist[z] = 0
+    active = np.array([z])
+    rows_per_step = max(1, _BLOCK_CELLS // (n_managers + 1))
+    for _ in range(n_managers + 2):
+        reached = np.full(n_managers + 1, np.inf, dtype=np.float32)
+        for start in range(0, active.size, rows_per_step):
+            chunk = active[start:start + rows_per_step]
+            np.minimum(reached, (dist[chunk, None] + weight[chunk]).min(axis=0), out=reached)
+        improved = np.flatnonzero(reached < dist)
+        if not improved.size:
+            return dist[:n_managers].astype(np.float64) if dist[z] == 0 else None
+        dist[improved] = reached[improved]
+        active = improved
+    return None
+
+
+def _price_pairs(totals, free, assigned, prices, *, per_customer):
+    """Pairs worth more to their customer at these prices than the plan's own, and the dual bound.
+
+    A pair (i, j) is worth ``s_ij - p_j`` to customer i, the plan's pair ``s_ia - p_a`` (0 when
+    unplaced). Returns (rows, cols) of up to ``per_customer`` such pairs per customer, most valuable
+    first, what each is worth more than the plan's pair, and the bound
+    sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j (see `_dual_bound`), in one pass.
+    """
+    prices = np.asarray(prices, dtype=np.float32)
+    placed = np.flatnonzero(assigned >= 0)
+    own = np.zeros(totals.shape[0], dtype=np.float32)
+    own[placed] = _pairs(totals, placed, assigned[placed]) - prices[assigned[placed]]
+    np.maximum(own, 0, out=own)
+    gain = 0.0
+    found_rows, found_cols, found_excess = [], [], []
+    for start, reduced in _reduced_blocks(totals, prices):
+        top = reduced.max(axis=1)
+        gain += float(np.maximum(top, 0).sum(dtype=np.float64))
+        better = np.flatnonzero(top > own[start:start + len(reduced)] + 0.5)  # integers: more by a point
+        if not better.size:
+            continue
+        columns = _top_k(reduced[better], min(per_customer, totals.shape[1]))
+        rows = np.repeat(better, columns.shape[1])
+        excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
+        excess -= own[start + rows]
+        keep = excess > 0.5
+        found_rows.append(start + rows[keep])
+        found_cols.append(columns.ravel()[keep])
+        found_excess.append(excess[keep])
+    bound = gain + float(free.astype(np.float64) @ prices.astype(np.float64))
+    if not found_rows:
+        return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float32), bound
+    return (
+        np.concatenate(found_rows), np.concatenate(found_cols).astype(np.intp), np.concatenate(found_excess), bound
+    )
 
 
 def _sample_rows(n_rows, limit):
@@ -1339,7 +1474,7 @@ def _dual_prices(totals, free, *, target, iterations=_PRICE_ITERATIONS, prices=N
     return best_prices, best_bound
 
 
-def _min_cost_flow(totals, free, load, n_place, candidates):
+def _min_cost_flow(totals, free, load, n_place, candidates, extra=None):
     """Assign ``n_place`` customers to managers that all have room.
 
     Nodes: source, customers, managers, [overflow], sink. Each manager reaches
@@ -1348,6 +1483,7 @@ def _min_cost_flow(totals, free, load, n_place, candidates):
     largest possible evenness cost, so one point of total always wins.
     ``candidates`` (n_customers, k) limits each customer's managers; an
     overflow node then keeps the number placed maximal. None: every pair.
+    ``extra`` (rows, cols): more customer-manager pairs beside the candidates.
     """
     from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
@@ -1372,6 +1508,8 @@ def _min_cost_flow(totals, free, load, n_place, candidates):
     else:
         rows = np.repeat(np.arange(n_customers), k)
         cols = candidates.ravel()
+        if extra is not None:
+            rows, cols = np.concatenate([rows, extra[0]]), np.concatenate([cols, extra[1]])
 
     flow = SimpleMinCostFlow()
     _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)

@@ -12,6 +12,7 @@ from matching.capacity_report import capacity_report
 from vocabularies.tests.factories import BranchFactory
 
 from .conftest import SERVICES
+from .test_acceptance import REGION_PENALTY, branch_pool, exact_constrained_optimum, store_branch_pool
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,39 @@ def test_the_command_prints_json_per_manager_and_changes_nothing(short_pool):
     call_command("capacity_plan", "--move-cost", "2", stdout=text)
     assert "北京分行 / Mass customers: 5, 2" in text.getvalue()
     assert stored() == before
+
+
+def _with_capacity(managers, username, capacity):
+    return [{**m, "capacity": capacity} if m["username"] == username else m for m in managers]
+
+
+@pytest.mark.parametrize("policy,move_cost", [("none", 0), ("branch", 0), ("region", 2), ("branch", 3)])
+@pytest.mark.parametrize("seed,short", [(41, False), (42, True), (43, True), (44, False)])
+def test_every_managers_four_numbers_equal_an_exact_solver_re_solving_with_one_seat_more_or_less(
+    portraits, settings, policy, move_cost, seed, short
+):
+    """Random pools with branches, tiers, locked customers and managers today, re-solved for every manager
+    with capacity + 1 and - 1 by an exact solver of their own (`test_acceptance`): the differences are the
+    report's numbers, seats worth nothing where room is plentiful, worth a placement where it is short."""
+    settings.PORTRAIT_BRANCH_POLICY = policy
+    settings.PORTRAIT_REGION_PENALTY = REGION_PENALTY
+    customers, managers = branch_pool(seed, n_customers=30, n_managers=6, short=short)
+    store_branch_pool(portraits, customers, managers)
+    report = capacity_report(move_cost=move_cost)
+    today = exact_constrained_optimum(customers, managers, policy, move_cost)
+    assert (report.placed, report.score) == today
+    seats = {seat.username: seat for seat in report.managers}
+    assert set(seats) == {m["username"] for m in managers}
+    for m in managers:
+        plus, minus = (
+            exact_constrained_optimum(customers, _with_capacity(managers, m["username"], m["capacity"] + delta),
+                                      policy, move_cost)
+            for delta in (1, -1)
+        )
+        seat = seats[m["username"]]
+        assert (seat.placed_plus, seat.score_plus) == (plus[0] - today[0], plus[1] - today[1]), seat
+        assert (seat.placed_minus, seat.score_minus) == (minus[0] - today[0], minus[1] - today[1]), seat
+    if short:
+        assert any(seat.placed_plus == 1 for seat in seats.values())
+    else:
+        assert any(seat.placed_plus == seat.score_plus == 0 for seat in seats.values())

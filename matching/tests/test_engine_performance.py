@@ -101,11 +101,48 @@ def test_prices_from_a_sample_still_prove_the_bound_on_everyone(seed, monkeypatc
     assert pruned.upper_bound + 1e-6 >= exact.total_score >= pruned.total_score
 
 
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("k", [1, 2])
+def test_widening_by_the_solves_own_prices_proves_the_exact_optimum_with_bounded_pairs(seed, k, monkeypatch):
+    """Flat scores (many ties) and varied ones, room short or plentiful, some load: asked for a gap of 0, the
+    pruned placement reaches the exact optimum's total, its bound is a proof at every target, and the pairs
+    the widening adds never exceed max(k, 2) per customer."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(20, 70)), int(rng.integers(3, 10))
+    totals = rng.integers(0, 3 if seed % 2 else 14, size=(n, m))
+    load = rng.integers(0, 3, size=m)
+    capacity = load + rng.integers(1, 10, size=m)
+    room = {"eligible": rng.random(m) < 0.9, "capacity": capacity, "load": load}
+    room["eligible"][0] = True
+    best = totals.argmax(axis=1)
+    exact = place_optimal(totals, best, **room)
+    extras = []
+    solve = engine._min_cost_flow
+
+    def recording(*args, extra=None):
+        if extra is not None:
+            extras.append(len(extra[0]))
+        return solve(*args, extra=extra)
+
+    monkeypatch.setattr(engine, "_min_cost_flow", recording)
+    for target in (None, 0.05, 0.0):
+        pruned = place_optimal(totals, best, **room, max_arcs=n * k, target_gap=target)
+        assert (pruned.assigned >= 0).sum() == (exact.assigned >= 0).sum()
+        assert pruned.pruned == (n * int(room["eligible"].sum()) > n * k)
+        if pruned.pruned:
+            assert pruned.upper_bound + 1e-6 >= exact.total_score >= pruned.total_score
+    assert pruned.total_score == exact.total_score and pruned.optimality_gap == 0
+    assert max(extras, default=0) <= n * max(k, engine._WIDEN_PER_CUSTOMER)
+
+
 def test_target_gap_widens_the_candidates_until_the_gap_is_proven():
     totals, best, room = _instance(4, capacity=10)
     narrow = place_optimal(totals, best, **room, max_arcs=80)
     widened = place_optimal(totals, best, **room, max_arcs=80, target_gap=0.0)
-    assert narrow.candidates_per_customer == 1
-    assert widened.candidates_per_customer > 1
-    assert widened.optimality_gap <= narrow.optimality_gap
-    assert widened.total_score >= narrow.total_score
+    exact = place_optimal(totals, best, **room)
+    assert narrow.candidates_per_customer == widened.candidates_per_customer == 1
+    assert narrow.optimality_gap > 0
+    # Only the pairs the solve's own prices show to be worth more join the next solve, until none is left:
+    # the plan is then proven exact.
+    assert widened.optimality_gap == 0
+    assert widened.total_score == exact.total_score >= narrow.total_score

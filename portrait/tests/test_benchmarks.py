@@ -83,6 +83,25 @@ def test_harness_legacy_sample_is_scaled_and_labelled(tmp_path):
     assert "extrapolated" in result.stdout
 
 
+def test_harness_places_under_branches_and_tiers(tmp_path):
+    """--branches, --regions, --tiers and --policy: the timed runs place within the constraints."""
+    import json
+
+    figures = tmp_path / "figures.json"
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.harness", "--customers", "60", "--managers", "6", "--capacity", "20",
+         "--branches", "3", "--regions", "2", "--tiers", "--policy", "branch", "--strategies", "optimal",
+         "--no-legacy", "--no-pages", "--no-import", "--no-floor", "--json", str(figures)],
+        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(figures.read_text())
+    assert data["constraints"] == {"branches": 3, "regions": 2, "tiers": True, "policy": "branch"}
+    (optimal,) = data["autoassign"]
+    assert optimal["quality"]["managers_over_capacity"] == 0 and optimal["quality"]["placed"] > 0
+
+
 @pytest.fixture
 def seeded_sqlite(tmp_path):
     """The environment of a migrated SQLite file with 30 customers and 3 managers."""
