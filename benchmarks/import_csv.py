@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.generators import HOBBIES, SERVICES, SYNTHETIC_CUSTOMER_STREAM, generate_portraits
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from demo.generators import HOBBIES, SERVICES, SYNTHETIC_CUSTOMER_STREAM, generate_portraits  # noqa: E402
 
 HEADER = ("username", "name", "age", "occupation", "total_assets", "needs", "hobbies")
 BLOCK = 50_000  # rows drawn and written at a time

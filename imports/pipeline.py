@@ -1,12 +1,15 @@
-"""One import pipeline for every kind of profile (customers, managers): validate all, then write in bulk.
+"""One import pipeline for every kind of profile (customers, managers): validate every row, write in bulk.
 
 A `ProfileImport` says which model, role and columns; the pipeline does the rest the same way for
 each: rows checked with the model's own validators, terms resolved against the vocabularies, every
 problem reported as `line N: column: problem`, and nothing written unless the whole file is right.
 
-It is built for files of 100k rows: cells are checked through the fields' own rules once per distinct
-text (`core.tabular.CellValues`) rather than a `full_clean()` per row, profiles are read and written as
-tuples rather than model instances, and every read and write is a bulk query (a few per 5,000 rows).
+It is built for files of a million rows: the rows are streamed from the file (`core.tabular.table_stream`)
+and checked, then written, a chunk of `CHUNK_ROWS` at a time inside one transaction that is rolled back if
+any row is wrong; across chunks only the usernames and the resolved terms and codes are kept. Cells are
+checked through the fields' own rules once per distinct text of a chunk (`core.tabular.CellValues`) rather
+than a `full_clean()` per row, profiles are read and written as tuples rather than model instances, and
+every read and write is a bulk query (a few per chunk).
 """
 from __future__ import annotations
 
@@ -424,15 +427,22 @@ class _Terms:
         self.column, self.relation, self.model, self.create = column, relation, model, create
         self.resolution = TermResolution(model=model)
         self.new: list[str] = []
+        # By name as spelt: its key and what is wrong with choosing it (neither changes once it is resolved).
+        self._keys: dict[str, str] = {}
+        self._problems: dict[str, tuple[str, str] | None] = {}
 
     def cells(self, rows: list[Row]) -> dict[str, _TermCell]:
         """The distinct cells of `rows`, each split and checked once (`TermResolution`'s rules); names not seen
         before in the file are resolved first, in one query."""
-        resolution = self.resolution
+        resolution, keys = self.resolution, self._keys
         names = {text: split_terms(text) for text in dict.fromkeys(row.values[self.column] for row in rows)}
+        for split in names.values():
+            for name in split:
+                if name not in keys:
+                    keys[name] = term_key(name)
         unseen = [
             name for split in names.values() for name in split
-            if (key := term_key(name)) not in resolution.names and key not in resolution.problems
+            if (key := keys[name]) not in resolution.names and key not in resolution.problems
         ]
         if unseen:
             found = terms_resolve(model=self.model, names=unseen, create=self.create)
@@ -442,13 +452,17 @@ class _Terms:
             resolution.problems.update(found.problems)
             resolution.missing.update(found.missing)
             self.new += found.missing.values()
+        problems, ids = self._problems, resolution.ids
         cells = {}
         for text, split in names.items():
-            known = all(term_key(name) in resolution.ids for name in split)  # not unknown, nor still to create
+            for name in split:
+                if name not in problems:
+                    problems[name] = resolution.problem(name)
+            known = all(keys[name] in ids for name in split)  # not unknown, nor still to create
             cells[text] = _TermCell(
                 names=split,
-                problems=[found for name in split if (found := resolution.problem(name))],
-                ids=frozenset(resolution.ids_for(split)) if known else None,
+                problems=[problems[name] for name in split if problems[name] is not None],
+                ids=frozenset(ids[keys[name]] for name in split) if known else None,
             )
         return cells
 
