@@ -104,8 +104,8 @@ class ProfileImport:
         while every row so far is right, each chunk is written as soon as it is checked; from the first
         problem on, the rest of the file is only checked (to report every problem) and the transaction is
         rolled back at the end (the caller's, when there is one: the service's), so a file with any problem
-        writes nothing. Across chunks only what the
-        file-wide rules need is kept (`_FileChecks`: the usernames seen, the resolved terms and codes).
+        writes nothing. Across chunks only what the file-wide rules need is kept (`_FileChecks`: the
+        usernames seen, the resolved terms and codes).
         `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
         `limits`: what a file may hold (the settings' unless given: the command line may raise them).
         """
