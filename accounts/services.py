@@ -84,15 +84,17 @@ class UserRowsCheck:
     errors: list[RowError] = field(default_factory=list)
 
 
-def user_rows_check(*, rows: Sequence[Row], role: str) -> UserRowsCheck:
-    """Check the `username` and `name` cells of import rows, with one query for the whole file.
+def user_rows_check(*, rows: Sequence[Row], role: str, first_lines: dict[str, int] | None = None) -> UserRowsCheck:
+    """Check the `username` and `name` cells of import rows, with a query per 5,000 rows.
 
     Usernames are normalised as Django does on save (NFKC). A blank username, one that repeats in the
     file (ignoring case: `Bob` and `bob` are the same person on a case-insensitive database), one that
     belongs to another role, or a username/name the model refuses, is reported with its line.
+    `first_lines`: for a file checked a chunk of rows at a time, the usernames (`username_key`) of the
+    chunks before, by the line they were first on; this chunk's are added to it.
     """
     check = UserRowsCheck()
-    first_line: dict[str, int] = {}
+    first_line: dict[str, int] = {} if first_lines is None else first_lines
     candidates: dict[int, str] = {}
     for row in rows:
         username = User.normalize_username(row.values.get("username", ""))

@@ -1,14 +1,14 @@
 """Where an import's time goes: read, validate, write, reclassify; wall and CPU seconds, SQL by statement.
 
     DATABASE_URL=mysql://root:@127.0.0.1:3306/portrait_bench python -m benchmarks.import_phases FILE.csv
-    ... [--profile out.prof] [--sql] [--keep]
+    ... [--profile out.prof] [--sql] [--keep] [--no-limit] [--create-terms]
 
 Runs `customers_import` in-process on a database that already holds the data set (the harness's, for
 instance: its CSV files stay under /tmp/portrait-harness-*; `customers-new.csv` imports 100k new
 customers beside the 100k there), timing each phase by wrapping the function that does it:
 
-- read: the file to rows (`table_from`);
-- validate: the rest of the check (users, cells, terms, plans), up to the write;
+- read: the file to rows (each chunk of `pipeline.CHUNK_ROWS` rows, as the pipeline draws it from the stream);
+- validate: the rest of the check (users, cells, terms, plans), chunk by chunk;
 - write: users, profiles, links (`ProfileImport._write`);
 - reclassify: the classes of the imported customers, when the transaction commits.
 
@@ -48,6 +48,25 @@ class Phases:
 
         setattr(owner, name, timed)
 
+    def wrap_iterator(self, owner, name: str, label: str) -> None:
+        """Time each item a generator function's iterator gives (the work between items is the caller's)."""
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            iterator = original(*args, **kwargs)
+            while True:
+                wall, cpu = time.perf_counter(), time.process_time()
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    return
+                finally:
+                    self.wall[label] = self.wall.get(label, 0.0) + time.perf_counter() - wall
+                    self.cpu[label] = self.cpu.get(label, 0.0) + time.process_time() - cpu
+                yield item
+
+        setattr(owner, name, timed)
+
 
 def _created_since(before: dict[str, int]) -> None:
     """Delete the rows with ids above `before` (links first, users last): what the run created."""
@@ -73,6 +92,8 @@ def main(argv=None) -> None:
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here")
     parser.add_argument("--sql", action="store_true", help="time each kind of SQL statement")
     parser.add_argument("--keep", action="store_true", help="keep what the import created")
+    parser.add_argument("--no-limit", action="store_true", help="lift the size and row limits, as the command's")
+    parser.add_argument("--create-terms", action="store_true", help="create the terms the vocabularies lack")
     args = parser.parse_args(argv)
     file = args.file.resolve()
     _configure(args)
@@ -85,6 +106,7 @@ def main(argv=None) -> None:
     import imports.pipeline as pipeline
     import matching.signals as reclassification
     from accounts.models import User
+    from core.tabular import Limits
     from customers.models import CustomerProfile
     from imports.services import customers_import
 
@@ -92,7 +114,7 @@ def main(argv=None) -> None:
     if not any(word in name for word in ("bench", "perf", "test")):
         parser.error(f"refusing to import into {name!r}: use a database named *bench*/*perf*/*test*")
     phases = Phases()
-    phases.wrap(pipeline, "table_from", "read")
+    phases.wrap_iterator(pipeline, "_chunks", "read")
     phases.wrap(pipeline.ProfileImport, "_write", "write")
     phases.wrap(reclassification, "customers_reclassify", "reclassify")
     before = {
@@ -109,7 +131,8 @@ def main(argv=None) -> None:
     if profiler:
         profiler.enable()
     try:
-        result = customers_import(file=file)
+        limits = Limits.from_settings(max_bytes=None, max_rows=None) if args.no_limit else None
+        result = customers_import(file=file, limits=limits, create_terms=args.create_terms)
     finally:
         if profiler:
             profiler.disable()

@@ -1,17 +1,21 @@
-"""One import pipeline for every kind of profile (customers, managers): validate all, then write in bulk.
+"""One import pipeline for every kind of profile (customers, managers): validate every row, write in bulk.
 
 A `ProfileImport` says which model, role and columns; the pipeline does the rest the same way for
 each: rows checked with the model's own validators, terms resolved against the vocabularies, every
 problem reported as `line N: column: problem`, and nothing written unless the whole file is right.
 
-It is built for files of 100k rows: cells are checked through the fields' own rules once per distinct
-text (`core.tabular.CellValues`) rather than a `full_clean()` per row, profiles are read and written as
-tuples rather than model instances, and every read and write is a bulk query (a few per 5,000 rows).
+It is built for files of a million rows: the rows are streamed from the file (`core.tabular.table_stream`)
+and checked, then written, a chunk of `CHUNK_ROWS` at a time inside one transaction that is rolled back if
+any row is wrong; across chunks only the usernames and the resolved terms and codes are kept. Cells are
+checked through the fields' own rules once per distinct text of a chunk (`core.tabular.CellValues`) rather
+than a `full_clean()` per row, profiles are read and written as tuples rather than model instances, and
+every read and write is a bulk query (a few per chunk).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.db import models, transaction
@@ -30,7 +34,7 @@ from core.tabular import (
     model_errors,
     sorted_errors,
     split_terms,
-    table_from,
+    table_stream,
 )
 from vocabularies.services import (
     NewCode,
@@ -39,6 +43,8 @@ from vocabularies.services import (
     terms_create_missing,
     terms_resolve,
 )
+
+CHUNK_ROWS = 2 * BATCH_SIZE  # rows checked, then written, together
 
 
 @dataclass(frozen=True)
@@ -100,96 +106,101 @@ class ProfileImport:
     ) -> ImportResult:
         """Validate everything; unless there are errors or it is a dry run, write it all in one transaction.
 
+        The rows are read, checked and written a chunk of `CHUNK_ROWS` at a time inside one transaction:
+        while every row so far is right, each chunk is written as soon as it is checked; from the first
+        problem on, the rest of the file is only checked (to report every problem) and the transaction is
+        rolled back at the end (the caller's, when there is one: the service's), so a file with any problem
+        writes nothing. Across chunks only what the file-wide rules need is kept (`_FileChecks`: the
+        usernames seen, the resolved terms and codes).
         `confirmed`: the importer accepts the changes `confirmation_check` asks about (they become warnings).
         `limits`: what a file may hold (the settings' unless given: the command line may raise them).
         """
         optional = self.optional_columns
         required = tuple(column for column in self.columns if column not in optional)
-        table = table_from(
+        table = table_stream(
             rows=rows, file=file, required=required, optional=optional, ignored=self.ignored, limits=limits
         )
-        errors = list(table.errors)
-        users = user_rows_check(rows=table.rows, role=self.role)
-        errors += users.errors
-        stored = self._stored(user_ids=[user.pk for user in users.existing.values()])
-        relations = {column: self.model._meta.get_field(column) for column, _model in self.term_columns}
-        current = {
-            column: m2m_links_load(relation, owner_ids=[pk for pk, *_rest in stored.values()])
-            for column, relation in relations.items()
-        }
-        # Term cells repeat ("基金投资;保险保障" on thousands of rows): each distinct one is split once, in file
-        # order (a new term is created with its first spelling).
-        names = {
-            column: {text: split_terms(text) for text in dict.fromkeys(row.values[column] for row in table.rows)}
-            for column in relations
-        }
-        resolutions = {
-            column: terms_resolve(
-                model=model, names=(name for split in names[column].values() for name in split), create=create_terms
-            )
-            for column, model in self.term_columns
-        }
-        term_cells = {column: _TermCells(resolutions[column], names[column]) for column in relations}
-
-        coded = {
-            column.name: column.resolve(
-                list(dict.fromkeys(row.values[column.name] for row in table.rows if column.name in row.values)),
-                create_terms,
-            )
-            for column in self.coded_columns
-        }
-        cells = CellValues(self.model, self.profile_columns)
-        defaults = tuple(cells.fields[column].get_default() for column in self.profile_columns) + tuple(
-            column.stored(self.model._meta.get_field(column.field).get_default()) for column in self.coded_columns
+        checks = _FileChecks(self, create_terms=create_terms)
+        errors: list[RowError] = []  # the rows' problems; the reader's own are in `table.errors`
+        warnings: list[str] = []
+        created = updated = unchanged = 0
+        with transaction.atomic(savepoint=False):  # the service's transaction, when it has one
+            for chunk in _chunks(table, CHUNK_ROWS):
+                plans, existing, chunk_errors, chunk_warnings = self._check_chunk(chunk, checks, confirmed=confirmed)
+                errors += chunk_errors
+                warnings += chunk_warnings
+                created += sum(plan.created for plan in plans)
+                updated += sum(plan.changed and not plan.created for plan in plans)
+                unchanged += sum(not plan.changed for plan in plans)
+                if not (dry_run or errors or table.errors):
+                    self._create_codes(plans, checks)
+                    self._write(
+                        plans, users_existing=existing,
+                        resolutions={column: terms.resolution for column, terms in checks.terms.items()},
+                        relations={column: terms.relation for column, terms in checks.terms.items()},
+                    )
+            if table.refused is not None:  # the file as a whole: its rows' problems do not count
+                errors = [table.refused]
+            else:
+                errors = table.errors + errors
+            if errors:
+                transaction.set_rollback(True)  # what the chunks before the first problem wrote: all of it
+        if errors:
+            return ImportResult(errors=sorted_errors(errors, columns=self.columns), dry_run=dry_run)
+        return ImportResult(
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+            dry_run=dry_run,
+            created_terms=[f"{column}: {name}" for column, terms in checks.terms.items() for name in terms.new] + [
+                f"{column.name}: {code}" for column in self.coded_columns for code in checks.codes_to_create(column)
+            ],
+            warnings=warnings,
         )
+
+    def _check_chunk(
+        self, rows: list[Row], checks: _FileChecks, *, confirmed: bool
+    ) -> tuple[list[_Plan], dict[str, User], list[RowError], list[str]]:
+        """Check a chunk of rows against the database as it is now and the file's rows before them: the valid
+        rows' plans, the chunk's existing users, the problems and the warnings. A few queries per chunk."""
+        users = user_rows_check(rows=rows, role=self.role, first_lines=checks.first_lines)
+        errors = users.errors
+        stored = self._stored(user_ids=[user.pk for user in users.existing.values()])
+        owner_ids = [pk for pk, *_rest in stored.values()]
+        current = {
+            column: m2m_links_load(terms.relation, owner_ids=owner_ids) for column, terms in checks.terms.items()
+        }
+        term_cells = {column: terms.cells(rows) for column, terms in checks.terms.items()}
+        resolutions = {column: terms.resolution for column, terms in checks.terms.items()}
+        coded = checks.coded_cells(rows)
+        cells = CellValues(self.model, self.profile_columns)  # per chunk: amounts rarely repeat
         plans = []
-        for row in table.rows:
+        for row in rows:
             username = users.usernames.get(row.line)
             user = users.existing.get(username) if username else None
             plan, row_errors = self._plan_row(
                 row, username=username, stored=stored.get(user.pk) if user is not None else None,
-                cells=cells, defaults=defaults, current=current, resolutions=resolutions, coded=coded,
-                terms={column: term_cells[column](row.values[column]) for column in relations},
+                cells=cells, defaults=checks.defaults, current=current, resolutions=resolutions, coded=coded,
+                terms={column: cells_of[row.values[column]] for column, cells_of in term_cells.items()},
             )
             if user is not None and plan is not None and user.name != plan.name:
                 plan.changed = True
             errors += row_errors
             if plan is not None and not row_errors:
                 plans.append(plan)
-
         warnings = []
         if self.confirmation_check is not None:
             unconfirmed, warnings = self.confirmation_check(self._changes(plans, users.existing), confirmed)
             errors += unconfirmed
-        if errors:
-            return ImportResult(errors=sorted_errors(errors, columns=self.columns), dry_run=dry_run)
-        result = ImportResult(
-            created=sum(plan.created for plan in plans),
-            updated=sum(plan.changed and not plan.created for plan in plans),
-            unchanged=sum(not plan.changed for plan in plans),
-            dry_run=dry_run,
-            created_terms=[
-                f"{column}: {name}"
-                for column, resolution in resolutions.items()
-                for name in resolution.missing.values()
-            ] + [
-                f"{column.name}: {code}"
-                for column in self.coded_columns for code in column.to_create(coded[column.name])
-            ],
-            warnings=warnings,
-        )
-        if not dry_run:
-            self._create_codes(plans, coded)
-            self._write(plans, users_existing=users.existing, resolutions=resolutions, relations=relations)
-        return result
+        return plans, users.existing, errors, warnings
 
-    def _create_codes(self, plans: list[_Plan], coded: dict[str, dict[str, tuple[Any, list]]]) -> None:
-        """Create the codes the file names that do not exist yet (create_terms) and put their values in the plans."""
+    def _create_codes(self, plans: list[_Plan], checks: _FileChecks) -> None:
+        """Create the codes this chunk names that do not exist yet (create_terms; those of earlier chunks are
+        created already) and put their values in the plans."""
         for position, column in enumerate(self.coded_columns, start=len(self.profile_columns)):
-            new = column.to_create(coded[column.name])
-            if not new or column.create is None:
+            if column.create is None:
                 continue
-            values = column.create(new)
+            values = checks.created_codes(column)
             for plan in plans:
                 if isinstance(plan.values[position], NewCode):
                     plan.values = (*plan.values[:position], values[plan.values[position]], *plan.values[position + 1:])
@@ -393,24 +404,104 @@ class _TermCell:
     ids: frozenset[int] | None
 
 
-class _TermCells:
-    """The term cells of one column, each distinct text resolved and checked once (`TermResolution`'s rules)."""
+class _FileChecks:
+    """What the rules across a file's rows need while it is checked a chunk at a time, and no more: the
+    usernames seen (by the line they were first on), each term column's resolution, the codes resolved so
+    far (each distinct cell of a coded column once per file), the values a new profile starts from."""
 
-    def __init__(self, resolution: TermResolution, names: dict[str, list[str]]):
-        self.resolution = resolution
-        self._names = names
-        self._seen: dict[str, _TermCell] = {}
-
-    def __call__(self, text: str) -> _TermCell:
-        try:
-            return self._seen[text]
-        except KeyError:
-            pass
-        resolution, names = self.resolution, self._names[text]
-        known = all(term_key(name) in resolution.ids for name in names)  # not unknown, nor still to create
-        cell = self._seen[text] = _TermCell(
-            names=names,
-            problems=[found for name in names if (found := resolution.problem(name))],
-            ids=frozenset(resolution.ids_for(names)) if known else None,
+    def __init__(self, profile_import: ProfileImport, *, create_terms: bool):
+        model = profile_import.model
+        self.create_terms = create_terms
+        self.first_lines: dict[str, int] = {}
+        self.terms = {
+            column: _Terms(column, model._meta.get_field(column), vocabulary, create=create_terms)
+            for column, vocabulary in profile_import.term_columns
+        }
+        self._coded_columns = profile_import.coded_columns
+        self._coded: dict[str, dict[str, tuple[Any, list[tuple[str, str]]]]] = {
+            column.name: {} for column in self._coded_columns
+        }
+        self._created: dict[str, dict[str, Any]] = {}  # codes created so far, by column
+        self.defaults = tuple(model._meta.get_field(column).get_default() for column in profile_import.profile_columns)
+        self.defaults += tuple(
+            column.stored(model._meta.get_field(column.field).get_default()) for column in self._coded_columns
         )
-        return cell
+
+    def codes_to_create(self, column: CodedColumn) -> list[NewCode]:
+        """The codes of `column` the file names so far that are to be created, in file order."""
+        return column.to_create(self._coded[column.name])
+
+    def created_codes(self, column: CodedColumn) -> dict[str, Any]:
+        """{code: value} for every code of `column` to create that the file names so far, creating those not
+        created by an earlier chunk (inside the import's transaction: a file with a problem creates none)."""
+        created = self._created.setdefault(column.name, {})
+        new = [code for code in self.codes_to_create(column) if code not in created]
+        if new:
+            created.update(column.create(new))
+        return created
+
+    def coded_cells(self, rows: list[Row]) -> dict[str, dict[str, tuple[Any, list[tuple[str, str]]]]]:
+        """{column: {cell: (value, problems)}} with every cell of `rows` resolved (a query for those not seen
+        before in the file)."""
+        for column in self._coded_columns:
+            known = self._coded[column.name]
+            new = list(dict.fromkeys(
+                text for row in rows if (text := row.values.get(column.name)) is not None and text not in known
+            ))
+            if new:
+                known.update(column.resolve(new, self.create_terms))
+        return self._coded
+
+
+class _Terms:
+    """The terms of one column across a file: each distinct name resolved once, in file order (a new term is
+    created with its first spelling), into one `TermResolution`; `new` lists the terms to create, in order."""
+
+    def __init__(self, column: str, relation: models.ManyToManyField, model: type[models.Model], *, create: bool):
+        self.column, self.relation, self.model, self.create = column, relation, model, create
+        self.resolution = TermResolution(model=model)
+        self.new: list[str] = []
+        # By name as spelt: its key and what is wrong with choosing it (neither changes once it is resolved).
+        self._keys: dict[str, str] = {}
+        self._problems: dict[str, tuple[str, str] | None] = {}
+
+    def cells(self, rows: list[Row]) -> dict[str, _TermCell]:
+        """The distinct cells of `rows`, each split and checked once (`TermResolution`'s rules); names not seen
+        before in the file are resolved first, in one query."""
+        resolution, keys = self.resolution, self._keys
+        names = {text: split_terms(text) for text in dict.fromkeys(row.values[self.column] for row in rows)}
+        for split in names.values():
+            for name in split:
+                if name not in keys:
+                    keys[name] = term_key(name)
+        unseen = [
+            name for split in names.values() for name in split
+            if (key := keys[name]) not in resolution.names and key not in resolution.problems
+        ]
+        if unseen:
+            found = terms_resolve(model=self.model, names=unseen, create=self.create)
+            resolution.ids.update(found.ids)
+            resolution.names.update(found.names)
+            resolution.inactive |= found.inactive
+            resolution.problems.update(found.problems)
+            resolution.missing.update(found.missing)
+            self.new += found.missing.values()
+        problems, ids = self._problems, resolution.ids
+        cells = {}
+        for text, split in names.items():
+            for name in split:
+                if name not in problems:
+                    problems[name] = resolution.problem(name)
+            known = all(keys[name] in ids for name in split)  # not unknown, nor still to create
+            cells[text] = _TermCell(
+                names=split,
+                problems=[problems[name] for name in split if problems[name] is not None],
+                ids=frozenset(ids[keys[name]] for name in split) if known else None,
+            )
+        return cells
+
+
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

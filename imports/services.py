@@ -153,9 +153,10 @@ def customers_import(
     `CUSTOMER_IMPORT_COLUMNS`; the computed columns of an export are accepted and ignored. `rows` are
     mappings with those keys instead. A row is the customer's whole portrait: empty needs clear them.
 
-    Everything is validated first, with the models' rules; if any row is wrong, nothing is written and
+    Every row is validated, with the models' rules; if any row is wrong, nothing is written and
     `errors` lists every problem as `line N: column: problem`. Unknown terms are errors unless
-    `create_terms`. A `dry_run` stops before writing. Otherwise one transaction writes it all in a few
+    `create_terms`. A `dry_run` writes nothing. Otherwise one transaction writes it all, a chunk of rows at a
+    time as it is checked (`pipeline.CHUNK_ROWS`; rolled back at the end if any row is wrong), in a few
     queries per 5,000 rows, whatever the number of terms, and sends `portraits_changed` with the ids of
     created and updated customers (unchanged ones are counted apart and not sent), so matching
     reclassifies them (in bulk, when the transaction commits). `limits` bound the file (size, rows...):

@@ -12,18 +12,22 @@ from .read import (
     Row,
     Source,
     Table,
+    TableStream,
     join_terms,
     read_table,
+    read_table_stream,
     rows_from_mappings,
     split_terms,
     table_from,
+    table_stream,
 )
 from .results import ImportResult, RowError, shorten, shorten_list, sorted_errors
 from .write import csv_chunks, escape_formula, unescape_formula, write_csv, write_xlsx
 
 __all__ = [
-    "TERM_SEPARATOR", "CellValues", "ImportResult", "Limits", "Row", "RowError", "Source", "Table", "cell_to_field",
-    "csv_chunks", "escape_formula", "field_problems", "join_terms", "model_errors", "read_table",
-    "rows_from_mappings", "sorted_errors", "shorten", "shorten_list", "split_terms", "table_from",
+    "TERM_SEPARATOR", "CellValues", "ImportResult", "Limits", "Row", "RowError", "Source", "Table", "TableStream",
+    "cell_to_field",
+    "csv_chunks", "escape_formula", "field_problems", "join_terms", "model_errors", "read_table", "read_table_stream",
+    "rows_from_mappings", "sorted_errors", "shorten", "shorten_list", "split_terms", "table_from", "table_stream",
     "unescape_formula", "write_csv", "write_xlsx",
 ]

@@ -3,15 +3,20 @@
 Reading returns rows with the physical line each one starts on and collects every problem as a
 `RowError` instead of stopping at the first, so an import can report the whole file at once.
 Term lists ("Funds; Insurance") are split here too.
+
+A file is read as a stream (`table_stream`): a CSV is decoded and parsed a row at a time from its file,
+so an import of a million rows holds a chunk of rows, never the file's text or all its rows
+(`read_table` collects the stream, for the small imports).
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Union
 
@@ -79,7 +84,9 @@ class Limits:
         )
 
 
-class _TooBig(Exception):
+class _Refused(Exception):
+    """The file as a whole is refused (too many rows or columns, unreadable) while its rows are read."""
+
     def __init__(self, error: RowError):
         self.error = error
 
@@ -97,6 +104,32 @@ class Table:
     columns: list[str]
     rows: list[Row]
     errors: list[RowError]
+
+
+@dataclass(eq=False)
+class TableStream:
+    """The rows of a file (or of rows given in code), read one at a time by iterating.
+
+    `columns` and the problems found before any row (the size, the header) are known at once; while the
+    rows are read, each refused row's problems are appended to `errors`. A file refused as a whole on the
+    way (more rows or wider rows than the limits, not UTF-8, unreadable) stops the rows and sets `refused`:
+    that one problem is then all there is to report, and the rows read before it are void.
+    """
+
+    columns: list[str]
+    errors: list[RowError]
+    rows: Iterator[Row] = field(default_factory=lambda: iter(()))
+    refused: RowError | None = None
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows
+
+    def collect(self) -> Table:
+        """The whole table at once, as `read_table` gives it."""
+        rows = list(self.rows)
+        if self.refused is not None:
+            return Table(columns=[], rows=[], errors=[self.refused])
+        return Table(columns=self.columns, rows=rows, errors=self.errors)
 
 
 def split_terms(cell: str) -> list[str]:
@@ -130,18 +163,46 @@ def read_table(
     dropped; any other column is an error, so a typo is not silently skipped. Blank rows are skipped.
     Every row missing from `Table.rows` has an entry in `Table.errors`. `limits`: the settings' unless
     given (`Limits.from_settings(max_rows=...)`). Raises `OSError` when a path cannot be read.
+    The whole table at once: `read_table_stream` reads the same a row at a time.
+    """
+    return read_table_stream(source, required=required, optional=optional, ignored=ignored, limits=limits).collect()
+
+
+def read_table_stream(
+    source: Source,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+    limits: Limits | None = None,
+) -> TableStream:
+    """`read_table`'s rows one at a time (`TableStream`): a CSV is parsed as it is iterated, from its file.
+
+    The size and the header are checked before this returns; raises `OSError` when a path cannot be read.
+    The file is closed (a stream given is left open) once the rows are read.
     """
     limits = limits or Limits.from_settings()
-    data = _read_bytes(source, limits.max_bytes)
-    if data is None:
-        return Table(columns=[], rows=[], errors=[_too_big_error(limits)])
-    if data.startswith(_XLSX_MAGIC):
-        raw_rows, errors = _xlsx_rows(data, limits)
-    else:
-        raw_rows, errors = _csv_rows(data, limits)
-    if errors:
-        return Table(columns=[], rows=[], errors=errors)
-    return _table_from_raw(raw_rows, required=required, optional=optional, ignored=ignored, limits=limits)
+    opened = _opened(source, limits.max_bytes)
+    if opened is None:
+        return TableStream(columns=[], errors=[_too_big_error(limits)])
+    handle, owned = opened
+    try:
+        if handle.read(len(_XLSX_MAGIC)) == _XLSX_MAGIC:
+            handle.seek(0)
+            data = handle.read()
+            if owned:
+                handle.close()
+            raw, error = _xlsx_rows(data, limits)
+            if error is not None:
+                return TableStream(columns=[], errors=[error])
+        else:
+            handle.seek(0)
+            raw = _csv_rows(handle, limits, owned=owned)
+    except BaseException:
+        if owned:
+            handle.close()
+        raise
+    return _stream_from_raw(raw, required=required, optional=optional, ignored=ignored, limits=limits)
 
 
 def table_from(
@@ -154,11 +215,28 @@ def table_from(
     limits: Limits | None = None,
 ) -> Table:
     """The rows of an import, from a file (`read_table`, within `limits`) or given in code (`rows_from_mappings`)."""
+    return table_stream(
+        rows=rows, file=file, required=required, optional=optional, ignored=ignored, limits=limits
+    ).collect()
+
+
+def table_stream(
+    *,
+    rows: Iterable[Mapping[str, Any] | Row] | None = None,
+    file: Source | None = None,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+    limits: Limits | None = None,
+) -> TableStream:
+    """`table_from`'s rows one at a time: a file's as `read_table_stream` reads them, or the rows given."""
     if (rows is None) == (file is None):
         raise TypeError("pass exactly one of rows= or file=")
     if file is not None:
-        return read_table(file, required=required, optional=optional, ignored=ignored, limits=limits)
-    return rows_from_mappings(rows, required=required, optional=optional, ignored=ignored)
+        return read_table_stream(file, required=required, optional=optional, ignored=ignored, limits=limits)
+    stream = TableStream(columns=[*required, *optional], errors=[])
+    stream.rows = _mapping_rows(stream, rows, required=required, optional=optional, ignored=ignored)
+    return stream
 
 
 def rows_from_mappings(
@@ -171,8 +249,19 @@ def rows_from_mappings(
     """Rows given in code (an API, a test) rather than a file: a `Row` keeps its line, a mapping is
     numbered as if a header were line 1. Values become text like a file's cells (lists of terms are
     joined, None is empty); nothing is unescaped."""
+    return table_stream(rows=items, required=required, optional=optional, ignored=ignored).collect()
+
+
+def _mapping_rows(
+    stream: TableStream,
+    items: Iterable[Mapping[str, Any] | Row],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str],
+    ignored: Sequence[str],
+) -> Iterator[Row]:
     known = {*required, *optional, *ignored}
-    rows, errors = [], []
+    errors = stream.errors
     for index, item in enumerate(items):
         line, values = (item.line, item.values) if isinstance(item, Row) else (index + 2, item)
         bad = False
@@ -185,9 +274,7 @@ def rows_from_mappings(
                 errors.append(RowError(line, column, _("missing column"), "missing_column"))
                 bad = True
         if not bad:
-            cells = {c: _cell_text(values[c]) for c in (*required, *optional) if c in values}
-            rows.append(Row(line=line, values=cells))
-    return Table(columns=[*required, *optional], rows=rows, errors=errors)
+            yield Row(line=line, values={c: _cell_text(values[c]) for c in (*required, *optional) if c in values})
 
 
 def _cell_text(value: Any) -> str:
@@ -198,18 +285,32 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_bytes(source: Source, most: int | None) -> bytes | None:
-    """The file's bytes, or None when it is larger than `most` (read no further than that)."""
+def _opened(source: Source, most: int | None) -> tuple[IO[bytes], bool] | None:
+    """A seekable binary handle on the file at its start, and whether it is ours to close; None when the file
+    is larger than `most` (judged by its size, before anything is read). A stream that cannot seek (or gives
+    text) is read into memory, no further than the limit, as before streaming."""
     if isinstance(source, bytes):
-        return source if most is None or len(source) <= most else None
+        return (io.BytesIO(source), True) if most is None or len(source) <= most else None
     if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as handle:
-            data = handle.read() if most is None else handle.read(most + 1)
-    else:
-        data = source.read() if most is None else source.read(most + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-    return data if most is None or len(data) <= most else None
+        handle = open(source, "rb")  # noqa: SIM115 - closed once read (`_csv_rows`), or below
+        if most is not None and os.fstat(handle.fileno()).st_size > most:
+            handle.close()
+            return None
+        return handle, True
+    seekable = getattr(source, "seekable", None)
+    if seekable is not None and seekable() and not isinstance(source, io.TextIOBase):
+        start = source.tell()
+        size = source.seek(0, io.SEEK_END) - start
+        source.seek(start)
+        if most is not None and size > most:
+            return None
+        if start:  # read from where the caller's stream stood, as before
+            return io.BytesIO(source.read()), True
+        return source, False
+    data = source.read() if most is None else source.read(most + 1)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return (io.BytesIO(data), True) if most is None or len(data) <= most else None
 
 
 def _too_big_error(limits: Limits) -> RowError:
@@ -260,8 +361,17 @@ def _archive_error(refusal: ArchiveRefused, limits: Limits) -> RowError:
     return RowError(1, "file", message, "bad_xlsx")
 
 
-def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
-    line = data.count(b"\n", 0, exc.start) + 1
+def _not_utf8_error(handle: IO[bytes]) -> RowError:
+    """The problem of a file that is not UTF-8, on the line of its first bad byte (the file read again)."""
+    handle.seek(0)
+    decoder, line = codecs.getincrementaldecoder("utf-8")(), 1
+    while block := handle.read(1 << 20):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:  # `start` counts the few bytes held back from the block before
+            line += block.count(b"\n", 0, max(0, exc.start - len(exc.object) + len(block)))
+            break
+        line += block.count(b"\n")
     return RowError(
         line,
         "file",
@@ -273,37 +383,43 @@ def _not_utf8_error(data: bytes, exc: UnicodeDecodeError) -> RowError:
     )
 
 
-def _csv_rows(data: bytes, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [_not_utf8_error(data, exc)]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
+def _csv_rows(handle: IO[bytes], limits: Limits, *, owned: bool) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV as (the line each starts on, cells), decoded and parsed as they are read; raises
+    `_Refused` for the whole file. Closes `handle` at the end when `owned`, else leaves it open."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     max_rows, max_columns = limits.max_rows, limits.max_columns
+    count = 0
     try:
         while True:
             start = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
             try:
                 cells = next(reader)
             except StopIteration:
-                break
-            if max_rows is not None and len(rows) > max_rows:  # the header and max_rows data rows are in already
-                return [], [_too_many_rows_error(start, limits)]
+                return
+            if max_rows is not None and count > max_rows:  # the header and max_rows data rows are in already
+                raise _Refused(_too_many_rows_error(start, limits))
             if len(cells) > max_columns:
-                return [], [_too_many_columns_error(start, limits)]
-            rows.append((start, cells))
+                raise _Refused(_too_many_columns_error(start, limits))
+            count += 1
+            yield start, cells
     except csv.Error as exc:
         message = _("unreadable CSV: %(error)s") % {"error": shorten(str(exc))}
-        return [], [RowError(reader.line_num, "file", message, "bad_csv")]
-    return rows, []
+        raise _Refused(RowError(reader.line_num, "file", message, "bad_csv")) from exc
+    except UnicodeDecodeError as exc:
+        raise _Refused(_not_utf8_error(handle)) from exc
+    finally:
+        text.detach()  # the wrapper would close the handle
+        if owned:
+            handle.close()
 
 
-def _xlsx_rows(data: bytes, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[str]]] | None, RowError | None]:
     """The cells of the first sheet, streamed from its XML: declared dimensions are ignored, so a sheet
     claiming `A1:XFD1048576` costs only its real cells; the limits are checked cell by cell, before a
     row is built. A formula saved without its computed value becomes `_NO_VALUE`. Every part of the
-    archive is checked first (`archive.check_archive`): openpyxl never sees a workbook bomb."""
+    archive is checked first (`archive.check_archive`): openpyxl never sees a workbook bomb.
+    Returns the rows (raising `_Refused` on the way) or the problem that refuses the file at once."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -316,22 +432,26 @@ def _xlsx_rows(data: bytes, limits: Limits) -> tuple[list[tuple[int, list[str]]]
                 raise ArchiveRefused("too_big", "", "")
             check_archive(archive, bounds)
     except ArchiveRefused as refusal:
-        return [], [_archive_error(refusal, limits)]
+        return None, _archive_error(refusal, limits)
     except Exception as exc:  # a damaged zip
         message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
-        return [], [RowError(1, "file", message, "bad_xlsx")]
+        return None, RowError(1, "file", message, "bad_xlsx")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
-        return [], [RowError(1, "file", message, "bad_xlsx")]
+        return None, RowError(1, "file", message, "bad_xlsx")
+    return _workbook_rows(workbook, limits), None
+
+
+def _workbook_rows(workbook, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     try:
-        return _sheet_rows(workbook, workbook.worksheets[0], limits)
-    except _TooBig as exc:
-        return [], [exc.error]
+        yield from _sheet_rows(workbook, workbook.worksheets[0], limits)
+    except (_Refused, GeneratorExit):
+        raise
     except Exception as exc:  # a damaged sheet
         message = _("unreadable XLSX file: %(error)s") % {"error": shorten(str(exc))}
-        return [], [RowError(1, "file", message, "bad_xlsx")]
+        raise _Refused(RowError(1, "file", message, "bad_xlsx")) from exc
     finally:
         workbook.close()
 
@@ -343,7 +463,7 @@ class _NoValue(str):
 _NO_VALUE = _NoValue("")
 
 
-def _sheet_rows(workbook, sheet, limits: Limits) -> tuple[list[tuple[int, list[str]]], list[RowError]]:
+def _sheet_rows(workbook, sheet, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
@@ -354,7 +474,7 @@ def _sheet_rows(workbook, sheet, limits: Limits) -> tuple[list[tuple[int, list[s
             return cell
 
     max_rows, max_columns = limits.max_rows, limits.max_columns
-    rows: list[tuple[int, list[str]]] = []
+    count = 0
     header_width = 0
     with sheet._get_source() as source:
         parser = Parser(
@@ -362,14 +482,14 @@ def _sheet_rows(workbook, sheet, limits: Limits) -> tuple[list[tuple[int, list[s
             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            if max_rows is not None and len(rows) > max_rows:
-                raise _TooBig(_too_many_rows_error(number, limits))
+            if max_rows is not None and count > max_rows:
+                raise _Refused(_too_many_rows_error(number, limits))
             values: dict[int, str] = {}
             for cell in cells:
                 if cell["value"] is None:
                     continue
                 if cell["column"] > max_columns:
-                    raise _TooBig(_too_many_columns_error(number, limits))
+                    raise _Refused(_too_many_columns_error(number, limits))
                 values[cell["column"]] = (
                     cell["value"] if isinstance(cell["value"], _NoValue) else _xlsx_text(cell["value"])
                 )
@@ -377,8 +497,8 @@ def _sheet_rows(workbook, sheet, limits: Limits) -> tuple[list[tuple[int, list[s
                 header_width = max(values)
             # Empty trailing cells are not stored: pad to the header, as a CSV row would be.
             width = max(max(values, default=0), header_width)
-            rows.append((number, [values.get(column, "") for column in range(1, width + 1)]))
-    return rows, []
+            count += 1
+            yield number, [values.get(column, "") for column in range(1, width + 1)]
 
 
 def _xlsx_text(value: Any) -> str:
@@ -394,34 +514,36 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
-def _table_from_raw(
-    raw_rows: list[tuple[int, list[str]]],
+def _blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip() and not any(cell is _NO_VALUE for cell in cells)
+
+
+def _stream_from_raw(
+    raw: Iterator[tuple[int, list[str]]],
     *,
     required: Sequence[str],
     optional: Sequence[str],
     ignored: Sequence[str],
     limits: Limits,
-) -> Table:
-    # In place, and each raw row dropped once read: a file of a million rows is not held twice.
-    raw_rows[:] = [
-        (line, cells) for line, cells in raw_rows
-        if "".join(cells).strip() or any(cell is _NO_VALUE for cell in cells)
-    ]
+) -> TableStream:
+    """The header checked (the first row that is not blank), then the data rows as a stream."""
     expected = ", ".join((*required, *optional))
-    if not raw_rows:
+    try:
+        header_line, header = next((line, cells) for line, cells in raw if not _blank(cells))
+    except StopIteration:
         message = _("the file is empty: expected a header row: %(columns)s") % {"columns": expected}
-        return Table([], [], [RowError(1, "header", message, "empty")])
+        return TableStream([], [RowError(1, "header", message, "empty")])
+    except _Refused as refused:
+        return TableStream([], [refused.error])
 
-    header_line, header = raw_rows[0]
     header = [cell.strip().lstrip("\ufeff").lower() for cell in header]
     while header and not header[-1]:
         header.pop()  # Excel writes trailing separators when a cell beyond the table was ever formatted
     errors: list[RowError] = []
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         message = _("columns must be separated by commas (,), not semicolons or tabs")
-        errors.append(RowError(header_line, "header", message, "separator"))
-        return Table([], [], errors)
-
+        raw.close()
+        return TableStream([], [RowError(header_line, "header", message, "separator")])
     known = {*required, *optional, *ignored}
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
@@ -439,38 +561,47 @@ def _table_from_raw(
             message = _("missing column: the header must have %(columns)s") % {"columns": expected}
             errors.append(RowError(header_line, name, message, "missing_column"))
     if errors:
-        return Table([], [], errors)
+        raw.close()
+        return TableStream([], errors)
 
     wanted = {*required, *optional}
     keep = [(index, name) for index, name in enumerate(header) if name in wanted]
-    rows = []
-    width, most, control = len(header), limits.max_cell_chars, _CONTROL_RE.search
-    for position in range(1, len(raw_rows)):
-        line, cells = raw_rows[position]
-        raw_rows[position] = None
-        if len(cells) < width or (len(cells) > width and "".join(cells[width:]).strip()):
-            errors.append(
-                RowError(
-                    line, "row",
-                    _("expected %(expected)d cells, found %(found)d") % {"expected": width, "found": len(cells)},
-                    "cell_count",
+    stream = TableStream(columns=[name for _index, name in keep], errors=[])
+    stream.rows = _data_rows(stream, raw, width=len(header), keep=keep, limits=limits)
+    return stream
+
+
+def _data_rows(
+    stream: TableStream, raw: Iterator[tuple[int, list[str]]], *, width: int, keep: list[tuple[int, str]],
+    limits: Limits,
+) -> Iterator[Row]:
+    errors, most, control = stream.errors, limits.max_cell_chars, _CONTROL_RE.search
+    try:
+        for line, cells in raw:
+            if _blank(cells):
+                continue
+            if len(cells) < width or (len(cells) > width and "".join(cells[width:]).strip()):
+                errors.append(
+                    RowError(
+                        line, "row",
+                        _("expected %(expected)d cells, found %(found)d") % {"expected": width, "found": len(cells)},
+                        "cell_count",
+                    )
                 )
-            )
-            continue
-        # A file of 100k rows: the usual cell (short, printable, no formula) is checked inline.
-        if any(len(cell) > most or cell is _NO_VALUE or control(cell) for cell in (cells[index] for index, _ in keep)):
-            errors += [
-                problem for index, name in keep if (problem := _cell_problem(line, name, cells[index], limits))
-            ]
-            continue
-        values = {}
-        for index, name in keep:
-            text = cells[index].strip()
-            values[name] = unescape_formula(text) if text[:1] == ESCAPE_PREFIX else text
-        rows.append(Row(line=line, values=values))
-    return Table(columns=[name for _index, name in keep], rows=rows, errors=errors)
-
-
+                continue
+            # A file of 100k rows: the usual cell (short, printable, no formula) is checked inline.
+            if any(len(cell) > most or cell is _NO_VALUE or control(cell) for cell in (cells[i] for i, _ in keep)):
+                errors += [
+                    problem for index, name in keep if (problem := _cell_problem(line, name, cells[index], limits))
+                ]
+                continue
+            values = {}
+            for index, name in keep:
+                text = cells[index].strip()
+                values[name] = unescape_formula(text) if text[:1] == ESCAPE_PREFIX else text
+            yield Row(line=line, values=values)
+    except _Refused as refused:
+        stream.refused = refused.error
 
 
 def _cell_problem(line: int, column: str, text: str, limits: Limits) -> RowError | None:

@@ -36,6 +36,20 @@ def test_notifications_benchmark_runs():
     assert "notifications and" in out
 
 
+@pytest.mark.parametrize("generator", ["demo", "uniform"])
+def test_import_csv_writes_a_file_the_import_reads(tmp_path, generator):
+    """The CSV generator of the import benchmark writes rows that `read_table` reads without a problem."""
+    from core.tabular import read_table
+    from customers.selectors import CUSTOMER_IMPORT_COLUMNS
+
+    path = tmp_path / "customers.csv"
+    out = run("import_csv.py", str(path), "--rows", "300", "--generator", generator)
+    table = read_table(path, required=[c for c in CUSTOMER_IMPORT_COLUMNS if c != "branch"], optional=["branch"])
+
+    assert "300 rows" in out and table.errors == [] and len(table.rows) == 300
+    assert len({row.values["username"] for row in table.rows}) == 300
+
+
 def test_harness_runs_every_step_and_writes_comparable_json(tmp_path):
     """The harness at a tiny scale: autoassign per strategy, the older algorithm, the write floor, pages, import."""
     import json
