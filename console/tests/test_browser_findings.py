@@ -209,3 +209,27 @@ def test_13_a_manager_over_capacity_shows_as_such_to_admins_and_to_the_manager(s
     manager.goto(manager.base_url + "/workspace/")
     warning = manager.locator("[data-testid=over-capacity]")
     assert warning.is_visible() and words["over_me"] in warning.inner_text()
+
+
+def test_11_an_import_problem_names_the_column_as_the_page_does_in_its_language(
+    signed_in, bank, boss, browser_context_args, settings, tmp_path,
+):
+    from django.utils import translation
+
+    from imports.columns import column_labels
+
+    settings.MEDIA_ROOT = tmp_path
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username,name,age,occupation,total_assets,needs,hobbies\nnew1,N,abc,,100,,\n", encoding="utf-8")
+    page = signed_in(boss)
+    page.goto(page.base_url + "/console/import/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=error-table]")
+
+    column, message = page.locator("[data-testid=error-table] tbody tr").first.locator("td").all_inner_texts()[1:3]
+    chinese = browser_context_args["locale"] == "zh-CN"
+    with translation.override("zh-hans" if chinese else "en"):
+        label = str(column_labels("customers")["age"])
+    assert column.startswith(label) and label != "age"
+    assert any("\u4e00" <= char <= "\u9fff" for char in message) == chinese  # the message in the page's language
