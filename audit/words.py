@@ -36,7 +36,7 @@ ACTIONS = {
     "matching.previewed": _("Assignment previewed"),
     "matching.plan_applied": _("Previewed assignment applied"),
     "matching.undo": _("Assignment undone"),
-    "matching.manual": _("Managers reassigned by hand"),
+    "matching.manual": _("Manual reassignment"),
     "matching.book_transfer": _("Manager's customers moved"),
     "matching.segments": _("Customers grouped"),
     "reports.exported": _("Report downloaded"),

@@ -27,6 +27,10 @@ WORDS = {
         "assigned": "carol is now served by m2.",
         "run": "Automatic assignment",
         "import": "Import 1 row of this file (1 new, 0 changed)?",
+        "reassigned": "2 customers assigned to m2.",
+        "manual": "Manual reassignment",
+        "undo_two": "Undo this run and give 2 customers their previous manager back?",
+        "undone_two": "Undone: 2 customers have their previous manager again.",
     },
     "zh-CN": {
         "apply": "将调整 3 位客户的客户经理？",
@@ -38,6 +42,10 @@ WORDS = {
         "assigned": "carol 现由 m2 服务。",
         "run": "自动分配",
         "import": "导入此文件的 1 行（新建 1 行，修改 0 行）？",
+        "reassigned": "已将 2 名客户分配给 m2。",
+        "manual": "手动调整客户经理",
+        "undo_two": "撤销该批次，让 2 位客户恢复原客户经理？",
+        "undone_two": "已撤销：2 位客户已恢复原客户经理。",
     },
 }
 
@@ -143,6 +151,24 @@ def test_reassigning_ticked_customers_asks_with_their_count(admin_page, bank, wo
 
     page.wait_for_selector(".messages .alert-success")
     assert CustomerProfile.objects.filter(manager=bank["m2"]).count() == 2
+    # A manual reassignment is a run too: its notice offers the changed customers and Undo.
+    assert words["reassigned"] in page.inner_text(".messages")
+    run = MatchingRun.objects.get(kind=RunKind.MANUAL)
+    changes = page.get_attribute("[data-testid=notice-changes]", "href")
+    assert changes == f"/console/customers/?run={run.pk}"
+    listing = page.context.new_page()  # "View changes" in a tab of its own: the notice stays for Undo
+    listing.goto(page.base_url + changes)
+    assert sorted(listing.locator("#bulk tbody tr td:nth-child(2) a").all_inner_texts()) == ["carol", "dave"]
+    assert listing.inner_text("[data-testid=run-filter]").count(words["manual"]) == 1
+    listing.close()
+
+    page.click("[data-testid=notice-undo]")
+    assert dialog_question(page) == words["undo_two"]
+    page.click("[data-testid=confirm-dialog-yes]")
+    page.wait_for_selector("[data-testid=run-notice]")
+    assert words["undone_two"] in page.inner_text(".messages")
+    assert CustomerProfile.objects.filter(manager=bank["m2"]).count() == 0
+    page.shot("manual-undone")
 
 
 def test_a_customer_is_given_a_candidate_from_the_ranked_table_with_a_reason(admin_page, bank, words):

@@ -124,12 +124,12 @@ class TestTheDefaultNetwork:
 
         assert runs.count() >= 8
         assert len(months) >= 7
-        assert {run.kind for run in runs} == {RunKind.AUTOMATIC, RunKind.UNDO, RunKind.TRANSFER}
+        assert {run.kind for run in runs} == {RunKind.AUTOMATIC, RunKind.UNDO, RunKind.TRANSFER, RunKind.MANUAL}
         assert runs.filter(actor__isnull=True).exists() and runs.filter(actor__username="admin").exists()
         assert runs.filter(strategy="greedy").exists() and runs.filter(strategy="optimal").exists()
 
     def test_history_has_manual_assignments_and_an_undone_rebalance(self, seeded):
-        manual = Assignment.objects.filter(run__isnull=True)
+        manual = Assignment.objects.filter(run__kind=RunKind.MANUAL)  # each manual reassignment a run of its own
 
         assert manual.count() == 5
         assert set(manual.values_list("actor__username", flat=True)) == {"admin"}
