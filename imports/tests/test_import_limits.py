@@ -3,7 +3,6 @@ or lifted by `--max-bytes`, `--max-rows`, `--no-limit`, and every refusal says w
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -109,15 +108,13 @@ class TestTheCommandsLimits:
 
 class TestTheCommandsRefuseWorkbookBombs:
     @pytest.mark.parametrize("kind", ["styles", "row", "disguised"])
-    def test_a_bomb_is_refused_in_seconds_with_a_clear_message(self, kind, tmp_path, vocab, english_and_quiet_signal):
+    def test_a_bomb_is_refused_with_a_clear_message(self, kind, tmp_path, vocab, english_and_quiet_signal):
         path = tmp_path / "bomb.xlsx"
         path.write_bytes(xlsx_bombs.BOMBS[kind]())
 
-        start = time.perf_counter()
         with pytest.raises(CommandError) as refused:
             call_command("import_customers", str(path), "--dry-run", stdout=io.StringIO())
 
-        assert time.perf_counter() - start < 15
         assert "built unlike a spreadsheet" in str(refused.value)
         assert "CSV UTF-8" in str(refused.value)
 
