@@ -9,6 +9,10 @@ from customers.signals import portraits_changed
 from .services.classify import customers_reclassify
 
 _M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
+# Customers classified in one pass at commit: bounds the memory of reclassifying a large import (each pass
+# loads its customers' term links as arrays; 1M uniformly random portraits at once took the import from
+# about 330 MB to 1.1 GB, docs/performance.md).
+RECLASSIFY_CHUNK = 50_000
 
 
 def _reclassify_on_commit(customer_ids) -> None:
@@ -16,16 +20,18 @@ def _reclassify_on_commit(customer_ids) -> None:
 
     Every event registers a flush, but they share one batch per connection: the first flush classifies
     everyone queued so far in one pass, the others find the batch empty. (A rolled-back transaction
-    leaves its ids in the batch; classifying them later is harmless.)
+    leaves its ids in the batch; classifying them later is harmless.) A large batch is classified
+    `RECLASSIFY_CHUNK` customers at a time.
     """
     batch = transaction.get_connection().__dict__.setdefault("_portrait_reclassify", set())
     batch.update(customer_ids)
 
     def flush():
         if batch:
-            ids = set(batch)
+            ids = sorted(batch)
             batch.clear()
-            customers_reclassify(customer_ids=ids)
+            for start in range(0, len(ids), RECLASSIFY_CHUNK):
+                customers_reclassify(customer_ids=ids[start : start + RECLASSIFY_CHUNK])
 
     transaction.on_commit(flush)
 

@@ -486,3 +486,34 @@ def test_the_same_pool_gets_the_same_managers_on_every_database(portraits, strat
         assert max(list(placed.values()).count(m["username"]) for m in managers) <= 7
         total = sum(sum(overlaps(c, by_name[placed[c["username"]]])) for c in customers)
         assert total == exact_optimal_total(customers, managers)
+
+
+def test_a_large_batch_is_reclassified_at_commit_a_chunk_at_a_time(
+    portraits, monkeypatch, django_capture_on_commit_callbacks
+):
+    from customers.signals import portraits_changed
+    from matching import signals
+
+    monkeypatch.setattr(signals, "RECLASSIFY_CHUNK", 2)
+    passes = []
+    monkeypatch.setattr(
+        signals, "customers_reclassify",
+        lambda *, customer_ids: passes.append(list(customer_ids)) or customers_reclassify_now(customer_ids),
+    )
+    portraits.manager("m1", capabilities=SERVICES, hobbies=HOBBIES)
+    customers = [portraits.customer(needs=needs(7), hobbies=hobbies(6)) for _ in range(5)]
+    CustomerProfile.objects.filter(pk__in=[c.pk for c in customers]).update(customer_class="")
+    passes.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portraits_changed.send(sender=CustomerProfile, customer_ids=[c.pk for c in customers])
+
+    assert [len(ids) for ids in passes] == [2, 2, 1]
+    assert sorted(pk for ids in passes for pk in ids) == sorted(c.pk for c in customers)
+    assert {refreshed(c).customer_class for c in customers} == {"A"}
+
+
+def customers_reclassify_now(customer_ids):
+    from matching.services import customers_reclassify
+
+    return customers_reclassify(customer_ids=customer_ids)
