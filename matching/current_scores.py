@@ -86,7 +86,8 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     """The best manager and the `limit` best-scoring active managers for one customer, with their room.
 
     Scores come from the same engine as the runs (needs offered + hobbies shared); room is capacity
-    minus the current book. A constant number of queries.
+    minus the current book. Each row has the manager's `name` (their username when they have none). A
+    constant number of queries.
     """
     snapshot = matching_snapshot(customer_ids=[customer.pk])
     scores = snapshot_scores(snapshot)
@@ -114,4 +115,12 @@ def customer_candidates(*, customer: CustomerProfile, limit: int = 5) -> dict[st
     best_column = int(scores.best[0])
     best = rows[best_column] if best_column >= 0 else None
     rows.sort(key=lambda row: (-row["total"], -row["needs"], row["username"]))
-    return {"best": best, "candidates": rows[:limit], "class": scores.class_letters()[0]}
+    shown = rows[:limit]
+    # Staff read names: one query for the managers shown (the snapshot carries usernames only).
+    names = dict(
+        ManagerProfile.objects.filter(pk__in=[row["id"] for row in [*shown, *([best] if best else [])]])
+        .values_list("pk", "user__name")
+    )
+    for row in [*shown, *([best] if best else [])]:
+        row["name"] = names.get(row["id"]) or row["username"]
+    return {"best": best, "candidates": shown, "class": scores.class_letters()[0]}

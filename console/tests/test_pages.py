@@ -172,6 +172,7 @@ def test_the_customer_list_filters_by_a_manager_picked_by_username_and_reassigns
 def test_customer_page_shows_candidates_and_history(console_admin_client, bank, django_assert_max_num_queries):
     alice = bank["customers"]["alice"]
     customer_assign(customer=alice, manager=bank["m2"], actor=None, note="test")
+    type(bank["m1"].user).objects.filter(pk=bank["m1"].user_id).update(name="Wang Li")
     with django_assert_max_num_queries(20):
         response = console_admin_client.get(reverse("console:customer", args=[alice.pk]))
     match = response.context["match"]
@@ -179,6 +180,12 @@ def test_customer_page_shows_candidates_and_history(console_admin_client, bank, 
     assert [row["username"] for row in match["candidates"]] == ["m1", "m2"]
     assert match["candidates"][0] == {**match["candidates"][0], "needs": 3, "hobbies": 2, "total": 5, "room": 1}
     assert [a.note for a in response.context["history"]] == ["test"]
+    # Names where people read (issue 24, finding 12): the best manager and each candidate by name, linked.
+    names = [row["name"] for row in match["candidates"]]
+    assert names == ["Wang Li", "m2"] and match["best"]["name"] == "Wang Li"
+    candidates = response.content.decode().split('data-testid="candidates"')[1].split("</table>")[0]
+    for row in match["candidates"]:
+        assert f'href="{reverse("console:manager", args=[row["id"]])}">{row["name"]}</a>' in candidates
 
 
 def test_manual_assignment_locks_and_over_capacity_is_refused(console_admin_client, bank):
