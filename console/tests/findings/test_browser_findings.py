@@ -6,10 +6,7 @@ the customer's manager card with phone and e-mail (15). The Content-Security-Pol
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 
-from accounts.tests.factories import UserFactory
-from core.testing.csp import csp_violations, watch_csp
 from customers.models import CustomerProfile
 from managers.models import ManagerProfile
 from matching.services import customer_assign, run_automatic
@@ -39,48 +36,9 @@ WORDS = {
 }
 
 
-@pytest.fixture(params=["en-US", "zh-CN"])
-def browser_context_args(request, browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "locale": request.param}
-
-
 @pytest.fixture
 def words(browser_context_args):
     return WORDS[browser_context_args["locale"]]
-
-
-@pytest.fixture
-def signed_in(live_server, page, browser_context_args):
-    """`signed_in(user)`: the page with that user's session, collecting script errors and CSP violations."""
-    page.set_default_timeout(15_000)
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    watch_csp(page)
-    page.base_url = live_server.url
-    language = "zh-hans" if browser_context_args["locale"] == "zh-CN" else "en"
-    page.context.add_cookies(
-        [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
-
-    def sign_in(user):
-        page.context.clear_cookies()
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([
-            {"name": cookie.key, "value": cookie.value, "url": live_server.url},
-            {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-        ])
-        return page
-
-    yield sign_in
-    assert page.js_errors == []
-    assert csp_violations(page) == []
-
-
-@pytest.fixture
-def boss():
-    return UserFactory(username="boss", admin=True)
 
 
 def text_of(page) -> str:
