@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/runs", matching.RunListView.as_view(), name="runs"),
     path("admin/runs/<id:id>", matching.RunDetailView.as_view(), name="run-detail"),
     path("admin/runs/<id:id>/apply", matching.RunApplyView.as_view(), name="run-apply"),
+    path("admin/runs/<id:id>/move-cost-curve", matching.RunMoveCostCurveView.as_view(), name="run-move-cost-curve"),
     path("admin/runs/<id:id>/undo", matching.RunUndoView.as_view(), name="run-undo"),
     path("admin/manual-assign", matching.ManualAssignView.as_view(), name="manual-assign"),
     path("admin/capacity-plan", planning.CapacityPlanView.as_view(), name="capacity-plan"),

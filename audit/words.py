@@ -35,6 +35,7 @@ ACTIONS = {
     "matching.dry_run": _("Automatic assignment tried without saving"),
     "matching.previewed": _("Assignment previewed"),
     "matching.plan_applied": _("Previewed assignment applied"),
+    "matching.move_cost_curve": _("Move costs compared for a preview"),
     "matching.undo": _("Assignment undone"),
     "matching.manual": _("Manual reassignment"),
     "matching.book_transfer": _("Manager's customers moved"),
@@ -51,6 +52,7 @@ JOB_REQUESTS = {
     "undo": _("Undo requested"),
     "segment": _("Grouping requested"),
     "transfer": _("Moving a manager's customers requested"),
+    "move_cost_curve": _("Comparing move costs requested"),
     "import": _("Import requested"),
 }
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("matching/segment/", matching.segment_start, name="segment_start"),
     path("matching/previews/<int:pk>/", matching.preview_detail, name="preview"),
     path("matching/previews/<int:pk>/apply/", matching.preview_apply, name="preview_apply"),
+    path("matching/previews/<int:pk>/move-costs/", matching.preview_curve_start, name="preview_curve"),
     path("matching/runs/<int:pk>/", matching.run_detail, name="run"),
     path("matching/runs/<int:pk>/undo/", matching.run_undo_start, name="run_undo"),
     path("jobs/<int:pk>/", matching.job_detail, name="job"),

@@ -296,16 +296,27 @@ def plan_figures(placement, classes, current=None):
 
 @dataclass(frozen=True)
 class CurvePoint:
-    """One move cost's plan: how many customers move and how much score that gains over staying put."""
+    """One move cost's plan: how many customers move and how much score that gains over staying put.
+
+    ``solved`` is False when the point was not solved: its plan is a lower cost's, which moves no one and is
+    optimal for this cost too (see `move_cost_curve`)."""
 
     move_cost: int
     moves: int
     score_gained: int
     placement: engine.Placement
+    solved: bool = True
 
 
 def move_cost_curve(totals, best, *, eligible, capacity, load, current, move_costs, eligibility=None, **limits):
     """The optimal plan for each of a handful of move costs, for the preview's chart of moves against gain.
+
+    The costs are planned together, lowest first, on the same inputs, and a cost is not solved when the
+    objective shows its plan already. With move cost N a plan is worth S + N * K (S its score, K the
+    customers it keeps with their manager): a line in N. Once the plan of some cost moves no one, any plan
+    that moves someone loses (N' - N) per move more at a higher cost N', while the plans that move no one
+    all shift alike: so every higher cost has a plan that moves no one with the same score, and is not
+    solved. With region penalties S is not the plain score, so every cost is solved.
 
     Parameters
     ----------
@@ -320,23 +331,30 @@ def move_cost_curve(totals, best, *, eligible, capacity, load, current, move_cos
     -------
     list of CurvePoint
         In the order of ``move_costs``. ``score_gained`` is the plan's total score less the total of
-        the customers with their current managers (plain totals: what staff read).
+        the customers with their current managers (plain totals: what staff read). When plans are pruned
+        (proven within a gap rather than exact) a point not solved is within the gap of the plan it reuses.
     """
     move_costs = [int(n) for n in move_costs]
     if any(n < 0 for n in move_costs):
         raise ValueError(f"move_costs must be non-negative, got {move_costs}")
     current = engine._column_vector("current", current, *totals.shape)
-    staying = engine._at_columns(totals, current)
-    before = int(staying.sum())
-    points = []
-    for n in move_costs:
+    before = int(engine._at_columns(totals, current).sum())
+    shortcut = eligibility is None or eligibility.penalty is None or not np.any(eligibility.penalty)
+    points: dict[int, CurvePoint] = {}
+    still = None  # the first plan that moves no one
+    for n in sorted(set(move_costs)):
+        if still is not None:
+            points[n] = CurvePoint(n, 0, still.score_gained, still.placement, solved=False)
+            continue
         placement = engine.place_optimal(
             totals, best, eligible=eligible, capacity=capacity, load=load, eligibility=eligibility,
             current=current, move_cost=n, **limits,
         )
         moves = int(((current >= 0) & (placement.assigned != current)).sum())
-        points.append(CurvePoint(n, moves, placement.total_score - before, placement))
-    return points
+        points[n] = CurvePoint(n, moves, placement.total_score - before, placement)
+        if shortcut and moves == 0:
+            still = points[n]
+    return [points[n] for n in move_costs]
 
 
 @dataclass(frozen=True)

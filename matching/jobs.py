@@ -44,6 +44,15 @@ def _preview(job, progress: Progress) -> dict:
     return _run_figures(run)
 
 
+def _curve(job, progress: Progress) -> dict:
+    from .services.previews import preview_curve_compute
+
+    preview = preview_curve_compute(
+        preview=MatchingRun.objects.get(pk=job.options["preview"]), actor=job.actor, progress=progress
+    )
+    return {"run": preview.pk, "move_costs": len(preview.summary["move_cost_curve"])}
+
+
 def _apply(job, progress: Progress) -> dict:
     from .services.previews import preview_apply
 
@@ -86,6 +95,7 @@ WORK = {
     JobKind.APPLY: _apply,
     JobKind.UNDO: _undo,
     JobKind.TRANSFER: _transfer,
+    JobKind.CURVE: _curve,
 }
 
 

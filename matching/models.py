@@ -273,3 +273,4 @@ class JobKind(models.TextChoices):
     APPLY = "apply", _("Apply a preview")
     UNDO = "undo", _("Undo")
     TRANSFER = "transfer", _("Move a manager's book")
+    CURVE = "move_cost_curve", _("Compare move costs")

@@ -300,7 +300,7 @@ def plan_placement(
 @dataclass(frozen=True)
 class _PlacementInputs:
     """What the engine is given to place the customers of `placing`: one home for `plan_placement` and
-    `plan_move_cost_curve`, so the curve's plans are the preview's own."""
+    `plan_move_cost_curve`, so the curve's plans are those previews with each move cost would make."""
 
     active: np.ndarray      # (n_a,) the active managers' indices
     rows: np.ndarray        # (n_p,) the rows placed
@@ -352,28 +352,19 @@ class MoveCostPoint:
 
 
 def plan_move_cost_curve(
-    snapshot: Snapshot, scores: Scores, *, placing: np.ndarray, move_costs, chosen: Plan, chosen_move_cost: int,
+    snapshot: Snapshot, scores: Scores, *, placing: np.ndarray, move_costs,
 ) -> list[MoveCostPoint]:
-    """The optimal rule's plan for each of `move_costs` on the preview's data (`capacity.move_cost_curve`),
-    lowest first, with `chosen`, the plan already made with `chosen_move_cost` (read, not solved again)."""
+    """The optimal rule's plan for each of `move_costs` (lowest first) on the data a preview places, planned
+    together (`capacity.move_cost_curve`) with the inputs `plan_placement` gives the engine."""
     inputs = _placement_inputs(snapshot, scores, placing=placing)
-    current = inputs.current(snapshot)
-    points = [
+    return [
         MoveCostPoint(point.move_cost, point.moves, point.score_gained)
         for point in move_cost_curve(
             inputs.totals, inputs.best, eligible=inputs.eligible, capacity=inputs.capacity, load=inputs.load,
-            current=current, move_costs=sorted({int(n) for n in move_costs} - {chosen_move_cost}),
+            current=inputs.current(snapshot), move_costs=sorted({int(n) for n in move_costs}),
             **inputs.limits, **inputs.constraints,
         )
     ]
-    previous = snapshot.customer_manager[inputs.rows]
-    staying = engine._at_columns(inputs.totals, current)
-    points.append(MoveCostPoint(
-        chosen_move_cost,
-        int(((current >= 0) & (chosen.new_manager != previous)).sum()),
-        int(chosen.totals[chosen.placed].sum() - staying.sum()),
-    ))
-    return sorted(points, key=lambda point: point.move_cost)
 
 
 def fallback_causes(

@@ -263,3 +263,36 @@ def test_customers_and_managers_show_branch_and_tier(two_books, api):
     managers = {row["id"]: row for row in client.get("/api/managers").json()["results"]}
     assert (managers[two_books.manager.user_id]["branch"], managers[two_books.manager.user_id]["tiers"]) == (
         "BJ", ["vip"])
+
+
+def test_a_rebalance_preview_s_move_costs_are_compared_on_request(two_books, waiting, api):
+    client = api(two_books.admin)
+    preview_id = client.post(
+        "/api/admin/auto-assign", {"rebalance": True, "move_cost": 4, "dry_run": True}, format="json"
+    ).json()["run"]
+    assert "move_cost_curve" not in client.get(f"/api/admin/runs/{preview_id}").json()["summary"]
+
+    started = client.post(f"/api/admin/runs/{preview_id}/move-cost-curve", {}, format="json")
+
+    assert started.status_code == 202
+    job = client.get(started.json()["url"]).json()
+    assert job["kind"] == JobKind.CURVE and job["status"] == "succeeded" and job["run"] == preview_id
+    summary = client.get(job["run_url"]).json()["summary"]
+    curve = summary["move_cost_curve"]
+    assert [point["move_cost"] for point in curve] == [0, 4, 5, 10, 20, 40]
+    assert set(curve[0]) == {"move_cost", "moves", "score_gained"} and summary["move_cost_curve_at"]
+    assert AuditEvent.objects.filter(action="job.move_cost_curve_requested", actor=two_books.admin).exists()
+
+
+def test_move_costs_are_compared_for_a_rebalance_with_the_optimal_rule_only(two_books, waiting, api):
+    client = api(two_books.admin)
+    preview_id = client.post(
+        "/api/admin/auto-assign", {"strategy": "greedy", "rebalance": True, "dry_run": True}, format="json"
+    ).json()["run"]
+    run_id = client.post("/api/admin/auto-assign", {}, format="json").json()["run"]
+
+    refused = client.post(f"/api/admin/runs/{preview_id}/move-cost-curve", {}, format="json")
+    not_a_preview = client.post(f"/api/admin/runs/{run_id}/move-cost-curve", {}, format="json")
+
+    assert refused.status_code == 400 and "optimal rule only" in refused.json()["detail"]
+    assert not_a_preview.status_code == 404

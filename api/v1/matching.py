@@ -7,6 +7,7 @@ Runs and applies go to the task queue (`jobs.services.job_enqueue`, the console'
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from jobs.registry import job_kind_choices
 from jobs.selectors import job_progress
 from jobs.services import job_enqueue
 from matching.models import JobKind, MatchingRun, RunKind, RunStatus, Strategy
-from matching.services.previews import preview_staleness
+from matching.services.previews import preview_has_curve, preview_staleness
 from matching.services import customer_assign, run_undo
 from matching.services.runs import MAX_MOVE_COST
 from vocabularies.models import Branch
@@ -278,6 +279,31 @@ class RunApplyView(APIView):
                 details=stale,
             )
         return _enqueue(request, JobKind.APPLY, {"preview": preview.pk})
+
+
+class RunMoveCostCurveView(APIView):
+    """Plan a rebalance preview's moves against gain: the best overall plan for a handful of move costs (0, 5,
+    10, 20, 40 and the preview's own), planned together on today's data. Answers 202 with the job to poll;
+    when done, the preview's `summary.move_cost_curve` lists each cost's `move_cost`, `moves` (customers who
+    would leave their manager) and `score_gained` (over keeping everyone where they are), lowest cost first,
+    and `summary.move_cost_curve_at` when it was computed. 400 for a run that is not a rebalance preview with
+    the optimal rule."""
+
+    permission_classes = [api_permission(can_run_matching)]
+
+    @extend_schema(
+        tags=["admin"],
+        request=None,
+        parameters=[id_parameter("The rebalance preview (a dry run with `rebalance` and the optimal rule).")],
+        responses={202: JobSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, id: int):
+        preview = get_object_or_404(MatchingRun, pk=id, kind=RunKind.PREVIEW)
+        if not preview_has_curve(preview):
+            raise ValidationError(
+                _("Moves against gain are compared for a rebalance with the optimal rule only."), code="no_curve"
+            )
+        return _enqueue(request, JobKind.CURVE, {"preview": preview.pk})
 
 
 class RunListView(generics.ListAPIView):

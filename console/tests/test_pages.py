@@ -492,26 +492,50 @@ def test_the_preview_form_takes_a_move_cost_and_shows_what_the_moves_gain(consol
 
 
 class TestMoveCostCurve:
-    """The rebalance preview's chart of moves against gain, with its table and a re-preview per point."""
+    """The rebalance preview's chart of moves against gain: asked for with a button (a job), then a chart with its
+    table and a re-preview per point."""
 
     def _preview(self, client, **data):
         return client.post(
             reverse("console:preview_start"), {"strategy": "optimal", "rebalance": "on", **data}, follow=True
         )
 
-    def test_the_preview_shows_the_curve_as_a_chart_and_a_table(self, console_admin_client, bank):
+    def _compare(self, client, preview):
+        return client.post(reverse("console:preview_curve", args=[preview.pk]), follow=True)
+
+    def test_a_preview_offers_the_comparison_without_computing_it(self, console_admin_client, bank):
         response = self._preview(console_admin_client, move_cost="7")
+        html = response.content.decode()
+        assert response.context["curve"] == [] and "move_cost_curve" not in response.context["preview"].summary
+        assert 'data-testid="curve-compute"' in html and "chart-move-cost" not in html
+        assert "console/preview.js" not in html
+
+    def test_comparing_runs_a_job_whose_page_forwards_to_the_chart_and_its_table(self, console_admin_client, bank):
+        preview = self._preview(console_admin_client, move_cost="7").context["preview"]
+        response = self._compare(console_admin_client, preview)
+        job = BackgroundJob.objects.get(kind=JobKind.CURVE)
+        assert job.options["preview"] == preview.pk and job.status == "succeeded"
+        assert response.redirect_chain[0][0] == reverse("console:job", args=[job.pk])
+        assert response.redirect_chain[-1][0] == reverse("console:preview", args=[preview.pk])
         html = response.content.decode()
         points = response.context["curve"]
         assert [point["move_cost"] for point in points] == [0, 5, 7, 10, 20, 40]
         assert [point["chosen"] for point in points].count(True) == 1
         assert 'id="chart-move-cost"' in html and 'aria-describedby="table-move-cost"' in html
         assert 'id="move-cost-data"' in html and "console/preview.js" in html
+        assert 'data-testid="curve-computed"' in html
         for point in points:
             assert f'data-move-cost="{point["move_cost"]}"' in html
         # every other point re-previews with its cost; the chosen one is this preview
         assert html.count('data-testid="curve-preview"') == 5 and 'id="curve-preview-7"' not in html
         assert 'id="curve-preview-40"' in html
+
+    def test_the_job_page_polls_then_sends_htmx_to_the_preview(self, console_admin_client, bank):
+        preview = self._preview(console_admin_client).context["preview"]
+        self._compare(console_admin_client, preview)
+        job = BackgroundJob.objects.get(kind=JobKind.CURVE)
+        polled = console_admin_client.get(reverse("console:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+        assert polled["HX-Redirect"] == reverse("console:preview", args=[preview.pk])
 
     def test_a_point_re_previews_with_its_move_cost(self, console_admin_client, bank):
         self._preview(console_admin_client)
@@ -522,12 +546,17 @@ class TestMoveCostCurve:
         response = console_admin_client.post(
             reverse("console:preview_start"), {"strategy": "optimal", "move_cost": "0"}, follow=True
         )
-        assert response.context["curve"] == [] and "chart-move-cost" not in response.content.decode()
+        html = response.content.decode()
+        assert response.context["curve"] == [] and "chart-move-cost" not in html and "curve-compute" not in html
+        refused = self._compare(console_admin_client, response.context["preview"])
+        assert not BackgroundJob.objects.filter(kind=JobKind.CURVE).exists()
+        assert "rebalance with the optimal rule only" in refused.content.decode()
 
     def test_the_page_reads_the_stored_curve_in_its_usual_queries(
         self, console_admin_client, bank, django_assert_max_num_queries
     ):
         preview = self._preview(console_admin_client).context["preview"]
+        self._compare(console_admin_client, preview)
         with django_assert_max_num_queries(12):
             console_admin_client.get(reverse("console:preview", args=[preview.pk]))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from jobs.selectors import job_progress
 from jobs.services import job_enqueue
 from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
 from matching.selectors import run_undoable, runs_undone
+from matching.services.previews import CURVE_MOVE_COSTS, preview_has_curve
 from matching.services.runs import MAX_MOVE_COST
 from planning.jobs import CAPACITY_JOB, SCENARIO_JOB
 
@@ -134,6 +136,17 @@ def preview_apply(request, pk: int):
 
 
 @console_page
+@require_POST
+def preview_curve_start(request, pk: int):
+    """Plan the preview's chart of moves against gain as a job; its page forwards back to the preview."""
+    preview = get_object_or_404(MatchingRun, pk=pk, kind=RunKind.PREVIEW)
+    if not preview_has_curve(preview):
+        messages.error(request, _("Moves against gain are compared for a rebalance with the optimal rule only."))
+        return redirect("console:preview", pk=preview.pk)
+    return _enqueue(request, JobKind.CURVE, {"preview": preview.pk})
+
+
+@console_page
 def run_detail(request, pk: int):
     """One run: what it is, its figures and the customers whose manager it changed, with Undo and a link to
     those customers in the list (`customers.filters.CustomerFilter`'s `run`). Five queries."""
@@ -192,6 +205,9 @@ def preview_detail(request, pk: int):
             "compare": [(_("Optimal"), compare.get("optimal", {})), (_("Greedy"), compare.get("greedy", {}))],
             "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
             "curve": curve,
+            "curve_available": preview_has_curve(preview),
+            "curve_costs": ", ".join(str(n) for n in CURVE_MOVE_COSTS),
+            "curve_at": parse_datetime(preview.summary.get("move_cost_curve_at", "")),
             "curve_chart": {
                 "points": curve,
                 "text": {
@@ -229,7 +245,7 @@ def _job_target(job: BackgroundJob) -> str | None:
     """Where the finished job's result is shown."""
     if job.status != "succeeded":
         return None
-    if job.kind == JobKind.PREVIEW and job.run_id:
+    if job.kind in (JobKind.PREVIEW, JobKind.CURVE) and job.run_id:
         return reverse("console:preview", args=[job.run_id])
     if job.kind in RUN_JOBS and job.run_id:
         return reverse("console:run", args=[job.run_id])

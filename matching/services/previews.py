@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_record
 from core.errors import Conflict
 from matching.errors import StalePlan
 from customers.models import CustomerProfile
@@ -40,10 +41,11 @@ from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import acquire_run_lock, failure_recorded
 
 PHASES = ["load", "score", "place", "store"]
+CURVE_PHASES = ["load", "score", "place"]
 APPLY_PHASES = ["check", "write"]
 ID_LIST_LIMIT = 500
-# The move costs a rebalance preview with the optimal rule also plans, with the chosen one, for its chart of
-# moves against gain (issue 21: "a handful of N computed together").
+# The move costs a rebalance preview's chart of moves against gain plans, with the preview's own, when staff
+# ask for it (issue 21: "a handful of N computed together").
 CURVE_MOVE_COSTS = (0, 5, 10, 20, 40)
 
 @dataclass(frozen=True)
@@ -88,8 +90,7 @@ def preview_create(
     given) without changing any customer, and store it to be applied later: the product's dry run,
     which writes only the preview. `move_cost` as in `run_automatic` (the optimal rule's plan).
 
-    A rebalance with the optimal rule also plans `CURVE_MOVE_COSTS` (and `move_cost`) on the same data and keeps
-    each one's moves and score gained in the summary's `move_cost_curve`: the trade-off staff choose by eye."""
+    It plans that one move cost only: the chart of moves against gain is `preview_curve_compute`, on request."""
     move_cost = move_cost_checked(move_cost)
     options = {"strategy": strategy, "rebalance": bool(rebalance), "move_cost": move_cost}
     if transfer_of is not None:
@@ -119,12 +120,6 @@ def preview_create(
                 for rule in (Strategy.OPTIMAL, Strategy.GREEDY)
             }
             plan = results[strategy]
-            curve = []
-            if strategy == Strategy.OPTIMAL and rebalance and transfer_of is None:
-                curve = plan_move_cost_curve(
-                    snapshot, scores, placing=placing, move_costs=(*CURVE_MOVE_COSTS, move_cost),
-                    chosen=plan, chosen_move_cost=move_cost,
-                )
         with phases("store"):
             planned = _planned_changes(run, snapshot, scores, letters, plan, transfer=transfer_of is not None)
             PlannedChange.objects.bulk_create(planned, batch_size=1000)
@@ -148,11 +143,61 @@ def preview_create(
                 "score_gained": _score_gained(snapshot, scores, plan),
                 "pruned": bool(plan.pruned),
                 "optimality_gap": round(plan.optimality_gap, 6),
-                **({"move_cost_curve": [asdict(point) for point in curve]} if curve else {}),
             },
             audit_data={**options, "changes": len(planned), "total_score": run.total_score},
         )
     return run
+
+
+def preview_has_curve(preview: MatchingRun) -> bool:
+    """Whether a chart of moves against gain fits `preview`: a rebalance with the optimal rule."""
+    options = preview.options
+    return (
+        preview.kind == RunKind.PREVIEW and preview.strategy == Strategy.OPTIMAL and bool(options.get("rebalance"))
+        and "transfer_of" not in options
+    )
+
+
+def preview_curve_compute(
+    *, preview: MatchingRun, actor: User | None, progress: Progress = no_progress
+) -> MatchingRun:
+    """Plan `CURVE_MOVE_COSTS` and the preview's own move cost together on today's data
+    (`planning.plan_move_cost_curve`) and keep each one's moves and score gained in the preview's summary
+    (`move_cost_curve`, with `move_cost_curve_at` and the phases' `move_cost_curve_seconds`): the trade-off
+    staff choose by eye, asked for when wanted rather than solved with every preview. One load and one scoring
+    for the handful of costs; the preview's plan and its changes are not touched. Refused (`ValidationError`)
+    for a preview that is not a rebalance with the optimal rule, or did not succeed."""
+    if not preview_has_curve(preview) or preview.status != RunStatus.SUCCEEDED:
+        raise ValidationError(
+            _("Moves against gain are planned for a finished rebalance preview with the optimal rule only."),
+            code="no_curve",
+        )
+    move_cost = int(preview.options.get("move_cost", 0))
+    phases = Phases(CURVE_PHASES, progress, desc=_("move costs"))
+    with phases("load"):
+        snapshot = matching_snapshot()
+    with phases("score"):
+        scores = snapshot_scores(snapshot)
+    with phases("place"):
+        curve = plan_move_cost_curve(
+            snapshot, scores, placing=placing_mask(snapshot, rebalance=True),
+            move_costs=(*CURVE_MOVE_COSTS, move_cost),
+        )
+    phases.close()
+    with transaction.atomic():
+        preview = MatchingRun.objects.select_for_update().get(pk=preview.pk)
+        preview.summary = {
+            **preview.summary,
+            "move_cost_curve": [asdict(point) for point in curve],
+            "move_cost_curve_at": timezone.now().isoformat(),
+            "move_cost_curve_seconds": phases.rounded(),
+        }
+        preview.save(update_fields=["summary"])
+        audit_record(
+            actor=actor, action="matching.move_cost_curve", target=preview, summary=preview.title,
+            data={"move_costs": [point.move_cost for point in curve]},
+        )
+    return preview
 
 
 def _score_gained(snapshot, scores, plan: Plan) -> int:

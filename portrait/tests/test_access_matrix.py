@@ -166,6 +166,7 @@ class World:
             "console:manager_report": self.manager.pk, "console:manager_report_export": self.manager.pk,
             "console:branch_report": self.branch.pk, "console:branch_report_export": self.branch.pk,
             "console:preview": self.preview.pk, "console:preview_apply": self.preview.pk,
+            "console:preview_curve": self.preview.pk,
             "console:run": self.run.pk, "console:run_undo": self.run.pk, "console:job": self.job.pk,
             "console:import_report": self.import_job.pk, "console:import_confirm": self.import_job.pk,
             "console:saved_view_delete": self.saved_view.pk,
@@ -176,6 +177,7 @@ class World:
             "portal:workspace_customer": self.customer.pk,
             "api:customer-profile": self.customer.user_id, "api:manager-profile": self.manager.user_id,
             "api:job-detail": self.job.pk, "api:run-detail": self.run.pk, "api:run-apply": self.preview.pk,
+            "api:run-move-cost-curve": self.preview.pk,
             "api:run-undo": self.run.pk, "portal:workspace_contact_create": self.customer.pk,
             "api:customer-contacts": self.customer.user_id,
             "console:change_request": self.change_request.pk, "api:change-request-approve": self.change_request.pk,
@@ -270,6 +272,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "console:preview": console(200, 200),
     "console:run": console(200, 200),
     "console:preview_apply": console(405, 200),  # unconfirmed: the page that asks, with the count
+    "console:preview_curve": console(405, 302),  # a job, then its page
     "console:run_undo": console(405, 200),  # unconfirmed: the page that asks, with the count
     "console:job": console(302, 302),  # a finished run's job leads to the run's page
     "console:import": console(200, 200),
@@ -357,6 +360,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "api:runs": admin_api("get", 200),
     "api:run-detail": admin_api("get", 200),
     "api:run-apply": admin_api("post", 202),
+    "api:run-move-cost-curve": admin_api("post", 202),
     "api:run-undo": admin_api("post", 200),
     "api:manual-assign": admin_api("post", 200),
     "api:capacity-plan": {**admin_api("get", 200), **admin_api("post", 202)},
