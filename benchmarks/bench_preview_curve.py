@@ -3,9 +3,10 @@
     DATABASE_URL=mysql://root:@127.0.0.1:3306/portrait_bench_previewcurve \\
         python benchmarks/bench_preview_curve.py [--move-cost N] [--curve] [--policy branch]
 
-Times `preview_create(rebalance=True)` and, with `--curve`, `preview_curve_compute` on that preview (the
-costs solved, the ones read off a plan that moves no one), inside a transaction that is rolled back: the
-data set is left as it was. Prints figures (wall, CPU, each phase, peak RSS); asserts nothing about time.
+Times `preview_create(rebalance=True)`, counting its optimal solves (at commit 6a620f2 and before, the preview
+planned the curve too: copy this script into such a checkout and run it without `--curve`), and with `--curve`
+`preview_curve_compute` on that preview (the costs solved), inside a transaction that is rolled back: the data
+set is left as it was. Prints figures (wall, CPU, each phase, peak RSS); asserts nothing about time.
 """
 import argparse
 import os
@@ -46,7 +47,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from matching import engine
-    from matching.services.previews import preview_create, preview_curve_compute
+    from matching.services.previews import preview_create
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; load average "
           + " ".join(f"{x:.1f}" for x in os.getloadavg()))
@@ -59,6 +60,8 @@ def main() -> None:
             print(f"  phases {preview.summary['seconds']}; optimal solves {solves.call_count}; "
                   f"moved {preview.customers_moved}, gained {preview.summary['score_gained']}")
             if args.curve:
+                from matching.services.previews import preview_curve_compute
+
                 with mock.patch.object(engine, "place_optimal", side_effect=engine.place_optimal) as solves:
                     preview = _timed("curve", lambda: preview_curve_compute(preview=preview, actor=None))
                 print(f"  phases {preview.summary['move_cost_curve_seconds']}; optimal solves {solves.call_count}; "
