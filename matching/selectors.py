@@ -13,12 +13,13 @@ import numpy as np
 from django.db import connection
 
 from customers.models import CustomerProfile
+from jobs.models import BackgroundJob, JobStatus
 from managers.models import ManagerProfile
 from vocabularies.models import Branch, Hobby, Service
 from vocabularies.tiers import service_tiers
 
 from . import engine
-from .models import MatchingRun, RunKind, RunStatus
+from .models import JobKind, MatchingRun, RunKind, RunStatus
 from .planning import Snapshot
 
 
@@ -323,3 +324,10 @@ def run_undoable(run, *, undone: Collection[int] | None = None) -> bool:
     if run.status != RunStatus.SUCCEEDED or run.kind in (RunKind.PREVIEW, RunKind.UNDO):
         return False
     return run.pk not in (undone if undone is not None else runs_undone([run.pk]))
+
+
+def preview_curve_pending(preview_id: int) -> BackgroundJob | None:
+    """A comparison of move costs queued or running for this preview, or None: one query."""
+    return BackgroundJob.objects.filter(
+        kind=JobKind.CURVE, options__preview=preview_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).order_by("-id").first()

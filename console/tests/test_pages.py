@@ -537,6 +537,15 @@ class TestMoveCostCurve:
         polled = console_admin_client.get(reverse("console:job", args=[job.pk]), HTTP_HX_REQUEST="true")
         assert polled["HX-Redirect"] == reverse("console:preview", args=[preview.pk])
 
+    def test_asking_again_while_a_comparison_is_under_way_follows_it(self, console_admin_client, bank):
+        preview = self._preview(console_admin_client).context["preview"]
+        queued = BackgroundJob.objects.create(kind=JobKind.CURVE, options={"preview": preview.pk})
+        page = console_admin_client.get(reverse("console:preview", args=[preview.pk])).content.decode()
+        assert 'data-testid="curve-pending"' in page and reverse("console:job", args=[queued.pk]) in page
+        again = console_admin_client.post(reverse("console:preview_curve", args=[preview.pk]))
+        assert again.url == reverse("console:job", args=[queued.pk])
+        assert BackgroundJob.objects.filter(kind=JobKind.CURVE).count() == 1
+
     def test_a_point_re_previews_with_its_move_cost(self, console_admin_client, bank):
         self._preview(console_admin_client)
         again = self._preview(console_admin_client, move_cost="20")

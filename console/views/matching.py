@@ -19,7 +19,7 @@ from jobs.models import BackgroundJob
 from jobs.selectors import job_progress
 from jobs.services import job_enqueue
 from matching.models import Assignment, JobKind, MatchingRun, PlannedChange, RunKind, RunStatus
-from matching.selectors import run_undoable, runs_undone
+from matching.selectors import preview_curve_pending, run_undoable, runs_undone
 from matching.services.previews import CURVE_MOVE_COSTS, preview_has_curve
 from matching.services.runs import MAX_MOVE_COST
 from planning.jobs import CAPACITY_JOB, SCENARIO_JOB
@@ -143,6 +143,8 @@ def preview_curve_start(request, pk: int):
     if not preview_has_curve(preview):
         messages.error(request, _("Moves against gain are compared for a rebalance with the optimal rule only."))
         return redirect("console:preview", pk=preview.pk)
+    if pending := preview_curve_pending(preview.pk):  # asked twice: follow the comparison under way
+        return redirect("console:job", pk=pending.pk)
     return _enqueue(request, JobKind.CURVE, {"preview": preview.pk})
 
 
@@ -206,6 +208,7 @@ def preview_detail(request, pk: int):
             "gain": compare.get("optimal", {}).get("total_score", 0) - compare.get("greedy", {}).get("total_score", 0),
             "curve": curve,
             "curve_available": preview_has_curve(preview),
+            "curve_pending": preview_curve_pending(preview.pk) if preview_has_curve(preview) else None,
             "curve_costs": ", ".join(str(n) for n in CURVE_MOVE_COSTS),
             "curve_at": parse_datetime(preview.summary.get("move_cost_curve_at", "")),
             "curve_chart": {
