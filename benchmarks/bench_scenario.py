@@ -27,6 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portrait.settings.base")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DEBUG", "1")  # no SECRET_KEY needed; a handful of queries are logged
     import django
 
     django.setup()
