@@ -3,9 +3,9 @@
 Capacity and the accepting flag of an existing manager are saved through the update an app above registers
 (`register_availability_update`: matching's `manager_availability_update`, which takes the run lock and
 audits), and so are the branch and tiers served (`register_service_area_update`: matching's
-`manager_service_area_update`), on the manager page and in the profile inline of the user page alike. Lowering a capacity below
-the book needs the explicit confirmation that update asks for. Actions on managers (moving a leaving
-manager's book) are contributed by matching (`core.admin.AdminHooks`).
+`manager_service_area_update`), on the manager page and in the profile inline of the user page alike.
+Lowering a capacity below the book needs the explicit confirmation that update asks for. Actions on
+managers (moving a leaving manager's book) are contributed by matching (`core.admin.AdminHooks`).
 """
 from __future__ import annotations
 

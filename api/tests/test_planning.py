@@ -92,8 +92,8 @@ def test_bad_changes_are_refused_with_the_models_reasons(pool):
 
 def test_a_scenario_is_changed_and_deleted_through_the_services_and_audited(pool):
     client = api(pool.admin)
-    scenario = client.post("/api/admin/capacity-scenarios", {"name": "a+2", "changes": {"capacity": {str(pool.a.pk): 4}}},
-                           content_type="application/json").json()
+    body = {"name": "a+2", "changes": {"capacity": {str(pool.a.pk): 4}}}
+    scenario = client.post("/api/admin/capacity-scenarios", body, content_type="application/json").json()
     url = f"/api/admin/capacity-scenarios/{scenario['id']}"
     client.post(f"{url}/evaluate", {}, content_type="application/json")
     assert client.get(url).json()["current"] is True
@@ -123,8 +123,8 @@ def test_an_evaluation_made_before_a_change_is_not_current(pool):
     from matching.services import manager_availability_update
 
     client = api(pool.admin)
-    scenario = client.post("/api/admin/capacity-scenarios", {"name": "a+2", "changes": {"capacity": {str(pool.a.pk): 4}}},
-                           content_type="application/json").json()
+    body = {"name": "a+2", "changes": {"capacity": {str(pool.a.pk): 4}}}
+    scenario = client.post("/api/admin/capacity-scenarios", body, content_type="application/json").json()
     client.post(f"/api/admin/capacity-scenarios/{scenario['id']}/evaluate", {}, content_type="application/json")
     client.post("/api/admin/capacity-plan", {}, content_type="application/json")
 
