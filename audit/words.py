@@ -41,6 +41,12 @@ ACTIONS = {
     "matching.book_transfer": _("Manager's customers moved"),
     "matching.segments": _("Customers grouped"),
     "reports.exported": _("Report downloaded"),
+    "branch.created": _("Branch created"),
+    "branch.changed": _("Branch changed"),
+    "branch.deleted": _("Branch deleted"),
+    "planning.scenario_saved": _("Capacity scenario saved"),
+    "planning.scenario_deleted": _("Capacity scenario deleted"),
+    "planning.scenario_applied": _("Capacity scenario applied"),
     "demo.seeded": _("Demo data created"),
 }
 
@@ -65,6 +71,8 @@ OBJECT_TYPES = {
     "matching.backgroundjob": _("Background job"),  # before the jobs app
     "jobs.backgroundjob": _("Background job"),
     "matching.segment": _("Customer groups"),
+    "vocabularies.branch": _("Branch"),
+    "planning.capacityscenario": _("Capacity scenario"),
 }
 
 # Changed fields as people call them (field names stay in the export).
@@ -82,6 +90,11 @@ FIELDS = {
     "email": _("E-mail"),
     "role": _("Role"),
     "capabilities": _("Services offered"),
+    "branch": _("Branch"),
+    "tiers": _("Service tiers served"),
+    "code": _("Code"),
+    "region": _("Region"),
+    "changes": _("Changes"),
 }
 
 

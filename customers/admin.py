@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ProfileUserColumns, register_profile_inline
@@ -8,6 +9,7 @@ from accounts.models import Role
 from vocabularies.tiers import tier_assets_range, tier_choices
 
 from .models import CustomerProfile
+from .services import customer_branch_set
 
 # Computed or decided by the matching service: shown, never typed in. The manager changes through the
 # "Assign to a manager" action (contributed by matching.admin), which checks capacity and records the history.
@@ -46,6 +48,26 @@ class TierFilter(admin.SimpleListFilter):
         return queryset if high is None else queryset.filter(total_assets__lt=high)
 
 
+def _customer_save(request, customer: CustomerProfile) -> None:
+    """Save an existing customer from an admin form: the branch through `customer_branch_set` (audited, the match
+    fit computed again), the rest as usual."""
+    branch = customer.branch
+    customer.branch = CustomerProfile.objects.select_related("branch").get(pk=customer.pk).branch
+    customer.save()  # the other fields
+    customer_branch_set(customer=customer, branch=branch, actor=request.user)
+    customer.branch = branch
+
+
+class CustomerBranchFormSet(BaseInlineFormSet):
+    request = None  # set by CustomerProfileInline.get_formset
+
+    def save_existing(self, form, obj, commit=True):
+        customer = form.save(commit=False)
+        _customer_save(self.request, customer)
+        form.save_m2m()
+        return customer
+
+
 class CustomerProfileInline(admin.StackedInline):
     """The portrait on its user's change page (accounts.admin.UserAdmin shows it to customers)."""
 
@@ -57,6 +79,12 @@ class CustomerProfileInline(admin.StackedInline):
     autocomplete_fields = ("branch", "needs", "hobbies")
     fields = ("age", "occupation", "total_assets", "branch", "needs", "hobbies", *COMPUTED_FIELDS)
     readonly_fields = COMPUTED_FIELDS
+    formset = CustomerBranchFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
+        formset.request = request
+        return formset
 
 
 register_profile_inline(Role.CUSTOMER, CustomerProfileInline)
@@ -86,6 +114,12 @@ class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
         (_("Manager"), {"fields": ("manager", "manager_locked", "customer_class", "segment")}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            _customer_save(request, obj)
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # A portrait stays with the user it was made for.

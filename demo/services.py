@@ -62,9 +62,12 @@ from customers.signals import portraits_changed
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
 from insights.services import segments_compute
+from jobs.services import job_enqueue
 from matching import services as matching
 from matching.models import MatchingRun, RunKind, Segment, Strategy
 from matching.services.previews import preview_create
+from planning.jobs import CAPACITY_JOB
+from planning.services import scenario_create, scenario_evaluate
 from vocabularies.models import Branch, Hobby, Service
 from vocabularies.services import term_key, terms_create_missing, terms_resolve
 
@@ -122,6 +125,8 @@ class NetworkSummary:
     requests_approved: int = 0
     requests_declined: int = 0
     requests_open: int = 0
+    scenarios: list[str] = field(default_factory=list)  # the what-if scenarios saved and evaluated
+    capacity_plan_id: int | None = None
 
 
 @dataclass
@@ -514,7 +519,33 @@ def _network_add(
     summary.requests_declined = requests.get(RequestStatus.DECLINED, 0)
     summary.requests_open = requests.get(RequestStatus.OPEN, 0)
     _contact_log_add(seed=seed, books=books, service_ids=service_ids, actor=actor, summary=summary)
+    _capacity_planning_add(admin=admin, branch_ids=branch_ids, summary=summary)
     return summary
+
+
+def _capacity_planning_add(*, admin: User, branch_ids: np.ndarray, summary: NetworkSummary) -> None:
+    """What the capacity planning pages show on first run, on today's data: a capacity plan, and two what-if
+    scenarios saved and evaluated by the admin through planning's services: two more seats for the fullest
+    manager of the first branch who serves VIP customers, and the second branch without its busiest manager."""
+    first, second = (BRANCHES[0][0], int(branch_ids[0])), (BRANCHES[1][0], int(branch_ids[1]))
+    managers = list(
+        ManagerProfile.objects.filter(branch_id__in=[first[1], second[1]], user__is_active=True)
+        .select_related("user").order_by("user__username")
+    )
+    loads = manager_loads([manager.pk for manager in managers])
+    vip = [m for m in managers if m.branch_id == first[1] and (not m.tiers or "vip" in m.tiers)]
+    busiest = [m for m in managers if m.branch_id == second[1]]
+    if not vip or not busiest:
+        return
+    fullest = max(vip, key=lambda m: (loads[m.pk] / m.capacity, m.user.username))
+    leaving = max(busiest, key=lambda m: (loads[m.pk], m.user.username))
+    for name, changes in (
+        (f"{first[0]}多两个贵宾名额", {"capacity": {str(fullest.pk): fullest.capacity + 2}}),
+        (f"{second[0]}没有{leaving.user.display_name}", {"removed": [leaving.pk]}),
+    ):
+        scenario_evaluate(scenario=scenario_create(name=name, changes=changes, actor=admin))
+        summary.scenarios.append(name)
+    summary.capacity_plan_id = job_enqueue(kind=CAPACITY_JOB, actor=admin, options={"move_cost": 0}).pk
 
 
 def _contact_log_add(

@@ -2,9 +2,10 @@
 
 Capacity and the accepting flag of an existing manager are saved through the update an app above registers
 (`register_availability_update`: matching's `manager_availability_update`, which takes the run lock and
-audits), on the manager page and in the profile inline of the user page alike. Lowering a capacity below
-the book needs the explicit confirmation that update asks for. Actions on managers (moving a leaving
-manager's book) are contributed by matching (`core.admin.AdminHooks`).
+audits), and so are the branch and tiers served (`register_service_area_update`: matching's
+`manager_service_area_update`), on the manager page and in the profile inline of the user page alike.
+Lowering a capacity below the book needs the explicit confirmation that update asks for. Actions on
+managers (moving a leaving manager's book) are contributed by matching (`core.admin.AdminHooks`).
 """
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ def register_availability_update(update: Callable[..., ManagerProfile]) -> None:
     _availability_update = update
 
 
+#: How an existing manager's branch and tiers served are saved from the admin:
+#: `update(manager=, actor=, branch=, tiers=) -> ManagerProfile`; a plain save until registered.
+_service_area_update: Callable[..., ManagerProfile] | None = None
+
+
+def register_service_area_update(update: Callable[..., ManagerProfile]) -> None:
+    """Save the branch and tiers a manager serves through `update` (matching's, under the run lock, audited)."""
+    global _service_area_update
+    _service_area_update = update
+
+
 class ManagerAvailabilityForm(forms.ModelForm):
     """Capacity below the current book needs the explicit confirmation the update asks for."""
 
@@ -68,22 +80,30 @@ class ManagerAvailabilityForm(forms.ModelForm):
 
 
 def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
-    """Save an existing manager from an admin form: capacity and the accepting flag through the registered
-    update (run lock, confirmation below the book, audit), the rest as usual."""
-    if _availability_update is not None:
+    """Save an existing manager from an admin form: capacity and the accepting flag, then the branch and tiers,
+    through the registered updates (run lock, confirmation below the book, audit), the rest as usual."""
+    if _availability_update is not None or _service_area_update is not None:
         capacity, accepting = manager.capacity, manager.accepting_customers
-        stored = ManagerProfile.objects.get(pk=manager.pk)
-        manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
+        branch, tiers = manager.branch, list(manager.tiers)
+        stored = ManagerProfile.objects.select_related("branch").get(pk=manager.pk)
+        if _availability_update is not None:
+            manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
+        if _service_area_update is not None:
+            manager.branch, manager.tiers = stored.branch, stored.tiers
         manager.save()  # the other fields
         try:
-            updated = _availability_update(
-                manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
-                confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
-            )
+            if _availability_update is not None:
+                updated = _availability_update(
+                    manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
+                    confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
+                )
+                manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
+            if _service_area_update is not None:
+                updated = _service_area_update(manager=manager, actor=request.user, branch=branch, tiers=tiers)
+                manager.branch, manager.tiers = updated.branch, updated.tiers
         except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
             messages.error(request, " ".join(exc.messages))
             return
-        manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
     else:
         manager.save()
     for warning in capacity_below_book_warnings([manager], book_sizes=manager_loads([manager.pk])):

@@ -4,7 +4,8 @@ Changing who serves whom is matching's business: its actions are contributed to 
 admins through their hooks (`core.admin.AdminHooks`), which stay as their apps registered them. The
 actions call matching's services (capacity checked, history and audit recorded, actor = the signed-in
 user); the manager autocomplete that picks a manager for customers offers only those who can take them;
-capacity changes in the admin go through `manager_availability_update` (`managers.admin`'s hook).
+capacity changes in the admin go through `manager_availability_update`, branch and tiers served through
+`manager_service_area_update` (`managers.admin`'s hooks).
 """
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -16,11 +17,14 @@ from django.utils.translation import ngettext
 from accounts import access
 from core.admin import ReadOnlyAdmin
 from customers.admin import CustomerProfileAdmin
-from managers.admin import ManagerProfileAdmin, register_availability_update
+from managers.admin import ManagerProfileAdmin, register_availability_update, register_service_area_update
 
 from .forms import ManualAssignmentForm, managers_taking_customers
 from .models import Assignment, MatchingRun, RunLock, Segment
-from .services import customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, run_undo
+from .services import (
+    customers_assign, customers_unlock, manager_availability_update, manager_book_transfer, manager_service_area_update,
+    run_undo,
+)
 
 
 @admin.action(description=_("Undo the selected run"), permissions=["undo"])
@@ -153,3 +157,4 @@ ManagerProfileAdmin.contribute_action(move_book, allowed=lambda request: access.
 ManagerProfileAdmin.contribute_autocomplete_filter("customers.customerprofile.manager", managers_taking_customers)
 # Capacity and the accepting flag, on the manager page and the user page: under the run lock, audited.
 register_availability_update(manager_availability_update)
+register_service_area_update(manager_service_area_update)

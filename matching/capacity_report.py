@@ -183,9 +183,13 @@ def scenario_report(
     removed: Collection[int] = (),
     added: Sequence[PlannedManager] = (),
     move_cost: int = 0,
+    today: PlanSummary | None = None,
 ) -> ScenarioReport:
     """Today's optimal plan over every customer who is not locked, and the plan of today's team changed:
     `capacities` (manager id -> capacity), the managers `removed` (ids), the managers `added`.
+
+    `today`: today's plan as an earlier evaluation found it on the same data with the same move cost (the
+    caller knows it is current: `selectors.plan_inputs_stamp`); it is then not solved again.
 
     Ids of managers who are not active are ignored (they are in no plan). Moves are counted against each
     customer's manager today. Changes nothing: 10 queries.
@@ -243,10 +247,12 @@ def scenario_report(
         move_cost=move_cost, **class_rules(),
         **optimal_limits(len(rows), int(engine.free_room(eligible, room, load).sum())),
     )
-    today = capacity.solve_scenario(**inputs)
+    if today is None:
+        solved = capacity.solve_scenario(**inputs)
+        today = _summary(snapshot, rows, solved.placement, solved.figures)
     changed = capacity.solve_scenario(**inputs, scenario=scenario)
     return ScenarioReport(
-        today=_summary(snapshot, rows, today.placement, today.figures),
+        today=today,
         scenario=_summary(snapshot, rows, changed.placement, changed.figures),
     )
 

@@ -4,13 +4,17 @@ Selectors only read: computing from the arrays is `scoring` (the engine) and `pl
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection
 from bisect import bisect_right
 from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Max
 
 from customers.models import CustomerProfile
 from jobs.models import BackgroundJob, JobStatus
@@ -177,6 +181,31 @@ class PortraitFigures:
     hobbies: np.ndarray  # (n, n_hobbies) uint8
     service_names: list[str]
     hobby_names: list[str]
+
+
+def plan_inputs_stamp() -> str:
+    """A digest of what an optimal plan over the stored data depends on: equal stamps, the same plan's inputs.
+    Six small queries, for pages that say whether a stored plan is still current.
+
+    Every write of a customer or manager profile moves its `updated_at` (services, imports and runs set it in
+    their bulk writes too), so the count and newest `updated_at` of each table tell a change, an addition or a
+    deletion. What changes without touching a profile is read as it is: which managers' accounts are active,
+    the terms and branches (a term deleted takes its links with it; a branch's region decides the region
+    policy), and the settings of classes, tiers and branches.
+    """
+    stamp = {
+        "customers": CustomerProfile.objects.aggregate(n=Count("id"), latest=Max("updated_at")),
+        "managers": ManagerProfile.objects.aggregate(n=Count("id"), latest=Max("updated_at")),
+        "active": list(ManagerProfile.objects.filter(user__is_active=True).order_by("pk").values_list("pk", flat=True)),
+        "services": list(Service.objects.order_by("pk").values_list("pk", flat=True)),
+        "hobbies": list(Hobby.objects.order_by("pk").values_list("pk", flat=True)),
+        "branches": list(Branch.objects.order_by("pk").values_list("pk", "region")),
+        "settings": [
+            settings.PORTRAIT_CLASS_THRESHOLDS, settings.PORTRAIT_UPGRADE_MARGIN, settings.PORTRAIT_BRANCH_POLICY,
+            settings.PORTRAIT_REGION_PENALTY, [(tier.code, str(tier.min_assets)) for tier in service_tiers()],
+        ],
+    }
+    return hashlib.sha256(json.dumps(stamp, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
 def portrait_figures() -> PortraitFigures:

@@ -27,6 +27,27 @@ def capacity_plan_pending() -> BackgroundJob | None:
     ).order_by("-id").first()
 
 
+def scenario_today_stored(*, stamp: str, move_cost: int) -> dict | None:
+    """Today's plan as the newest evaluation computed on data of this stamp (`matching.selectors
+    .plan_inputs_stamp`) with this move cost found it, or None: one query.
+
+    Only scenario evaluations: their "today" is solved like a scenario's plan (`capacity.solve_scenario`, the
+    placement's proven gap), so a scenario and the today it is set beside differ by the changes alone. A
+    capacity plan's is the exact optimum of another solver, and may differ from it by that gap.
+    """
+    found = (
+        CapacityScenario.objects.filter(result__stamp=stamp, result__move_cost=move_cost)
+        .order_by("-evaluated_at", "-id").values_list("result", flat=True).first()
+    )
+    return found["today"] if found else None
+
+
+def result_current(result: dict, stamp: str) -> bool | None:
+    """Whether a stored plan or evaluation (`result`) was computed on today's data (`stamp`); None when there is
+    none. A result from before stamps were kept is taken as out of date."""
+    return None if not result else result.get("stamp") == stamp
+
+
 def scenarios_listed():
     return CapacityScenario.objects.select_related("created_by").order_by("-updated_at", "-id")
 

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_record, field_changes
 from managers.models import ManagerProfile
-from matching.capacity_report import PlannedManager, capacity_report, scenario_report
+from matching.capacity_report import PlannedManager, PlanSummary, capacity_report, scenario_report
+from matching.selectors import plan_inputs_stamp
 from matching.services import manager_availability_update
 from matching.services.runs import move_cost_checked
 from vocabularies.models import Branch, Hobby, Service
 
 from .models import CapacityScenario
+from .selectors import scenario_today_stored
 
 
 def _references_checked(changes: dict) -> None:
@@ -89,10 +91,12 @@ def scenario_delete(*, scenario: CapacityScenario, actor: User | None) -> None:
 
 def capacity_plan_figures(*, move_cost: int) -> dict[str, Any]:
     """The capacity report as JSON (a job's result): seat values per manager, by branch and tier, the shortfall
-    groups and today's optimal plan. Reads only."""
+    groups and today's optimal plan, and the stamp of the data it was computed on. Reads only."""
+    stamp = plan_inputs_stamp()  # before reading: a change while computing leaves the result out of date
     report = capacity_report(move_cost=move_cost_checked(move_cost))
     return {
         "move_cost": move_cost,
+        "stamp": stamp,
         "placed": report.placed,
         "score": report.score,
         "plan": asdict(report.plan),
@@ -105,7 +109,14 @@ def capacity_plan_figures(*, move_cost: int) -> dict[str, Any]:
 
 def scenario_evaluate(*, scenario: CapacityScenario, move_cost: int = 0) -> CapacityScenario:
     """Compute the scenario's optimal plan beside today's and keep it on the scenario's row (its only write:
-    no customer or manager changes)."""
+    no customer or manager changes), with the stamp of the data it was computed on.
+
+    Today's plan is solved once per state of the data and move cost: while the data are unchanged
+    (`matching.selectors.plan_inputs_stamp`), each evaluation after the first takes today's from the newest
+    one (`selectors.scenario_today_stored`) and solves only the scenario's."""
+    move_cost = move_cost_checked(move_cost)
+    stamp = plan_inputs_stamp()  # before reading: a change while computing leaves the result out of date
+    stored = scenario_today_stored(stamp=stamp, move_cost=move_cost)
     changes = scenario.changes
     added = changes.get("added", [])
     names = {
@@ -126,9 +137,11 @@ def scenario_evaluate(*, scenario: CapacityScenario, move_cost: int = 0) -> Capa
             )
             for a in added
         ],
-        move_cost=move_cost_checked(move_cost),
+        move_cost=move_cost,
+        today=PlanSummary(**stored) if stored else None,
     )
-    scenario.result = {"move_cost": move_cost, "today": asdict(report.today), "scenario": asdict(report.scenario)}
+    scenario.result = {"move_cost": move_cost, "stamp": stamp, "today": asdict(report.today),
+                       "scenario": asdict(report.scenario)}
     scenario.evaluated_at = timezone.now()
     CapacityScenario.objects.filter(pk=scenario.pk).update(result=scenario.result, evaluated_at=scenario.evaluated_at)
     return scenario

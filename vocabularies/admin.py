@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import Branch, Hobby, Service
+from .services import branch_delete, branch_save
 
 
 def _usage(reverse_m2m) -> Coalesce:
@@ -71,6 +72,8 @@ class HobbyAdmin(TermAdmin):
 
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
+    """Branches, saved and deleted through `services.branch_save` and `branch_delete` (audited)."""
+
     list_display = ("code", "name", "region", "customer_count", "manager_count")
     list_filter = ("region",)
     search_fields = ("code", "name", "region")  # also the branch autocomplete of portraits
@@ -81,6 +84,16 @@ class BranchAdmin(admin.ModelAdmin):
         if _is_autocomplete(request):
             return queryset
         return queryset.annotate(customer_count=_count_of(Branch.customers), manager_count=_count_of(Branch.managers))
+
+    def save_model(self, request, obj, form, change):
+        branch_save(branch=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        branch_delete(branch=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for branch in queryset:
+            branch_delete(branch=branch, actor=request.user)
 
     @admin.display(description=_("customers"), ordering="customer_count")
     def customer_count(self, obj) -> int:

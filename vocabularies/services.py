@@ -1,4 +1,5 @@
-"""Writes on vocabulary terms, for bulk imports (the links from portraits to terms are written by core.bulk)."""
+"""Writes on vocabulary terms, for bulk imports (the links from portraits to terms are written by core.bulk),
+and on branches edited one at a time (the Django admin), audited."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, field_changes
 from core.tabular import model_errors, split_terms
 
 from .models import Branch, Term
@@ -171,3 +173,31 @@ def tier_codes_resolve(texts: Iterable[str], create: bool = False) -> dict[str, 
             continue
         out[text] = (tuple(sorted(codes, key=order.index)), [])
     return out
+
+
+BRANCH_FIELDS = ("code", "name", "region")
+
+
+@transaction.atomic
+def branch_save(*, branch: Branch, actor) -> Branch:
+    """Create a branch or save the code, name and region given to it (checked by the model), audited with what
+    changed. Its region decides who may serve whom under the region policy."""
+    stored = Branch.objects.filter(pk=branch.pk).values(*BRANCH_FIELDS).first() if branch.pk else None
+    branch.full_clean()
+    after = {name: getattr(branch, name) for name in BRANCH_FIELDS}
+    if stored is not None and not (changes := field_changes(stored, after)):
+        return branch
+    branch.save()
+    audit_record(
+        actor=actor, action="branch.created" if stored is None else "branch.changed", target=branch,
+        summary=str(branch), changes=changes if stored is not None else field_changes({}, after),
+    )
+    return branch
+
+
+@transaction.atomic
+def branch_delete(*, branch: Branch, actor) -> None:
+    """Delete a branch no customer or manager belongs to (the database protects the others), audited."""
+    audit_record(actor=actor, action="branch.deleted", target=branch, summary=str(branch),
+                 data={name: getattr(branch, name) for name in BRANCH_FIELDS})
+    branch.delete()

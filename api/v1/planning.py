@@ -1,6 +1,7 @@
 """Capacity planning for the admin role (under /api/admin/): the newest capacity plan (each manager's four
 seat numbers, where seats are worth most, who is left short), computing it again, and what-if scenarios
-(list, save, read, evaluate).
+(list, save, read, change, delete, evaluate), through the services the console calls. Plans and evaluations
+say whether they are `current`: computed on the data as they are now.
 
 Plans and evaluations take tens of seconds at 100k customers: they go to the task queue like runs
 (`jobs.services.job_enqueue`), answered 202 with the job to poll (`GET /api/admin/jobs/{id}`); with no
@@ -17,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import api_permission, can_plan_capacity
+from matching.selectors import plan_inputs_stamp
 from matching.services.runs import MAX_MOVE_COST
 from planning.jobs import CAPACITY_JOB, SCENARIO_JOB
 from planning.models import CapacityScenario
-from planning.selectors import capacity_plan_latest, scenarios_listed
-from planning.services import scenario_create
+from planning.selectors import capacity_plan_latest, result_current, scenarios_listed
+from planning.services import scenario_create, scenario_delete, scenario_update
 
 from .common import error_responses, id_parameter
 from .matching import JobSerializer, _enqueue
@@ -75,7 +77,20 @@ class PlanSummarySerializer(serializers.Serializer):
     tiers = _Tier(many=True)
 
 
-class CapacityPlanSerializer(serializers.Serializer):
+CURRENT_HELP = ("Whether it was computed on the data as they are now: false once customers, managers, capacities or "
+                "the rules of matching changed since (compute it again); null until computed.")
+
+
+class _Current(serializers.Serializer):
+    """A result's `current` flag, against the stamp of the data the view puts in the context (once a request)."""
+
+    current = serializers.SerializerMethodField(help_text=CURRENT_HELP)
+
+    def get_current(self, obj) -> bool | None:
+        return result_current(obj.result, self.context["stamp"])
+
+
+class CapacityPlanSerializer(_Current, serializers.Serializer):
     """The best overall plan over every customer who is not locked, and what a seat is worth."""
 
     job = serializers.IntegerField(source="id")
@@ -119,7 +134,7 @@ class CapacityPlanView(APIView):
         job = capacity_plan_latest(move_cost=move_cost)
         if job is None:
             raise NotFound(_("No capacity plan computed yet: POST to compute one."))
-        return Response(CapacityPlanSerializer(job).data)
+        return Response(CapacityPlanSerializer(job, context={"stamp": plan_inputs_stamp()}).data)
 
     @extend_schema(tags=["admin"], request=MoveCostSerializer,
                    responses={202: JobSerializer, **error_responses(400, 401, 403)})
@@ -129,7 +144,7 @@ class CapacityPlanView(APIView):
         return _enqueue(request, CAPACITY_JOB, {"move_cost": body.validated_data["move_cost"]})
 
 
-class ScenarioSerializer(serializers.ModelSerializer):
+class ScenarioSerializer(_Current, serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
     changes = serializers.JSONField(help_text=(
         '{"capacity": {"<manager id>": capacity}, "removed": [manager id], "added": [{"name", "capabilities": '
@@ -142,7 +157,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
     class Meta:
         model = CapacityScenario
         fields = ["id", "name", "changes", "capacity_only", "created_by", "created_at", "updated_at", "result",
-                  "evaluated_at"]
+                  "evaluated_at", "current"]
         read_only_fields = ["id", "created_by", "created_at", "updated_at", "result", "evaluated_at"]
         extra_kwargs = {"name": {"validators": []}}  # the service checks it, with the changes, in one place
 
@@ -150,8 +165,22 @@ class ScenarioSerializer(serializers.ModelSerializer):
         return scenario_create(name=validated_data["name"], changes=validated_data["changes"],
                                actor=self.context["request"].user)
 
+    def update(self, instance, validated_data):
+        """PUT and PATCH: what is not sent stays as it is."""
+        return scenario_update(
+            scenario=instance, name=validated_data.get("name", instance.name),
+            changes=validated_data.get("changes", instance.changes), actor=self.context["request"].user,
+        )
 
-class ScenarioListView(generics.ListCreateAPIView):
+
+class _Stamped:
+    """Views whose serializers say whether results are current: the data's stamp, read once a request."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "stamp": plan_inputs_stamp()}
+
+
+class ScenarioListView(_Stamped, generics.ListCreateAPIView):
     """Saved what-if scenarios, the latest changed first; POST saves one (its changes checked)."""
 
     serializer_class = ScenarioSerializer
@@ -173,8 +202,9 @@ class ScenarioListView(generics.ListCreateAPIView):
         return super().post(request, *args, **kwargs)
 
 
-class ScenarioDetailView(generics.RetrieveAPIView):
-    """One scenario: its changes and its latest evaluation."""
+class ScenarioDetailView(_Stamped, generics.RetrieveUpdateDestroyAPIView):
+    """One scenario: its changes and its latest evaluation. PUT or PATCH renames it or changes its changes
+    (checked; a change of changes drops the evaluation), DELETE deletes it; both audited, as in the console."""
 
     serializer_class = ScenarioSerializer
     permission_classes = [api_permission(can_plan_capacity)]
@@ -187,6 +217,24 @@ class ScenarioDetailView(generics.RetrieveAPIView):
                    responses={200: ScenarioSerializer, **error_responses(401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["admin"], parameters=[id_parameter("The scenario's id.")],
+                   responses={200: ScenarioSerializer, **error_responses(400, 401, 403, 404)})
+    def put(self, request, *args, **kwargs):
+        return super().put(request, *args, **kwargs)
+
+    @extend_schema(tags=["admin"], parameters=[id_parameter("The scenario's id.")],
+                   responses={200: ScenarioSerializer, **error_responses(400, 401, 403, 404)})
+    def patch(self, request, *args, **kwargs):
+        return super().patch(request, *args, **kwargs)
+
+    @extend_schema(tags=["admin"], parameters=[id_parameter("The scenario's id.")],
+                   responses={204: None, **error_responses(401, 403, 404)})
+    def delete(self, request, *args, **kwargs):
+        return super().delete(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        scenario_delete(scenario=instance, actor=self.request.user)
 
 
 class ScenarioEvaluateView(APIView):

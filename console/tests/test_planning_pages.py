@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from customers.models import CustomerProfile
 from jobs.services import job_enqueue
 from managers.models import ManagerProfile
+from matching.services import manager_availability_update
 from matching.tests.conftest import SERVICES
 from planning.jobs import CAPACITY_JOB
 from planning.models import CapacityScenario
@@ -50,7 +51,7 @@ def test_recompute_shows_every_managers_four_numbers_in_bounded_queries(admin, p
     response = admin.post(reverse("console:capacity_recompute"), {"move_cost": "2"})
     assert response.status_code == 302 and response["Location"] == reverse("console:capacity")
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(15):  # 6 of them: whether the plan is current (plan_inputs_stamp)
         page = admin.get(reverse("console:capacity"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     seats = page.split('data-testid="seat-table"')[1]
@@ -112,7 +113,7 @@ def test_a_scenario_is_saved_from_the_form_evaluated_and_shown_beside_today(admi
 
     assert response["Location"] == reverse("console:scenario", args=[scenario.pk])
     assert (digest(CustomerProfile), digest(ManagerProfile)) == before
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(15):
         page = admin.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     figures = page.split('data-testid="scenario-figures"')[1]
     assert "Left unassigned" in figures and 'id="scenario-data"' in page
@@ -161,7 +162,7 @@ def test_scenarios_are_listed_and_compared_side_by_side(admin, pool, django_asse
 
     listed = admin.get(reverse("console:scenarios")).content.decode()
     assert all(name in listed for name in ("more", "private", "fewer"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(16):
         page = admin.get(
             reverse("console:scenario_compare"), {"scenario": [first.pk, second.pk, third.pk]},
             HTTP_ACCEPT_LANGUAGE="en",
@@ -173,6 +174,35 @@ def test_scenarios_are_listed_and_compared_side_by_side(admin, pool, django_asse
 
     alone = admin.get(reverse("console:scenario_compare"), {"scenario": [first.pk]})
     assert alone.status_code == 302
+
+
+def test_results_computed_before_a_change_say_they_are_out_of_date_and_offer_to_compute_again(admin, pool):
+    scenario = scenario_create(name="more", actor=pool.admin, changes={"capacity": {str(pool.a.pk): 4}})
+    admin.post(reverse("console:scenario_evaluate", args=[scenario.pk]), {"move_cost": "2"})
+    admin.post(reverse("console:capacity_recompute"), {"move_cost": "2"})
+    pages = {
+        "capacity": reverse("console:capacity"), "scenario": reverse("console:scenario", args=[scenario.pk]),
+        "list": reverse("console:scenarios"),
+    }
+    assert not any("-stale" in admin.get(url).content.decode() for url in pages.values())
+
+    manager_availability_update(manager=pool.c, actor=pool.admin, capacity=7)
+
+    english = {name: admin.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode() for name, url in pages.items()}
+    chinese = {name: admin.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode() for name, url in pages.items()}
+    assert all("-stale" in page for page in english.values())
+    assert "Out of date" in english["capacity"] and "过时" in chinese["capacity"]
+    assert "Evaluate again on today" in english["scenario"] and "过时" in chinese["scenario"]
+    stale = english["capacity"].split('data-testid="capacity-stale"')[1]
+    assert reverse("console:capacity_recompute") in stale and 'name="move_cost" value="2"' in stale
+    stale = english["scenario"].split('data-testid="scenario-stale"')[1]
+    assert reverse("console:scenario_evaluate", args=[scenario.pk]) in stale and 'value="2"' in stale
+
+    admin.post(reverse("console:scenario_evaluate", args=[scenario.pk]), {"move_cost": "2"})
+    assert "-stale" not in admin.get(pages["scenario"]).content.decode()
+    compared = admin.get(reverse("console:scenario_compare"), {"scenario": [scenario.pk, scenario_create(
+        name="other", actor=pool.admin, changes={"removed": [pool.b.pk]}).pk]}).content.decode()
+    assert "-stale" not in compared
 
 
 def test_a_capacity_scenario_is_applied_after_a_confirmation_with_the_count(admin, pool):

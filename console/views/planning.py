@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_plan_capacity
 from jobs.services import job_enqueue
 from managers.models import ManagerProfile
+from matching.selectors import plan_inputs_stamp
 from planning.jobs import CAPACITY_JOB, SCENARIO_JOB
 from planning.models import CapacityScenario
 from planning.selectors import (
-    capacity_plan_latest, capacity_plan_pending, scenario_capacity_changes, scenarios_listed,
+    capacity_plan_latest, capacity_plan_pending, result_current, scenario_capacity_changes, scenarios_listed,
 )
 from planning.services import scenario_apply, scenario_create, scenario_delete, scenario_update
 from vocabularies.models import Branch, Hobby, Service
@@ -89,11 +90,13 @@ def _seat_rank_keyed(row) -> tuple:
 @console_page
 def capacity_home(request):
     """The newest capacity plan: today's optimal figures, each manager's four numbers, where seats are worth
-    most and who is left short; a form to compute it again. Four queries and the session's."""
+    most and who is left short, and whether it is out of date; a form to compute it again. Ten queries and the
+    session's."""
     allow(can_plan_capacity, request.user)
     latest = capacity_plan_latest()
     context = {
         "job": latest,
+        "current": result_current(latest.result, plan_inputs_stamp()) if latest else None,
         "pending": capacity_plan_pending(),
         "form": MoveCostForm(initial={"move_cost": latest.result.get("move_cost", 0) if latest else 0}),
         "scenarios": scenarios_listed()[:5],
@@ -122,7 +125,11 @@ def capacity_recompute(request):
 @console_page
 def scenario_list(request):
     allow(can_plan_capacity, request.user)
-    return render(request, "console/scenarios.html", {"scenarios": scenarios_listed()})
+    scenarios = list(scenarios_listed())
+    stamp = plan_inputs_stamp()
+    for scenario in scenarios:
+        scenario.current = result_current(scenario.result, stamp)
+    return render(request, "console/scenarios.html", {"scenarios": scenarios})
 
 
 def _scenario_form_page(request, *, scenario: CapacityScenario | None):
@@ -233,6 +240,7 @@ def scenario_detail(request, pk: int):
         "scenario": scenario,
         "described": _described([scenario])[scenario.pk],
         "result": result,
+        "current": result_current(scenario.result, plan_inputs_stamp()),
         "chart": _figures_chart(result) if result else None,
         "rows": _figure_rows(result) if result else [],
         "form": MoveCostForm(initial={"move_cost": (result or {}).get("move_cost", 0)}),
@@ -320,8 +328,10 @@ def scenario_compare(request):
         messages.error(request, _("Choose two or more scenarios to compare."))
         return redirect("console:scenarios")
     described = _described(scenarios)
+    stamp = plan_inputs_stamp()
     columns = [
-        {"scenario": s, "described": described[s.pk], "rows": _figure_rows(s.result) if s.result else None}
+        {"scenario": s, "described": described[s.pk], "rows": _figure_rows(s.result) if s.result else None,
+         "current": result_current(s.result, stamp)}
         for s in scenarios
     ]
     labels = next(([row["label"] for row in c["rows"]] for c in columns if c["rows"]), [])

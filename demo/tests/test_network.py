@@ -118,6 +118,27 @@ class TestTheDefaultNetwork:
     def test_the_preview_is_fresh(self, seeded, preview):
         assert preview_staleness(preview=preview) == []
 
+    def test_the_capacity_pages_show_a_current_plan_and_two_evaluated_scenarios(self, seeded, client):
+        from planning.models import CapacityScenario
+
+        scenarios = list(CapacityScenario.objects.order_by("name"))
+        client.login(username="admin", password="admin123")
+
+        capacity = client.get(reverse("console:capacity"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        listed = client.get(reverse("console:scenarios")).content.decode()
+        pages = [client.get(reverse("console:scenario", args=[s.pk])).content.decode() for s in scenarios]
+
+        assert sorted(s.name for s in scenarios) == ["上海分行没有" + scenarios[0].name.removeprefix("上海分行没有"),
+                                                     "北京分行多两个贵宾名额"]
+        assert all(s.result and s.created_by.username == "admin" for s in scenarios)
+        more_seats = next(s for s in scenarios if s.name == "北京分行多两个贵宾名额")
+        assert more_seats.capacity_only and more_seats.result["scenario"]["total_score"] >= (
+            more_seats.result["today"]["total_score"])
+        assert 'data-testid="capacity-figures"' in capacity and "-stale" not in capacity
+        assert all(s.name in listed for s in scenarios) and "-stale" not in listed
+        assert all('data-testid="scenario-figures"' in page and "-stale" not in page for page in pages)
+        assert "/console/planning/" in seeded
+
     def test_runs_spread_over_the_year_as_the_system_and_the_admin(self, seeded):
         runs = MatchingRun.objects.exclude(kind=RunKind.PREVIEW)
         months = {run.started_at.strftime("%Y-%m") for run in runs}

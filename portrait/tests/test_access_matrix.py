@@ -365,7 +365,8 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "api:manual-assign": admin_api("post", 200),
     "api:capacity-plan": {**admin_api("get", 200), **admin_api("post", 202)},
     "api:capacity-scenarios": {**admin_api("get", 200), **admin_api("post", 400)},  # an empty body: no name
-    "api:capacity-scenario": admin_api("get", 200),
+    "api:capacity-scenario": {**admin_api("get", 200), **admin_api("put", 400), **admin_api("patch", 200),
+                              **admin_api("delete", 204)},  # PUT with an empty body: no name
     "api:capacity-scenario-evaluate": admin_api("post", 202),
     "api:change-requests": {
         "get": (401, 200, 200, 403, 403, 403, 200),

@@ -129,4 +129,9 @@ class Command(BaseCommand):
                 "Stored preview #%(id)d: %(changes)d customers to place; the optimal rule scores %(gain)d points "
                 "more than the greedy one. See it at /console/matching/previews/%(id)d/."
             ) % {"id": network.preview_id, "changes": network.preview_changes, "gain": network.optimal_gain})
+        if network.scenarios:
+            lines.append(_(
+                "Capacity planning: a plan computed and %(count)d what-if scenarios evaluated (%(names)s). See them "
+                "at /console/planning/."
+            ) % {"count": len(network.scenarios), "names": "; ".join(network.scenarios)})
         return lines
