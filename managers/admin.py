@@ -80,8 +80,9 @@ class ManagerAvailabilityForm(forms.ModelForm):
 
 
 def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
-    """Save an existing manager from an admin form: capacity and the accepting flag, then the branch and tiers,
-    through the registered updates (run lock, confirmation below the book, audit), the rest as usual."""
+    """Save an existing manager from an admin form: capacity and the accepting flag, then the branch and tiers
+    when they changed, through the registered updates (run lock, confirmation below the book, audit), the rest
+    as usual."""
     if _availability_update is not None or _service_area_update is not None:
         capacity, accepting = manager.capacity, manager.accepting_customers
         branch, tiers = manager.branch, list(manager.tiers)
@@ -98,7 +99,7 @@ def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabili
                     confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
                 )
                 manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
-            if _service_area_update is not None:
+            if _service_area_update is not None and (branch, tiers) != (stored.branch, list(stored.tiers)):
                 updated = _service_area_update(manager=manager, actor=request.user, branch=branch, tiers=tiers)
                 manager.branch, manager.tiers = updated.branch, updated.tiers
         except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
