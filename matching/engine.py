@@ -1240,6 +1240,9 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
         total = _total(totals, assigned)
         exact_prices = None
         if solve is None:
+            if _full_prices(totals, free, assigned) is not None:  # optimal over every pair: exact
+                bound = float(total)
+                break
             exact_prices = _restricted_prices(totals, free, assigned, candidates, (extra_rows, extra_cols))
         if exact_prices is not None:
             more_rows, more_cols, excess, priced = _price_pairs(
@@ -1333,6 +1336,78 @@ def _restricted_prices(totals, free, assigned, candidates, extra):
         if not improved.size:
             return dist[:n_managers].astype(np.float64) if dist[z] == 0 else None
         dist[improved] = reached[improved]
+        active = improved
+    return None
+
+
+def _full_prices(totals, free, assigned):
+    """Manager prices that prove ``assigned`` optimal over EVERY pair, or None when none exist.
+
+    The plan places the most customers room allows (scores are >= 0, so the largest total with at most one
+    manager per customer is reached at that count too). It is optimal over every pair exactly when the
+    linear-programming dual of the whole transportation problem has a solution complementary to it: prices
+    p >= 0, 0 at a manager with room left, and customer values u_i = s_i,a(i) - p_a(i) >= 0 for the placed
+    (u_i = 0 for the unplaced) with u_i >= s_ij - p_j for every manager j. Those are difference constraints
+    between managers: p_a - p_j <= s_ia - s_ij for each customer i of a and each j; p_j >= s_ij for an
+    unplaced i; p_a <= s_ia; p >= 0. Collapsed over customers (one pass over every pair, customers taken
+    in the order of their manager, a row-wise minimum per manager), they are one dense
+    (n_managers + 1)^2 graph over managers and a zero node z, and shortest paths from z give the prices.
+    Any distance below 0 closes a negative cycle through z (every manager has an edge to z of weight 0):
+    then no such prices exist and a better plan does. Degenerate optima (many pairs scoring alike) are
+    proven this way where the solve's own prices (`_restricted_prices`) only bound the gap.
+    """
+    n_customers, n_managers = totals.shape
+    z = n_managers
+    owner = np.where(assigned >= 0, assigned, z)
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    placed = np.flatnonzero(assigned >= 0)
+    own = np.zeros(n_customers, dtype=np.int64)
+    own[placed] = _pairs(totals, placed, assigned[placed])
+    own = own[order]
+    wide = _totals_max(totals) >= 2**14
+    dtype = np.int32 if wide else np.int16
+    none = np.iinfo(dtype).max // 2
+    # into[a, j]: the least s_ia - s_ij over the customers i of a (of z: the unplaced, s_ia taken as 0)
+    into = np.full((n_managers + 1, n_managers + 1), none, dtype=dtype)
+    step = max(1, _BLOCK_CELLS // max(n_managers, 1))
+    for start in range(0, n_customers, step):
+        rows = order[start:start + step]
+        heads = owner[start:start + step]
+        firsts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
+        least = np.minimum.reduceat(
+            np.subtract(own[start:start + step, None], _dense_rows(totals, rows), dtype=dtype, casting="unsafe"),
+            firsts, axis=0,
+        )
+        groups = heads[firsts]
+        into[groups, :n_managers] = np.minimum(into[groups, :n_managers], least)
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    groups = owner[firsts]
+    least_own = np.minimum.reduceat(own, firsts)
+    mine = groups < z
+    into[groups[mine], z] = least_own[mine]  # u_i >= 0: p_a <= s_ia, edge z -> a
+    into[z, :n_managers] = np.minimum(into[z, :n_managers], 0)  # p_j >= 0: edge j -> z of 0
+    flow = np.bincount(assigned[placed], minlength=n_managers)
+    slack = np.flatnonzero(flow < free)
+    into[slack, z] = np.minimum(into[slack, z], 0)  # room left: p_j <= 0, edge z -> j of 0
+    np.fill_diagonal(into, none)
+    weight = np.ascontiguousarray(into.T)  # weight[tail, head]
+    del into
+    dist = np.full(n_managers + 1, none, dtype=np.int64)
+    dist[z] = 0
+    active = np.array([z])
+    rows_per_step = max(1, _BLOCK_CELLS // (n_managers + 1))
+    for _ in range(n_managers + 2):
+        reached = np.full(n_managers + 1, none, dtype=np.int64)
+        for start in range(0, active.size, rows_per_step):
+            chunk = active[start:start + rows_per_step]
+            np.minimum(reached, (dist[chunk, None] + weight[chunk]).min(axis=0), out=reached)
+        improved = np.flatnonzero(reached < dist)
+        if not improved.size:
+            return dist[:n_managers].astype(np.float64)
+        dist[improved] = reached[improved]
+        if dist[improved].min() < 0:
+            return None
         active = improved
     return None
 

@@ -146,3 +146,72 @@ def test_target_gap_widens_the_candidates_until_the_gap_is_proven():
     # the plan is then proven exact.
     assert widened.optimality_gap == 0
     assert widened.total_score == exact.total_score >= narrow.total_score
+
+
+def _tied_instance(seed):
+    """Flat scores (many ties) or varied ones, room short or plentiful, some load, a manager not eligible."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(15, 60)), int(rng.integers(3, 9))
+    totals = rng.integers(0, 3 if seed % 2 else 14, size=(n, m))
+    load = rng.integers(0, 3, size=m)
+    room = {"eligible": rng.random(m) < 0.9, "capacity": load + rng.integers(1, 10, size=m), "load": load}
+    room["eligible"][0] = True
+    return totals, totals.argmax(axis=1), room
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_prices_over_every_pair_prove_a_plan_exactly_when_it_is_optimal(seed):
+    """`_full_prices` finds prices for the exact optimum (whose dual bound is its total), and for a plan changed
+    by one move or one swap exactly when the change keeps the total (a tie), never for a worse plan."""
+    totals, best, room = _tied_instance(seed)
+    free = engine.free_room(room["eligible"], room["capacity"], room["load"])
+    exact = place_optimal(totals, best, **room)
+    prices = engine._full_prices(totals, free, exact.assigned)
+    assert prices is not None and prices.min() >= 0
+    assert engine._dual_bound(totals, free, prices) == pytest.approx(exact.total_score)
+    rng = np.random.default_rng(seed)
+    placed = np.flatnonzero(exact.assigned >= 0)
+    for _ in range(20):
+        plan = exact.assigned.copy()
+        first, second = rng.choice(placed, 2, replace=False)
+        if rng.random() < 0.5:
+            plan[first], plan[second] = plan[second], plan[first]
+        else:
+            roomy = np.flatnonzero(np.bincount(plan[placed], minlength=free.size) < free)
+            if not roomy.size:
+                continue
+            plan[first] = rng.choice(roomy)
+        total = int(totals[placed, plan[placed]].sum())
+        assert (engine._full_prices(totals, free, plan) is not None) == (total == exact.total_score)
+
+
+def test_a_first_solve_that_is_already_optimal_is_proven_exact_without_another():
+    """Ties make the first solve's own prices prove less than its plan is worth; the prices over every pair
+    prove it exact, so no pair is added and no second solve runs."""
+    solves, restricted, proven = [], [], 0
+    solve, restricted_prices = engine._min_cost_flow, engine._restricted_prices
+
+    def counting(*args, extra=None):
+        solves.append(extra is not None and len(extra[0]))
+        return solve(*args, extra=extra)
+
+    def recording(*args):
+        restricted.append(1)
+        return restricted_prices(*args)
+
+    for seed in range(24):
+        totals, best, room = _tied_instance(seed)
+        exact = place_optimal(totals, best, **room)
+        solves.clear(), restricted.clear()
+        engine._min_cost_flow, engine._restricted_prices = counting, recording
+        try:
+            pruned = place_optimal(totals, best, **room, max_arcs=totals.shape[0] * 2, target_gap=0.0)
+        finally:
+            engine._min_cost_flow, engine._restricted_prices = solve, restricted_prices
+        if not pruned.pruned:
+            continue
+        assert pruned.total_score == exact.total_score and pruned.optimality_gap == 0
+        if len(solves) == 1:  # the first plan was optimal: proven without the solve's own prices
+            assert not restricted
+            proven += 1
+    assert proven >= 12
