@@ -216,3 +216,32 @@ def test_a_first_solve_that_is_already_optimal_is_proven_exact_without_another(m
             assert pruned.optimality_gap == 0
             proven += 1
     assert proven >= 12
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_the_two_step_pruned_solve_finds_the_one_step_plans_total_and_evenness(seed):
+    """Largest total first, then even loads among the pairs its prices keep: the same placed count, total and
+    even-load cost as one solve with scaled scores and unit arcs, on flat and varied scores, short and
+    plentiful room, with some pairs added beside the candidates."""
+    totals, _best, room = _tied_instance(seed)
+    rng = np.random.default_rng(seed)
+    free = engine.free_room(room["eligible"], room["capacity"], room["load"])
+    open_ = np.flatnonzero(free)
+    totals, free, load = totals[:, open_], free[open_], room["load"][open_]
+    n_place = min(totals.shape[0], int(free.sum()))
+    candidates = engine._top_k(totals + rng.random(totals.shape), min(2, open_.size))
+    extra = (rng.integers(0, totals.shape[0], 5), rng.integers(0, open_.size, 5))
+    one = engine._flow(totals, free, load, n_place, candidates, extra, even=True)
+    two = engine._min_cost_flow(totals, free, load, n_place, candidates, extra=extra)
+
+    def figures(assigned):
+        placed = np.flatnonzero(assigned >= 0)
+        counts = np.bincount(assigned[placed], minlength=free.size)
+        assert (counts <= free).all()
+        allowed = set(zip(np.repeat(np.arange(totals.shape[0]), candidates.shape[1]), candidates.ravel()))
+        allowed |= set(zip(*extra))
+        # pairs outside the solve come from the overflow, which the model scores 0
+        score = sum(int(totals[i, assigned[i]]) if (i, assigned[i]) in allowed else 0 for i in placed)
+        return placed.size, score, int((counts * load + counts * (counts + 1) // 2).sum())
+
+    assert figures(two) == figures(one)
