@@ -420,7 +420,7 @@ class TermTotals:
     def rows(self, rows):
         """Dense totals of some rows, as an integer matrix (a price sample, one customer's candidates), computed
         a block at a time: the temporaries of 60k rows x 5,000 managers at once would take 2.4 GB."""
-        rows = np.arange(self.shape[0])[rows]
+        rows = np.arange(*rows.indices(self.shape[0])) if isinstance(rows, slice) else np.arange(self.shape[0])[rows]
         out = np.empty((len(rows), self.shape[1]), dtype=np.uint8 if self._bits else np.int16)
         step = self._block_rows
         for start in range(0, len(rows), step):
@@ -901,7 +901,7 @@ class _Effective:
             yield start, self._of_rows(np.arange(start, min(start + step, self.shape[0]))).astype(np.float32)
 
     def rows(self, rows):
-        rows = np.arange(self.shape[0])[rows]
+        rows = np.arange(*rows.indices(self.shape[0])) if isinstance(rows, slice) else np.arange(self.shape[0])[rows]
         out = np.empty((len(rows), self.shape[1]), dtype=np.int32)
         step = self._block_rows
         for start in range(0, len(rows), step):
@@ -1242,9 +1242,12 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
         if solve is None:
             exact_prices = _restricted_prices(totals, free, assigned, candidates, (extra_rows, extra_cols))
         if exact_prices is not None:
-            more_rows, more_cols, excess, priced = _price_pairs(
+            more_rows, more_cols, excess, priced, proof = _price_pairs(
                 totals, free, assigned, exact_prices, per_customer=_WIDEN_PER_CUSTOMER
             )
+            if proof is not None:  # optimal over every pair: exact
+                bound = float(total)
+                break
             bound = min(bound, priced)
             gap = (bound - total) / bound if bound > 0 else 0.0
             if target_gap is not None and gap > target_gap and more_rows.size:
@@ -1338,40 +1341,123 @@ def _restricted_prices(totals, free, assigned, candidates, extra):
 
 
 def _price_pairs(totals, free, assigned, prices, *, per_customer):
-    """Pairs worth more to their customer at these prices than the plan's own, and the dual bound.
+    """Pairs worth more to their customer at these prices than the plan's own, the dual bound, and prices
+    that prove the plan optimal over every pair when some do, in one pass over every pair.
 
     A pair (i, j) is worth ``s_ij - p_j`` to customer i, the plan's pair ``s_ia - p_a`` (0 when
     unplaced). Returns (rows, cols) of up to ``per_customer`` such pairs per customer, most valuable
-    first, what each is worth more than the plan's pair, and the bound
-    sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j (see `_dual_bound`), in one pass.
+    first, what each is worth more than the plan's pair, the bound
+    sum_i max(0, max_j s_ij - p_j) + sum_j free_j p_j (see `_dual_bound`), and `_plan_prices` (or None).
+
+    The same pass collapses the whole problem's dual (see `_plan_prices`): customers are taken a manager's
+    at a time, and for each manager a the least s_ia - s_ij over its customers, for every j.
     """
+    n_customers, n_managers = totals.shape
     prices = np.asarray(prices, dtype=np.float32)
+    z = n_managers
+    owner = np.where(assigned >= 0, assigned, z)
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
     placed = np.flatnonzero(assigned >= 0)
-    own = np.zeros(totals.shape[0], dtype=np.float32)
-    own[placed] = _pairs(totals, placed, assigned[placed]) - prices[assigned[placed]]
+    score = np.zeros(n_customers, dtype=np.int64)
+    score[placed] = _pairs(totals, placed, assigned[placed])
+    score = score[order]
+    own = np.where(owner < z, score - prices[np.minimum(owner, z - 1)], 0).astype(np.float32)
     np.maximum(own, 0, out=own)
+    top = _totals_max(totals)
+    # into[a, j]: offset + the least s_ia - s_ij over the customers i of a (of z: the unplaced, s_ia taken as
+    # 0). Small scores fit uint8 with an offset: that reduction costs half what an int16 one does.
+    dtype, offset = (np.uint8, top) if top < 2**7 else (np.int16, 0) if top < 2**14 else (np.int32, 0)
+    into = np.full((n_managers + 1, n_managers), np.iinfo(dtype).max, dtype=dtype)
+    shifted = (score + offset).astype(dtype)
+    in_order = totals.customer_rows(order) if hasattr(totals, "customer_rows") else None
     gain = 0.0
     found_rows, found_cols, found_excess = [], [], []
-    for start, reduced in _reduced_blocks(totals, prices):
-        top = reduced.max(axis=1)
-        gain += float(np.maximum(top, 0).sum(dtype=np.float64))
-        better = np.flatnonzero(top > own[start:start + len(reduced)] + 0.5)  # integers: more by a point
-        if not better.size:
-            continue
-        columns = _top_k(reduced[better], min(per_customer, totals.shape[1]))
-        rows = np.repeat(better, columns.shape[1])
-        excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
-        excess -= own[start + rows]
-        keep = excess > 0.5
-        found_rows.append(start + rows[keep])
-        found_cols.append(columns.ravel()[keep])
-        found_excess.append(excess[keep])
+    step = max(1, 8 * _BLOCK_CELLS // max(n_managers, 1))
+    bounds = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1], True])
+    for first, end in zip(bounds[:-1], bounds[1:]):
+        group = owner[first]
+        for start in range(first, end, step):  # a manager's customers, at most `step` at a time
+            stop = min(start + step, end)
+            block = _dense_rows(totals, order[start:stop]) if in_order is None else in_order.rows(slice(start, stop))
+            least = np.subtract(shifted[start:stop, None], block, dtype=dtype, casting="unsafe").min(axis=0)
+            np.minimum(into[group], least, out=into[group])
+            reduced = np.subtract(block, prices, dtype=np.float32)
+            best = reduced.max(axis=1)
+            gain += float(np.maximum(best, 0).sum(dtype=np.float64))
+            better = np.flatnonzero(best > own[start:stop] + 0.5)  # integers: more by a point
+            if not better.size:
+                continue
+            columns = _top_k(reduced[better], min(per_customer, n_managers))
+            rows = np.repeat(better, columns.shape[1])
+            excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
+            excess -= own[start + rows]
+            keep = excess > 0.5
+            found_rows.append(order[start + rows[keep]])
+            found_cols.append(columns.ravel()[keep])
+            found_excess.append(excess[keep])
     bound = gain + float(free.astype(np.float64) @ prices.astype(np.float64))
+    proof = _plan_prices(into, offset, free, owner, score)
     if not found_rows:
-        return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float32), bound
+        return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float32), bound, proof
     return (
-        np.concatenate(found_rows), np.concatenate(found_cols).astype(np.intp), np.concatenate(found_excess), bound
+        np.concatenate(found_rows), np.concatenate(found_cols).astype(np.intp), np.concatenate(found_excess), bound,
+        proof,
     )
+
+
+def _plan_prices(into, offset, free, owner, score):
+    """Manager prices that prove a plan optimal over EVERY pair, or None when none exist.
+
+    The plan places the most customers room allows (scores are >= 0, so the largest total with at most
+    one manager per customer is reached at that count too). It is optimal over every pair exactly when the
+    linear-programming dual of the whole transportation problem has a solution complementary to it:
+    prices p >= 0, 0 at a manager with room left, and customer values u_i = s_i,a(i) - p_a(i) >= 0 for the
+    placed (0 for the unplaced) with u_i >= s_ij - p_j for every manager j. Those are difference
+    constraints between managers: p_a - p_j <= s_ia - s_ij for each customer i of a and each j; p_j >=
+    s_ij for an unplaced i; p_a <= s_ia; p >= 0. ``into[a, j]`` (``offset`` + the least s_ia - s_ij over
+    a's customers; row n_managers: the unplaced, with s_ia = 0) holds them collapsed over customers, so
+    shortest paths from a zero node z over managers give the prices (Bellman-Ford on a dense graph,
+    relaxing only from the prices that fell last round). A distance below 0 closes a negative cycle
+    through z (every manager has an edge to z of weight 0): then no such prices exist, and a better plan
+    does. Degenerate optima (many pairs scoring alike) are proven this way where the solve's own prices
+    (`_restricted_prices`) only bound the gap. ``owner`` (sorted; n_managers: unplaced) and ``score``
+    (the plan's score of each) are in the same order.
+    """
+    n_managers = into.shape[1]
+    z = n_managers
+    none = np.iinfo(np.int32).max // 4
+    weight = np.full((n_managers + 1, n_managers + 1), none, dtype=np.int32)  # weight[tail, head]
+    weight[:n_managers] = into.T
+    weight[:n_managers] -= offset
+    weight[:n_managers][into.T == np.iinfo(into.dtype).max] = none
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    groups = owner[firsts]
+    least_own = np.minimum.reduceat(score, firsts) if score.size else score
+    mine = groups < z
+    weight[z, groups[mine]] = least_own[mine]  # u_i >= 0: p_a <= s_ia, edge z -> a
+    weight[:n_managers, z] = np.minimum(weight[:n_managers, z], 0)  # p_j >= 0: edge j -> z of 0
+    flow = np.bincount(owner[owner < z], minlength=n_managers)
+    slack = np.flatnonzero(flow < free)
+    weight[z, slack] = np.minimum(weight[z, slack], 0)  # room left: p_j <= 0, edge z -> j of 0
+    np.fill_diagonal(weight, none)
+    dist = np.full(n_managers + 1, none, dtype=np.int64)
+    dist[z] = 0
+    active = np.array([z])
+    rows_per_step = max(1, _BLOCK_CELLS // (n_managers + 1))
+    for _ in range(n_managers + 2):
+        reached = np.full(n_managers + 1, none, dtype=np.int64)
+        for start in range(0, active.size, rows_per_step):
+            chunk = active[start:start + rows_per_step]
+            np.minimum(reached, (dist[chunk, None] + weight[chunk]).min(axis=0), out=reached)
+        improved = np.flatnonzero(reached < dist)
+        if not improved.size:
+            return dist[:n_managers].astype(np.float64)
+        dist[improved] = reached[improved]
+        if dist[improved].min() < 0:
+            return None
+        active = improved
+    return None
 
 
 def _sample_rows(n_rows, limit):
@@ -1419,13 +1505,17 @@ def _top_k_by_price(totals, free, prices, k):
     out = np.empty((totals.shape[0], k), dtype=np.intp)
     gain = 0.0
     for start, key in _reduced_blocks(totals, prices):
-        out[start:start + len(key)] = _top_k(key, k)
         gain += float(np.maximum(key.max(axis=1), 0).sum(dtype=np.float64))
+        out[start:start + len(key)] = _top_k(key, k)
     return out, gain + float(free.astype(np.float64) @ np.asarray(prices, dtype=np.float64))
 
 
 def _top_k(key, k):
-    """Columns of each row's k largest keys; argpartition is deterministic for a given input."""
+    """Columns of each row's k largest keys; argpartition is deterministic for a given input.
+
+    Not k argmax passes, though they cost 2.5 times less: they break ties towards the lowest column, which
+    on flat scores (many ties) crowds candidates onto the first managers; with them, 1M x 5,000 flat ended
+    1,648 points lower after two solves (the likely cause)."""
     if k == 1:  # a million customers with one candidate each: argmax is ten times faster
         return key.argmax(axis=1)[:, None]
     if k >= key.shape[1]:
@@ -1484,14 +1574,38 @@ def _min_cost_flow(totals, free, load, n_place, candidates, extra=None):
     ``candidates`` (n_customers, k) limits each customer's managers; an
     overflow node then keeps the number placed maximal. None: every pair.
     ``extra`` (rows, cols): more customer-manager pairs beside the candidates.
+
+    With candidates the same plan is found in two smaller steps: scale and unit arcs make the costs
+    millions of times wider, and the cost-scaling solver's rounds grow with their logarithm (a million
+    customers: 58 s of CPU in one step). First the largest total alone (`_flow` without evenness); then
+    its optimal dual prices (`_restricted_prices`) say which pairs an optimal plan may use (those whose
+    reduced cost is 0), which managers it must fill (price above 0) and which customers it must place
+    (value above 0): every plan that keeps to them has the same total (complementary slackness), so
+    evening loads among them (`_even_flow`, costs of a few hundred at most) gives the plan the one-step
+    solve gives.
     """
+    if candidates is None:
+        return _flow(totals, free, load, n_place, None, even=True)
+    if extra is None:
+        extra = (np.empty(0, np.intp), np.empty(0, np.intp))
+    assigned = _flow(totals, free, load, n_place, candidates, extra, even=False)
+    prices = _restricted_prices(totals, free, assigned, candidates, extra)
+    evened = None if prices is None else _even_flow(totals, free, load, n_place, candidates, extra, assigned, prices)
+    if evened is None:  # not expected (the first step is optimal over its pairs): the one-step solve
+        return _flow(totals, free, load, n_place, candidates, extra, even=True)
+    return evened
+
+
+def _flow(totals, free, load, n_place, candidates, extra=None, *, even):
+    """The min-cost flow of `_min_cost_flow`; without ``even``, the largest total alone (one arc of the
+    manager's room to the sink, unscaled scores)."""
     from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
     n_customers, n_managers = totals.shape
     k = None if candidates is None else candidates.shape[1]
     slots = np.minimum(free, n_place)
     max_unit = int((load + slots).max())
-    scale = n_place * max_unit + 1
+    scale = n_place * max_unit + 1 if even else 1
     if n_place * (int(totals.max()) * scale + max_unit) > _INT64_MAX:
         raise ValueError(
             f"totals of shape {totals.shape} with max {totals.max()} overflow "
@@ -1527,15 +1641,10 @@ def _min_cost_flow(totals, free, load, n_place, candidates, extra=None):
         overflow_out = _add_arcs(
             flow, np.full(n_managers, overflow, np.int32), manager_node, slots, 0
         )
-    starts = np.cumsum(slots) - slots
-    rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
-    _add_arcs(
-        flow,
-        np.repeat(manager_node, slots),
-        np.full(rank.size, sink, np.int32),
-        1,
-        np.repeat(load, slots) + rank,
-    )
+    if even:
+        _even_arcs(flow, manager_node, sink, slots, load)
+    else:
+        _add_arcs(flow, manager_node, np.full(n_managers, sink, np.int32), slots, 0)
     flow.set_nodes_supplies(
         np.array([0, sink], np.int32), np.array([n_place, -n_place], np.int64)
     )
@@ -1553,6 +1662,68 @@ def _min_cost_flow(totals, free, load, n_place, candidates, extra=None):
         fed = flow.flows(overflow_out)
         assigned[via_overflow] = np.repeat(np.arange(n_managers), fed)
     return assigned
+
+
+def _even_arcs(flow, manager_node, sink, slots, load):
+    """Unit arcs from each manager to the sink of rising cost ``load + 1, load + 2, ...`` (even loads)."""
+    starts = np.cumsum(slots) - slots
+    rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1
+    heads = np.full(rank.size, sink, np.int32)
+    _add_arcs(flow, np.repeat(manager_node, slots), heads, 1, np.repeat(load, slots) + rank)
+
+
+def _even_flow(totals, free, load, n_place, candidates, extra, assigned, prices):
+    """The most even of the plans as good as ``assigned`` over the same pairs, or None if the flow fails.
+
+    ``prices`` are optimal duals of the solve that gave ``assigned`` (`_restricted_prices`): customer i is
+    worth u_i = s'_i,a(i) - p_a(i) (s' the pair's score when the solve had it, 0 by the overflow). A plan is
+    as good exactly when it uses only pairs with s_ij - p_j = u_i (the overflow: u_i = 0 and p_j = 0),
+    fills every manager priced above 0 and places every customer worth more than 0. Those are supplies and
+    arcs of a flow whose only costs are the even-load ones.
+    """
+    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+    n_customers, n_managers = totals.shape
+    rows = np.concatenate([np.repeat(np.arange(n_customers), candidates.shape[1]), extra[0]])
+    cols = np.concatenate([candidates.ravel(), extra[1]])
+    score = _pairs(totals, rows, cols)
+    placed = np.flatnonzero(assigned >= 0)
+    own = np.zeros(n_customers, dtype=bool)
+    own[rows[cols == assigned[rows]]] = True
+    worth = np.zeros(n_customers)
+    worth[placed] = np.where(own[placed], _pairs(totals, placed, assigned[placed]), 0) - prices[assigned[placed]]
+    tight = score - prices[cols] == worth[rows]
+    rows, cols = rows[tight], cols[tight]
+    slots = np.minimum(free, n_place)
+    full = prices > 0
+    must = worth > 0  # placed by every optimal plan: a supply of their own
+    customer_node = 1 + np.arange(n_customers, dtype=np.int32)
+    manager_node = 1 + n_customers + np.arange(n_managers, dtype=np.int32)
+    overflow, sink = 1 + n_customers + n_managers, 2 + n_customers + n_managers
+    flow = SimpleMinCostFlow()
+    maybe = np.flatnonzero(~must)
+    _add_arcs(flow, np.zeros(maybe.size, np.int32), customer_node[maybe], 1, 0)
+    arcs = _add_arcs(flow, customer_node[rows], manager_node[cols], 1, 0)
+    overflow_in = _add_arcs(flow, customer_node[maybe], np.full(maybe.size, overflow, np.int32), 1, 0)
+    fed = np.flatnonzero(~full & (slots > 0))
+    overflow_out = _add_arcs(flow, np.full(fed.size, overflow, np.int32), manager_node[fed], slots[fed], 0)
+    _even_arcs(flow, manager_node, sink, np.where(full, 0, slots), load)
+    # A manager priced above 0 takes exactly its room, as a demand of its own.
+    n_must = int(must.sum())
+    flow.set_nodes_supplies(
+        np.concatenate([[0, sink], customer_node[must], manager_node[full]]).astype(np.int32),
+        np.concatenate([
+            [n_place - n_must, -(n_place - int(slots[full].sum()))], np.ones(n_must), -slots[full]
+        ]).astype(np.int64),
+    )
+    if flow.solve() != SimpleMinCostFlow.OPTIMAL:
+        return None
+    evened = np.full(n_customers, -1, dtype=np.intp)
+    used = flow.flows(arcs) > 0
+    evened[rows[used]] = cols[used]
+    via_overflow = maybe[flow.flows(overflow_in) > 0]
+    evened[via_overflow] = np.repeat(fed, flow.flows(overflow_out))
+    return evened
 
 
 def _add_arcs(flow, tails, heads, capacity, cost):

@@ -146,3 +146,102 @@ def test_target_gap_widens_the_candidates_until_the_gap_is_proven():
     # the plan is then proven exact.
     assert widened.optimality_gap == 0
     assert widened.total_score == exact.total_score >= narrow.total_score
+
+
+def _tied_instance(seed):
+    """Flat scores (many ties) or varied ones, room short or plentiful, some load, a manager not eligible."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(15, 60)), int(rng.integers(3, 9))
+    totals = rng.integers(0, 3 if seed % 2 else 14, size=(n, m))
+    load = rng.integers(0, 3, size=m)
+    room = {"eligible": rng.random(m) < 0.9, "capacity": load + rng.integers(1, 10, size=m), "load": load}
+    room["eligible"][0] = True
+    return totals, totals.argmax(axis=1), room
+
+
+def _plan_proof(totals, free, plan):
+    """Prices proving the plan optimal over every pair (from the pricing pass, at any prices), or None."""
+    return engine._price_pairs(totals, free, plan, np.zeros(totals.shape[1]), per_customer=2)[4]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_prices_over_every_pair_prove_a_plan_exactly_when_it_is_optimal(seed):
+    """The pricing pass finds prices for the exact optimum (whose dual bound is its total), and for a plan
+    changed by one move or one swap exactly when the change keeps the total (a tie), never for a worse plan."""
+    totals, best, room = _tied_instance(seed)
+    free = engine.free_room(room["eligible"], room["capacity"], room["load"])
+    exact = place_optimal(totals, best, **room)
+    prices = _plan_proof(totals, free, exact.assigned)
+    assert prices is not None and prices.min() >= 0
+    assert engine._dual_bound(totals, free, prices) == pytest.approx(exact.total_score)
+    rng = np.random.default_rng(seed)
+    placed = np.flatnonzero(exact.assigned >= 0)
+    for _ in range(20):
+        plan = exact.assigned.copy()
+        first, second = rng.choice(placed, 2, replace=False)
+        if rng.random() < 0.5:
+            plan[first], plan[second] = plan[second], plan[first]
+        else:
+            roomy = np.flatnonzero(np.bincount(plan[placed], minlength=free.size) < free)
+            if not roomy.size:
+                continue
+            plan[first] = rng.choice(roomy)
+        total = int(totals[placed, plan[placed]].sum())
+        assert (_plan_proof(totals, free, plan) is not None) == (total == exact.total_score)
+
+
+def test_a_first_solve_that_is_already_optimal_is_proven_exact_without_another(monkeypatch):
+    """The solve's own prices may prove little (ties: here, prices of 0, as poor as they get); the prices over
+    every pair prove an optimal first plan exact, so no pair is added and no second solve runs."""
+    solves, proven = [], 0
+    solve = engine._min_cost_flow
+
+    def counting(*args, extra=None):
+        solves.append(extra is not None and len(extra[0]))
+        return solve(*args, extra=extra)
+
+    monkeypatch.setattr(engine, "_min_cost_flow", counting)
+    monkeypatch.setattr(engine, "_restricted_prices", lambda totals, *args: np.zeros(totals.shape[1]))
+    for seed in range(24):
+        totals, best, room = _tied_instance(seed)
+        exact = place_optimal(totals, best, **room)
+        solves.clear()
+        pruned = place_optimal(totals, best, **room, max_arcs=totals.shape[0] * 2, target_gap=0.0)
+        if not pruned.pruned:
+            continue
+        assert pruned.upper_bound + 1e-6 >= exact.total_score >= pruned.total_score
+        if pruned.optimality_gap == 0:
+            assert pruned.total_score == exact.total_score
+        if len(solves) == 1 and pruned.total_score == exact.total_score:
+            assert pruned.optimality_gap == 0
+            proven += 1
+    assert proven >= 12
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_the_two_step_pruned_solve_finds_the_one_step_plans_total_and_evenness(seed):
+    """Largest total first, then even loads among the pairs its prices keep: the same placed count, total and
+    even-load cost as one solve with scaled scores and unit arcs, on flat and varied scores, short and
+    plentiful room, with some pairs added beside the candidates."""
+    totals, _best, room = _tied_instance(seed)
+    rng = np.random.default_rng(seed)
+    free = engine.free_room(room["eligible"], room["capacity"], room["load"])
+    open_ = np.flatnonzero(free)
+    totals, free, load = totals[:, open_], free[open_], room["load"][open_]
+    n_place = min(totals.shape[0], int(free.sum()))
+    candidates = engine._top_k(totals + rng.random(totals.shape), min(2, open_.size))
+    extra = (rng.integers(0, totals.shape[0], 5), rng.integers(0, open_.size, 5))
+    one = engine._flow(totals, free, load, n_place, candidates, extra, even=True)
+    two = engine._min_cost_flow(totals, free, load, n_place, candidates, extra=extra)
+
+    def figures(assigned):
+        placed = np.flatnonzero(assigned >= 0)
+        counts = np.bincount(assigned[placed], minlength=free.size)
+        assert (counts <= free).all()
+        allowed = set(zip(np.repeat(np.arange(totals.shape[0]), candidates.shape[1]), candidates.ravel()))
+        allowed |= set(zip(*extra))
+        # pairs outside the solve come from the overflow, which the model scores 0
+        score = sum(int(totals[i, assigned[i]]) if (i, assigned[i]) in allowed else 0 for i in placed)
+        return placed.size, score, int((counts * load + counts * (counts + 1) // 2).sum())
+
+    assert figures(two) == figures(one)
