@@ -3,6 +3,7 @@ once the change is committed, then queuing the mail), marking read, and each per
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
@@ -23,6 +24,10 @@ from .tasks import notifications_mail_task
 # as `matching.selectors.matching_snapshot` reads customers.
 ID_LIST_LIMIT = 500
 
+#: A manager whom one write gives (or takes) more customers than this is told once, with how many, rather than
+#: once per customer: their book lists them (the console, the run). Small writes name every customer.
+SUMMARY_AFTER = 20
+
 #: One change: (customer profile id, previous manager profile id or None, new manager profile id or None).
 Move = tuple[int, int | None, int | None]
 
@@ -42,30 +47,38 @@ def notifications_record(
     """Tell the customer, the new manager and the previous one of each move, dated `at` (when it was
     written), then queue their mail once committed; returns the batch's id.
 
+    A manager whom the moves give (or take) more than `SUMMARY_AFTER` customers is told once, with their
+    count, instead of once per customer: a rebalance of most of a bank writes about one row per move, not three.
     The same queries whatever the number of moves: the customers' users, the managers' users and one
     insert (`core.bulk.bulk_insert_columns`: one executemany), in a transaction (or a savepoint).
     """
     batch = uuid.uuid4()
     customer_users = _customer_users({customer_id for customer_id, _previous, _new in moves})
-    manager_ids = {manager_id for _customer, *managers in moves for manager_id in managers if manager_id is not None}
-    manager_users = dict(ManagerProfile.objects.filter(pk__in=manager_ids).values_list("pk", "user_id"))
+    joined = Counter(new_id for _customer, _previous, new_id in moves if new_id is not None)
+    left = Counter(previous_id for _customer, previous_id, _new in moves if previous_id is not None)
+    manager_users = dict(ManagerProfile.objects.filter(pk__in=joined.keys() | left.keys()).values_list("pk", "user_id"))
+    summary_joined = {manager_id: count for manager_id, count in joined.items() if count > SUMMARY_AFTER}
+    summary_left = {manager_id: count for manager_id, count in left.items() if count > SUMMARY_AFTER}
     columns: dict[str, list] = {
         "recipient_id": [], "audience": [], "customer_id": [], "previous_manager_id": [], "new_manager_id": [],
+        "customers": [],
     }
+
+    def tell(user_id, audience: Audience, customer_id, previous_id, new_id, customers: int = 1) -> None:
+        if user_id is not None:
+            for name, value in zip(columns, (user_id, audience.value, customer_id, previous_id, new_id, customers)):
+                columns[name].append(value)
+
     for customer_id, previous_id, new_id in moves:
-        told = (
-            (Audience.CUSTOMER, customer_users.get(customer_id)),
-            (Audience.NEW_MANAGER, manager_users.get(new_id)),
-            (Audience.PREVIOUS_MANAGER, manager_users.get(previous_id)),
-        )
-        for audience, user_id in told:
-            if user_id is None:
-                continue
-            columns["recipient_id"].append(user_id)
-            columns["audience"].append(audience.value)
-            columns["customer_id"].append(customer_id)
-            columns["previous_manager_id"].append(previous_id)
-            columns["new_manager_id"].append(new_id)
+        tell(customer_users.get(customer_id), Audience.CUSTOMER, customer_id, previous_id, new_id)
+        if new_id not in summary_joined:
+            tell(manager_users.get(new_id), Audience.NEW_MANAGER, customer_id, previous_id, new_id)
+        if previous_id not in summary_left:
+            tell(manager_users.get(previous_id), Audience.PREVIOUS_MANAGER, customer_id, previous_id, new_id)
+    for manager_id, count in summary_joined.items():
+        tell(manager_users.get(manager_id), Audience.NEW_MANAGER, None, None, manager_id, count)
+    for manager_id, count in summary_left.items():
+        tell(manager_users.get(manager_id), Audience.PREVIOUS_MANAGER, None, manager_id, None, count)
     bulk_insert_columns(
         Notification, columns=columns,
         constants={"kind": ChangeCause(cause).value, "run_id": run_id, "batch": batch, "created_at": at},
