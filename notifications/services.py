@@ -59,26 +59,20 @@ def notifications_record(
     manager_users = dict(ManagerProfile.objects.filter(pk__in=joined.keys() | left.keys()).values_list("pk", "user_id"))
     summary_joined = {manager_id: count for manager_id, count in joined.items() if count > SUMMARY_AFTER}
     summary_left = {manager_id: count for manager_id, count in left.items() if count > SUMMARY_AFTER}
-    columns: dict[str, list] = {
-        "recipient_id": [], "audience": [], "customer_id": [], "previous_manager_id": [], "new_manager_id": [],
-        "customers": [],
-    }
-
-    def tell(user_id, audience: Audience, customer_id, previous_id, new_id, customers: int = 1) -> None:
-        if user_id is not None:
-            for name, value in zip(columns, (user_id, audience.value, customer_id, previous_id, new_id, customers)):
-                columns[name].append(value)
-
+    customer_as = Audience.CUSTOMER.value
+    joined_as, left_as = Audience.NEW_MANAGER.value, Audience.PREVIOUS_MANAGER.value
+    rows = []  # (recipient, audience, customer, previous manager, new manager, customers): tuples, then columns
     for customer_id, previous_id, new_id in moves:
-        tell(customer_users.get(customer_id), Audience.CUSTOMER, customer_id, previous_id, new_id)
+        rows.append((customer_users.get(customer_id), customer_as, customer_id, previous_id, new_id, 1))
         if new_id not in summary_joined:
-            tell(manager_users.get(new_id), Audience.NEW_MANAGER, customer_id, previous_id, new_id)
+            rows.append((manager_users.get(new_id), joined_as, customer_id, previous_id, new_id, 1))
         if previous_id not in summary_left:
-            tell(manager_users.get(previous_id), Audience.PREVIOUS_MANAGER, customer_id, previous_id, new_id)
-    for manager_id, count in summary_joined.items():
-        tell(manager_users.get(manager_id), Audience.NEW_MANAGER, None, None, manager_id, count)
-    for manager_id, count in summary_left.items():
-        tell(manager_users.get(manager_id), Audience.PREVIOUS_MANAGER, None, manager_id, None, count)
+            rows.append((manager_users.get(previous_id), left_as, customer_id, previous_id, new_id, 1))
+    rows += [(manager_users.get(new_id), joined_as, None, None, new_id, n) for new_id, n in summary_joined.items()]
+    rows += [(manager_users.get(old_id), left_as, None, old_id, None, n) for old_id, n in summary_left.items()]
+    told = [row for row in rows if row[0] is not None]  # no manager on that side, or a profile gone since
+    names = ("recipient_id", "audience", "customer_id", "previous_manager_id", "new_manager_id", "customers")
+    columns = dict(zip(names, map(list, zip(*told))))
     bulk_insert_columns(
         Notification, columns=columns,
         constants={"kind": ChangeCause(cause).value, "run_id": run_id, "batch": batch, "created_at": at},
