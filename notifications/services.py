@@ -1,5 +1,6 @@
 """Writes on notifications: telling the customer and both managers of each change of manager (in bulk,
-once the change is committed, then queuing the mail), marking read, and each person's e-mail wishes."""
+once the change is committed, then queuing the mail; a manager of many changes at once is told their count),
+marking read, and each person's e-mail wishes."""
 from __future__ import annotations
 
 import uuid
