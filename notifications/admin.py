@@ -9,8 +9,8 @@ from .models import Notification, NotificationSettings
 class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: notifications are written when a customer's manager changes and read by their recipients."""
 
-    list_display = ("created_at", "recipient", "audience", "kind", "customer", "previous_manager", "new_manager",
-                    "run", "read_at", "emailed_at")
+    list_display = ("created_at", "recipient", "audience", "kind", "customer", "customers", "previous_manager",
+                    "new_manager", "run", "read_at", "emailed_at")
     list_filter = ("kind", "audience", "created_at", "read_at")
     date_hierarchy = "created_at"
     search_fields = ("recipient__username", "recipient__name", "customer__user__username", "customer__user__name")

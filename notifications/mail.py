@@ -34,6 +34,7 @@ def _message(recipient, notifications: list[Notification]) -> EmailMessage:
             "cause": notifications[0].get_kind_display(),
             "joined": [n for n in notifications if n.audience == Audience.NEW_MANAGER],
             "left": [n for n in notifications if n.audience == Audience.PREVIOUS_MANAGER],
+            "customers": sum(n.customers for n in notifications),  # a summary counts several
             "site_url": settings.PORTRAIT_SITE_URL,
         }
         name = "customer" if notifications[0].audience == Audience.CUSTOMER else "manager"
@@ -54,7 +55,7 @@ def notifications_mail_send(*, batch: uuid.UUID) -> int:
         )
         # What the mail says, nothing more: parsing the people's other columns (dates) took half the time.
         .only(
-            "audience", "kind", "recipient__email", "recipient__name", "recipient__username",
+            "audience", "kind", "customers", "recipient__email", "recipient__name", "recipient__username",
             "recipient__notification_settings__language", *(
                 f"{person}__{field}" for person in ("customer__user", "previous_manager__user", "new_manager__user")
                 for field in ("name", "username")

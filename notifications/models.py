@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching.events import ChangeCause
 
@@ -19,7 +20,11 @@ class Audience(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One person told of one change of a customer's manager.
+    """One person told of one change of a customer's manager, or a manager told of many at once.
+
+    A manager whom one write gives (or takes) more than `notifications.services.SUMMARY_AFTER` customers
+    gets one notice counting them (`customers` > 1, no `customer`; their book, or the run, lists them)
+    instead of one per customer: a run that moves most of a bank writes a notice per customer, not three.
 
     `batch` groups the notifications of one write (a run, an undo, a manual assignment): the mail goes out
     per batch, one digest per manager and one mail per customer. `emailed_at` is set once its mail is sent,
@@ -32,7 +37,12 @@ class Notification(models.Model):
     audience = models.CharField(_("told as"), max_length=16, choices=Audience.choices)
     kind = models.CharField(_("cause"), max_length=16, choices=ChangeCause.choices)
     customer = models.ForeignKey(
-        "customers.CustomerProfile", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+        "customers.CustomerProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("customer"), help_text=_("Empty when the notice counts many customers."),
+    )
+    customers = models.PositiveIntegerField(
+        pgettext_lazy("how many customers a notification is about", "customers"), default=1,
+        help_text=_("How many customers joined or left: more than one in a summary."),
     )
     previous_manager = models.ForeignKey(
         "managers.ManagerProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -64,10 +74,23 @@ class Notification(models.Model):
                 condition=models.Q(audience__in=Audience.values), name="notification_audience_valid"
             ),
             models.CheckConstraint(condition=models.Q(kind__in=ChangeCause.values), name="notification_kind_valid"),
+            # One customer named, or a manager's count of several.
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False, customers=1)
+                | models.Q(customer__isnull=True, customers__gt=1,
+                           audience__in=[Audience.NEW_MANAGER, Audience.PREVIOUS_MANAGER]),
+                name="notification_customer_or_summary",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient} · {self.customer} ({self.get_kind_display()})"
+        about = self.customer if self.customer_id else f"× {self.customers}"
+        return f"{self.recipient} · {about} ({self.get_kind_display()})"
+
+    @property
+    def is_summary(self) -> bool:
+        """Whether it counts several customers rather than naming one."""
+        return self.customer_id is None
 
     @property
     def is_read(self) -> bool:

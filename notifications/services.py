@@ -1,8 +1,10 @@
 """Writes on notifications: telling the customer and both managers of each change of manager (in bulk,
-once the change is committed, then queuing the mail), marking read, and each person's e-mail wishes."""
+once the change is committed, then queuing the mail; a manager of many changes at once is told their count),
+marking read, and each person's e-mail wishes."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
@@ -23,6 +25,10 @@ from .tasks import notifications_mail_task
 # as `matching.selectors.matching_snapshot` reads customers.
 ID_LIST_LIMIT = 500
 
+#: A manager whom one write gives (or takes) more customers than this is told once, with how many, rather than
+#: once per customer: their book lists them (the console, the run). Small writes name every customer.
+SUMMARY_AFTER = 20
+
 #: One change: (customer profile id, previous manager profile id or None, new manager profile id or None).
 Move = tuple[int, int | None, int | None]
 
@@ -42,30 +48,32 @@ def notifications_record(
     """Tell the customer, the new manager and the previous one of each move, dated `at` (when it was
     written), then queue their mail once committed; returns the batch's id.
 
+    A manager whom the moves give (or take) more than `SUMMARY_AFTER` customers is told once, with their
+    count, instead of once per customer: a rebalance of most of a bank writes about one row per move, not three.
     The same queries whatever the number of moves: the customers' users, the managers' users and one
     insert (`core.bulk.bulk_insert_columns`: one executemany), in a transaction (or a savepoint).
     """
     batch = uuid.uuid4()
     customer_users = _customer_users({customer_id for customer_id, _previous, _new in moves})
-    manager_ids = {manager_id for _customer, *managers in moves for manager_id in managers if manager_id is not None}
-    manager_users = dict(ManagerProfile.objects.filter(pk__in=manager_ids).values_list("pk", "user_id"))
-    columns: dict[str, list] = {
-        "recipient_id": [], "audience": [], "customer_id": [], "previous_manager_id": [], "new_manager_id": [],
-    }
+    joined = Counter(new_id for _customer, _previous, new_id in moves if new_id is not None)
+    left = Counter(previous_id for _customer, previous_id, _new in moves if previous_id is not None)
+    manager_users = dict(ManagerProfile.objects.filter(pk__in=joined.keys() | left.keys()).values_list("pk", "user_id"))
+    summary_joined = {manager_id: count for manager_id, count in joined.items() if count > SUMMARY_AFTER}
+    summary_left = {manager_id: count for manager_id, count in left.items() if count > SUMMARY_AFTER}
+    customer_as = Audience.CUSTOMER.value
+    joined_as, left_as = Audience.NEW_MANAGER.value, Audience.PREVIOUS_MANAGER.value
+    rows = []  # (recipient, audience, customer, previous manager, new manager, customers): tuples, then columns
     for customer_id, previous_id, new_id in moves:
-        told = (
-            (Audience.CUSTOMER, customer_users.get(customer_id)),
-            (Audience.NEW_MANAGER, manager_users.get(new_id)),
-            (Audience.PREVIOUS_MANAGER, manager_users.get(previous_id)),
-        )
-        for audience, user_id in told:
-            if user_id is None:
-                continue
-            columns["recipient_id"].append(user_id)
-            columns["audience"].append(audience.value)
-            columns["customer_id"].append(customer_id)
-            columns["previous_manager_id"].append(previous_id)
-            columns["new_manager_id"].append(new_id)
+        rows.append((customer_users.get(customer_id), customer_as, customer_id, previous_id, new_id, 1))
+        if new_id not in summary_joined:
+            rows.append((manager_users.get(new_id), joined_as, customer_id, previous_id, new_id, 1))
+        if previous_id not in summary_left:
+            rows.append((manager_users.get(previous_id), left_as, customer_id, previous_id, new_id, 1))
+    rows += [(manager_users.get(new_id), joined_as, None, None, new_id, n) for new_id, n in summary_joined.items()]
+    rows += [(manager_users.get(old_id), left_as, None, old_id, None, n) for old_id, n in summary_left.items()]
+    told = [row for row in rows if row[0] is not None]  # no manager on that side, or a profile gone since
+    names = ("recipient_id", "audience", "customer_id", "previous_manager_id", "new_manager_id", "customers")
+    columns = dict(zip(names, map(list, zip(*told))))
     bulk_insert_columns(
         Notification, columns=columns,
         constants={"kind": ChangeCause(cause).value, "run_id": run_id, "batch": batch, "created_at": at},

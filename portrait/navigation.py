@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from notifications.models import Audience
 from notifications.selectors import unread_count
 
 register = template.Library()
@@ -113,13 +114,20 @@ def notification_bell(context) -> Bell | None:
 def notification_url(context, notification) -> str:
     """Where a notification leads its reader: a customer to their portrait, an admin to the customer in the
     console, a manager to the customer in their workspace while the customer is in their book, else to their
-    book (a customer who left it is no longer theirs to open)."""
+    book (a customer who left it is no longer theirs to open). A manager's count of many customers leads to
+    their book (those a run gave them: the book filtered by that run), or for an admin to the run."""
     user = context["request"].user
     customer = notification.customer
     if access.can_use_portrait_page(user):
         return reverse("portal:me")
     if access.can_use_console(user):
+        if customer is None:
+            run_id = notification.run_id
+            return reverse("console:run", args=[run_id]) if run_id else reverse("console:matching")
         return reverse("console:customer", args=[customer.pk])
+    if customer is None:  # those who joined by a run are in the book under that run's filter
+        joined_by_run = notification.audience == Audience.NEW_MANAGER and notification.run_id
+        return reverse("portal:workspace") + (f"?run={notification.run_id}" if joined_by_run else "")
     if access.can_use_workspace(user) and access.can_view_customer(user, customer):
         return reverse("portal:workspace_customer", args=[customer.pk])
     return reverse("portal:workspace")

@@ -41,6 +41,16 @@ def test_the_list_is_ones_own_newest_first_with_the_unread_count(customer_with_m
     assert first["audience"] == "customer" and first["kind"] == "automatic_run" and first["read"] is False
 
 
+def test_a_managers_summary_has_no_customer_and_their_count(manager):
+    NotificationFactory(customer=None, customers=250, recipient=manager.user, audience="new_manager",
+                        new_manager=manager)
+
+    [item] = _api(manager.user).get("/api/notifications").json()["results"]
+
+    assert item["customer_id"] is None and item["customer_name"] is None and item["customers"] == 250
+    assert item["audience"] == "new_manager" and item["new_manager_id"] == manager.user_id
+
+
 def test_marking_read_ones_own_and_not_anothers(customer_with_manager, manager):
     mine = NotificationFactory(customer=customer_with_manager)
     theirs = NotificationFactory(customer=customer_with_manager, recipient=manager.user, audience="new_manager")

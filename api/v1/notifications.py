@@ -25,9 +25,15 @@ from .common import error_responses, id_parameter
 class NotificationSerializer(serializers.ModelSerializer):
     """One notification: whose manager changed, from whom to whom, why, and whether it was read."""
 
-    customer_id = serializers.IntegerField(source="customer.user_id", read_only=True,
-                                           help_text="The customer's user id.")
-    customer_name = serializers.CharField(source="customer.user.display_name", read_only=True)
+    customer_id = serializers.IntegerField(
+        source="customer.user_id", read_only=True, allow_null=True,
+        help_text="The customer's user id; null: a manager's summary of several customers (see `customers`).",
+    )
+    customer_name = serializers.CharField(source="customer.user.display_name", read_only=True, allow_null=True)
+    customers = serializers.IntegerField(
+        read_only=True, help_text="How many customers the notification is about: 1, or more in a manager's "
+                                  "summary of a large change (their book lists them).",
+    )
     previous_manager_id = serializers.IntegerField(source="previous_manager.user_id", read_only=True,
                                                    allow_null=True, help_text="The previous manager's user id.")
     previous_manager_name = serializers.CharField(source="previous_manager.user.display_name", read_only=True,
@@ -43,7 +49,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = [
-            "id", "audience", "kind", "customer_id", "customer_name", "previous_manager_id",
+            "id", "audience", "kind", "customer_id", "customer_name", "customers", "previous_manager_id",
             "previous_manager_name", "new_manager_id", "new_manager_name", "run_id", "created_at", "read",
             "read_at",
         ]

@@ -17,6 +17,7 @@ from matching.events import ChangeCause
 from matching.models import MatchingRun
 from matching.services import customer_assign, manager_book_transfer, run_automatic, run_undo
 from matching.services.previews import preview_apply, preview_create
+from notifications import services as notification_services
 from notifications.models import Audience, Notification, NotificationSettings
 from notifications.services import (
     notification_mark_read,
@@ -107,9 +108,12 @@ def crowd(services, hobbies, manager_a):
     return CustomerFactory.create_batch(40, needs=services[:2], hobbies=hobbies[1:3], manager=manager_a)
 
 
+@pytest.mark.parametrize("summary_after", [40, 39])
 def test_a_run_mails_one_digest_per_manager_and_one_mail_per_customer(
-    admin, crowd, manager_a, manager_b, django_capture_on_commit_callbacks,
+    admin, crowd, manager_a, manager_b, summary_after, monkeypatch, django_capture_on_commit_callbacks,
 ):
+    """Up to `SUMMARY_AFTER` customers a manager's digest names each; beyond it, it counts them."""
+    monkeypatch.setattr(notification_services, "SUMMARY_AFTER", summary_after)
     manager_b.capacity = 50
     manager_b.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,14 +125,42 @@ def test_a_run_mails_one_digest_per_manager_and_one_mail_per_customer(
         by_address.setdefault(message.to[0], []).append(message)
     assert set(by_address) == {manager_a.user.email, manager_b.user.email, *(c.user.email for c in crowd)}
     assert all(len(messages) == 1 for messages in by_address.values())
-    digest = by_address[manager_b.user.email][0]
-    assert "40 customers" in digest.subject
-    assert all(c.user.display_name in digest.body for c in crowd)
-    assert "No longer served by you" in by_address[manager_a.user.email][0].body
+    digest, left = by_address[manager_b.user.email][0], by_address[manager_a.user.email][0]
+    assert "40 customers" in digest.subject and "40 customers" in left.subject
+    assert "No longer served by you" in left.body
+    if summary_after == 40:
+        assert all(c.user.display_name in digest.body for c in crowd)
+    else:
+        assert "- 40 customers (your book lists them)" in digest.body
+        assert "- 40 customers\n" in left.body
+        assert not any(c.user.display_name in digest.body + left.body for c in crowd)
     customer_mail = by_address[crowd[0].user.email][0]
     assert customer_mail.subject == "Your relationship manager has changed"
     assert "Your relationship manager is now Bo." in customer_mail.body
     assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+
+
+def test_a_manager_given_many_customers_at_once_is_told_once_with_their_count(
+    admin, crowd, moving, manager_a, manager_b, monkeypatch, django_capture_on_commit_callbacks,
+):
+    """Each customer still gets their own notice; a manager beyond `SUMMARY_AFTER` one counting them."""
+    monkeypatch.setattr(notification_services, "SUMMARY_AFTER", 30)
+    manager_b.capacity = 50
+    manager_b.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = _rebalance(admin)
+
+    assert run.customers_moved == 41
+    assert Notification.objects.filter(audience=Audience.CUSTOMER).count() == 41
+    assert set(
+        Notification.objects.exclude(audience=Audience.CUSTOMER).values_list(
+            "recipient__username", "audience", "customer", "customers", "previous_manager", "new_manager", "run",
+        )
+    ) == {
+        (manager_b.user.username, Audience.NEW_MANAGER, None, 41, None, manager_b.pk, run.pk),
+        (manager_a.user.username, Audience.PREVIOUS_MANAGER, None, 41, manager_a.pk, None, run.pk),
+    }
+    assert str(Notification.objects.get(recipient=manager_b.user)) == f"{manager_b.user} · × 41 (automatic assignment)"
 
 
 def test_no_mail_to_whoever_turned_it_off_and_mail_in_each_ones_language(
@@ -186,7 +218,8 @@ def test_recording_a_run_of_any_size_costs_the_same_queries(
         notifications_record(moves=few, cause=ChangeCause.AUTOMATIC_RUN, run_id=run.pk, at=timezone.now())
     with django_assert_num_queries(5):
         notifications_record(moves=many, cause=ChangeCause.AUTOMATIC_RUN, run_id=run.pk, at=timezone.now())
-    assert Notification.objects.count() == 3 * 63
+    # every customer, and each manager named 3 customers, then counting the 60 (`SUMMARY_AFTER` is 20)
+    assert Notification.objects.count() == 63 + 2 * 3 + 2
 
 
 def test_mark_read_one_and_all_only_ones_own(moving, manager_b):

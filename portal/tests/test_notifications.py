@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import CustomerFactory
+from matching.models import MatchingRun
 from notifications.models import Audience, Notification, NotificationSettings
 from notifications.tests.factories import NotificationFactory
 
@@ -47,6 +48,30 @@ def test_a_manager_opens_a_customer_who_joined_and_their_book_for_one_who_left(
     assert f"离开的客户 left your book for {other_manager.user.display_name}." in html
     assert f'href="{reverse("portal:workspace")}"' in html
     assert f'href="{reverse("portal:workspace_customer", args=[left.pk])}"' not in html
+
+
+def test_a_managers_summary_counts_the_customers_and_leads_to_them(client, manager, other_manager, console_admin):
+    """A manager told of many customers at once reads how many: those who joined by a run are their book
+    filtered by that run; an admin's summary leads to the run."""
+    run = MatchingRun.objects.create()
+    NotificationFactory(customer=None, customers=250, recipient=manager.user, audience=Audience.NEW_MANAGER,
+                        new_manager=manager, run=run)
+    NotificationFactory(customer=None, customers=12_000, recipient=manager.user, audience=Audience.PREVIOUS_MANAGER,
+                        previous_manager=manager, new_manager=None, run=run)
+
+    html = _signed_in(client, manager.user).get(INBOX).content.decode()
+
+    assert "250 customers joined your book." in html and "12000 customers left your book." in html
+    assert f'href="{reverse("portal:workspace")}?run={run.pk}"' in html
+    assert f'href="{reverse("portal:workspace")}"' in html
+    chinese = client.get(INBOX, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "250 名客户已划入您名下。" in chinese
+
+    NotificationFactory(customer=None, customers=30, recipient=console_admin, audience=Audience.NEW_MANAGER,
+                        new_manager=manager, run=run)
+    html = _signed_in(client, console_admin).get(INBOX).content.decode()
+    assert "30 customers joined your book." in html
+    assert f'href="{reverse("console:run", args=[run.pk])}"' in html
 
 
 def test_mark_one_then_all_read_and_the_bell_follows(client, own_customer):
