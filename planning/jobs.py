@@ -36,4 +36,4 @@ def _scenario_evaluation(job, progress: Progress) -> dict:
 
 def register_job_kinds() -> None:
     job_kind_register(CAPACITY_JOB, label=_("Capacity plan"), work=_capacity_plan)
-    job_kind_register(SCENARIO_JOB, label=_("Capacity scenario"), work=_scenario_evaluation)
+    job_kind_register(SCENARIO_JOB, label=_("Scenario evaluation"), work=_scenario_evaluation)
