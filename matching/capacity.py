@@ -6,7 +6,8 @@ columns are managers, as in `engine.place_optimal`.
 
 The optimal rule's objective is lexicographic: first the number of customers placed (P), then the score
 S (the sum of totals, less region penalties, less ``move_cost`` for each customer moved away from their
-current manager; a move that gains exactly ``move_cost`` is a tie), then even loads. The seat values are
+current manager; a move that gains exactly ``move_cost`` is a tie in S, which the plan breaks by keeping the
+customer), then even loads. The seat values are
 defined on (P, S): for manager j,
 
     placed_plus[j], score_plus[j]   = P(c + e_j) - P(c), S(c + e_j) - S(c)

@@ -810,7 +810,9 @@ def place_optimal(
         Score points that moving a customer away from their current manager
         (or leaving them without one) costs in the objective: the current
         manager's pair is worth ``move_cost`` more, so a customer moves only
-        when the move gains more than ``move_cost``. 0: a plain rebalance.
+        when the move gains more than ``move_cost`` (on a tie of the objective
+        the plan keeping more customers wins, before even loads). 0: a plain
+        rebalance.
 
     Returns
     -------
@@ -1093,7 +1095,16 @@ def _max_placed(eligibility, free):
 def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overflow, even=True):
     """`_min_cost_flow` on explicit arcs with effective scores; with ``overflow``, one overflow node per group
     that reaches the group's allowed managers at the lowest score a pair can have there (``-penalty``), so
-    as many are placed as the constraints allow whatever the candidates."""
+    as many are placed as the constraints allow whatever the candidates.
+
+    Priorities, strictly: the number placed (the supply), the effective score, then with a move cost the
+    customers kept with their current manager (a move that gains exactly the move cost is not made), then
+    even loads. Each is weighted above what the next can change along one simple cycle of the residual
+    graph (a flow is optimal when no cycle lowers its cost): a kept customer weighs 1 and a score point
+    ``keep_weight``, more than the customers on a cycle (at most its other nodes: managers, overflow nodes,
+    source and sink); a cycle crosses the sink once, through two unit arcs, so evenness changes by less
+    than ``max_unit`` and a point of that value weighs ``max_unit + 1``. Far smaller costs than weighing
+    against every placement's evenness at once, which the cost-scaling solver's rounds grow with."""
     from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
     n_customers, n_managers = scored.shape
@@ -1101,8 +1112,10 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
     n_groups = eligibility.n_groups
     slots = np.minimum(free, n_place)
     max_unit = int((load + slots).max())
-    scale = n_place * max_unit + 1 if even else 1
-    if n_place * (scored.max_abs() * scale + max_unit) > _INT64_MAX:
+    scale = max_unit + 1 if even else 1
+    keeps = scored.current is not None and scored.bonus > 0
+    keep_weight = n_managers + n_groups + 3 if keeps else 1
+    if n_place * ((scored.max_abs() * keep_weight + 1) * scale + max_unit) > _INT64_MAX:
         raise ValueError(f"scores of shape {scored.shape} up to {scored.max_abs()} overflow int64 flow costs")
     customer_node = 1 + np.arange(n_customers, dtype=np.int32)
     manager_node = 1 + n_customers + np.arange(n_managers, dtype=np.int32)
@@ -1111,14 +1124,15 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
 
     flow = SimpleMinCostFlow()
     _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)
-    arcs = _add_arcs(
-        flow, customer_node[arc_rows], manager_node[arc_cols], 1, -scale * scored.pairs(arc_rows, arc_cols)
-    )
+    value = keep_weight * scored.pairs(arc_rows, arc_cols)
+    if keeps:
+        value += scored.current[arc_rows] == arc_cols
+    arcs = _add_arcs(flow, customer_node[arc_rows], manager_node[arc_cols], 1, -scale * value)
     if overflow:
         overflow_in = _add_arcs(flow, customer_node, overflow_node[eligibility.customer_group], 1, 0)
         g, j = np.nonzero(eligibility.allowed & (slots > 0)[None, :])
         penalty = np.zeros(g.size, np.int64) if eligibility.penalty is None else eligibility.penalty[g, j]
-        overflow_out = _add_arcs(flow, overflow_node[g], manager_node[j], slots[j], scale * penalty)
+        overflow_out = _add_arcs(flow, overflow_node[g], manager_node[j], slots[j], scale * keep_weight * penalty)
     if even:
         starts = np.cumsum(slots) - slots
         rank = np.arange(int(slots.sum())) - np.repeat(starts, slots) + 1

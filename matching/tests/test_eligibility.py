@@ -81,6 +81,29 @@ def exact_optimum(totals, kwargs, eligibility, current=None, move_cost=0):
     return len(chosen), sum(worth[i][j] for i, j in chosen)
 
 
+def exact_lexicographic(totals, kwargs, eligibility, current, move_cost):
+    """(placed, objective, customers kept with their current manager) of the plan that places the most, then
+    has the best objective, then keeps the most: `exact_optimum` with one more point per kept customer, under
+    a weight per objective point larger than every customer kept together."""
+    worth = effective(np.asarray(totals), eligibility, current, move_cost)
+    free = free_room(kwargs["eligible"], kwargs["capacity"], kwargs["load"])
+    seats = [j for j in range(len(free)) for _ in range(free[j])]
+    n = len(worth)
+    if not seats or not n:
+        return 0, 0, 0
+    point = n + 1
+    big = 1 + 2 * point * sum(abs(w) + 1 for row in worth for w in row if w is not None)
+    forbidden = -(n + 1) * 4 * big
+
+    def weight(i, j):
+        return forbidden if worth[i][j] is None else big + point * worth[i][j] + int(current[i] == j)
+
+    weights = np.array([[weight(i, j) for j in seats] + [0] * n for i in range(n)])
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    chosen = [(i, seats[c]) for i, c in zip(rows, cols) if c < len(seats) and weights[i, c] > 0]
+    return len(chosen), sum(worth[i][j] for i, j in chosen), sum(int(current[i] == j) for i, j in chosen)
+
+
 def plain_greedy(needs, hobbies, classes, kwargs, eligibility):
     """The older system's rule with eligibility, as loops: best eligible manager by (total - penalty, needs,
     lowest index); customers by class, then that total (highest first), then row; each takes their best if
@@ -329,12 +352,65 @@ def test_optimal_prefers_the_own_branch_by_the_region_penalty():
     assert placement.total_score == 12
 
 
-# A gain of exactly the move cost (3) is a tie, decided like every tie by even loads.
-@pytest.mark.parametrize(("move_cost", "expected"), [(0, [1]), (2, [1]), (4, [0]), (10, [0])])
+@pytest.mark.parametrize(("move_cost", "expected"), [(0, [1]), (2, [1]), (3, [0]), (4, [0]), (10, [0])])
 def test_a_customer_moves_only_when_the_move_gains_more_than_the_move_cost(move_cost, expected):
     totals = np.array([[4, 7]])  # today with manager 0; manager 1 gains 3 points
     placement = place_optimal(totals, np.array([1]), **team([1, 1]), current=np.array([0]), move_cost=move_cost)
     np.testing.assert_array_equal(placement.assigned, expected)
+
+
+@pytest.mark.parametrize("max_arcs", [10**6, 2])
+def test_a_move_that_gains_exactly_the_move_cost_stays_even_when_loads_would_even_out(max_arcs):
+    # Manager 0 already holds 5 others, manager 1 none: even loads ask for the move, which gains exactly 3.
+    totals = np.array([[4, 7], [0, 0], [0, 0]])
+    kwargs = team([9, 9], load=[5, 0])
+    placement = place_optimal(
+        totals, np.array([1, 0, 0]), **kwargs, current=np.array([0, -1, -1]), move_cost=3, max_arcs=max_arcs
+    )
+    assert placement.assigned[0] == 0
+    assert placement.objective == 4 + 3
+
+
+def test_a_chain_of_moves_worth_a_point_more_than_its_cost_is_made_though_two_of_them_only_tie():
+    # Three full managers, a customer each; rotating them gains 4, 3 and 3 with a move cost of 3: one point
+    # more than staying put, so the rotation is the optimum though two of its moves only gain the move cost.
+    totals = np.array([[0, 4, 0], [0, 0, 3], [3, 0, 0]])
+    current = np.array([0, 1, 2])
+    placement = place_optimal(totals, np.array([1, 2, 0]), **team([1, 1, 1]), current=current, move_cost=3)
+    np.testing.assert_array_equal(placement.assigned, [1, 2, 0])
+    assert placement.objective == 10 and placement.total_score == 10
+
+
+@pytest.mark.parametrize("seed", range(24))
+@pytest.mark.parametrize("max_arcs", [10**6, 20])
+def test_on_ties_the_plan_keeps_customers_with_their_manager(seed, max_arcs):
+    """Restated: as many placed and the same objective as an exact solver, then as many kept as the exact plan
+    that keeps the most; and no customer leaves a manager who still has a seat free unless the move gains more
+    than the move cost."""
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(2, 22)), int(rng.integers(2, 6))
+    needs, hobbies, eligibility, kwargs = random_pool(rng, n, m, penalty=seed % 2 == 0)
+    totals = (needs + hobbies) // 2  # few distinct scores: many moves gain exactly the move cost
+    current = rng.integers(-1, m, n)
+    move_cost = int(rng.integers(1, 4))
+    placement = place_optimal(
+        totals, np.zeros(n, int), **kwargs, max_arcs=max_arcs, eligibility=eligibility, current=current,
+        move_cost=move_cost, target_gap=0.0,
+    )
+    assert_feasible(placement, kwargs, eligibility)
+    assigned = placement.assigned
+    kept = int(((current >= 0) & (assigned == current)).sum())
+    assert ((assigned >= 0).sum(), placement.objective, kept) == exact_lexicographic(
+        totals, kwargs, eligibility, current, move_cost
+    )
+    worth = effective(totals, eligibility)
+    free = free_room(kwargs["eligible"], kwargs["capacity"], kwargs["load"])
+    left = free - np.bincount(assigned[assigned >= 0], minlength=m)
+    for i in np.flatnonzero((current >= 0) & (assigned != current)):
+        a = current[i]
+        if left[a] > 0 and worth[i][a] is not None:
+            gain = (worth[i][assigned[i]] if assigned[i] >= 0 else 0) - worth[i][a]
+            assert gain > move_cost, (i, gain)
 
 
 def test_without_constraints_or_move_cost_the_placement_is_todays():
