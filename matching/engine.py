@@ -923,6 +923,25 @@ class _Effective:
     def allowed_pairs(self, rows, cols):
         return self.eligibility.allowed[self.eligibility.customer_group[rows], cols]
 
+    @property
+    def keeps(self):
+        """Whether a plan keeping more customers with their current manager wins ties of the objective."""
+        return self.current is not None and self.bonus > 0
+
+    @property
+    def keep_weight(self):
+        """What a point of effective score weighs against one customer kept (see `_constrained_flow`): more
+        than the customers on any simple cycle of its residual graph."""
+        return self.shape[1] + self.eligibility.n_groups + 3 if self.keeps else 1
+
+    def values(self, rows, cols):
+        """``keep_weight * pairs + 1`` when the pair is the customer's current manager: the objective with its
+        tie-break, as the flow weighs it."""
+        out = self.keep_weight * self.pairs(rows, cols)
+        if self.keeps:
+            out += self.current[rows] == cols
+        return out
+
     def max_abs(self):
         """A bound on every effective score's magnitude."""
         top = _totals_max(self.totals) + self.bonus
@@ -1032,6 +1051,8 @@ def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols,
     if max_candidates is not None:
         k = min(k, max_candidates)
 
+    proven = []
+
     def solve(candidates):
         arc_rows = np.repeat(np.arange(rows.size), candidates.shape[1])
         arc_cols = candidates.ravel()
@@ -1039,14 +1060,158 @@ def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols,
             has = np.flatnonzero(part_current >= 0)
             arc_rows, arc_cols = np.concatenate([arc_rows, has]), np.concatenate([arc_cols, part_current[has]])
         keep = scored.allowed_pairs(arc_rows, arc_cols)
-        return _constrained_flow(
-            scored, part_free, part_load, n_place, arc_rows[keep], arc_cols[keep], overflow=True, even=even
+        local, bound = _widened_constrained_flow(
+            scored, part_free, part_load, n_place, arc_rows[keep], arc_cols[keep],
+            budget=rows.size * max(candidates.shape[1], _WIDEN_PER_CUSTOMER), target_gap=target_gap, even=even,
         )
+        proven.append(bound)
+        return local
 
+    # One call of `solve` (no target: it widens by itself), whose bound the subgradient one can only lower.
     local, bound, k = _pruned_min_cost_flow(
-        scored, part_free, part_load, n_place, min(k, cols.size), target_gap=target_gap, solve=solve
+        scored, part_free, part_load, n_place, min(k, cols.size), target_gap=None, solve=solve
     )
-    return local, bound, k
+    return local, min([bound, *proven]), k
+
+
+def _widened_constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, budget, target_gap, even):
+    """`_constrained_flow` on the arcs, proven by the solve's own dual prices and widened by the pairs they
+    price above the plan (column generation, as `_pruned_min_cost_flow` does without constraints).
+
+    After each solve `_constrained_prices` gives prices that are optimal duals of it, and one pass over every
+    allowed pair (`_constrained_price_pairs`) gives the bound they prove and the pairs worth more to their
+    customer than the plan's own. None: the plan is exact. Otherwise, while the proven gap is above
+    ``target_gap``, those pairs (at most ``_WIDEN_PER_CUSTOMER`` per customer and round, ``budget`` in all,
+    the most valuable first) join the next solve. Returns (assigned, upper bound of the objective).
+    """
+    added = 0
+    while True:
+        assigned = _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, overflow=True, even=even)
+        total = _total(scored, assigned)
+        prices = _constrained_prices(scored, free, n_place, assigned, arc_rows, arc_cols)
+        if prices is None:  # not expected (the solve is optimal over its arcs): no proof from these prices
+            return assigned, np.inf
+        more_rows, more_cols, excess, bound = _constrained_price_pairs(
+            scored, free, n_place, assigned, prices, per_customer=_WIDEN_PER_CUSTOMER
+        )
+        bound = max(bound, float(total))
+        if not more_rows.size:  # optimal over every allowed pair
+            return assigned, float(total)
+        gap = (bound - total) / bound if bound > 0 else 0.0
+        if target_gap is None or gap <= target_gap or added >= budget:
+            return assigned, bound
+        if more_rows.size > budget - added:  # the most valuable pairs the budget allows, then the last solve
+            keep = np.sort(np.argsort(-excess, kind="stable")[:budget - added])
+            more_rows, more_cols = more_rows[keep], more_cols[keep]
+        added += more_rows.size
+        arc_rows, arc_cols = np.concatenate([arc_rows, more_rows]), np.concatenate([arc_cols, more_cols])
+
+
+def _constrained_prices(scored, free, n_place, assigned, arc_rows, arc_cols):
+    """Prices (q_j = p_j + lambda for each manager, and lambda) that are optimal duals of the constrained solve
+    that gave ``assigned`` over the arcs, or None.
+
+    The solve maximised the values (`_Effective.values`: the effective score, and the customers kept) over
+    its arcs and the overflow, which is worth what a group's worst pair with manager j is (``-penalty``),
+    with exactly ``n_place`` placed. Its linear-programming dual has customer values u_i >= 0, manager
+    prices p_j >= 0 (0 where room is left) and a price lambda of the number placed, with u_i + p_j + lambda
+    >= value of every arc; tight for each placement. With
+    q_j = p_j + lambda and u_i = s'_i,a(i) - q_a(i) (s' the arc's value, or the overflow's) what remains
+    are difference constraints over managers, a node per group (the overflow: y_g <= q_j + penalty_gj and
+    q_a <= y_g + s'_ia for its placed, y_g >= 0 when one of the group is unplaced), a zero node z and a
+    node for lambda; feasible potentials (Bellman-Ford from a root joined to every node) give them. None
+    when those constraints have a negative cycle.
+    """
+    n_customers, n_managers = scored.shape
+    eligibility = scored.eligibility
+    n_groups = eligibility.n_groups
+    z, lam = n_managers + n_groups, n_managers + n_groups + 1
+    n_nodes = lam + 1
+    group = eligibility.customer_group
+    placed = np.flatnonzero(assigned >= 0)
+    owner = assigned[placed]
+    arc_score = scored.values(arc_rows, arc_cols).astype(np.float32)
+    # s'_ia: the placed customer's arc value when the solve had the arc, else the overflow's (-penalty).
+    own = np.full(n_customers, np.nan, dtype=np.float32)
+    is_own = assigned[arc_rows] == arc_cols
+    own[arc_rows[is_own]] = arc_score[is_own]
+    worth = np.zeros(n_customers, dtype=np.float32)
+    overflow_worth = -scored.keep_weight * eligibility.pair_penalty(placed, owner)
+    worth[placed] = np.where(np.isnan(own[placed]), overflow_worth.astype(np.float32), own[placed])
+    weight = np.full((n_nodes, n_nodes), np.inf, dtype=np.float32)  # weight[tail, head]: q_head <= q_tail + w
+    head = assigned[arc_rows]
+    on = head >= 0
+    # an arc of a placed customer: q_a <= q_j + s'_ia - s_ij; of an unplaced one: q_j >= s_ij (z <= q_j - s_ij)
+    np.minimum.at(weight, (arc_cols, np.where(on, head, z)), np.where(on, worth[arc_rows], 0) - arc_score)
+    np.minimum.at(weight, (np.full(placed.size, z), owner), worth[placed])  # u_i >= 0: q_a <= s'_ia
+    np.minimum.at(weight, (n_managers + group[placed], owner), worth[placed])  # q_a <= y_g + s'_ia
+    unplaced_groups = np.unique(group[assigned < 0])
+    weight[n_managers + unplaced_groups, z] = np.minimum(weight[n_managers + unplaced_groups, z], 0)  # y_g >= 0
+    g, j = np.nonzero(eligibility.allowed & (np.minimum(free, n_place) > 0)[None, :])
+    pen = np.zeros(g.size, np.float32) if eligibility.penalty is None else eligibility.penalty[g, j]
+    np.minimum.at(weight, (j, n_managers + g), scored.keep_weight * pen)  # y_g <= q_j + penalty_gj
+    weight[:n_managers, lam] = np.minimum(weight[:n_managers, lam], 0)  # p_j >= 0: lambda <= q_j
+    slack = np.flatnonzero(np.bincount(owner, minlength=n_managers) < free)
+    weight[lam, slack] = np.minimum(weight[lam, slack], 0)  # room left: p_j = 0, q_j <= lambda
+    np.fill_diagonal(weight, np.inf)
+    dist = np.zeros(n_nodes, dtype=np.float32)
+    active = np.arange(n_nodes)
+    rows_per_step = max(1, _BLOCK_CELLS // n_nodes)
+    for _ in range(n_nodes + 1):
+        reached = np.full(n_nodes, np.inf, dtype=np.float32)
+        for start in range(0, active.size, rows_per_step):
+            chunk = active[start:start + rows_per_step]
+            np.minimum(reached, (dist[chunk, None] + weight[chunk]).min(axis=0), out=reached)
+        improved = np.flatnonzero(reached < dist)
+        if not improved.size:
+            dist -= dist[z]
+            return dist[:n_managers].astype(np.float64), float(dist[lam])
+        dist[improved] = reached[improved]
+        active = improved
+    return None
+
+
+def _constrained_price_pairs(scored, free, n_place, assigned, prices, *, per_customer):
+    """The constrained `_price_pairs`: allowed pairs worth more to their customer at prices (q, lambda) than the
+    plan's own (v_ij - q_j > v_ia - q_a, or > 0 when unplaced; v the values the flow weighs, with the
+    customers kept), up to ``per_customer`` each, most valuable first, what each is worth more, and the bound
+    of the effective score these prices prove: sum_i max(0, max_j v_ij - q_j) + sum_j free_j (q_j - lambda) +
+    n_place lambda (weak duality with p = q - lambda >= 0) bounds the values, so divided by ``keep_weight``
+    the score. One pass over every pair."""
+    q, lam = prices
+    n_managers = scored.shape[1]
+    weight = scored.keep_weight
+    q32 = q.astype(np.float32)
+    placed = np.flatnonzero(assigned >= 0)
+    own = np.zeros(scored.shape[0], dtype=np.float32)
+    own[placed] = scored.values(placed, assigned[placed]) - q32[assigned[placed]]
+    np.maximum(own, 0, out=own)
+    gain = 0.0
+    found_rows, found_cols, found_excess = [], [], []
+    for start, block in scored.blocks():
+        reduced = np.multiply(block, weight, dtype=np.float32)
+        reduced -= q32
+        if scored.keeps:
+            current = scored.current[start:start + len(block)]
+            kept = np.flatnonzero(current >= 0)
+            reduced[kept, current[kept]] += 1
+        best = reduced.max(axis=1)
+        gain += float(np.maximum(best, 0).sum(dtype=np.float64))
+        better = np.flatnonzero(best > own[start:start + len(block)] + 0.5)  # integers: more by a point
+        if not better.size:
+            continue
+        columns = _top_k(reduced[better], min(per_customer, n_managers))
+        rows = np.repeat(better, columns.shape[1])
+        excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
+        excess -= own[start + rows]
+        keep = excess > 0.5
+        found_rows.append(start + rows[keep])
+        found_cols.append(columns.ravel()[keep])
+        found_excess.append(excess[keep])
+    bound = (gain + float(free.astype(np.float64) @ (q - lam)) + n_place * lam) / weight
+    if not found_rows:
+        return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float32), bound
+    return np.concatenate(found_rows), np.concatenate(found_cols).astype(np.intp), np.concatenate(found_excess), bound
 
 
 def _sub_totals(totals, rows, cols):
@@ -1113,8 +1278,7 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
     slots = np.minimum(free, n_place)
     max_unit = int((load + slots).max())
     scale = max_unit + 1 if even else 1
-    keeps = scored.current is not None and scored.bonus > 0
-    keep_weight = n_managers + n_groups + 3 if keeps else 1
+    keep_weight = scored.keep_weight
     if n_place * ((scored.max_abs() * keep_weight + 1) * scale + max_unit) > _INT64_MAX:
         raise ValueError(f"scores of shape {scored.shape} up to {scored.max_abs()} overflow int64 flow costs")
     customer_node = 1 + np.arange(n_customers, dtype=np.int32)
@@ -1124,10 +1288,9 @@ def _constrained_flow(scored, free, load, n_place, arc_rows, arc_cols, *, overfl
 
     flow = SimpleMinCostFlow()
     _add_arcs(flow, np.zeros(n_customers, np.int32), customer_node, 1, 0)
-    value = keep_weight * scored.pairs(arc_rows, arc_cols)
-    if keeps:
-        value += scored.current[arc_rows] == arc_cols
-    arcs = _add_arcs(flow, customer_node[arc_rows], manager_node[arc_cols], 1, -scale * value)
+    arcs = _add_arcs(
+        flow, customer_node[arc_rows], manager_node[arc_cols], 1, -scale * scored.values(arc_rows, arc_cols)
+    )
     if overflow:
         overflow_in = _add_arcs(flow, customer_node, overflow_node[eligibility.customer_group], 1, 0)
         g, j = np.nonzero(eligibility.allowed & (slots > 0)[None, :])
