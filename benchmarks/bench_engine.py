@@ -37,7 +37,8 @@ def timed(label, func, *args, **kwargs):
 
 
 def trace_solves():
-    """Wrap the engine's min-cost flow and restricted-price steps to print what each costs (figures only)."""
+    """Wrap the engine's min-cost flows (plain and constrained) and restricted-price steps to print what each
+    costs (figures only)."""
     solve, prices = engine._min_cost_flow, engine._restricted_prices
 
     def traced_solve(totals, free, load, n_place, candidates, extra=None):
@@ -57,6 +58,17 @@ def trace_solves():
         return found
 
     engine._min_cost_flow, engine._restricted_prices = traced_solve, traced_prices
+    constrained = engine._constrained_flow
+
+    def traced_constrained(scored, free, load, n_place, arc_rows, arc_cols, **kwargs):
+        start, cpu = time.perf_counter(), time.process_time()
+        assigned = constrained(scored, free, load, n_place, arc_rows, arc_cols, **kwargs)
+        print(f"  constrained min-cost flow on {arc_rows.size} pairs of {scored.shape[0]} customers x "
+              f"{scored.shape[1]} managers: {time.perf_counter() - start:.1f} s wall "
+              f"{time.process_time() - cpu:.1f} s cpu", flush=True)
+        return assigned
+
+    engine._constrained_flow = traced_constrained
 
 
 def main():
