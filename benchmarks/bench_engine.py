@@ -91,6 +91,10 @@ def main():
         help="candidates per customer the pruned run starts with (default: the run's, planning.optimal_limits)",
     )
     parser.add_argument(
+        "--target-gap", type=float,
+        help="proven gap the pruned run widens to reach (default: the run's, planning.optimal_limits)",
+    )
+    parser.add_argument(
         "--exact-limit",
         type=int,
         default=engine.DEFAULT_MAX_ARCS * 4,
@@ -183,6 +187,8 @@ def main():
     pruning = {"max_arcs": args.max_arcs} if args.max_arcs else optimal_limits(n_c, room)
     if args.max_candidates:
         pruning["max_candidates"] = args.max_candidates
+    if args.target_gap is not None:
+        pruning["target_gap"] = args.target_gap
     results["optimal pruned"] = timed(
         "optimal pruned", engine.place_optimal, totals, best, **pruning, **managers, **constraints
     )
