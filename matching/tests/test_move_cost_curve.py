@@ -57,6 +57,16 @@ def test_comparing_plans_a_handful_of_move_costs_with_the_preview_s_own(portrait
     assert AuditEvent.objects.filter(action="matching.move_cost_curve", target_id=str(preview.pk)).exists()
 
 
+def test_a_move_that_gains_exactly_the_move_cost_is_not_made_though_loads_would_even_out(portraits):
+    # Four customers sit with the old manager, two with nothing to gain: moving the one that gains exactly 5
+    # with the one that gains 12 would split the book two and two.
+    _book(portraits, gains=(5, 12, 0, 0))
+    preview = preview_create(actor=None, rebalance=True, move_cost=5)
+    assert (preview.customers_moved, preview.summary["score_gained"]) == (1, 12)
+    curve = _curve(preview_curve_compute(preview=preview, actor=None))
+    assert (curve[0][1], curve[5], curve[10]) == (17, (1, 12), (1, 12))
+
+
 def test_each_point_is_the_plan_a_preview_with_that_move_cost_makes(portraits):
     _book(portraits)
     curve = _curve(preview_curve_compute(preview=preview_create(actor=None, rebalance=True), actor=None))
