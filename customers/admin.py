@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from accounts.models import Role
 from vocabularies.tiers import tier_assets_range, tier_choices
 
 from .models import CustomerProfile
-from .services import customer_branch_set
+from .services import customer_branch_set, customer_portrait_save
 
 # Computed or decided by the matching service: shown, never typed in. The manager changes through the
 # "Assign to a manager" action (contributed by matching.admin), which checks capacity and records the history.
@@ -48,23 +50,28 @@ class TierFilter(admin.SimpleListFilter):
         return queryset if high is None else queryset.filter(total_assets__lt=high)
 
 
-def _customer_save(request, customer: CustomerProfile) -> None:
-    """Save an existing customer from an admin form: the branch through `customer_branch_set` (audited, the match
-    fit computed again), the rest as usual."""
-    branch = customer.branch
-    customer.branch = CustomerProfile.objects.select_related("branch").get(pk=customer.pk).branch
-    customer.save()  # the other fields
-    customer_branch_set(customer=customer, branch=branch, actor=request.user)
-    customer.branch = branch
+def _customer_save(request, customer: CustomerProfile, form) -> None:
+    """Save an existing customer from an admin form through the services the portal and the API use: the
+    portrait (`customer_portrait_save`), then the branch (`customer_branch_set`). Each audits what changed and
+    has the class computed again; a refused value (a term no longer offered) is shown and nothing is saved."""
+    try:
+        with transaction.atomic():
+            saved = customer_portrait_save(
+                user=customer.user, actor=request.user, age=customer.age, occupation=customer.occupation,
+                total_assets=customer.total_assets, needs=form.cleaned_data["needs"],
+                hobbies=form.cleaned_data["hobbies"],
+            )
+            customer_branch_set(customer=saved, branch=customer.branch, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
 
 
-class CustomerBranchFormSet(BaseInlineFormSet):
+class CustomerPortraitFormSet(BaseInlineFormSet):
     request = None  # set by CustomerProfileInline.get_formset
 
     def save_existing(self, form, obj, commit=True):
         customer = form.save(commit=False)
-        _customer_save(self.request, customer)
-        form.save_m2m()
+        _customer_save(self.request, customer, form)  # the terms too: no save_m2m
         return customer
 
 
@@ -79,7 +86,7 @@ class CustomerProfileInline(admin.StackedInline):
     autocomplete_fields = ("branch", "needs", "hobbies")
     fields = ("age", "occupation", "total_assets", "branch", "needs", "hobbies", *COMPUTED_FIELDS)
     readonly_fields = COMPUTED_FIELDS
-    formset = CustomerBranchFormSet
+    formset = CustomerPortraitFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)  # a new class on each call
@@ -117,9 +124,15 @@ class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            _customer_save(request, obj)
+            _customer_save(request, obj, form)
         else:
             super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # on a change `_customer_save` saved the terms through the audited service
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_readonly_fields(self, request, obj=None):
         # A portrait stays with the user it was made for.

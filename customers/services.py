@@ -24,8 +24,9 @@ def customer_portrait_save(
     """Create or update the portrait of customer `user`: the fields a customer owns, nothing else.
 
     Class, segment and manager are the matching service's; the new class is computed when this
-    transaction commits (matching listens to the portrait's signals). Validation comes from the
-    model; every change is audited with its old and new values.
+    transaction commits (matching listens to `portraits_changed`: assets decide the tier, hence who may
+    serve them, even when no term changed). Validation comes from the model; every change is audited with
+    its old and new values, and a save that changes nothing records nothing.
     """
     if user.role != Role.CUSTOMER:
         raise ValidationError(_("Only customers have a portrait."))
@@ -64,14 +65,15 @@ def customer_portrait_save(
         "hobbies": sorted(term.name for term in hobbies),
     }
     changes = field_changes(before, after)
-    audit_record(
-        actor=actor, action="customer.portrait_created" if created else "customer.portrait_updated", target=profile,
-        summary=str(user), changes=changes,
-    )
+    if created or changes:
+        audit_record(
+            actor=actor, action="customer.portrait_created" if created else "customer.portrait_updated",
+            target=profile, summary=str(user), changes=changes,
+        )
+        portraits_changed.send(sender=CustomerProfile, customer_ids=[profile.pk])
     return profile
 
 
-@transaction.atomic
 @transaction.atomic
 def customer_branch_set(*, customer: CustomerProfile, branch, actor: User | None) -> CustomerProfile:
     """Put a customer in a branch (`vocabularies.Branch`), or in none. Under the branch policy this decides who

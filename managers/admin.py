@@ -1,11 +1,13 @@
 """Admin for relationship managers.
 
-Capacity and the accepting flag of an existing manager are saved through the update an app above registers
-(`register_availability_update`: matching's `manager_availability_update`, which takes the run lock and
-audits), and so are the branch and tiers served (`register_service_area_update`: matching's
-`manager_service_area_update`), on the manager page and in the profile inline of the user page alike.
-Lowering a capacity below the book needs the explicit confirmation that update asks for. Actions on
-managers (moving a leaving manager's book) are contributed by matching (`core.admin.AdminHooks`).
+Every field of an existing manager is saved through the service that audits it, on the manager page and in
+the profile inline of the user page alike: the phone, services and hobbies through `managers.services` (as
+in the console, the workspace and the API); capacity and the accepting flag through the update an app above
+registers (`register_availability_update`: matching's `manager_availability_update`, which takes the run
+lock and audits), and the branch and tiers served likewise (`register_service_area_update`: matching's
+`manager_service_area_update`). Lowering a capacity below the book needs the explicit confirmation that
+update asks for. Actions on managers (moving a leaving manager's book) are contributed by matching
+(`core.admin.AdminHooks`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import BigIntegerField, F, Q
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
@@ -29,6 +32,7 @@ from vocabularies.tiers import tier_choices, tier_names
 from .messages import capacity_below_book_warnings
 from .models import ManagerProfile, capacity_needs_confirmation
 from .selectors import manager_load, manager_load_expression, manager_loads
+from .services import manager_contact_update, manager_profile_update
 
 #: How an existing manager's capacity and accepting flag are saved from the admin:
 #: `update(manager=, actor=, capacity=, accepting_customers=, confirm_overflow=) -> ManagerProfile`, raising
@@ -80,34 +84,38 @@ class ManagerAvailabilityForm(forms.ModelForm):
 
 
 def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
-    """Save an existing manager from an admin form: capacity and the accepting flag, then the branch and tiers
-    when they changed, through the registered updates (run lock, confirmation below the book, audit), the rest
-    as usual."""
-    if _availability_update is not None or _service_area_update is not None:
-        capacity, accepting = manager.capacity, manager.accepting_customers
-        branch, tiers = manager.branch, list(manager.tiers)
-        stored = ManagerProfile.objects.select_related("branch").get(pk=manager.pk)
-        if _availability_update is not None:
-            manager.capacity, manager.accepting_customers = stored.capacity, stored.accepting_customers
-        if _service_area_update is not None:
-            manager.branch, manager.tiers = stored.branch, stored.tiers
-        manager.save()  # the other fields
-        try:
+    """Save an existing manager from an admin form through the services the console, the workspace and the API
+    use, each audited with what changed: the phone, the services and hobbies, then capacity and the accepting
+    flag, then the branch and tiers served (the registered updates: run lock, confirmation below the book).
+    All or nothing: a refusal is shown and nothing is saved."""
+    data = form.cleaned_data
+    stored = ManagerProfile.objects.select_related("user", "branch").get(pk=manager.pk)
+    try:
+        with transaction.atomic():
+            manager_contact_update(manager=stored, actor=request.user, phone=manager.phone)
+            manager_profile_update(
+                manager=stored, actor=request.user, capabilities=data["capabilities"], hobbies=data["hobbies"],
+            )
             if _availability_update is not None:
-                updated = _availability_update(
-                    manager=manager, actor=request.user, capacity=capacity, accepting_customers=accepting,
-                    confirm_overflow=form.cleaned_data.get("confirm_overflow", False),
+                stored = _availability_update(
+                    manager=stored, actor=request.user, capacity=manager.capacity,
+                    accepting_customers=manager.accepting_customers,
+                    confirm_overflow=data.get("confirm_overflow", False),
                 )
-                manager.capacity, manager.accepting_customers = updated.capacity, updated.accepting_customers
-            if _service_area_update is not None and (branch, tiers) != (stored.branch, list(stored.tiers)):
-                updated = _service_area_update(manager=manager, actor=request.user, branch=branch, tiers=tiers)
-                manager.branch, manager.tiers = updated.branch, updated.tiers
-        except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
-            messages.error(request, " ".join(exc.messages))
-            return
-    else:
-        manager.save()
-    for warning in capacity_below_book_warnings([manager], book_sizes=manager_loads([manager.pk])):
+            if _service_area_update is not None and (manager.branch, list(manager.tiers)) != (
+                stored.branch, list(stored.tiers)
+            ):
+                stored = _service_area_update(
+                    manager=stored, actor=request.user, branch=manager.branch, tiers=manager.tiers,
+                )
+            if _availability_update is None or _service_area_update is None:  # no app registered them
+                stored.capacity, stored.accepting_customers = manager.capacity, manager.accepting_customers
+                stored.branch, stored.tiers = manager.branch, manager.tiers
+                stored.save()
+    except ValidationError as exc:  # the book grew since the form was checked, or a run holds the lock
+        messages.error(request, " ".join(exc.messages))
+        return
+    for warning in capacity_below_book_warnings([stored], book_sizes=manager_loads([stored.pk])):
         messages.warning(request, warning)
 
 
@@ -132,8 +140,7 @@ class ManagerAvailabilityFormSet(BaseInlineFormSet):
 
     def save_existing(self, form, obj, commit=True):
         manager = form.save(commit=False)
-        _availability_save(self.request, manager, form)
-        form.save_m2m()
+        _availability_save(self.request, manager, form)  # the terms too: no save_m2m
         return manager
 
 
@@ -212,6 +219,12 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
         super().save_model(request, obj, form, change)
         for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
             self.message_user(request, warning, messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # on a change `_availability_save` saved the terms through the audited service
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

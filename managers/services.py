@@ -15,8 +15,8 @@ from .selectors import manager_load
 
 @transaction.atomic
 def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capabilities, hobbies) -> ManagerProfile:
-    """Set what a manager offers and likes. Capacity and the accepting flag change through
-    `matching.services` (they take the run lock: a run must see them)."""
+    """Set what a manager offers and likes, audited with what changed (nothing when nothing did). Capacity and
+    the accepting flag change through `matching.services` (they take the run lock: a run must see them)."""
     capabilities, hobbies = list(capabilities), list(hobbies)
     linked = {
         "capabilities": set(manager.capabilities.values_list("pk", flat=True)),
@@ -33,14 +33,14 @@ def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capab
         "capabilities": sorted(manager.capabilities.values_list("name", flat=True)),
         "hobbies": sorted(manager.hobbies.values_list("name", flat=True)),
     }
-    manager.capabilities.set(capabilities)
-    manager.hobbies.set(hobbies)
-    manager.save(update_fields=["updated_at"])
     after = {"capabilities": sorted(t.name for t in capabilities), "hobbies": sorted(t.name for t in hobbies)}
-    audit_record(
-        actor=actor, action="manager.profile_updated", target=manager, summary=str(manager.user),
-        changes=field_changes(before, after),
-    )
+    if changes := field_changes(before, after):
+        manager.capabilities.set(capabilities)
+        manager.hobbies.set(hobbies)
+        manager.save(update_fields=["updated_at"])
+        audit_record(
+            actor=actor, action="manager.profile_updated", target=manager, summary=str(manager.user), changes=changes,
+        )
     return manager
 
 

@@ -468,6 +468,8 @@ def solve_scenario(
         if values.shape != (n_managers,):
             raise ValueError(f"{name} must be of shape ({n_managers},), got shape {values.shape}")
     n_customers = np.asarray(customer_needs).shape[0]
+    # Nothing constrains: the engine's plain placement, as a run without branches or tiers gets.
+    unconstrained = eligibility is None and all(h.allowed is None and h.penalty is None for h in scenario.added)
     if eligibility is None:
         eligibility = engine.Eligibility(np.zeros(n_customers, np.intp), np.ones((1, n_managers), bool))
     eligibility = engine._eligibility_inputs(eligibility, n_customers, n_managers)
@@ -494,7 +496,7 @@ def solve_scenario(
     team_capacity = np.concatenate([new_capacity[kept], [int(h.capacity) for h in added]]).astype(np.int64)
     team_eligible = np.concatenate([eligible[kept], np.ones(len(added), bool)]) & (team_capacity > 0)
     team_load = np.concatenate([load[kept], np.zeros(len(added), np.int64)]).astype(np.int64)
-    team_eligibility = engine.Eligibility(
+    team_eligibility = None if unconstrained else engine.Eligibility(
         eligibility.customer_group,
         np.hstack([eligibility.allowed[:, kept], allowed_added.T]),
         None if eligibility.penalty is None and not penalty_added.any() else np.hstack([

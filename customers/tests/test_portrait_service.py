@@ -58,3 +58,12 @@ def test_a_manager_has_no_portrait(manager):
             user=manager.user, actor=manager.user, age=40, occupation="", total_assets=0, needs=[], hobbies=[],
         )
     assert not CustomerProfile.objects.filter(user=manager.user).exists()
+
+
+def test_a_save_that_changes_nothing_records_nothing(customer):
+    customer_portrait_save(
+        user=customer.user, actor=customer.user, age=customer.age, occupation=customer.occupation,
+        total_assets=customer.total_assets, needs=list(customer.needs.all()), hobbies=list(customer.hobbies.all()),
+    )
+
+    assert not AuditEvent.objects.exists()

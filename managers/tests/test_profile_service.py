@@ -80,3 +80,13 @@ def test_an_unchanged_phone_writes_nothing(manager):
     manager_contact_update(manager=manager, actor=manager.user, phone="")
 
     assert not AuditEvent.objects.exists()
+
+
+def test_a_profile_update_that_changes_nothing_records_nothing(manager):
+    updated_at = manager.updated_at
+
+    manager_profile_update(manager=manager, actor=manager.user, capabilities=list(manager.capabilities.all()),
+                           hobbies=list(manager.hobbies.all()))
+
+    manager.refresh_from_db()
+    assert not AuditEvent.objects.exists() and manager.updated_at == updated_at

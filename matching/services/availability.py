@@ -45,9 +45,9 @@ def manager_availability_update(
             capacity_below_book_refusal(manager=manager.user, served=load, capacity=capacity),
             code="capacity_below_book",
         )
-    manager.save(update_fields=["capacity", "accepting_customers", "updated_at"])
     after = {"capacity": manager.capacity, "accepting_customers": manager.accepting_customers}
     if changes := field_changes(before, after):
+        manager.save(update_fields=["capacity", "accepting_customers", "updated_at"])
         audit_record(
             actor=actor, action="manager.availability_updated", target=manager, summary=str(manager.user),
             changes=changes, data={"load": load},
