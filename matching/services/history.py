@@ -75,7 +75,7 @@ def assignment_columns(
 
 
 def managers_changed_announce(
-    *, changes: Sequence[Change], run: MatchingRun | None, cause: ChangeCause, actor: User | None
+    *, changes: Sequence[Change], run: MatchingRun, cause: ChangeCause, actor: User | None
 ) -> None:
     """Tell the apps above (notifications) whose manager changed, once per write, inside its transaction."""
     if changes:
@@ -85,7 +85,7 @@ def managers_changed_announce(
 def run_changes_write(
     *,
     changes: Sequence[Change],
-    run: MatchingRun | None,
+    run: MatchingRun,
     actor: User | None,
     cause: ChangeCause,
     note: str = "",
