@@ -6,6 +6,7 @@ and many-to-many links. Knows no domain; every function runs inside the caller's
 - `bulk_set`: Django's bulk_update() writes one CASE WHEN per row and field, builds an expression
   object for each, and needs a query per batch: at 100k rows that is most of a matching run. Here the
   new values go into a temporary table in one executemany() and a single joined UPDATE copies them over.
+- `bulk_set_from`: the same from the rows of another table that point at them (a run's history), one UPDATE.
 - `bulk_insert`: history rows nobody reads back, in one executemany().
 - `bulk_update_rows`: `bulk_set` for many rows, Django's bulk_update (one query) for a few.
 - `bulk_insert_with_ids`: new rows given as tuples (no model instances), their ids read back by a unique
@@ -81,19 +82,64 @@ def bulk_set_columns(
         cursor.execute(f"CREATE TEMPORARY TABLE {temp} (id {meta.pk.rel_db_type(connection)} PRIMARY KEY{declared})")
         _insert(cursor, temp, ["id", *(f"v{i}" for i in range(len(targets)))], [meta.pk, *targets],
                 [pks, *columns.values()], [])
-        if connection.vendor == "mysql":
-            # MySQL may open a temporary table only once per statement: join it.
-            assignments = [f"{table}.{quote(f.column)} = {temp}.v{i}" for i, f in enumerate(targets)]
-            assignments += [f"{table}.{quote(field.column)} = %s" for field, _value in fixed]
-            cursor.execute(f"UPDATE {table} JOIN {temp} ON {temp}.id = {table}.{pk} SET {', '.join(assignments)}",
-                           set_params)
-        else:
-            assignments = [f"{quote(f.column)} = {temp}.v{i}" for i, f in enumerate(targets)]
-            assignments += [f"{quote(field.column)} = %s" for field, _value in fixed]
-            cursor.execute(f"UPDATE {table} SET {', '.join(assignments)} FROM {temp} WHERE {temp}.id = {table}.{pk}",
-                           set_params)
+        _update_joined(cursor, table, temp, on=f"{temp}.id = {table}.{pk}",
+                       copied=[(quote(field.column), f"{temp}.v{i}") for i, field in enumerate(targets)],
+                       fixed=[quote(field.column) for field, _value in fixed], params=set_params)
         cursor.execute(f"DROP {temporary}TABLE {temp}")
     return len(pks)
+
+
+def bulk_set_from(
+    model: type[models.Model],
+    *,
+    source: type[models.Model],
+    key: str,
+    columns: Mapping[str, str],
+    constants: Mapping[str, object] | None = None,
+    where: Mapping[str, object],
+) -> None:
+    """Set fields of `model`'s rows from the rows of `source` that point at them through its foreign key
+    `key`, among the `source` rows whose fields equal `where` ({source field: value}): `columns` is
+    {model field: source field}, `constants` ({model field: value}) the same on every row. One joined UPDATE:
+    no values travel. Each row of `model` must be pointed at by at most one such `source` row.
+
+    A run writes its history first, then gives a million customers their new manager from it: building
+    and filling `bulk_set`'s temporary table took a fifth of that write. Runs inside the caller's transaction.
+    """
+    meta, origin = model._meta, source._meta
+    quote = connection.ops.quote_name
+    table, other = quote(meta.db_table), quote(origin.db_table)
+    fixed = [(meta.get_field(name), value) for name, value in (constants or {}).items()]
+    conditions = [(origin.get_field(name), value) for name, value in where.items()]
+    with connection.cursor() as cursor:
+        _update_joined(
+            cursor, table, other,
+            on=f"{other}.{quote(origin.get_field(key).column)} = {table}.{quote(meta.pk.column)}",
+            copied=[(quote(meta.get_field(target).column), f"{other}.{quote(origin.get_field(field).column)}")
+                    for target, field in columns.items()],
+            fixed=[quote(field.column) for field, _value in fixed],
+            where=" AND ".join(f"{other}.{quote(field.column)} = %s" for field, _value in conditions),
+            params=[*(field.get_db_prep_save(value, connection) for field, value in fixed),
+                    *(field.get_db_prep_save(value, connection) for field, value in conditions)],
+        )
+
+
+def _update_joined(cursor, table: str, other: str, *, on: str, copied: Sequence[tuple[str, str]],
+                   fixed: Sequence[str], params: Sequence, where: str = "") -> None:
+    """UPDATE `table` from the rows of `other` joined `on` a condition: `copied` are (column, expression of
+    `other`), `fixed` columns set to the first `params` in turn, then the `where` condition's params (names
+    quoted already). MySQL joins (it may open a temporary table only once per statement); SQLite (3.33 and
+    later) and PostgreSQL take UPDATE … FROM."""
+    if connection.vendor == "mysql":
+        assignments = [f"{table}.{column} = {value}" for column, value in copied]
+        assignments += [f"{table}.{column} = %s" for column in fixed]
+        condition = f" WHERE {where}" if where else ""
+        cursor.execute(f"UPDATE {table} JOIN {other} ON {on} SET {', '.join(assignments)}{condition}", params)
+    else:
+        assignments = [f"{column} = {value}" for column, value in copied]
+        assignments += [f"{column} = %s" for column in fixed]
+        condition = f"{on} AND {where}" if where else on
+        cursor.execute(f"UPDATE {table} SET {', '.join(assignments)} FROM {other} WHERE {condition}", params)
 
 
 def bulk_insert(objs: Sequence[models.Model]) -> int:

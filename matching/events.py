@@ -6,7 +6,7 @@ and send nothing.
 Receivers get, as keyword arguments:
 
     changes  the `planning.Change`s written (customer, previous and new manager ids)
-    run      the `MatchingRun` that wrote them, or None (by hand)
+    run      the `MatchingRun` that wrote them (its history rows are the changes, one each)
     cause    a `ChangeCause`
     actor    who did it (None: the system)
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import core.bulk
-from core.bulk import bulk_insert_columns, bulk_set, bulk_set_columns
+from core.bulk import bulk_insert_columns, bulk_set, bulk_set_columns, bulk_set_from
 from customers.models import CustomerProfile
 from customers.tests.factories import CustomerFactory
 from managers.tests.factories import ManagerFactory
@@ -30,6 +30,31 @@ def test_columns_and_constants_are_set_on_the_given_rows_only():
     before = untouched.updated_at
     untouched.refresh_from_db()
     assert untouched.updated_at == before and not untouched.manager_locked
+
+
+def test_set_from_copies_the_rows_that_point_at_them_among_those_asked_only():
+    from matching.models import Assignment, MatchingRun, Reason
+
+    manager, other = ManagerFactory(), ManagerFactory()
+    first, second, untouched = CustomerFactory(), CustomerFactory(manager=other), CustomerFactory(manager=other)
+    run, earlier = MatchingRun.objects.create(), MatchingRun.objects.create()
+    Assignment.objects.bulk_create([
+        Assignment(run=run, customer=first, new_manager=manager, customer_class="A", reason=Reason.BEST),
+        Assignment(run=run, customer=second, new_manager=None, customer_class="B", reason=Reason.NO_CAPACITY),
+        Assignment(run=earlier, customer=untouched, new_manager=manager, customer_class="A", reason=Reason.BEST),
+    ])
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    with CaptureQueriesContext(connection) as queries:
+        bulk_set_from(CustomerProfile, source=Assignment, key="customer", where={"run": run.pk},
+                      columns={"manager": "new_manager", "customer_class": "customer_class"},
+                      constants={"updated_at": when, "manager_locked": True})
+    assert len(queries) == 1
+    for customer in (first, second, untouched):
+        customer.refresh_from_db()
+    assert (first.manager_id, first.customer_class, first.updated_at, first.manager_locked) == (
+        manager.pk, "A", when, True)
+    assert (second.manager_id, second.customer_class, second.manager_locked) == (None, "B", True)
+    assert (untouched.manager_id, untouched.manager_locked) == (other.pk, False)
 
 
 def test_rows_with_only_constants():

@@ -10,7 +10,7 @@ from operator import attrgetter
 from django.utils import timezone
 
 from accounts.models import User
-from core.bulk import bulk_insert_columns, bulk_set_columns
+from core.bulk import bulk_insert_columns, bulk_set_columns, bulk_set_from
 from customers.models import CustomerProfile
 
 from .. import engine, planning
@@ -75,7 +75,7 @@ def assignment_columns(
 
 
 def managers_changed_announce(
-    *, changes: Sequence[Change], run: MatchingRun | None, cause: ChangeCause, actor: User | None
+    *, changes: Sequence[Change], run: MatchingRun, cause: ChangeCause, actor: User | None
 ) -> None:
     """Tell the apps above (notifications) whose manager changed, once per write, inside its transaction."""
     if changes:
@@ -85,30 +85,29 @@ def managers_changed_announce(
 def run_changes_write(
     *,
     changes: Sequence[Change],
-    run: MatchingRun | None,
+    run: MatchingRun,
     actor: User | None,
     cause: ChangeCause,
     note: str = "",
     lock: bool | None = None,
     reclassified: Mapping[int, str] | None = None,
 ) -> None:
-    """Write what a run changes, in a constant number of statements: each changed customer gets the
-    change's new manager and class (and `manager_locked` = `lock` unless it is None), customers in
-    `reclassified` ({id: class}) only their new class; then one history row per change.
+    """Write what a run changes, in a constant number of statements: one history row per change; then
+    each changed customer gets the change's new manager and class from their history row (and
+    `manager_locked` = `lock` unless it is None), customers in `reclassified` ({id: class}) only their new class.
 
     Runs inside the caller's transaction (the run lock held).
     """
     now = timezone.now()
-    locked = {} if lock is None else {"manager_locked": lock}
-    bulk_set_columns(
-        CustomerProfile,
-        pks=[change.customer_id for change in changes],
-        columns={
-            "manager": [change.new_manager_id for change in changes],
-            "customer_class": [change.customer_class for change in changes],
-        },
-        constants={"updated_at": now, **locked},
-    )
+    history, constants = assignment_columns(changes, run=run, actor=actor, note=note)
+    bulk_insert_columns(Assignment, columns=history, constants=constants)
+    if changes:
+        locked = {} if lock is None else {"manager_locked": lock}
+        bulk_set_from(
+            CustomerProfile, source=Assignment, key="customer", where={"run": run.pk},
+            columns={"manager": "new_manager", "customer_class": "customer_class"},
+            constants={"updated_at": now, **locked},
+        )
     if reclassified:
         bulk_set_columns(
             CustomerProfile,
@@ -116,6 +115,4 @@ def run_changes_write(
             columns={"customer_class": list(reclassified.values())},
             constants={"updated_at": now},
         )
-    history, constants = assignment_columns(changes, run=run, actor=actor, note=note)
-    bulk_insert_columns(Assignment, columns=history, constants=constants)
     managers_changed_announce(changes=changes, run=run, cause=cause, actor=actor)

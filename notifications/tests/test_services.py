@@ -14,7 +14,7 @@ from change_requests.services import change_request_approve
 from change_requests.tests.factories import ChangeRequestFactory
 from customers.tests.factories import CustomerFactory
 from matching.events import ChangeCause
-from matching.models import MatchingRun
+from matching.models import Assignment, MatchingRun, Reason
 from matching.services import customer_assign, manager_book_transfer, run_automatic, run_undo
 from matching.services.previews import preview_apply, preview_create
 from notifications import services as notification_services
@@ -28,6 +28,17 @@ from notifications.services import (
 from notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _written(moves) -> MatchingRun:
+    """A run whose history holds `moves` (customer, previous manager, new manager), as a write leaves it."""
+    run = MatchingRun.objects.create()
+    Assignment.objects.bulk_create(
+        Assignment(run=run, customer_id=customer_id, previous_manager_id=previous_id, new_manager_id=new_id,
+                   reason=Reason.BEST)
+        for customer_id, previous_id, new_id in moves
+    )
+    return run
 
 
 def told(customer) -> set[tuple[str, str, str]]:
@@ -185,8 +196,9 @@ def test_a_failing_mail_server_is_retried_and_sends_only_what_is_left(moving, ma
     from notifications import mail as mail_module
     from notifications.tasks import notifications_mail_task
 
+    moves = [(moving.pk, manager_a.pk, manager_b.pk)]
     batch = notifications_record(  # the test's transaction never commits: no mail is queued here
-        moves=[(moving.pk, manager_a.pk, manager_b.pk)], cause=ChangeCause.MANUAL, run_id=None, at=timezone.now(),
+        moves=moves, cause=ChangeCause.MANUAL, run_id=_written(moves).pk, at=timezone.now(),
     )
     monkeypatch.setattr(mail_module, "SEND_CHUNK", 1)
     real, calls = EmailBackend.send_messages, iter(range(100))
@@ -213,11 +225,11 @@ def test_recording_a_run_of_any_size_costs_the_same_queries(
         return [(customer.pk, manager_a.pk, manager_b.pk) for customer in customers]
 
     few, many = moves(3), moves(60)
-    run = MatchingRun.objects.create()
-    with django_assert_num_queries(5):  # customers' users, managers' users, the insert, savepoint and release
-        notifications_record(moves=few, cause=ChangeCause.AUTOMATIC_RUN, run_id=run.pk, at=timezone.now())
+    few_run, many_run = _written(few), _written(many)
+    with django_assert_num_queries(5):  # customers' insert, managers' users, their insert, savepoint and release
+        notifications_record(moves=few, cause=ChangeCause.AUTOMATIC_RUN, run_id=few_run.pk, at=timezone.now())
     with django_assert_num_queries(5):
-        notifications_record(moves=many, cause=ChangeCause.AUTOMATIC_RUN, run_id=run.pk, at=timezone.now())
+        notifications_record(moves=many, cause=ChangeCause.AUTOMATIC_RUN, run_id=many_run.pk, at=timezone.now())
     # every customer, and each manager named 3 customers, then counting the 60 (`SUMMARY_AFTER` is 20)
     assert Notification.objects.count() == 63 + 2 * 3 + 2
 
