@@ -1504,21 +1504,38 @@ def _dual_bound(totals, free, prices):
 
 def _top_k_by_price(totals, free, prices, k):
     """Columns of each row's k largest ``totals - prices`` (deterministic), and the dual bound of the same
-    prices (see `_dual_bound`), in one pass over the rows."""
+    prices (see `_dual_bound`), in one pass over the rows.
+
+    By k argmax passes, 2.5 times cheaper than argpartition over 5 billion pairs. Argmax breaks ties towards
+    the first column, which on flat scores crowds every customer's candidates onto the same managers; so each
+    block of rows first gets a small rising key of its own, rotated by the block (below any score or price
+    difference that matters: a hundredth of a point), and the ties of the whole pass spread over every manager."""
+    n_managers = totals.shape[1]
     out = np.empty((totals.shape[0], k), dtype=np.intp)
     gain = 0.0
-    for start, key in _reduced_blocks(totals, prices):
+    rising = np.arange(n_managers, dtype=np.float32) * np.float32(_TIE_SPREAD / max(n_managers, 1))
+    for block, (start, key) in enumerate(_reduced_blocks(totals, prices)):
         gain += float(np.maximum(key.max(axis=1), 0).sum(dtype=np.float64))
-        out[start:start + len(key)] = _top_k(key, k)
+        if k >= n_managers:
+            out[start:start + len(key)] = np.arange(n_managers)
+            continue
+        key += np.roll(rising, block * _TIE_STRIDE % n_managers)
+        rows = np.arange(len(key))
+        for rank in range(k):
+            chosen = key.argmax(axis=1)
+            out[start:start + len(key), rank] = chosen
+            key[rows, chosen] = -np.inf
     return out, gain + float(free.astype(np.float64) @ np.asarray(prices, dtype=np.float64))
 
 
-def _top_k(key, k):
-    """Columns of each row's k largest keys; argpartition is deterministic for a given input.
+# `_top_k_by_price`'s tie-break: keys below a hundredth of a point, rotated by a large prime per row block.
+_TIE_SPREAD = 1e-2
+_TIE_STRIDE = 7919
 
-    Not k argmax passes, though they cost 2.5 times less: they break ties towards the lowest column, which
-    on flat scores (many ties) crowds candidates onto the first managers; with them, 1M x 5,000 flat ended
-    1,648 points lower after two solves (the likely cause)."""
+
+def _top_k(key, k):
+    """Columns of each row's k largest keys; argpartition is deterministic for a given input (ties: see
+    `_top_k_by_price`)."""
     if k == 1:  # a million customers with one candidate each: argmax is ten times faster
         return key.argmax(axis=1)[:, None]
     if k >= key.shape[1]:
