@@ -219,17 +219,19 @@ def test_a_first_solve_that_is_already_optimal_is_proven_exact_without_another(m
 
 
 @pytest.mark.parametrize("seed", range(24))
-def test_the_two_step_pruned_solve_finds_the_one_step_plans_total_and_evenness(seed):
+@pytest.mark.parametrize("k", [2, 3])
+def test_the_two_step_pruned_solve_finds_the_one_step_plans_total_and_evenness(seed, k):
     """Largest total first, then even loads among the pairs its prices keep: the same placed count, total and
     even-load cost as one solve with scaled scores and unit arcs, on flat and varied scores, short and
-    plentiful room, with some pairs added beside the candidates."""
+    plentiful room, with some pairs added beside the candidates. Customers with one such pair are placed
+    before the second flow, their managers' unit costs starting after them."""
     totals, _best, room = _tied_instance(seed)
     rng = np.random.default_rng(seed)
     free = engine.free_room(room["eligible"], room["capacity"], room["load"])
     open_ = np.flatnonzero(free)
     totals, free, load = totals[:, open_], free[open_], room["load"][open_]
     n_place = min(totals.shape[0], int(free.sum()))
-    candidates = engine._top_k(totals + rng.random(totals.shape), min(2, open_.size))
+    candidates = engine._top_k(totals + rng.random(totals.shape), min(k, open_.size))
     extra = (rng.integers(0, totals.shape[0], 5), rng.integers(0, open_.size, 5))
     one = engine._flow(totals, free, load, n_place, candidates, extra, even=True)
     two = engine._min_cost_flow(totals, free, load, n_place, candidates, extra=extra)
