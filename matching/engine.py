@@ -1067,7 +1067,7 @@ def _solve_part(totals, eligibility, free, load, current, move_cost, rows, cols,
         proven.append(bound)
         return local
 
-    # One call of `solve` (no target: it widens by itself), whose bound the subgradient one can only lower.
+    # One call of `solve` (it proves and widens by itself), whose bound the candidates' priced one can only lower.
     local, bound, k = _pruned_min_cost_flow(
         scored, part_free, part_load, n_place, min(k, cols.size), target_gap=None, solve=solve
     )
@@ -1390,8 +1390,9 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
     doubling every customer's candidates (on flat score distributions a million customers' doubling
     solves were still running after 15 minutes, at 7.6 GB). A solve with no such pair left is exact.
     ``solve(candidates)`` places on the candidates the constrained way (effective scores, per-group
-    overflow); its bound comes from subgradient prices aimed at the result's total, and it widens by
-    doubling. Returns (assigned, upper bound, candidates per customer ranked by price).
+    overflow) and proves and widens by itself (`_widened_constrained_flow`), so it is called once; the
+    bound returned then is the candidates' priced one, which its caller sets beside the solve's own.
+    Returns (assigned, upper bound, candidates per customer ranked by price).
     """
     n_customers, n_managers = totals.shape
     sample = _sample_rows(n_customers, max(_PRICE_SAMPLE, _PRICE_ROWS_PER_MANAGER * n_managers))
@@ -1415,9 +1416,9 @@ def _pruned_min_cost_flow(totals, free, load, n_place, k, *, target_gap=None, so
         else:
             assigned = solve(candidates)
         total = _total(totals, assigned)
-        exact_prices = None
-        if solve is None:
-            exact_prices = _restricted_prices(totals, free, assigned, candidates, (extra_rows, extra_cols))
+        if solve is not None:
+            break
+        exact_prices = _restricted_prices(totals, free, assigned, candidates, (extra_rows, extra_cols))
         if exact_prices is not None:
             more_rows, more_cols, excess, priced, proof = _price_pairs(
                 totals, free, assigned, exact_prices, per_customer=_WIDEN_PER_CUSTOMER
