@@ -143,6 +143,14 @@ def _keyed(values, manager_key, names, codes) -> list[KeyedSeats]:
     ]
 
 
+def written_plan_summary(snapshot, scores, plan) -> PlanSummary:
+    """Today's plan as `scenario_report` finds it once an optimal rebalance (`plan`, over every customer who is
+    not locked) has been written: every customer is then with the plan's manager, so the plan is still the
+    optimum and nobody moves. An optimal run keeps it so that the next evaluation need not solve it again."""
+    placement = SimpleNamespace(assigned=plan.new_manager, total_score=int(plan.totals.sum()))
+    return _summary(snapshot, plan.rows, placement, capacity.plan_figures(placement, scores.classes[plan.rows]))
+
+
 def _summary(snapshot, rows, placement, figures) -> PlanSummary:
     tier = snapshot.customer_tier[rows]
     names = snapshot.tier_names or []

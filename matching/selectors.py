@@ -208,6 +208,19 @@ def plan_inputs_stamp() -> str:
     return hashlib.sha256(json.dumps(stamp, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
+def written_plan(*, stamp: str, move_cost: int) -> dict | None:
+    """Today's optimal plan (`capacity_report.PlanSummary` as a dict) as the newest optimal rebalance left it on
+    data of this stamp with this move cost, or None: one query. A run keeps it in its summary ("today")."""
+    found = (
+        MatchingRun.objects.filter(
+            kind=RunKind.AUTOMATIC, status=RunStatus.SUCCEEDED,
+            summary__today__stamp=stamp, summary__today__move_cost=move_cost,
+        )
+        .order_by("-finished_at", "-id").values_list("summary", flat=True).first()
+    )
+    return found["today"]["plan"] if found else None
+
+
 def portrait_figures() -> PortraitFigures:
     """Ages, assets and terms of every customer: 5 queries."""
     services, service_names = _term_index(Service)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from jobs.models import BackgroundJob, JobStatus
 from managers.models import ManagerProfile
 from managers.selectors import manager_loads
+from matching.selectors import written_plan
 
 from .jobs import CAPACITY_JOB
 from .models import CapacityScenario
@@ -29,17 +30,19 @@ def capacity_plan_pending() -> BackgroundJob | None:
 
 def scenario_today_stored(*, stamp: str, move_cost: int) -> dict | None:
     """Today's plan as the newest evaluation computed on data of this stamp (`matching.selectors
-    .plan_inputs_stamp`) with this move cost found it, or None: one query.
+    .plan_inputs_stamp`) with this move cost found it, else as the newest optimal rebalance wrote it on these
+    data (`matching.selectors.written_plan`), or None: one or two queries.
 
-    Only scenario evaluations: their "today" is solved like a scenario's plan (`capacity.solve_scenario`, the
-    placement's proven gap), so a scenario and the today it is set beside differ by the changes alone. A
-    capacity plan's is the exact optimum of another solver, and may differ from it by that gap.
+    Evaluations first, so that every scenario on the same data is set beside the same today. Only plans of the
+    placement's solver: a scenario's and the run's (`engine.place_optimal`, its proven gap), so a scenario and
+    the today it is set beside differ by the changes alone. A capacity plan's is the exact optimum of another
+    solver, and may differ from it by that gap.
     """
     found = (
         CapacityScenario.objects.filter(result__stamp=stamp, result__move_cost=move_cost)
         .order_by("-evaluated_at", "-id").values_list("result", flat=True).first()
     )
-    return found["today"] if found else None
+    return found["today"] if found else written_plan(stamp=stamp, move_cost=move_cost)
 
 
 def result_current(result: dict, stamp: str) -> bool | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from managers.models import ManagerProfile
 
+from ..capacity_report import written_plan_summary
 from ..events import ChangeCause
 from ..models import MatchingRun, RunKind, Strategy
 from ..planning import Change, Snapshot, managers_after, placing_mask, plan_changes, plan_placement, run_figures
 from ..scoring import snapshot_scores
-from ..selectors import matching_snapshot
+from ..selectors import matching_snapshot, plan_inputs_stamp
 from .history import ENGINE_REASONS, run_changes_write
 from .lifecycle import Phases, Progress, no_progress, run_finish
 from .lock import recorded_run
@@ -72,6 +73,7 @@ def run_automatic(
         return _run(
             run, options=options, placing=lambda s: placing_mask(s, rebalance=options.rebalance), progress=progress,
             action="matching.run", cause=ChangeCause.AUTOMATIC_RUN,
+            keeps_today=options.strategy == Strategy.OPTIMAL and options.rebalance,
             audit_data=lambda changes: {
                 "strategy": options.strategy, "rebalance": options.rebalance, "move_cost": options.move_cost,
                 "changes": len(changes),
@@ -143,8 +145,14 @@ def _run(
     eligible_override: Callable[[Snapshot], np.ndarray] | None = None,
     unlock: bool = False,
     keep_unplaced: bool = False,
+    keeps_today: bool = False,
 ) -> RunReport:
-    """The phases every run shares: load, score, place, write; then the run's end."""
+    """The phases every run shares: load, score, place, write; then the run's end.
+
+    `keeps_today`: the plan is the optimum over every customer who is not locked (an optimal rebalance), so
+    the run keeps it in its summary as today's plan for what-if scenarios (`selectors.written_plan`), with the
+    stamp of the data as written, taken inside the run's transaction: a change that another process commits
+    meanwhile is not in it, so the stamp after that change differs and the plan is not taken for it."""
     phases = Phases(PHASES, progress, desc=_("matching"))
     with phases("load"):
         snapshot = matching_snapshot()
@@ -164,6 +172,10 @@ def _run(
             changes=changes, run=run, actor=run.actor, cause=cause, lock=False if unlock else None,
             reclassified=_reclassified(snapshot, letters, moved),
         )
+        today = {
+            "stamp": plan_inputs_stamp(), "move_cost": options.move_cost,
+            "plan": asdict(written_plan_summary(snapshot, scores, plan)),
+        } if keeps_today else None
     phases.close()
 
     warnings = _warnings(snapshot, scores, plan)
@@ -182,6 +194,7 @@ def _run(
             "candidates_per_customer": plan.candidates_per_customer,
             "optimality_gap": round(plan.optimality_gap, 6),
             "warnings": warnings,
+            **({"today": today} if today else {}),
         },
         audit_summary=audit_summary,
         audit_changes=audit_changes,

@@ -1,4 +1,5 @@
-"""A small bank with room short in one branch: `short_pool` (as matching's capacity_plan tests build it)."""
+"""A small bank with room short in one branch: `short_pool` (as matching's capacity_plan tests build it); `solves`
+counts the plans a scenario evaluation solves."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -7,6 +8,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from matching import capacity
 from matching.tests.conftest import SERVICES, Portraits
 from vocabularies.tests.factories import BranchFactory
 
@@ -14,6 +16,20 @@ from vocabularies.tests.factories import BranchFactory
 @pytest.fixture
 def pool(db, settings):
     return build_pool(settings)
+
+
+@pytest.fixture
+def solves(monkeypatch):
+    """Counts the plans solved: today's is the call without a scenario."""
+    calls = []
+    solve = capacity.solve_scenario
+
+    def counted(*args, **kwargs):
+        calls.append("scenario" if kwargs.get("scenario") is not None else "today")
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(capacity, "solve_scenario", counted)
+    return calls
 
 
 def build_pool(settings) -> SimpleNamespace:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from customers.services import customer_branch_set
-from matching import capacity
 from matching.selectors import plan_inputs_stamp
 from matching.services import manager_availability_update
 from matching.tests.conftest import SERVICES
@@ -15,20 +14,6 @@ from planning.services import capacity_plan_figures, scenario_create, scenario_e
 from vocabularies.models import Service
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def solves(monkeypatch):
-    """Counts the plans solved: today's is the call without a scenario."""
-    calls = []
-    solve = capacity.solve_scenario
-
-    def counted(*args, **kwargs):
-        calls.append("scenario" if kwargs.get("scenario") is not None else "today")
-        return solve(*args, **kwargs)
-
-    monkeypatch.setattr(capacity, "solve_scenario", counted)
-    return calls
 
 
 def scenarios(pool):
