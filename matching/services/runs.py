@@ -151,8 +151,10 @@ def _run(
 
     `keeps_today`: the plan is the optimum over every customer who is not locked (an optimal rebalance), so
     the run keeps it in its summary as today's plan for what-if scenarios (`selectors.written_plan`), with the
-    stamp of the data as written, taken inside the run's transaction: a change that another process commits
-    meanwhile is not in it, so the stamp after that change differs and the plan is not taken for it."""
+    stamp of the data as written (after the write, inside the run's transaction: the plan is then what the
+    data say, and nobody moves). A customer edit another process commits while the run places (edits do not
+    wait for the run lock) is in that stamp but in neither the run's plan nor the one it keeps; the next
+    change of any kind moves the stamp again."""
     phases = Phases(PHASES, progress, desc=_("matching"))
     with phases("load"):
         snapshot = matching_snapshot()
