@@ -5,8 +5,9 @@
 
 Saves (or takes again) `--scenarios` scenarios named "bench …", each changing ten managers' capacities and
 removing one, empties their earlier evaluations, then evaluates them one after another through the service
-(`planning.services.scenario_evaluate`). The first solves today's plan and its scenario's; each next one takes
-today's from the first (nothing changed in between) and solves its scenario's only. Prints each evaluation's
+(`planning.services.scenario_evaluate`). The first solves today's plan and its scenario's, unless an optimal
+rebalance kept today's plan on these data (then it reuses that); each next one takes today's from the first
+(nothing changed in between) and solves its scenario's only. Prints each evaluation's
 wall and CPU time and whether today's plan was reused, and the process's peak memory. Writes only the
 scenarios' own rows; asserts nothing about time.
 """
