@@ -5,6 +5,7 @@ import factory.random
 import pytest
 from django.core.cache import cache
 from django.db.models import Max
+from django.utils import translation
 
 from core.testing.hypothesis import load_profile
 from customers.tests.factories import CustomerFactory
@@ -54,6 +55,14 @@ def _seeded_factories(request):
 def _empty_cache():
     """Each test starts with an empty cache (the dashboard's figures are cached between requests)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the settings' language: a request activates the one it asks for (LocaleMiddleware does
+    not undo it), and in one process without workers the next test would read Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

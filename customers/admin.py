@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,6 +9,7 @@ from accounts.admin import ProfileUserColumns, register_profile_inline
 from core.admin import AdminHooks, BigTableAdmin
 from accounts.models import Role
 
+from vocabularies.services import terms_not_choosable
 from vocabularies.tiers import tier_assets_range, tier_choices
 
 from .models import CustomerProfile
@@ -50,20 +52,44 @@ class TierFilter(admin.SimpleListFilter):
         return queryset if high is None else queryset.filter(total_assets__lt=high)
 
 
+class CustomerPortraitForm(forms.ModelForm):
+    """A new portrait may not take a term no longer offered: refused on the form, before the service saves."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            for field in ("needs", "hobbies"):
+                if problems := terms_not_choosable(chosen=cleaned.get(field) or []):
+                    self.add_error(field, problems)
+        return cleaned
+
+
+def _customer_write(request, customer: CustomerProfile, form) -> CustomerProfile:
+    """Create or update a customer from an admin form through the services the portal and the API use: the
+    portrait (`customer_portrait_save`: "portrait filled in" or the changed fields), then the branch
+    (`customer_branch_set`, its own event). Each has the class computed again."""
+    with transaction.atomic():
+        saved = customer_portrait_save(
+            user=customer.user, actor=request.user, age=customer.age, occupation=customer.occupation,
+            total_assets=customer.total_assets, needs=form.cleaned_data["needs"],
+            hobbies=form.cleaned_data["hobbies"],
+        )
+        return customer_branch_set(customer=saved, branch=customer.branch, actor=request.user)
+
+
 def _customer_save(request, customer: CustomerProfile, form) -> None:
-    """Save an existing customer from an admin form through the services the portal and the API use: the
-    portrait (`customer_portrait_save`), then the branch (`customer_branch_set`). Each audits what changed and
-    has the class computed again; a refused value (a term no longer offered) is shown and nothing is saved."""
+    """Save an existing customer (`_customer_write`); a refused value (a term no longer offered) is shown and
+    nothing is saved."""
     try:
-        with transaction.atomic():
-            saved = customer_portrait_save(
-                user=customer.user, actor=request.user, age=customer.age, occupation=customer.occupation,
-                total_assets=customer.total_assets, needs=form.cleaned_data["needs"],
-                hobbies=form.cleaned_data["hobbies"],
-            )
-            customer_branch_set(customer=saved, branch=customer.branch, actor=request.user)
+        _customer_write(request, customer, form)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+
+
+def _customer_create(request, customer: CustomerProfile, form) -> None:
+    """Create a customer (`_customer_write`) and give the admin's unsaved instance the new row's id. The form
+    refused what the service refuses, so a refusal here raises (the admin's transaction rolls back)."""
+    customer.pk = _customer_write(request, customer, form).pk
 
 
 class CustomerPortraitFormSet(BaseInlineFormSet):
@@ -72,6 +98,12 @@ class CustomerPortraitFormSet(BaseInlineFormSet):
     def save_existing(self, form, obj, commit=True):
         customer = form.save(commit=False)
         _customer_save(self.request, customer, form)  # the terms too: no save_m2m
+        return customer
+
+    def save_new(self, form, commit=True):
+        customer = form.save(commit=False)
+        customer.user = self.instance
+        _customer_create(self.request, customer, form)  # the terms too: no save_m2m
         return customer
 
 
@@ -86,6 +118,7 @@ class CustomerProfileInline(admin.StackedInline):
     autocomplete_fields = ("branch", "needs", "hobbies")
     fields = ("age", "occupation", "total_assets", "branch", "needs", "hobbies", *COMPUTED_FIELDS)
     readonly_fields = COMPUTED_FIELDS
+    form = CustomerPortraitForm
     formset = CustomerPortraitFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -122,15 +155,13 @@ class CustomerProfileAdmin(AdminHooks, ProfileUserColumns, BigTableAdmin):
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 
+    form = CustomerPortraitForm
+
     def save_model(self, request, obj, form, change):
-        if change:
-            _customer_save(request, obj, form)
-        else:
-            super().save_model(request, obj, form, change)
+        (_customer_save if change else _customer_create)(request, obj, form)
 
     def save_related(self, request, form, formsets, change):
-        if not change:  # on a change `_customer_save` saved the terms through the audited service
-            form.save_m2m()
+        # The services saved the terms: no save_m2m.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

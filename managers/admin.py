@@ -1,13 +1,14 @@
 """Admin for relationship managers.
 
-Every field of an existing manager is saved through the service that audits it, on the manager page and in
-the profile inline of the user page alike: the phone, services and hobbies through `managers.services` (as
-in the console, the workspace and the API); capacity and the accepting flag through the update an app above
-registers (`register_availability_update`: matching's `manager_availability_update`, which takes the run
-lock and audits), and the branch and tiers served likewise (`register_service_area_update`: matching's
-`manager_service_area_update`). Lowering a capacity below the book needs the explicit confirmation that
-update asks for. Actions on managers (moving a leaving manager's book) are contributed by matching
-(`core.admin.AdminHooks`).
+A new manager, on the add page or in the profile inline of the user page, is created by `manager_create` (one
+audited event). Every field of an existing manager is saved through the service that audits it, on the manager
+page and in the profile inline of the user page alike: the phone, services and hobbies through
+`managers.services` (as in the console, the workspace and the API); capacity and the accepting flag through
+the update an app above registers (`register_availability_update`: matching's `manager_availability_update`,
+which takes the run lock and audits), and the branch and tiers served likewise
+(`register_service_area_update`: matching's `manager_service_area_update`). Lowering a capacity below the book
+needs the explicit confirmation that update asks for. Actions on managers (moving a leaving manager's book)
+are contributed by matching (`core.admin.AdminHooks`).
 """
 from __future__ import annotations
 
@@ -27,12 +28,13 @@ from accounts.admin import ProfileUserColumns, register_profile_inline
 from accounts.models import Role
 from core.admin import AdminHooks, BigTableAdmin
 from vocabularies.forms import TierCodesField
+from vocabularies.services import terms_not_choosable
 from vocabularies.tiers import tier_choices, tier_names
 
 from .messages import capacity_below_book_warnings
 from .models import ManagerProfile, capacity_needs_confirmation
 from .selectors import manager_load, manager_load_expression, manager_loads
-from .services import manager_contact_update, manager_profile_update
+from .services import manager_contact_update, manager_create, manager_profile_update
 
 #: How an existing manager's capacity and accepting flag are saved from the admin:
 #: `update(manager=, actor=, capacity=, accepting_customers=, confirm_overflow=) -> ManagerProfile`, raising
@@ -70,8 +72,13 @@ class ManagerAvailabilityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None:  # a new manager may not take a term no longer offered (`manager_create`)
+            for field in ("capabilities", "hobbies"):
+                if problems := terms_not_choosable(chosen=cleaned.get(field) or []):
+                    self.add_error(field, problems)
+            return cleaned
         capacity = cleaned.get("capacity")
-        if self.instance.pk is None or capacity is None or cleaned.get("confirm_overflow"):
+        if capacity is None or cleaned.get("confirm_overflow"):
             return cleaned
         load = manager_load(self.instance)
         # Before _post_clean, the instance still holds the stored capacity.
@@ -119,6 +126,17 @@ def _availability_save(request, manager: ManagerProfile, form: ManagerAvailabili
         messages.warning(request, warning)
 
 
+def _manager_create(request, manager: ManagerProfile, form: ManagerAvailabilityForm) -> None:
+    """Create a manager from an admin form through `manager_create` (one audited event) and give the admin's
+    unsaved instance the new row's id. The form refused what the service refuses, so a refusal here raises
+    (the admin's transaction rolls back)."""
+    manager.pk = manager_create(
+        user=manager.user, actor=request.user, phone=manager.phone, branch=manager.branch, tiers=manager.tiers,
+        capacity=manager.capacity, accepting_customers=manager.accepting_customers,
+        capabilities=form.cleaned_data["capabilities"], hobbies=form.cleaned_data["hobbies"],
+    ).pk
+
+
 class TiersServedFilter(admin.SimpleListFilter):
     """The managers who serve a service tier: those who list it, and those who serve every tier (none listed)."""
 
@@ -141,6 +159,12 @@ class ManagerAvailabilityFormSet(BaseInlineFormSet):
     def save_existing(self, form, obj, commit=True):
         manager = form.save(commit=False)
         _availability_save(self.request, manager, form)  # the terms too: no save_m2m
+        return manager
+
+    def save_new(self, form, commit=True):
+        manager = form.save(commit=False)
+        manager.user = self.instance
+        _manager_create(self.request, manager, form)  # the terms too: no save_m2m
         return manager
 
 
@@ -216,13 +240,12 @@ class ManagerProfileAdmin(AdminHooks, CapacityForAdministrators, ProfileUserColu
         if change:
             _availability_save(request, obj, form)
             return
-        super().save_model(request, obj, form, change)
+        _manager_create(request, obj, form)
         for warning in capacity_below_book_warnings([obj], book_sizes=manager_loads([obj.pk])):
             self.message_user(request, warning, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
-        if not change:  # on a change `_availability_save` saved the terms through the audited service
-            form.save_m2m()
+        # The services saved the terms: no save_m2m.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 

@@ -14,6 +14,47 @@ from .selectors import manager_load
 
 
 @transaction.atomic
+def manager_create(
+    *, user: User, actor: User | None, phone: str = "", branch=None, tiers=(), capacity: int | None = None,
+    accepting_customers: bool = True, capabilities=(), hobbies=(),
+) -> ManagerProfile:
+    """Make `user` a relationship manager, checked by the model's rules (a term no longer offered is refused),
+    in one audit event with every value given. No run lock: a run that started before never sees the new
+    manager, and the next one does. Files create managers in bulk through `imports` (one event per file)."""
+    if user.role != Role.MANAGER:
+        raise ValidationError(_("Only relationship managers have a manager profile."))
+    capabilities, hobbies = list(capabilities), list(hobbies)
+    manager = ManagerProfile(
+        user=user, phone=phone.strip(), branch=branch, tiers=list(tiers), accepting_customers=accepting_customers,
+    )
+    if capacity is not None:
+        manager.capacity = capacity
+    errors = {}
+    try:
+        manager.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for field, chosen in (("capabilities", capabilities), ("hobbies", hobbies)):
+        if problems := terms_not_choosable(chosen=chosen):
+            errors[field] = problems
+    if errors:
+        raise ValidationError(errors)
+    manager.save()
+    manager.capabilities.set(capabilities)
+    manager.hobbies.set(hobbies)
+    audit_record(
+        actor=actor, action="manager.created", target=manager, summary=str(user),
+        changes=field_changes({}, {
+            "phone": manager.phone, "branch": branch.code if branch is not None else None, "tiers": manager.tiers,
+            "capacity": manager.capacity, "accepting_customers": manager.accepting_customers,
+            "capabilities": sorted(term.name for term in capabilities),
+            "hobbies": sorted(term.name for term in hobbies),
+        }),
+    )
+    return manager
+
+
+@transaction.atomic
 def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capabilities, hobbies) -> ManagerProfile:
     """Set what a manager offers and likes, audited with what changed (nothing when nothing did). Capacity and
     the accepting flag change through `matching.services` (they take the run lock: a run must see them)."""

@@ -4,7 +4,10 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from matching.errors import CapacityExceeded
-from managers.services import manager_contact_update, manager_profile_update
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from managers.models import ManagerProfile
+from managers.services import manager_contact_update, manager_create, manager_profile_update
 from matching.services import manager_availability_update
 from customers.tests.factories import CustomerFactory
 
@@ -90,3 +93,25 @@ def test_a_profile_update_that_changes_nothing_records_nothing(manager):
 
     manager.refresh_from_db()
     assert not AuditEvent.objects.exists() and manager.updated_at == updated_at
+
+
+def test_create_refuses_what_the_model_refuses_and_writes_nothing(services):
+    services[0].is_active = False
+    services[0].save()
+    customer = UserFactory(role=Role.CUSTOMER)
+    manager = UserFactory(role=Role.MANAGER)
+
+    with pytest.raises(ValidationError, match="Only relationship managers"):
+        manager_create(user=customer, actor=None)
+    with pytest.raises(ValidationError) as refused:
+        manager_create(user=manager, actor=None, capacity=0, capabilities=[services[0]], phone="not a phone")
+
+    assert set(refused.value.message_dict) == {"capacity", "capabilities", "phone"}
+    assert not ManagerProfile.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_create_takes_the_default_capacity_when_none_is_given():
+    created = manager_create(user=UserFactory(role=Role.MANAGER), actor=None)
+
+    assert created.capacity == ManagerProfile._meta.get_field("capacity").get_default()
+    assert AuditEvent.objects.get(action="manager.created").changes["capacity"] == [None, created.capacity]
