@@ -1179,7 +1179,6 @@ def _constrained_price_pairs(scored, free, n_place, assigned, prices, *, per_cus
     n_place lambda (weak duality with p = q - lambda >= 0) bounds the values, so divided by ``keep_weight``
     the score. One pass over every pair."""
     q, lam = prices
-    n_managers = scored.shape[1]
     weight = scored.keep_weight
     q32 = q.astype(np.float32)
     placed = np.flatnonzero(assigned >= 0)
@@ -1195,19 +1194,11 @@ def _constrained_price_pairs(scored, free, n_place, assigned, prices, *, per_cus
             current = scored.current[start:start + len(block)]
             kept = np.flatnonzero(current >= 0)
             reduced[kept, current[kept]] += 1
-        best = reduced.max(axis=1)
-        gain += float(np.maximum(best, 0).sum(dtype=np.float64))
-        better = np.flatnonzero(best > own[start:start + len(block)] + 0.5)  # integers: more by a point
-        if not better.size:
-            continue
-        columns = _top_k(reduced[better], min(per_customer, n_managers))
-        rows = np.repeat(better, columns.shape[1])
-        excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
-        excess -= own[start + rows]
-        keep = excess > 0.5
-        found_rows.append(start + rows[keep])
-        found_cols.append(columns.ravel()[keep])
-        found_excess.append(excess[keep])
+        block_gain, rows, cols, excess = _pairs_above_own(reduced, own[start:start + len(block)], per_customer)
+        gain += block_gain
+        found_rows.append(start + rows)
+        found_cols.append(cols)
+        found_excess.append(excess)
     bound = (gain + float(free.astype(np.float64) @ (q - lam)) + n_place * lam) / weight
     if not found_rows:
         return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.float32), bound
@@ -1564,19 +1555,11 @@ def _price_pairs(totals, free, assigned, prices, *, per_customer):
             least = np.subtract(shifted[start:stop, None], block, dtype=dtype, casting="unsafe").min(axis=0)
             np.minimum(into[group], least, out=into[group])
             reduced = np.subtract(block, prices, dtype=np.float32)
-            best = reduced.max(axis=1)
-            gain += float(np.maximum(best, 0).sum(dtype=np.float64))
-            better = np.flatnonzero(best > own[start:stop] + 0.5)  # integers: more by a point
-            if not better.size:
-                continue
-            columns = _top_k(reduced[better], min(per_customer, n_managers))
-            rows = np.repeat(better, columns.shape[1])
-            excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()]
-            excess -= own[start + rows]
-            keep = excess > 0.5
-            found_rows.append(order[start + rows[keep]])
-            found_cols.append(columns.ravel()[keep])
-            found_excess.append(excess[keep])
+            block_gain, rows, cols, excess = _pairs_above_own(reduced, own[start:stop], per_customer)
+            gain += block_gain
+            found_rows.append(order[start + rows])
+            found_cols.append(cols)
+            found_excess.append(excess)
     bound = gain + float(free.astype(np.float64) @ prices.astype(np.float64))
     proof = _plan_prices(into, offset, free, owner, score)
     if not found_rows:
@@ -1639,6 +1622,22 @@ def _plan_prices(into, offset, free, owner, score):
             return None
         active = improved
     return None
+
+
+def _pairs_above_own(reduced, own, per_customer):
+    """One block's part of a pricing pass: the sum of each row's best positive reduced value, and the pairs
+    worth more than the row's own by a point (scores are integers), at most ``per_customer`` a row, the most
+    valuable first. Returns (gain, local rows, columns, excess over own)."""
+    best = reduced.max(axis=1)
+    gain = float(np.maximum(best, 0).sum(dtype=np.float64))
+    better = np.flatnonzero(best > own + 0.5)
+    if not better.size:
+        return gain, np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, reduced.dtype)
+    columns = _top_k(reduced[better], min(per_customer, reduced.shape[1]))
+    rows = np.repeat(better, columns.shape[1])
+    excess = reduced[better][np.repeat(np.arange(better.size), columns.shape[1]), columns.ravel()] - own[rows]
+    keep = excess > 0.5
+    return gain, rows[keep], columns.ravel()[keep], excess[keep]
 
 
 def _sample_rows(n_rows, limit):
