@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import audit_record, field_changes
-from vocabularies.services import terms_not_choosable
+from vocabularies.services import profile_check
 
 from .models import CustomerProfile, SavedView
 from .signals import portraits_changed
@@ -46,16 +46,10 @@ def customer_portrait_save(
         }
     needs, hobbies = list(needs), list(hobbies)
     profile.age, profile.occupation, profile.total_assets = age, occupation, total_assets
-    errors = {}
-    try:
-        profile.full_clean(exclude=["user", "manager"])
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    for field, chosen, linked in (("needs", needs, linked_needs), ("hobbies", hobbies, linked_hobbies)):
-        if problems := terms_not_choosable(chosen=chosen, linked_ids=linked):
-            errors[field] = problems
-    if errors:
-        raise ValidationError(errors)
+    profile_check(
+        instance=profile, exclude=["user", "manager"],
+        terms={"needs": (needs, linked_needs), "hobbies": (hobbies, linked_hobbies)},
+    )
     profile.save()
     profile.needs.set(needs)
     profile.hobbies.set(hobbies)

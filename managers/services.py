@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import audit_record, field_changes
-from vocabularies.services import terms_not_choosable
+from vocabularies.services import profile_check
 
 from .models import ManagerProfile
 from .selectors import manager_load
@@ -29,16 +29,7 @@ def manager_create(
     )
     if capacity is not None:
         manager.capacity = capacity
-    errors = {}
-    try:
-        manager.full_clean()
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    for field, chosen in (("capabilities", capabilities), ("hobbies", hobbies)):
-        if problems := terms_not_choosable(chosen=chosen):
-            errors[field] = problems
-    if errors:
-        raise ValidationError(errors)
+    profile_check(instance=manager, terms={"capabilities": (capabilities, ()), "hobbies": (hobbies, ())})
     manager.save()
     manager.capabilities.set(capabilities)
     manager.hobbies.set(hobbies)
@@ -59,17 +50,10 @@ def manager_profile_update(*, manager: ManagerProfile, actor: User | None, capab
     """Set what a manager offers and likes, audited with what changed (nothing when nothing did). Capacity and
     the accepting flag change through `matching.services` (they take the run lock: a run must see them)."""
     capabilities, hobbies = list(capabilities), list(hobbies)
-    linked = {
-        "capabilities": set(manager.capabilities.values_list("pk", flat=True)),
-        "hobbies": set(manager.hobbies.values_list("pk", flat=True)),
-    }
-    errors = {
-        field: problems
-        for field, chosen in (("capabilities", capabilities), ("hobbies", hobbies))
-        if (problems := terms_not_choosable(chosen=chosen, linked_ids=linked[field]))
-    }
-    if errors:
-        raise ValidationError(errors)
+    profile_check(terms={
+        "capabilities": (capabilities, set(manager.capabilities.values_list("pk", flat=True))),
+        "hobbies": (hobbies, set(manager.hobbies.values_list("pk", flat=True))),
+    })
     before = {
         "capabilities": sorted(manager.capabilities.values_list("name", flat=True)),
         "hobbies": sorted(manager.hobbies.values_list("name", flat=True)),

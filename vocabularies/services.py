@@ -56,6 +56,23 @@ def terms_not_choosable(*, chosen: Iterable[Term], linked_ids: Collection[int] =
     ]
 
 
+def profile_check(*, terms: Mapping[str, tuple[Iterable[Term], Collection[int]]], instance=None, exclude=None):
+    """Raise one ValidationError with every problem of a profile about to be saved, so a form shows them all:
+    the model's own rules (``instance.full_clean``, when given) and, for each field of ``terms``, the chosen
+    terms no longer offered (`terms_not_choosable`; the pair's second item is the ids the profile has)."""
+    errors = {}
+    if instance is not None:
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    for field_name, (chosen, linked_ids) in terms.items():
+        if problems := terms_not_choosable(chosen=chosen, linked_ids=linked_ids):
+            errors[field_name] = problems
+    if errors:
+        raise ValidationError(errors)
+
+
 def terms_resolve(*, model: type[Term], names: Iterable[str], create: bool = False) -> TermResolution:
     """Resolve term names to ids in one query, and say what is wrong with the others. Writes nothing.
 
