@@ -587,7 +587,7 @@ def test_a_run_whose_connection_is_killed_half_way_writes_nothing_and_is_recorde
     rolls back what it wrote, and the run's row is still marked FAILED, on a new connection."""
     _leaving_and_arriving(portraits)
     before = _state()
-    real_set = history_module.bulk_set_columns
+    real_set = history_module.bulk_set_from
 
     def set_then_lose_the_connection(*args, **kwargs):
         real_set(*args, **kwargs)
@@ -597,7 +597,7 @@ def test_a_run_whose_connection_is_killed_half_way_writes_nothing_and_is_recorde
         killer.join(PATIENCE)
         assert killer.error is None, repr(killer.error)
 
-    monkeypatch.setattr(history_module, "bulk_set_columns", set_then_lose_the_connection)
+    monkeypatch.setattr(history_module, "bulk_set_from", set_then_lose_the_connection)
     with pytest.raises(DatabaseError):
         run_automatic()
 
